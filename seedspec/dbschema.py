@@ -1,0 +1,141 @@
+"""DbSchema: what the database is, as plain frozen dataclasses that round-trip through JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+# Normalised column type kinds (DbColumn.type). Dialect spellings stay in DbColumn.sql_type.
+TYPE_KINDS = (
+    "smallint", "integer", "bigint", "numeric", "float", "boolean",
+    "char", "varchar", "text", "date", "time", "timestamp", "timestamptz", "interval",
+    "uuid", "json", "bytes", "enum", "set", "array", "inet", "cidr", "macaddr", "xml",
+    "tsvector", "bit", "money", "year", "range", "unknown",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DbColumn:
+    name: str
+    type: str  # one of TYPE_KINDS
+    sql_type: str = ""  # the database's own spelling, e.g. "character varying(40)"
+    nullable: bool = True
+    length: int | None = None  # char/varchar/bit length
+    precision: int | None = None  # numeric precision (digits)
+    scale: int | None = None  # numeric scale
+    unsigned: bool = False  # MySQL unsigned integers
+    default: str | None = None  # server default expression, as SQL text
+    identity: str | None = None  # "always" | "by_default" | "serial" | "auto_increment" | "rowid"
+    generated: str | None = None  # expression of a generated (computed) column
+    enum_values: tuple[str, ...] | None = None  # enum / set members, in order
+    enum_name: str | None = None  # PostgreSQL enum type name
+    item_type: str | None = None  # array element kind
+    comment: str | None = None
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not None or self.identity is not None
+
+
+@dataclass(frozen=True)
+class DbForeignKey:
+    name: str | None
+    columns: tuple[str, ...]
+    ref_table: str  # DbTable.name of the parent (qualified when not in the default schema)
+    ref_columns: tuple[str, ...]
+    deferrable: bool = False
+    initially_deferred: bool = False
+    on_delete: str | None = None
+
+
+@dataclass(frozen=True)
+class DbUnique:
+    name: str | None
+    columns: tuple[str, ...]
+    kind: str = "constraint"  # "constraint" | "index"
+    predicate: str | None = None  # partial unique index WHERE clause
+    expressions: tuple[str, ...] = ()  # expression unique index parts, e.g. "lower(name)"
+
+
+@dataclass(frozen=True)
+class DbCheck:
+    name: str | None
+    sqltext: str
+
+
+@dataclass(frozen=True)
+class DbTable:
+    name: str  # key used everywhere: "table", or "schema.table" outside the default schema
+    schema: str | None = None  # the database schema it lives in (None = default)
+    columns: tuple[DbColumn, ...] = ()
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: tuple[DbForeignKey, ...] = ()
+    uniques: tuple[DbUnique, ...] = ()
+    checks: tuple[DbCheck, ...] = ()
+    comment: str | None = None
+
+    @property
+    def bare_name(self) -> str:
+        return self.name.rsplit(".", 1)[-1] if self.schema else self.name
+
+    def column(self, name: str) -> DbColumn | None:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        return None
+
+
+@dataclass(frozen=True)
+class DbSchema:
+    dialect: str  # "postgresql" | "mysql" | "sqlite" | other SQLAlchemy dialect name
+    tables: tuple[DbTable, ...] = ()
+    default_schema: str | None = None
+    server_version: str | None = None
+    _index: dict[str, DbTable] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index.update({t.name: t for t in self.tables})
+
+    def table(self, name: str) -> DbTable | None:
+        return self._index.get(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out.pop("_index", None)
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DbSchema:
+        return _build(cls, data)
+
+    @classmethod
+    def from_json(cls, text: str) -> DbSchema:
+        return cls.from_dict(json.loads(text))
+
+
+_NESTED: dict[tuple[type, str], type] = {
+    (DbSchema, "tables"): DbTable,
+    (DbTable, "columns"): DbColumn,
+    (DbTable, "foreign_keys"): DbForeignKey,
+    (DbTable, "uniques"): DbUnique,
+    (DbTable, "checks"): DbCheck,
+}
+
+
+def _build(cls: type, data: dict[str, Any]) -> Any:
+    kwargs: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name.startswith("_") or f.name not in data:
+            continue
+        value = data[f.name]
+        nested = _NESTED.get((cls, f.name))
+        if nested is not None:
+            value = tuple(_build(nested, item) for item in value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        kwargs[f.name] = value
+    return cls(**kwargs)

@@ -1,0 +1,115 @@
+"""Error types shared by every stage: SourceLocation, Problem, SeedspecError tree, ExitCode."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    DRIFT = 3
+    GUARD = 4
+    INTERNAL = 70
+    INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """A place in a spec file; line and col are 1-based."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about a spec (or a schema), with its location when one exists."""
+
+    message: str
+    location: SourceLocation | None = None
+    severity: str = "error"  # "error" | "warning"
+    code: str = "spec"
+
+    def format(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}{self.severity}: {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+        }
+        if self.location:
+            out.update(file=self.location.file, line=self.location.line, col=self.location.col)
+        return out
+
+
+class SeedspecError(Exception):
+    """Base of every error seedspec reports to a user (never a traceback)."""
+
+    exit_code: ExitCode = ExitCode.ERROR
+
+    def __init__(self, message: str, location: SourceLocation | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [Problem(self.message, self.location)]
+
+
+class SpecError(SeedspecError):
+    """The spec is invalid; carries every problem found at once."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self._problems = sorted(
+            problems,
+            key=lambda p: (
+                p.location.file if p.location else "",
+                p.location.line if p.location else 0,
+                p.location.col if p.location else 0,
+            ),
+        )
+        first = self._problems[0].format() if self._problems else "invalid spec"
+        super().__init__(first, self._problems[0].location if self._problems else None)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return list(self._problems)
+
+
+class SourceError(SeedspecError):
+    """A spec file could not be read or parsed (missing, not UTF-8, malformed YAML, bomb)."""
+
+
+class ConnectionFailed(SeedspecError):
+    """The database could not be reached (the message never contains a password)."""
+
+
+class CompileError(SeedspecError):
+    """The spec cannot be satisfied against this schema (unfillable table, hard cycle, ...)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self._problems = problems
+        super().__init__(problems[0].message, problems[0].location)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return list(self._problems)
+
+
+class ApplyError(SeedspecError):
+    """Loading failed; the transaction was rolled back."""
+
+
+class UsageError(SeedspecError):
+    exit_code = ExitCode.USAGE

@@ -1,0 +1,148 @@
+"""Spec IR: the validated, normalised form of a seed.yaml (frozen dataclasses, locations kept)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from seedspec.errors import SourceLocation
+
+# Every generator kind a column entry may name (exactly one per column).
+GENERATOR_KINDS = (
+    "gen",
+    "int",
+    "float",
+    "decimal",
+    "choice",
+    "bool",
+    "date",
+    "datetime",
+    "time",
+    "sequence",
+    "template",
+    "const",
+    "uuid",
+    "json",
+    "array",
+    "ref",
+    "index_in_parent",
+    "lookup",
+    "default",
+)
+
+COUNT_DISTRIBUTIONS = (
+    "uniform",
+    "normal",
+    "lognormal",
+    "exponential",
+    "geometric",
+    "poisson",
+    "zipf",
+)
+
+
+@dataclass(frozen=True)
+class GeneratorSpec:
+    """One column generator, normalised.
+
+    `params` by kind (all keys present after normalisation, values may be None):
+      gen:             {"provider": "person.email", "args": {...}}
+      int/float/decimal: {"min", "max", "dist", ...distribution parameters, "precision", "scale"}
+      choice:          {"values": [...], "weights": [...] | None}
+      bool:            {"p": 0.5}
+      date/datetime/time: {"from": str | None, "to": str | None, "dist": "uniform"}
+      sequence:        {"start": 1, "step": 1}
+      template:        {"template": "SKU-{row:06d}"}
+      const:           {"value": any}
+      uuid:            {}
+      json:            {"fields": {name: GeneratorSpec}}    (nested generators)
+      array:           {"of": GeneratorSpec, "length": int | {"min", "max"}}
+      ref:             {"table": "users", "column": None | "id", "dist": "uniform", "s": 1.0,
+                        "where": {child_column: parent_column} | None}
+      index_in_parent: {"start": 1}
+      lookup:          {"fk_column": "product_id", "parent_column": "price_cents"}
+      default:         {}
+    """
+
+    kind: str
+    params: dict[str, Any] = field(default_factory=dict)
+    null: float = 0.0
+    unique: bool = False
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    generator: GeneratorSpec
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
+class CountSpec:
+    """`count: N` (fixed) or `count: {per: PARENT, min, max, dist, ...}` (per parent row)."""
+
+    fixed: int | None = None
+    per: str | None = None  # parent table name
+    via: str | None = None  # the child FK column to that parent, when ambiguous
+    dist: str = "uniform"
+    params: dict[str, Any] = field(default_factory=dict)  # min, max, mean, sigma, s, p, ...
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
+class TreeSpec:
+    """A self-referencing table filled as a tree of bounded depth."""
+
+    parent: str  # the self-referencing FK column
+    max_depth: int = 4
+    roots: float | None = None  # share of rows that are roots; None = inferred
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    count: CountSpec | None = None
+    columns: tuple[ColumnSpec, ...] = ()
+    tree: TreeSpec | None = None
+    location: SourceLocation | None = None
+
+    def column(self, name: str) -> ColumnSpec | None:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        return None
+
+
+@dataclass(frozen=True)
+class AfterSql:
+    sql: str
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    url_env: str | None = None
+    schema: str | None = None
+    allow_hosts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Spec:
+    version: int = 1
+    seed: int = 0
+    locale: str = "en"
+    scale: float = 1.0
+    target: TargetSpec = field(default_factory=TargetSpec)
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tables: tuple[TableSpec, ...] = ()
+    after: tuple[AfterSql, ...] = ()
+    path: str | None = None  # the file it came from (None for an inferred, spec-less run)
+    location: SourceLocation | None = None
+
+    def table(self, name: str) -> TableSpec | None:
+        for t in self.tables:
+            if t.name == name:
+                return t
+        return None
