@@ -1,0 +1,1 @@
+"""Command-line interface (typer): arguments in, rendered results and exit codes out."""

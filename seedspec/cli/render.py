@@ -1,0 +1,58 @@
+"""Renderers: results and problems -> text for people or exactly one JSON document for machines."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from seedspec.compile.plan import FillDeferred, InsertRows, Plan, RunSql, VerifyForeignKeys
+from seedspec.errors import Problem
+from seedspec.execute import ApplyReport
+
+
+def emit_json(doc: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(doc, indent=2, default=str) + "\n")
+
+
+def problems_text(problems: list[Problem]) -> None:
+    for p in problems:
+        sys.stderr.write(p.format() + "\n")
+
+
+def plan_text(plan: Plan) -> str:
+    lines = [f"plan for {plan.dialect} (seed {plan.seed}, digest {plan.digest()}):"]
+    n = 0
+    for step in plan.steps:
+        n += 1
+        if isinstance(step, InsertRows):
+            extra = f"; NULL then fill: {', '.join(step.null_columns)}" if step.null_columns else ""
+            lines.append(f"{n:>3}. insert {step.count:>9,} rows into {step.table}"
+                         f"  [{step.reason}{extra}]")  # fmt: skip
+        elif isinstance(step, FillDeferred):
+            lines.append(f"{n:>3}. fill {step.table}.{', '.join(step.columns)} ({step.reason})")
+        elif isinstance(step, VerifyForeignKeys):
+            lines.append(f"{n:>3}. verify foreign keys of {', '.join(step.tables)} ({step.reason})")
+        elif isinstance(step, RunSql):
+            first = step.sql.strip().splitlines()[0] if step.sql.strip() else ""
+            lines.append(f"{n:>3}. run after-SQL: {first[:70]}")
+        else:
+            lines.append(f"{n:>3}. move sequences/identity counters past the seeded keys")
+    for b in plan.broken_edges:
+        lines.append(f"     cycle broken at {b['from']}.{'+'.join(b['columns'])} -> {b['to']} "
+                     f"({b['mode']})")  # fmt: skip
+    total = sum(s.count for s in plan.steps if isinstance(s, InsertRows))
+    lines.append(f"total: {total:,} rows in {len(plan.tables)} tables")
+    return "\n".join(lines)
+
+
+def apply_text(report: ApplyReport) -> str:
+    width = max([len(t.table) for t in report.tables] + [5])
+    lines = [f"{'table':<{width}}  {'rows':>10}  {'seconds':>8}  {'rows/s':>10}"]
+    for t in report.tables:
+        rate = f"{t.rows / t.seconds:,.0f}" if t.seconds > 0 else "-"
+        lines.append(f"{t.table:<{width}}  {t.rows:>10,}  {t.seconds:>8.3f}  {rate:>10}")
+    lines.append(f"{'total':<{width}}  {report.rows:>10,}  {report.seconds:>8.3f}")
+    if report.cleared:
+        lines.append(f"replaced the earlier rows of: {', '.join(report.cleared)}")
+    return "\n".join(lines)

@@ -1,0 +1,562 @@
+"""The compiler: (Spec, DbSchema) -> Plan with a generation Model, or every problem at once."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+import mimesis
+
+import seedspec
+from seedspec.compile.counts import CountDecision, cap_problem, fixed_count, per_parent_count
+from seedspec.compile.graph import Edge, order_tables
+from seedspec.compile.links import Link, table_links
+from seedspec.compile.plan import (
+    FillDeferred,
+    InsertRows,
+    Plan,
+    ResetSequences,
+    RunSql,
+    Step,
+    VerifyForeignKeys,
+)
+from seedspec.dbschema import DbColumn, DbSchema, DbTable
+from seedspec.errors import CompileError, Problem, SeedspecError, SourceLocation
+from seedspec.generate import links as lk
+from seedspec.generate.factory import build_value_generator
+from seedspec.generate.model import Model, TableModel
+from seedspec.generate.random import stream_key
+from seedspec.generate.values import Generator, NullValue
+from seedspec.infer import infer_column, table_facts
+from seedspec.spec import GeneratorSpec, Spec, TableSpec
+
+INTEGER_KINDS = ("smallint", "integer", "bigint")
+UNIQUE_CAPABLE = ("int", "decimal", "choice", "date", "datetime", "time", "gen", "sequence",
+                  "uuid", "template", "cidr", "bytes")  # fmt: skip
+
+
+@dataclass
+class TableState:
+    table: DbTable
+    spec: TableSpec | None
+    links: list[Link] = field(default_factory=list)
+    decision: CountDecision | None = None
+    unique_columns: set[str] = field(default_factory=set)
+    pickers: dict[str, lk.Picker] = field(default_factory=dict)  # link id -> picker
+    fk_columns: dict[str, Link] = field(default_factory=dict)
+    specs: dict[str, GeneratorSpec] = field(default_factory=dict)  # value columns
+    skipped: dict[str, str] = field(default_factory=dict)  # column -> why not inserted
+
+    @property
+    def name(self) -> str:
+        return self.table.name
+
+    @property
+    def count(self) -> int:
+        return self.decision.count if self.decision else 0
+
+    @property
+    def location(self) -> SourceLocation | None:
+        return self.spec.location if self.spec else None
+
+
+def compile_plan(spec: Spec, schema: DbSchema, scale: float | None = None) -> Plan:
+    """Compile a spec against a schema; raises CompileError listing every problem."""
+    return _Compiler(spec, schema, spec.scale if scale is None else scale).run()
+
+
+class _Compiler:
+    def __init__(self, spec: Spec, schema: DbSchema, scale: float) -> None:
+        self.spec, self.schema, self.scale = spec, schema, scale
+        self.dialect = "mysql" if schema.dialect == "mariadb" else schema.dialect
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.states: dict[str, TableState] = {}
+
+    def fail_if_problems(self) -> None:
+        if self.problems:
+            raise CompileError(self.problems)
+
+    def run(self) -> Plan:
+        self.check_names()
+        self.fail_if_problems()
+        for table in self.schema.tables:
+            state = TableState(table, self.spec.table(table.name))
+            state.links, problems = table_links(table, state.spec, self.schema)
+            state.fk_columns = {c: link for link in state.links for c in link.fk.columns}
+            self.problems.extend(problems)
+            self.states[table.name] = state
+        for name in self.states:
+            self.decide_count(name, ())
+        self.fail_if_problems()
+        seeded = [s for s in self.states.values() if s.count > 0]
+        for state in seeded:
+            self.choose_columns(state)
+        for state in seeded:
+            self.choose_uniques(state)
+        for state in seeded:
+            self.choose_pickers(state)
+        self.fail_if_problems()
+        model = self.build_model(seeded)
+        self.check_distinct_limits(seeded, model)
+        self.fail_if_problems()
+        return self.build_plan(seeded, model)
+
+    # -- names -------------------------------------------------------------------------
+    def check_names(self) -> None:
+        known = [t.name for t in self.schema.tables]
+        for ts in self.spec.tables:
+            table = self.schema.table(ts.name)
+            if table is None:
+                hint = difflib.get_close_matches(ts.name, known, n=1)
+                extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+                self.problems.append(Problem(
+                    f"table {ts.name!r} is not in the database{extra}", ts.location,
+                    code="missing-table"))  # fmt: skip
+                continue
+            for cs in ts.columns:
+                col = table.column(cs.name)
+                if col is None:
+                    hint = difflib.get_close_matches(cs.name, [c.name for c in table.columns], 1)
+                    extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+                    self.problems.append(Problem(
+                        f"column {ts.name}.{cs.name} is not in the database{extra}",
+                        cs.location, code="missing-column"))  # fmt: skip
+                elif col.generated and cs.generator.kind != "default":
+                    self.problems.append(Problem(
+                        f"column {ts.name}.{cs.name} is generated by the database "
+                        f"({col.generated}); remove it from the spec", cs.location,
+                        code="generated-column"))  # fmt: skip
+            if ts.count and ts.count.per and self.schema.table(ts.count.per) is None:
+                self.problems.append(Problem(
+                    f"count per {ts.count.per!r}: no such table in the database",
+                    ts.count.location, code="missing-table"))  # fmt: skip
+
+    # -- counts ------------------------------------------------------------------------
+    def decide_count(self, name: str, chain: tuple[str, ...]) -> int:
+        state = self.states[name]
+        if state.decision is not None:
+            return state.count
+        cspec = state.spec.count if state.spec else None
+        if cspec is None or cspec.per is None:
+            state.decision = fixed_count(cspec, self.scale)
+            return state.count
+        if name in chain:
+            self.problems.append(Problem(
+                f"count: per-parent counts form a cycle: {' -> '.join([*chain, name])}",
+                cspec.location))  # fmt: skip
+            state.decision = CountDecision(0, "cycle")
+            return 0
+        link = self.per_link(state, cspec.per, cspec.via)
+        if link is None:
+            state.decision = CountDecision(0, "no link")
+            return 0
+        n_parents = self.decide_count(cspec.per, (*chain, name))
+        state.decision = per_parent_count(self.spec.seed, name, cspec, n_parents, link.fk.columns)
+        return state.count
+
+    def per_link(self, state: TableState, parent: str, via: str | None) -> Link | None:
+        candidates = [link for link in state.links if link.fk.ref_table == parent]
+        if via is not None:
+            candidates = [link for link in candidates if via in link.fk.columns]
+        loc = state.spec.count.location if state.spec and state.spec.count else None
+        if not candidates:
+            self.problems.append(Problem(
+                f"count per {parent!r}: table {state.name!r} has no foreign key to {parent!r} "
+                f"(add a column with `ref: {parent}`)", loc))  # fmt: skip
+            return None
+        if len(candidates) > 1:
+            cols = ", ".join("+".join(link.fk.columns) for link in candidates)
+            self.problems.append(Problem(
+                f"count per {parent!r}: {state.name!r} has several foreign keys to it ({cols}); "
+                "say which with `via: COLUMN`", loc))  # fmt: skip
+            return None
+        return candidates[0]
+
+    # -- columns -----------------------------------------------------------------------
+    def choose_columns(self, state: TableState) -> None:
+        table = state.table
+        facts, warnings = table_facts(table)
+        self.warnings.extend(warnings)
+        single_int_pk = (
+            len(table.primary_key) == 1
+            and (pk := table.column(table.primary_key[0])) is not None
+            and pk.type in INTEGER_KINDS
+        )
+        for col in table.columns:
+            cs = state.spec.column(col.name) if state.spec else None
+            if col.generated:
+                state.skipped[col.name] = "generated by the database"
+                continue
+            if cs is not None and cs.generator.kind == "default":
+                state.skipped[col.name] = "default: true"
+                continue
+            if col.name in state.fk_columns:
+                continue
+            if cs is not None:
+                state.specs[col.name] = cs.generator
+                continue
+            if (single_int_pk and col.name == table.primary_key[0]) or (
+                col.identity and col.type in INTEGER_KINDS
+            ):
+                state.specs[col.name] = GeneratorSpec("sequence", {"start": 1, "step": 1})
+                continue
+            inferred = infer_column(table, col, facts.get(col.name))
+            if inferred.generator is not None:
+                state.specs[col.name] = inferred.generator
+            elif col.has_default or col.nullable:
+                state.skipped[col.name] = f"{inferred.reason}; left to its default"
+            else:
+                self.problems.append(Problem(
+                    f"{table.name}.{col.name} ({col.sql_type or col.type}) is NOT NULL without a "
+                    f"default and {inferred.reason}; give it a generator in the spec "
+                    "(e.g. `const:`)", state.location, code="no-generator"))  # fmt: skip
+
+    # -- uniqueness --------------------------------------------------------------------
+    def unique_sets(self, table: DbTable) -> list[tuple[str, ...]]:
+        sets = [table.primary_key] if table.primary_key else []
+        for u in table.uniques:
+            if u.columns and not u.expressions:
+                sets.append(u.columns)
+            elif u.expressions and len(u.columns) == 1:
+                sets.append(u.columns)  # lower(name) etc.: distinct plain values suffice
+            elif u.expressions:
+                self.warnings.append(Problem(
+                    f"table {table.name!r}: unique index {u.name} on "
+                    f"{', '.join(u.expressions)} is not understood; rows may violate it",
+                    severity="warning", code="unique-not-understood"))  # fmt: skip
+        return [tuple(s) for s in sets]
+
+    def choose_uniques(self, state: TableState) -> None:
+        layout = state.decision.layout if state.decision else None
+        per_cols = set(state.decision.per_columns) if state.decision else set()
+        for cols in self.unique_sets(state.table):
+            if any(self.is_unique(state, c) for c in cols) and len(cols) > 1:
+                continue
+            if len(cols) == 1:
+                self.make_unique(state, cols[0], cols)
+                continue
+            index_cols = {c for c in cols if state.specs.get(c, GeneratorSpec("?")).kind
+                          == "index_in_parent"}  # fmt: skip
+            if layout is not None and per_cols <= set(cols) and index_cols:
+                continue
+            fk_links = _links_covering(state, cols)
+            value_cols = [c for c in cols if c not in state.fk_columns]
+            if layout is not None and per_cols <= set(cols):
+                others = [link for link in fk_links if set(link.fk.columns) != per_cols]
+                if others:
+                    state.pickers.setdefault(others[0].id, _DISTINCT_IN_PARENT)
+                    continue
+            if value_cols and self.can_be_unique(state, value_cols[0]):
+                self.make_unique(state, value_cols[0], cols)
+                continue
+            if len(fk_links) >= 2 and not value_cols:
+                for link in fk_links:
+                    state.pickers[link.id] = _TUPLE
+                continue
+            if any(self.make_unique(state, c, cols, quiet=True) for c in value_cols):
+                continue
+            self.problems.append(Problem(
+                f"table {state.name!r}: cannot make ({', '.join(cols)}) unique by construction; "
+                "give one of these columns a unique generator", state.location,
+                code="unfillable"))  # fmt: skip
+
+    def is_unique(self, state: TableState, column: str) -> bool:
+        if column in state.unique_columns:
+            return True
+        g = state.specs.get(column)
+        return g is not None and (g.unique or g.kind in ("sequence", "uuid"))
+
+    def can_be_unique(self, state: TableState, column: str) -> bool:
+        g = state.specs.get(column)
+        return g is not None and g.kind in UNIQUE_CAPABLE and not g.null
+
+    def make_unique(
+        self, state: TableState, column: str, cols: tuple[str, ...], quiet: bool = False
+    ) -> bool:
+        if column in state.fk_columns:
+            link = state.fk_columns[column]
+            if set(link.fk.columns) <= set(cols):
+                state.pickers[link.id] = _UNIQUE
+                return True
+            return False
+        g = state.specs.get(column)
+        if g is None:
+            if column in state.skipped:
+                return True  # the database fills it (e.g. identity default)
+            return False
+        if not self.can_be_unique(state, column):
+            if not quiet:
+                loc = _column_location(state, column)
+                self.problems.append(Problem(
+                    f"{state.name}.{column} must be unique ({', '.join(cols)}) but a {g.kind!r} "
+                    "generator cannot guarantee distinct values", loc, code="unique"))  # fmt: skip
+            return False
+        if not g.unique:
+            state.specs[column] = GeneratorSpec(g.kind, g.params, g.null, True, g.location)
+        state.unique_columns.add(column)
+        return True
+
+    # -- parent pickers ----------------------------------------------------------------
+    def choose_pickers(self, state: TableState) -> None:
+        self_links = [link for link in state.links if link.fk.ref_table == state.name]
+        tree = state.spec.tree if state.spec else None
+        tree_link = None
+        if self_links:
+            tree_link = self_links[0]
+            if tree is not None:
+                tree_link = next((link for link in self_links if tree.parent in link.fk.columns),
+                                 tree_link)  # fmt: skip
+        for link in state.links:
+            parent = self.states.get(link.fk.ref_table)
+            n_parent = parent.count if parent else 0
+            marker = state.pickers.get(link.id)
+            key = stream_key(self.spec.seed, state.name, "fk", *link.fk.columns)
+            picker: lk.Picker | None
+            if n_parent == 0 and link.fk.ref_table != state.name:
+                if not link.nullable:
+                    self.problems.append(Problem(
+                        f"{state.name}.{'+'.join(link.fk.columns)} needs rows in "
+                        f"{link.fk.ref_table!r}, which is seeded with 0 rows", state.location,
+                        code="unfillable"))  # fmt: skip
+                picker = None
+            elif state.decision and state.decision.per_columns == link.fk.columns:
+                assert state.decision.layout is not None
+                picker = lk.PerParentPicker(state.decision.layout)
+            elif link is tree_link:
+                depth = tree.max_depth if tree else 4
+                roots = tree.roots if tree else None
+                starts = lk.tree_levels(state.count, depth, roots)
+                picker = lk.TreePicker(key, starts, root_links_self=not link.nullable)
+            elif link.fk.ref_table == state.name:
+                picker = lk.EarlierRowPicker(key, root_links_self=not link.nullable)
+            elif link.spec is not None and link.spec.params.get("where"):
+                picker = self.where_picker(state, link, key, n_parent)
+            elif marker is _UNIQUE:
+                if state.count > n_parent:
+                    self.problems.append(cap_problem(state.name, state.count, n_parent,
+                        f"each {link.fk.ref_table} row at most once", state.location))  # fmt: skip
+                picker = lk.UniquePicker(key, n_parent)
+            elif marker is _DISTINCT_IN_PARENT:
+                assert state.decision and state.decision.layout is not None
+                picker = lk.DistinctWithinParentPicker(key, n_parent, state.decision.layout)
+            elif marker is _TUPLE:
+                picker = self.tuple_picker(state, link, key)
+            else:
+                dist = link.spec.params.get("dist") or "uniform" if link.spec else "uniform"
+                s = float(link.spec.params.get("s") or 1.2) if link.spec else 1.2
+                picker = lk.RandomPicker(key, n_parent, dist, s)
+            if picker is not None:
+                state.pickers[link.id] = picker
+
+    def where_picker(self, state: TableState, link: Link, key: int, n_parent: int) -> lk.Picker:
+        assert link.spec is not None
+        where = link.spec.params["where"]
+        pairs = [(str(k), str(v)) for k, v in where.items()]
+        if len(pairs) != 1:
+            self.problems.append(Problem("ref where: one column pair is supported",
+                                         link.spec.location))  # fmt: skip
+        return lk.WherePicker(key, state.name, link.fk.ref_table, n_parent, pairs[:1])
+
+    def tuple_picker(self, state: TableState, link: Link, key: int) -> lk.Picker:
+        group = sorted((lnk for lnk in state.links if state.pickers.get(lnk.id) in (_TUPLE,)
+                        or isinstance(state.pickers.get(lnk.id), lk.TuplePicker)),
+                       key=lambda lnk: lnk.fk.columns)  # fmt: skip
+        radices = tuple(max(self.states[lnk.fk.ref_table].count, 1) for lnk in group)
+        total = 1
+        for r in radices:
+            total *= r
+        if state.count > total:
+            self.problems.append(cap_problem(state.name, state.count, total,
+                "distinct combinations of its parents", state.location))  # fmt: skip
+        table_key = stream_key(self.spec.seed, state.name, "tuple")
+        position = [lnk.id for lnk in group].index(link.id)
+        return lk.TuplePicker(table_key, radices, position)
+
+    # -- model -------------------------------------------------------------------------
+    def build_model(self, seeded: list[TableState]) -> Model:
+        tables: dict[str, TableModel] = {}
+        for state in seeded:
+            gens: dict[str, Generator] = {}
+            for col in state.table.columns:
+                if col.name in state.skipped:
+                    continue
+                link = state.fk_columns.get(col.name)
+                if link is not None:
+                    gens[col.name] = self.fk_generator(state, link, col.name)
+                elif col.name in state.specs:
+                    gens[col.name] = self.value_generator(state, col)
+            key_cols = state.table.primary_key or next(
+                (u.columns for u in state.table.uniques if not u.predicate and u.columns), ())
+            tables[state.name] = TableModel(
+                state.name, state.count, gens,
+                state.decision.layout if state.decision else None, tuple(key_cols))  # fmt: skip
+        for state in seeded:  # lookups need every table's FK generators first
+            for col_name, g in list(tables[state.name].generators.items()):
+                if isinstance(g, _PendingLookup):
+                    tables[state.name].generators[col_name] = self.resolve_lookup(
+                        state, tables[state.name], g)  # fmt: skip
+        return Model(self.spec.seed, tables)
+
+    def fk_generator(self, state: TableState, link: Link, column: str) -> Generator:
+        picker = state.pickers.get(link.id)
+        if picker is None:
+            return NullValue(0, {})
+        ref_col = link.fk.ref_columns[link.fk.columns.index(column)]
+        parent = self.states[link.fk.ref_table]
+        if ref_col in parent.skipped or (ref_col not in parent.specs
+                                         and ref_col not in parent.fk_columns):  # fmt: skip
+            self.problems.append(Problem(
+                f"{state.name}.{column} references {parent.name}.{ref_col}, which seedspec "
+                "does not generate", _column_location(state, column)))  # fmt: skip
+        gen: Generator = lk.ForeignKeyColumn(link.fk.ref_table, ref_col, picker, link.id)
+        if link.spec is not None and link.spec.null:
+            gen = _nullable(gen, link.spec.null, self.spec.seed, state.name, column)
+        return gen
+
+    def value_generator(self, state: TableState, col: DbColumn) -> Generator:
+        g = state.specs[col.name]
+        if g.kind == "index_in_parent":
+            layout = state.decision.layout if state.decision else None
+            if layout is None:
+                self.problems.append(Problem(
+                    "index_in_parent needs the table's count to be `per:` a parent",
+                    g.location))  # fmt: skip
+                return NullValue(0, {})
+            return lk.IndexInParent(layout, int(g.params.get("start", 1)))
+        if g.kind == "lookup":
+            return _PendingLookup(g)
+        try:
+            return build_value_generator(g, seed=self.spec.seed, locale=self.spec.locale,
+                                         table=state.name, column=col.name, db_column=col)  # fmt: skip
+        except SeedspecError as err:
+            self.problems.append(Problem(err.message, g.location or state.location))
+            return NullValue(0, {})
+
+    def resolve_lookup(self, state: TableState, tm: TableModel, pending: _PendingLookup) -> Generator:
+        g = pending.spec
+        fk_col, parent_col = g.params["fk_column"], g.params["parent_column"]
+        via = tm.generators.get(fk_col)
+        if not isinstance(via, lk.ForeignKeyColumn):
+            self.problems.append(Problem(
+                f"lookup: {fk_col!r} is not a foreign key column of {state.name!r}", g.location))
+            return NullValue(0, {})
+        parent = self.states[via.parent]
+        if parent_col not in parent.specs and parent_col not in parent.fk_columns:
+            self.problems.append(Problem(
+                f"lookup: {via.parent}.{parent_col} is not generated by seedspec", g.location))
+            return NullValue(0, {})
+        return lk.Lookup(via, parent_col)
+
+    def check_distinct_limits(self, seeded: list[TableState], model: Model) -> None:
+        for state in seeded:
+            for column in state.unique_columns:
+                gen = model.tables[state.name].generators.get(column)
+                limit = gen.distinct_limit() if gen is not None else None
+                if limit is not None and limit < state.count:
+                    self.problems.append(Problem(
+                        f"{state.name}.{column} must be unique but its generator has only "
+                        f"{limit} distinct values for {state.count} rows; widen it or lower "
+                        "the count", _column_location(state, column), code="unique"))  # fmt: skip
+
+    # -- plan --------------------------------------------------------------------------
+    def build_plan(self, seeded: list[TableState], model: Model) -> Plan:
+        names = [s.name for s in seeded]
+        edges = []
+        for state in seeded:
+            for link in state.links:
+                if link.fk.ref_table in model.tables and link.id in state.pickers:
+                    per = bool(state.decision and state.decision.per_columns == link.fk.columns)
+                    edges.append(Edge(state.name, link.fk.ref_table, link.fk, link.nullable, per))
+        ordering = order_tables(names, edges, self.dialect)
+        for cycle in ordering.unbreakable:
+            spots = [self.states[t].location for t in cycle]
+            where = ", ".join(str(s) for s in spots if s) or "no spec lines: inferred tables"
+            self.problems.append(Problem(
+                f"foreign keys form a cycle that cannot be loaded: {' -> '.join(cycle)}; none of "
+                f"its FKs is nullable or deferrable (spec: {where}); make one nullable or "
+                "DEFERRABLE, or seed one of these tables with `count: 0`",
+                next((s for s in spots if s), None), code="cycle"))  # fmt: skip
+        self.fail_if_problems()
+        updates: dict[str, list[str]] = {}
+        for b in ordering.broken:
+            if b.mode == "update":
+                updates.setdefault(b.edge.child, []).extend(b.edge.fk.columns)
+        steps: list[Step] = []
+        for name in ordering.order:
+            tm = model.tables[name]
+            state = self.states[name]
+            gens = {c: g.describe() for c, g in tm.generators.items()}
+            steps.append(InsertRows(name, tm.count, tuple(tm.generators),
+                                    tuple(updates.get(name, ())), gens,
+                                    state.decision.reason if state.decision else ""))  # fmt: skip
+        for name in ordering.order:
+            if name in updates:
+                tm = model.tables[name]
+                if not tm.key_columns:
+                    self.problems.append(Problem(
+                        f"table {name!r} closes a FK cycle but has no primary or unique key to "
+                        "fill it by; add a key or make the FK deferrable", self.states[name].location))
+                steps.append(FillDeferred(name, tuple(updates[name]), tm.key_columns, tm.count,
+                                          "nullable FK in a cycle: inserted NULL, filled now"))
+        self.fail_if_problems()
+        suspended = sorted({t for b in ordering.broken if b.mode == "suspend"
+                            for t in (b.edge.child, b.edge.parent)})  # fmt: skip
+        if suspended:
+            steps.append(VerifyForeignKeys(tuple(suspended),
+                                           "loaded with FOREIGN_KEY_CHECKS=0 (NOT NULL cycle)"))
+        steps.append(ResetSequences(tuple(ordering.order)))
+        for after in self.spec.after:
+            steps.append(RunSql(after.sql, after.location))
+        plan = Plan(
+            dialect=self.dialect, seed=self.spec.seed, steps=steps, model=model,
+            deferred_constraints=any(b.mode == "deferred" for b in ordering.broken),
+            suspend_fk_checks=bool(suspended),
+            broken_edges=[{"from": b.edge.child, "to": b.edge.parent,
+                           "columns": list(b.edge.fk.columns), "mode": b.mode}
+                          for b in ordering.broken],
+            warnings=self.warnings,
+            versions={"seedspec": seedspec.__version__, "mimesis": mimesis.__version__},
+        )  # fmt: skip
+        plan.spec_digest = _digest(repr(self.spec.tables) + repr(self.spec.after))
+        plan.schema_fingerprint = _digest(self.schema.to_json())
+        return plan
+
+
+class _Marker(lk.Picker):
+    pass
+
+
+_UNIQUE, _DISTINCT_IN_PARENT, _TUPLE = _Marker(), _Marker(), _Marker()
+
+
+class _PendingLookup(Generator):
+    kind = "lookup"
+
+    def __init__(self, spec: GeneratorSpec) -> None:
+        super().__init__(0, spec.params)
+        self.spec = spec
+
+
+def _links_covering(state: TableState, cols: tuple[str, ...]) -> list[Link]:
+    return [link for link in state.links if set(link.fk.columns) <= set(cols)]
+
+
+def _column_location(state: TableState, column: str) -> SourceLocation | None:
+    cs = state.spec.column(column) if state.spec else None
+    return cs.location if cs else state.location
+
+
+def _nullable(gen: Generator, rate: float, seed: int, table: str, column: str) -> Generator:
+    from seedspec.generate.values import Nullable
+
+    return Nullable(gen, rate, stream_key(seed, table, column, "null"))
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+__all__ = ["compile_plan", "json"]

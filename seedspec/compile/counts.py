@@ -1,0 +1,54 @@
+"""Row counts: table specs + FK links -> rows per table (fixed, scaled, or drawn per parent row)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from seedspec.errors import Problem
+from seedspec.generate.links import PerParentLayout, per_parent_counts
+from seedspec.generate.random import stream_key
+from seedspec.infer import DEFAULT_COUNT
+from seedspec.spec import CountSpec
+
+
+@dataclass
+class CountDecision:
+    count: int
+    reason: str
+    layout: PerParentLayout | None = None
+    per_columns: tuple[str, ...] = ()  # the FK columns assigned by the per-parent layout
+
+
+def scaled(n: int, scale: float) -> int:
+    return max(0, int(round(n * scale)))
+
+
+def fixed_count(spec: CountSpec | None, scale: float) -> CountDecision:
+    if spec is None:
+        n = scaled(DEFAULT_COUNT, scale)
+        return CountDecision(max(n, 1 if scale > 0 else 0), f"default {DEFAULT_COUNT} x scale")
+    assert spec.fixed is not None
+    return CountDecision(scaled(spec.fixed, scale), f"count {spec.fixed} x scale {scale:g}")
+
+
+def per_parent_count(
+    seed: int, table: str, spec: CountSpec, n_parents: int, fk_columns: tuple[str, ...]
+) -> CountDecision:
+    params = dict(spec.params)
+    key = stream_key(seed, table, "count", spec.per, spec.dist, sorted(params.items()))
+    counts = per_parent_counts(key, n_parents, spec.dist, params)
+    layout = PerParentLayout(spec.per or "", counts)
+    lo, hi = (int(counts.min()), int(counts.max())) if len(counts) else (0, 0)
+    reason = f"per {spec.per} row: {spec.dist} {lo}..{hi} (mean {np.mean(counts) if len(counts) else 0:.2f})"
+    return CountDecision(layout.count, reason, layout, fk_columns)
+
+
+def cap_problem(table: str, count: int, cap: int, why: str, location: object) -> Problem:
+    return Problem(
+        f"table {table!r}: {count} rows asked but only {cap} distinct rows are possible ({why}); "
+        "lower the count",
+        location,  # type: ignore[arg-type]
+        code="unfillable",
+    )

@@ -1,0 +1,70 @@
+"""FK links of a table: DbForeignKeys plus spec-only `ref` columns -> Link records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from seedspec.dbschema import DbForeignKey, DbSchema, DbTable
+from seedspec.errors import Problem
+from seedspec.spec import GeneratorSpec, TableSpec
+
+
+@dataclass(frozen=True)
+class Link:
+    fk: DbForeignKey
+    spec: GeneratorSpec | None  # the spec's `ref` for this FK's (first) column, if any
+    nullable: bool
+
+    @property
+    def id(self) -> str:
+        return f"{self.fk.name or '+'.join(self.fk.columns)}"
+
+
+def table_links(
+    table: DbTable, tspec: TableSpec | None, schema: DbSchema
+) -> tuple[list[Link], list[Problem]]:
+    links: list[Link] = []
+    problems: list[Problem] = []
+    covered: set[str] = set()
+    for fk in table.foreign_keys:
+        if any(c in covered for c in fk.columns):
+            continue  # overlapping FKs: the first one decides the shared columns
+        gspec = None
+        if tspec is not None:
+            for name in fk.columns:
+                cs = tspec.column(name)
+                if cs is None:
+                    continue
+                if cs.generator.kind == "ref":
+                    gspec = cs.generator
+                elif cs.generator.kind != "default":
+                    problems.append(Problem(
+                        f"{table.name}.{name} is a foreign key to {fk.ref_table}; give it "
+                        f"`ref: {fk.ref_table}` or leave it out to have it inferred",
+                        cs.location,
+                    ))  # fmt: skip
+        nullable = all((c := table.column(n)) is not None and c.nullable for n in fk.columns)
+        links.append(Link(fk, gspec, nullable))
+        covered.update(fk.columns)
+    if tspec is not None:
+        for cs in tspec.columns:
+            if cs.generator.kind != "ref" or cs.name in covered:
+                continue
+            parent_name = cs.generator.params["table"]
+            parent = schema.table(parent_name)
+            if parent is None:
+                continue  # reported by the name checks
+            ref_col = cs.generator.params.get("column")
+            if ref_col is None:
+                if len(parent.primary_key) != 1:
+                    problems.append(Problem(
+                        f"ref: {parent_name} has no single-column primary key; "
+                        f"write `ref: {parent_name}.COLUMN`", cs.location,
+                    ))  # fmt: skip
+                    continue
+                ref_col = parent.primary_key[0]
+            fk = DbForeignKey(None, (cs.name,), parent_name, (ref_col,))
+            col = table.column(cs.name)
+            links.append(Link(fk, cs.generator, bool(col and col.nullable)))
+            covered.add(cs.name)
+    return links, problems

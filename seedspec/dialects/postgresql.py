@@ -1,0 +1,65 @@
+"""PostgreSQL: COPY FROM STDIN through psycopg 3, deferred constraints, sequences moved past keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from seedspec.dbschema import DbSchema, DbTable
+from seedspec.dialects.base import Dialect
+
+
+class PostgresDialect(Dialect):
+    name = "postgresql"
+    placeholder = "%s"
+
+    def begin(self, conn: sa.Connection, deferred: bool, suspend_fk_checks: bool) -> None:
+        self.execute_raw(conn, "SET LOCAL TimeZone = 'UTC'")
+        if deferred:
+            self.execute_raw(conn, "SET CONSTRAINTS ALL DEFERRED")
+
+    def finish(self, conn: sa.Connection, suspend_fk_checks: bool) -> None:
+        # Deferred FKs are checked now, so a violation is reported before COMMIT.
+        self.execute_raw(conn, "SET CONSTRAINTS ALL IMMEDIATE")
+
+    def clear(self, conn: sa.Connection, children_first: Sequence[DbTable]) -> None:
+        if children_first:
+            names = ", ".join(self.qualified(conn, t) for t in children_first)
+            conn.exec_driver_sql(f"TRUNCATE {names}")
+
+    def insert(
+        self, conn: sa.Connection, table: DbTable, columns: Sequence[str], cols: list[list[Any]]
+    ) -> None:
+        cols = self.adapt_columns(cols)
+        names = ", ".join(self.quote(conn, c) for c in columns)
+        cur = self.raw(conn).cursor()
+        try:
+            with cur.copy(f"COPY {self.qualified(conn, table)} ({names}) FROM STDIN") as copy:
+                for row in zip(*cols, strict=True):
+                    copy.write_row(row)
+        finally:
+            cur.close()
+
+    def reset_sequences(self, conn: sa.Connection, schema: DbSchema, tables: Iterable[str]) -> int:
+        moved = 0
+        for name in tables:
+            t = schema.table(name)
+            if t is None:
+                continue
+            for col in t.columns:
+                if col.identity not in ("always", "by_default", "serial"):
+                    continue
+                qt = self.qualified(conn, t)
+                qc = self.quote(conn, col.name)
+                seq = conn.execute(
+                    sa.text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": qt, "c": col.name}
+                ).scalar()
+                if not seq:
+                    continue
+                conn.execute(
+                    sa.text(f"SELECT setval(:s, m) FROM (SELECT max({qc}) AS m FROM {qt}) x "
+                            "WHERE m IS NOT NULL"), {"s": seq})  # fmt: skip
+                moved += 1
+        return moved

@@ -1,0 +1,171 @@
+"""Execute: (Plan, Engine, DbSchema) -> ApplyReport; one transaction, all or nothing."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from seedspec.compile.plan import (
+    FillDeferred,
+    InsertRows,
+    Plan,
+    ResetSequences,
+    RunSql,
+    VerifyForeignKeys,
+)
+from seedspec.dbschema import DbSchema, DbTable
+from seedspec.db import connect, redact_text
+from seedspec.dialects import Dialect, dialect_for
+from seedspec.errors import ApplyError, SeedspecError
+
+CHUNK_ROWS = 10_000
+
+
+@dataclass
+class TableReport:
+    table: str
+    rows: int
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        rate = self.rows / self.seconds if self.seconds > 0 else None
+        return {"table": self.table, "rows": self.rows, "seconds": round(self.seconds, 4),
+                "rows_per_second": round(rate) if rate else None}  # fmt: skip
+
+
+@dataclass
+class ApplyReport:
+    tables: list[TableReport] = field(default_factory=list)
+    seconds: float = 0.0
+    plan_digest: str = ""
+    sequences_moved: int = 0
+    cleared: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return sum(t.rows for t in self.tables)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": True, "rows": self.rows, "seconds": round(self.seconds, 4),
+                "plan_digest": self.plan_digest, "sequences_moved": self.sequences_moved,
+                "cleared": self.cleared, "tables": [t.to_dict() for t in self.tables]}  # fmt: skip
+
+
+def execute_plan(
+    plan: Plan, engine: sa.Engine, schema: DbSchema, *, truncate: bool = False
+) -> ApplyReport:
+    dialect = dialect_for(engine.dialect.name)
+    report = ApplyReport(plan_digest=plan.digest())
+    started = time.perf_counter()
+    conn = connect(engine)
+    try:
+        with conn.begin():
+            _run(plan, conn, dialect, schema, report, truncate)
+    except SeedspecError:
+        raise
+    except sa.exc.DBAPIError as err:
+        raise ApplyError(f"{_db_message(err)}; rolled back, nothing was written") from None
+    finally:
+        conn.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _db_message(err: sa.exc.DBAPIError) -> str:
+    orig = getattr(err, "orig", None) or err
+    text = str(orig).strip().splitlines()
+    return redact_text(" ".join(text[:2]) if text else type(orig).__name__)
+
+
+def _tables(schema: DbSchema, names: list[str]) -> list[DbTable]:
+    return [t for n in names if (t := schema.table(n)) is not None]
+
+
+def _run(
+    plan: Plan,
+    conn: sa.Connection,
+    dialect: Dialect,
+    schema: DbSchema,
+    report: ApplyReport,
+    truncate: bool,
+) -> None:
+    tables = _tables(schema, plan.tables)
+    busy = dialect.nonempty_tables(conn, tables)
+    if busy and not truncate:
+        raise ApplyError(
+            f"tables already hold rows: {', '.join(busy)}; seedspec fills empty tables "
+            "(pass --truncate to replace their rows inside the same transaction)"
+        )
+    if busy:
+        dialect.clear(conn, list(reversed(tables)))
+        report.cleared = busy
+    dialect.begin(conn, plan.deferred_constraints, plan.suspend_fk_checks)
+    for step in plan.steps:
+        if isinstance(step, InsertRows):
+            report.tables.append(_insert(plan, conn, dialect, schema, step))
+        elif isinstance(step, FillDeferred):
+            _fill(plan, conn, dialect, schema, step)
+        elif isinstance(step, VerifyForeignKeys):
+            dialect.finish(conn, plan.suspend_fk_checks)
+            bad = dialect.fk_violations(conn, schema, step.tables)
+            if bad:
+                raise ApplyError("foreign keys violated after loading with checks suspended: "
+                                 + "; ".join(bad) + "; rolled back")  # fmt: skip
+        elif isinstance(step, ResetSequences):
+            report.sequences_moved = dialect.reset_sequences(conn, schema, step.tables)
+        elif isinstance(step, RunSql):
+            _after(conn, dialect, step)
+    dialect.finish(conn, plan.suspend_fk_checks)
+
+
+def _insert(
+    plan: Plan, conn: sa.Connection, dialect: Dialect, schema: DbSchema, step: InsertRows
+) -> TableReport:
+    t0 = time.perf_counter()
+    table = schema.table(step.table)
+    assert table is not None
+    columns = list(step.columns)
+    nulls = set(step.null_columns)
+    produced = [c for c in columns if c not in nulls]
+    try:
+        for start in range(0, step.count, CHUNK_ROWS):
+            stop = min(step.count, start + CHUNK_ROWS)
+            values = dict(zip(produced, plan.model.rows(step.table, produced, start, stop),
+                              strict=True))  # fmt: skip
+            none = [None] * (stop - start)
+            dialect.insert(conn, table, columns, [values.get(c, none) for c in columns])
+    except sa.exc.DBAPIError as err:
+        raise ApplyError(f"loading {step.table}: {_db_message(err)}; rolled back") from None
+    except Exception as err:
+        if isinstance(err, SeedspecError):
+            raise
+        orig = getattr(err, "sqlstate", None)
+        if orig is None and type(err).__module__.split(".")[0] not in ("psycopg", "pymysql",
+                                                                        "sqlite3"):  # fmt: skip
+            raise
+        raise ApplyError(f"loading {step.table}: {redact_text(str(err))}; rolled back") from None
+    return TableReport(step.table, step.count, time.perf_counter() - t0)
+
+
+def _fill(plan: Plan, conn: sa.Connection, dialect: Dialect, schema: DbSchema,
+          step: FillDeferred) -> None:  # fmt: skip
+    table = schema.table(step.table)
+    assert table is not None
+    names = list(step.key_columns) + list(step.columns)
+    for start in range(0, step.count, CHUNK_ROWS):
+        stop = min(step.count, start + CHUNK_ROWS)
+        cols = plan.model.rows(step.table, names, start, stop)
+        dialect.update(conn, table, step.key_columns, step.columns, cols)
+
+
+def _after(conn: sa.Connection, dialect: Dialect, step: RunSql) -> None:
+    try:
+        dialect.execute_raw(conn, step.sql)
+    except Exception as err:
+        where = f"{step.location}: " if step.location else ""
+        msg = str(getattr(err, "orig", err)).strip().splitlines()
+        raise ApplyError(f"{where}after: SQL failed: {redact_text(msg[0] if msg else str(err))}; "
+                         "rolled back, nothing was written") from None  # fmt: skip

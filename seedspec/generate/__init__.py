@@ -1,0 +1,1 @@
+"""Seeded, vectorised column generators: row indices in, numpy value arrays out."""

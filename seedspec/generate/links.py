@@ -1,0 +1,273 @@
+"""Row layouts and parent pickers: child row indices -> parent row indices (-1 = NULL).
+
+Keys are assigned by seedspec, so a foreign key is arithmetic on parent row indices; the
+parent's key value is then evaluated from the parent's own column generator.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from seedspec.generate import distributions as dists
+from seedspec.generate.base import objects
+from seedspec.generate.random import bits, integers, permute, uniform
+from seedspec.generate.values import Generator, to_python
+
+if TYPE_CHECKING:
+    from seedspec.generate.model import Model
+
+
+class PerParentLayout:
+    """Rows grouped by parent: parent p owns rows offsets[p] .. offsets[p+1]-1."""
+
+    def __init__(self, parent: str, counts: np.ndarray) -> None:
+        self.parent = parent
+        self.offsets = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
+
+    @property
+    def count(self) -> int:
+        return int(self.offsets[-1])
+
+    def parent_of(self, idx: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.offsets, idx, side="right").astype(np.int64) - 1
+
+    def index_in_parent(self, idx: np.ndarray) -> np.ndarray:
+        return idx - self.offsets[self.parent_of(idx)]
+
+
+def per_parent_counts(key: int, n_parents: int, dist: str, params: dict[str, Any]) -> np.ndarray:
+    """How many children each parent row gets (a pure function of the parent index)."""
+    lo = int(params.get("min", 0) if params.get("min") is not None else 0)
+    hi_param = params.get("max")
+    hi = int(hi_param) if hi_param is not None else dists.discrete_upper_bound(dist, params, lo)
+    u = uniform(key, np.arange(n_parents, dtype=np.int64))
+    return dists.integers(dist, params, u, lo, hi)
+
+
+class Picker:
+    """Chooses a parent row index for each child row."""
+
+    def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def describe(self) -> dict[str, Any]:
+        return {"pick": type(self).__name__.removesuffix("Picker").lower()}
+
+
+class RandomPicker(Picker):
+    def __init__(self, key: int, n: int, dist: str = "uniform", s: float = 1.2) -> None:
+        self.key, self.n, self.dist, self.s = key, n, dist, s
+
+    def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        if self.n == 0:
+            return np.full(len(idx), -1, dtype=np.int64)
+        if self.dist == "zipf":
+            u = uniform(self.key, idx)
+            rank = dists.integers("zipf", {"s": self.s}, u, 0, self.n - 1)
+            return permute(self.key ^ 0x5A5A, rank, self.n)  # popular parents spread out
+        return integers(self.key, idx, 0, self.n - 1)
+
+    def describe(self) -> dict[str, Any]:
+        return {"pick": self.dist, **({"s": self.s} if self.dist == "zipf" else {})}
+
+
+class PerParentPicker(Picker):
+    def __init__(self, layout: PerParentLayout) -> None:
+        self.layout = layout
+
+    def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        return self.layout.parent_of(idx)
+
+    def describe(self) -> dict[str, Any]:
+        return {"pick": "per_parent"}
+
+
+class UniquePicker(Picker):
+    """Each parent at most once (one-to-one links): a keyed permutation of parent rows."""
+
+    def __init__(self, key: int, n: int) -> None:
+        self.key, self.n = key, n
+
+    def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        return permute(self.key, idx, self.n)
+
+
+class DistinctWithinParentPicker(Picker):
+    """Distinct parents among the children of one per-parent group (junction tables)."""
+
+    def __init__(self, key: int, n: int, layout: PerParentLayout) -> None:
+        self.key, self.n, self.layout = key, n, layout
+
+    def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        group = self.layout.parent_of(idx)
+        start = (bits(self.key, group) % np.uint64(self.n)).astype(np.int64)
+        return (start + self.layout.index_in_parent(idx)) % self.n
+
+
+class TuplePicker(Picker):
+    """One digit of a distinct mixed-radix tuple: rows get distinct parent combinations."""
+
+    def __init__(self, key: int, radices: tuple[int, ...], position: int) -> None:
+        self.key, self.radices, self.position = key, radices, position
+        self.total = int(np.prod(np.array(radices, dtype=object)))
+
+    def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        code = permute(self.key, idx, self.total) if self.total < 2**62 else idx
+        for radix in self.radices[: self.position]:
+            code = code // radix
+        return code % self.radices[self.position]
+
+
+class TreePicker(Picker):
+    """Self-reference as a tree: level L rows pick a parent among level L-1 rows."""
+
+    def __init__(self, key: int, level_starts: list[int], root_links_self: bool) -> None:
+        self.key = key
+        self.starts = np.array(level_starts, dtype=np.int64)
+        self.root_links_self = root_links_self
+
+    def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        level = np.searchsorted(self.starts, idx, side="right").astype(np.int64) - 1
+        out = np.where(idx == idx, -1, -1).astype(np.int64)
+        inner = level > 0
+        if inner.any():
+            lo = self.starts[level[inner] - 1]
+            width = self.starts[level[inner]] - lo
+            u = uniform(self.key, idx[inner])
+            out[inner] = lo + np.minimum((u * width).astype(np.int64), width - 1)
+        if self.root_links_self:
+            out[~inner] = idx[~inner]
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        return {"pick": "tree", "levels": np.diff(self.starts).tolist()}
+
+
+def tree_levels(count: int, max_depth: int, roots: float | None) -> list[int]:
+    """Level start indices for a tree of `count` rows: a roots share, then doubling levels."""
+    if count == 0:
+        return [0]
+    share = roots if roots is not None else (0.04 if max_depth > 1 else 1.0)
+    n_roots = min(count, max(1, round(count * share)))
+    rest = count - n_roots
+    weights = [2.0**k for k in range(max_depth - 1)]
+    starts = [0, n_roots]
+    given = 0
+    for i, w in enumerate(weights):
+        size = rest - given if i == len(weights) - 1 else round(rest * w / sum(weights))
+        given += size
+        if size > 0:
+            starts.append(starts[-1] + size)
+    return starts
+
+
+class EarlierRowPicker(Picker):
+    """A further self-reference: any earlier row (the first row links itself or NULL)."""
+
+    def __init__(self, key: int, root_links_self: bool) -> None:
+        self.key, self.root_links_self = key, root_links_self
+
+    def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        u = uniform(self.key, idx)
+        out = (u * idx).astype(np.int64)
+        first = idx == 0
+        out[first] = 0 if self.root_links_self else -1
+        return out
+
+
+class WherePicker(Picker):
+    """A parent whose column matches a column of this row (`ref: users, where: {...}`)."""
+
+    def __init__(
+        self, key: int, table: str, parent: str, n_parent: int, pairs: list[tuple[str, str]]
+    ) -> None:
+        self.key, self.table, self.parent, self.n_parent = key, table, parent, n_parent
+        ((self.child_column, self.parent_column),) = pairs
+        self._index: tuple[np.ndarray, np.ndarray] | None = None
+
+    def _parent_index(self, model: Model) -> tuple[np.ndarray, np.ndarray]:
+        if self._index is None:
+            all_rows = np.arange(self.n_parent, dtype=np.int64)
+            values = model.values(self.parent, self.parent_column, all_rows)
+            order = np.argsort(values, kind="stable")
+            self._index = (values[order], order.astype(np.int64))
+        return self._index
+
+    def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        sorted_values, order = self._parent_index(model)
+        mine = model.values(self.table, self.child_column, idx)
+        lo = np.searchsorted(sorted_values, mine, side="left")
+        hi = np.searchsorted(sorted_values, mine, side="right")
+        width = hi - lo
+        u = uniform(self.key, idx)
+        pos = lo + np.minimum((u * width).astype(np.int64), np.maximum(width - 1, 0))
+        out = np.full(len(idx), -1, dtype=np.int64)
+        found = width > 0
+        out[found] = order[pos[found]]
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        return {"pick": "where", "where": {self.child_column: self.parent_column}}
+
+
+class ForeignKeyColumn(Generator):
+    """One column of a foreign key: the chosen parent row's referenced column value."""
+
+    kind = "ref"
+
+    def __init__(self, parent: str, parent_column: str, picker: Picker, fk_id: str) -> None:
+        super().__init__(0, {"table": parent, "column": parent_column})
+        self.parent, self.parent_column, self.picker, self.fk_id = (
+            parent,
+            parent_column,
+            picker,
+            fk_id,
+        )
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        pidx = model.pick(self.fk_id, self.picker, idx)
+        found = pidx >= 0
+        if found.all():
+            return model.values(self.parent, self.parent_column, pidx)
+        out = objects([None] * len(idx))
+        if found.any():
+            vals = to_python(model.values(self.parent, self.parent_column, pidx[found]))
+            out[np.flatnonzero(found)] = objects(vals)
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": "ref", "table": self.parent, "column": self.parent_column,
+                **self.picker.describe()}  # fmt: skip
+
+
+class IndexInParent(Generator):
+    kind = "index_in_parent"
+
+    def __init__(self, layout: PerParentLayout, start: int) -> None:
+        super().__init__(0, {"start": start})
+        self.layout, self.start = layout, start
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        return self.layout.index_in_parent(idx) + np.int64(self.start)
+
+
+class Lookup(Generator):
+    """The value of a parent row's column, through one of this row's foreign keys."""
+
+    kind = "lookup"
+
+    def __init__(self, via: ForeignKeyColumn, parent_column: str) -> None:
+        super().__init__(0, {"via": via.fk_id, "column": parent_column})
+        self.via, self.parent_column = via, parent_column
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        pidx = model.pick(self.via.fk_id, self.via.picker, idx)
+        found = pidx >= 0
+        if found.all():
+            return model.values(self.via.parent, self.parent_column, pidx)
+        out = objects([None] * len(idx))
+        vals = to_python(model.values(self.via.parent, self.parent_column, pidx[found]))
+        out[np.flatnonzero(found)] = objects(vals)
+        return out

@@ -1,0 +1,82 @@
+"""Mimesis value pools: (locale, provider.method, args, seed) -> a fixed, deduplicated numpy pool.
+
+Pools are drawn once per run from a mimesis Generic seeded by a stable key; rows then index
+into them with vectorised draws. A pool never depends on a table's row count.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+import numpy as np
+from mimesis import Generic
+from mimesis.locales import Locale
+
+from seedspec.errors import SeedspecError
+from seedspec.generate.random import stream_key
+
+POOL_SIZE = 4096
+
+
+def locale_of(code: str) -> Locale:
+    try:
+        return Locale(code)
+    except ValueError:
+        known = ", ".join(sorted(loc.value for loc in Locale))
+        raise SeedspecError(f"unknown locale {code!r}; mimesis knows: {known}") from None
+
+
+def resolve_provider(provider: str, locale: str = "en") -> Any:
+    """The bound mimesis method for 'provider.method', or a SeedspecError naming the problem."""
+    generic = _generic(locale, 0)
+    try:
+        group, method = provider.split(".", 1)
+    except ValueError:
+        raise SeedspecError(f"gen: {provider!r} must be 'provider.method'") from None
+    obj = getattr(generic, group, None)
+    if obj is None or group.startswith("_"):
+        raise SeedspecError(f"gen: mimesis has no provider {group!r}")
+    fn = getattr(obj, method, None)
+    if fn is None or method.startswith("_") or not callable(fn):
+        raise SeedspecError(f"gen: mimesis provider {group!r} has no method {method!r}")
+    return fn
+
+
+def _generic(locale: str, seed: int) -> Generic:
+    return Generic(locale=locale_of(locale), seed=seed)
+
+
+@functools.lru_cache(maxsize=512)
+def _pool_cached(locale: str, provider: str, args_json: str, seed: int, size: int) -> np.ndarray:
+    generic = _generic(locale, stream_key("pool", seed, locale, provider, args_json))
+    group, method = provider.split(".", 1)
+    fn = getattr(getattr(generic, group), method)
+    args = json.loads(args_json)
+    try:
+        raw = [fn(**args) for _ in range(size)]
+    except TypeError as err:
+        raise SeedspecError(f"gen: {provider}: bad args {args}: {err}") from None
+    seen: dict[Any, None] = {}
+    for value in raw:
+        seen.setdefault(_hashable(value), None)
+    values = list(seen)
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    return arr
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, sort_keys=True, default=str)
+    return value
+
+
+def pool(
+    provider: str, *, locale: str, seed: int, args: dict[str, Any] | None = None, size: int = 0
+) -> np.ndarray:
+    """A deduplicated pool of mimesis values (object array), cached per process."""
+    resolve_provider(provider, locale)
+    args_json = json.dumps(args or {}, sort_keys=True, default=str)
+    return _pool_cached(locale, provider, args_json, seed, size or POOL_SIZE)

@@ -1,0 +1,307 @@
+"""Inference: DbTable columns (+ CHECK facts) -> GeneratorSpecs for what the spec leaves out."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from seedspec.checks import ColumnFacts, read_check
+from seedspec.dbschema import DbColumn, DbTable
+from seedspec.errors import Problem
+from seedspec.spec import GeneratorSpec
+
+DEFAULT_COUNT = 20
+INTEGER_RANGES = {"smallint": (1, 1_000), "integer": (1, 100_000), "bigint": (1, 1_000_000)}
+INTEGER_LIMITS = {
+    "smallint": (-(2**15), 2**15 - 1),
+    "integer": (-(2**31), 2**31 - 1),
+    "bigint": (-(2**63), 2**63 - 1),
+    "year": (1901, 2155),
+}
+TEXT_KINDS = ("char", "varchar", "text")
+
+# Column-name patterns -> mimesis providers, first match wins (names compared lower-case).
+NAME_PROVIDERS: tuple[tuple[str, str], ...] = (
+    (r"(^|_)e?mail(_address)?$", "person.email"),
+    (r"^(first_?name|given_name|forename)$", "person.first_name"),
+    (r"^(last_?name|surname|family_name)$", "person.last_name"),
+    (r"^(full_?name|display_name|contact_name)$", "person.full_name"),
+    (r"^(user_?name|login|handle)$", "person.username"),
+    (r"(^|_)(phone|fax|mobile|telephone)(_number)?$", "person.telephone"),
+    (r"^(address|street|address_?line_?1|street_address|address1)$", "address.address"),
+    (r"^(city|town)$", "address.city"),
+    (r"^(state|region|province)$", "address.state"),
+    (r"^country(_name)?$", "address.country"),
+    (r"^(postal_?code|zip(_?code)?|postcode)$", "address.postal_code"),
+    (r"^(company(_name)?|organization|organisation)$", "finance.company"),
+    (r"^(job_?title|occupation|position)$", "person.occupation"),
+    (r"(^|_)url$|^website$|^homepage$", "internet.url"),
+    (r"^(domain|hostname|host)$", "internet.hostname"),
+    (r"(^|_)(ip|ip_address)$", "internet.ip_v4"),
+    (r"^(description|body|bio|comment|comments|notes?|summary|content)$", "text.sentence"),
+    (r"^(title|subject|headline)$", "text.title"),
+    (r"^(slug)$", "internet.slug"),
+    (r"^(currency|currency_code)$", "finance.currency_iso_code"),
+    (r"^(colou?r)$", "text.color"),
+    (r"^(file_?name)$", "file.file_name"),
+    (r"^(mime_?type|content_type)$", "file.mime_type"),
+)
+PERSON_TABLES = re.compile(
+    r"(user|person|people|employee|customer|staff|author|artist|actor|member)"
+)
+COMPANY_TABLES = re.compile(r"(compan|supplier|vendor|shipper|organi[sz]ation|publisher|store)")
+
+
+@dataclass(frozen=True)
+class InferredColumn:
+    generator: GeneratorSpec | None  # None: leave the column to its default / NULL
+    reason: str
+
+
+def table_facts(table: DbTable) -> tuple[dict[str, ColumnFacts], list[Problem]]:
+    """Merge every CHECK of the table into per-column facts; report the unreadable ones."""
+    facts: dict[str, ColumnFacts] = {}
+    problems = []
+    for check in table.checks:
+        reading = read_check(check.sqltext)
+        for name, f in reading.facts.items():
+            merged = facts.setdefault(name, ColumnFacts())
+            _merge(merged, f)
+        if not reading.understood:
+            problems.append(
+                Problem(
+                    f"table {table.name!r}: CHECK {check.name or ''} ({check.sqltext}) is not "
+                    "understood; rows may violate it",
+                    severity="warning",
+                    code="check-not-understood",
+                )
+            )
+    return facts, problems
+
+
+def _merge(into: ColumnFacts, f: ColumnFacts) -> None:
+    if f.allowed is not None:
+        into.allowed = (
+            f.allowed if into.allowed is None else [v for v in into.allowed if v in f.allowed]
+        )
+    if f.lower is not None:
+        into.merge_lower(f.lower, f.lower_inclusive)
+    if f.upper is not None:
+        into.merge_upper(f.upper, f.upper_inclusive)
+    if f.max_length is not None:
+        into.max_length = min(into.max_length or f.max_length, f.max_length)
+    if f.min_length is not None:
+        into.min_length = max(into.min_length or 0, f.min_length)
+    into.excluded.extend(f.excluded)
+
+
+def infer_column(
+    table: DbTable, column: DbColumn, facts: ColumnFacts | None, unique: bool = False
+) -> InferredColumn:
+    """A generator for a plain (non-FK) column, from its type, name and CHECK facts."""
+    facts = facts or ColumnFacts()
+    if facts.allowed:
+        values = [v for v in facts.allowed if v not in facts.excluded]
+        return InferredColumn(
+            GeneratorSpec("choice", {"values": values, "weights": None}, unique=unique),
+            "CHECK IN list",
+        )
+    kind = column.type
+    if kind in ("enum", "set") and column.enum_values:
+        params = {"values": list(column.enum_values), "weights": None}
+        return InferredColumn(GeneratorSpec("choice", params, unique=unique), f"{kind} type")
+    maker = _BY_KIND.get(kind)
+    if maker is None:
+        return InferredColumn(None, f"type {column.sql_type or kind} has no generator")
+    spec = maker(table, column, facts)
+    if spec is None:
+        return InferredColumn(None, f"type {column.sql_type or kind} has no generator")
+    if unique:
+        spec = GeneratorSpec(spec.kind, spec.params, unique=True)
+    return InferredColumn(spec, f"type {kind}")
+
+
+def _int_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    lo_lim, hi_lim = INTEGER_LIMITS.get(column.type, INTEGER_LIMITS["bigint"])
+    lo, hi = INTEGER_RANGES.get(column.type, (1, 10_000))
+    if column.type == "year":
+        lo, hi = 1990, 2025
+    if column.unsigned:
+        lo_lim = 0
+    if facts.lower is not None:
+        lo = int(math.floor(facts.lower)) + (0 if facts.lower_inclusive else 1)
+        hi = max(hi, lo + 1000) if facts.upper is None else hi
+    if facts.upper is not None:
+        hi = int(math.ceil(facts.upper)) - (0 if facts.upper_inclusive else 1)
+        lo = min(lo, hi) if facts.lower is None else lo
+    lo, hi = max(lo, lo_lim), min(hi, hi_lim)
+    return GeneratorSpec("int", {"min": lo, "max": hi, "dist": "uniform"})
+
+
+def _numeric_bounds(column: DbColumn, facts: ColumnFacts, default_hi: float) -> tuple[float, float]:
+    scale = column.scale or 0
+    step = 10.0**-scale
+    limit = None
+    if column.precision:
+        limit = 10.0 ** (column.precision - scale) - step
+    lo, hi = 0.0, default_hi if limit is None else min(default_hi, limit)
+    if facts.lower is not None:
+        lo = facts.lower + (0 if facts.lower_inclusive else step)
+        hi = max(hi, lo + 1) if facts.upper is None else hi
+    if facts.upper is not None:
+        hi = facts.upper - (0 if facts.upper_inclusive else step)
+        lo = min(lo, hi)
+    if limit is not None:
+        lo, hi = max(lo, -limit), min(hi, limit)
+    return lo, hi
+
+
+def _decimal_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    lo, hi = _numeric_bounds(column, facts, 1000.0)
+    scale = column.scale if column.scale is not None else 2
+    params = {
+        "min": lo,
+        "max": hi,
+        "dist": "uniform",
+        "precision": column.precision,
+        "scale": scale,
+    }
+    return GeneratorSpec("decimal", params)
+
+
+def _money_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    return GeneratorSpec("decimal", {"min": 0, "max": 1000, "dist": "uniform", "scale": 2})
+
+
+def _float_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    lo, hi = _numeric_bounds(column, facts, 1000.0)
+    return GeneratorSpec("float", {"min": lo, "max": hi, "dist": "uniform", "round": 4})
+
+
+def _bool_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    return GeneratorSpec("bool", {"p": 0.5})
+
+
+def provider_for(table: DbTable, column: DbColumn) -> str | None:
+    name = column.name.lower()
+    for pattern, provider in NAME_PROVIDERS:
+        if re.search(pattern, name):
+            return provider
+    if name in ("name", f"{table.bare_name.lower().rstrip('s')}_name"):
+        if PERSON_TABLES.search(table.bare_name.lower()):
+            return "person.full_name"
+        if COMPANY_TABLES.search(table.bare_name.lower()):
+            return "finance.company"
+    return None
+
+
+def _text_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    length = column.length
+    if facts.max_length is not None:
+        length = min(length or facts.max_length, facts.max_length)
+    provider = provider_for(table, column) or "text.word"
+    if length is not None and length < 3 and provider != "text.word":
+        provider = "text.word"
+    return GeneratorSpec("gen", {"provider": provider, "args": {}, "max_length": length})
+
+
+def _instant_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    kind = {"timestamptz": "datetime", "timestamp": "datetime"}.get(column.type, column.type)
+    return GeneratorSpec(kind, {"from": None, "to": None, "dist": "uniform"})
+
+
+def _uuid_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    return GeneratorSpec("uuid", {})
+
+
+def _json_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    fields = {
+        "id": GeneratorSpec("int", {"min": 1, "max": 1000, "dist": "uniform"}),
+        "tag": GeneratorSpec("gen", {"provider": "text.word", "args": {}}),
+    }
+    return GeneratorSpec("json", {"fields": fields})
+
+
+def _template_spec(text: str) -> GeneratorSpec:
+    return GeneratorSpec("template", {"template": text})
+
+
+def _bytes_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    return GeneratorSpec("bytes", {"length": min(column.length or 16, 16)})
+
+
+def _interval_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    return GeneratorSpec("interval", {})
+
+
+def _inet_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    return GeneratorSpec("gen", {"provider": "internet.ip_v4", "args": {}})
+
+
+def _mac_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    return GeneratorSpec("gen", {"provider": "internet.mac_address", "args": {}})
+
+
+def _cidr_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    return GeneratorSpec("cidr", {})
+
+
+def _bit_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    return GeneratorSpec("bits", {"length": column.length or 1})
+
+
+def _xml_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    return _template_spec('<item id="{row}"/>')
+
+
+def _tsvector_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    return GeneratorSpec("gen", {"provider": "text.word", "args": {}})
+
+
+def _array_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec | None:
+    item_kind = column.item_type or "text"
+    maker = _BY_KIND.get(item_kind)
+    if maker is None or item_kind == "array":
+        return None
+    item = maker(table, DbColumn(column.name, item_kind), ColumnFacts())
+    if item is None:
+        return None
+    return GeneratorSpec("array", {"of": item, "length": {"min": 0, "max": 3}})
+
+
+def _range_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec | None:
+    sql = column.sql_type.lower()
+    of = "date" if "date" in sql else "timestamp" if "ts" in sql else "int"
+    return GeneratorSpec("range", {"of": of})
+
+
+_BY_KIND = {
+    "smallint": _int_spec,
+    "integer": _int_spec,
+    "bigint": _int_spec,
+    "year": _int_spec,
+    "numeric": _decimal_spec,
+    "money": _money_spec,
+    "float": _float_spec,
+    "boolean": _bool_spec,
+    "char": _text_spec,
+    "varchar": _text_spec,
+    "text": _text_spec,
+    "date": _instant_spec,
+    "time": _instant_spec,
+    "timestamp": _instant_spec,
+    "timestamptz": _instant_spec,
+    "uuid": _uuid_spec,
+    "json": _json_spec,
+    "bytes": _bytes_spec,
+    "interval": _interval_spec,
+    "inet": _inet_spec,
+    "cidr": _cidr_spec,
+    "macaddr": _mac_spec,
+    "bit": _bit_spec,
+    "xml": _xml_spec,
+    "tsvector": _tsvector_spec,
+    "array": _array_spec,
+    "range": _range_spec,
+}
