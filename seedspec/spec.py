@@ -58,7 +58,9 @@ class GeneratorSpec:
       json:            {"fields": {name: GeneratorSpec}}    (nested generators)
       array:           {"of": GeneratorSpec, "length": int | {"min", "max"}}
       ref:             {"table": "users", "column": None | "id", "dist": "uniform", "s": 1.0,
-                        "where": {child_column: parent_column} | None}
+                        "where": {parent_column: this_row_column} | None}
+                       e.g. owner_user_id: {ref: users, where: {account_id: id}} picks a user
+                       whose account_id equals this row's id.
       index_in_parent: {"start": 1}
       lookup:          {"fk_column": "product_id", "parent_column": "price_cents"}
       default:         {}

@@ -354,7 +354,8 @@ class _Compiler:
     def where_picker(self, state: TableState, link: Link, key: int, n_parent: int) -> lk.Picker:
         assert link.spec is not None
         where = link.spec.params["where"]
-        pairs = [(str(k), str(v)) for k, v in where.items()]
+        # where: {PARENT_COLUMN: THIS_ROW_COLUMN}, e.g. {account_id: id}: a user of this account
+        pairs = [(str(mine), str(theirs)) for theirs, mine in where.items()]
         if len(pairs) != 1:
             self.problems.append(Problem("ref where: one column pair is supported",
                                          link.spec.location))  # fmt: skip
