@@ -33,6 +33,7 @@ class ColumnFacts:
     max_length: int | None = None
     min_length: int | None = None
     excluded: list[Any] = field(default_factory=list)
+    is_json: bool = False  # MariaDB spells JSON as LONGTEXT CHECK (json_valid(col))
 
     def merge_lower(self, value: float, inclusive: bool) -> None:
         if self.lower is None or value > self.lower or (value == self.lower and not inclusive):
@@ -141,6 +142,7 @@ _LEN = re.compile(
     re.I,
 )
 _NOT_NULL = re.compile(rf"^{_QUAL_IDENT}\s+IS\s+NOT\s+NULL$", re.I)
+_JSON_VALID = re.compile(rf"^json_valid\s*\(\s*{_COL}\s*\)$", re.I)  # MariaDB's JSON type
 _FLIP = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "=": "=", "<>": "<>", "!=": "!="}
 
 
@@ -177,6 +179,9 @@ def _read_conjunct(text: str, facts: dict[str, ColumnFacts]) -> bool:
         return _apply_cmp(col(m.group(1)), m.group(2), literal(m.group(3)))
     if m := _CMP_REV.match(text):
         return _apply_cmp(col(m.group(3)), _FLIP[m.group(2)], literal(m.group(1)))
+    if m := _JSON_VALID.match(text):
+        col(m.group(1)).is_json = True
+        return True
     if _NOT_NULL.match(text):
         return True
     return _read_or_chain(text, facts)

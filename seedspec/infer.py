@@ -94,6 +94,7 @@ def _merge(into: ColumnFacts, f: ColumnFacts) -> None:
     if f.min_length is not None:
         into.min_length = max(into.min_length or 0, f.min_length)
     into.excluded.extend(f.excluded)
+    into.is_json = into.is_json or f.is_json
 
 
 def infer_column(
@@ -107,7 +108,7 @@ def infer_column(
             GeneratorSpec("choice", {"values": values, "weights": None}, unique=unique),
             "CHECK IN list",
         )
-    kind = column.type
+    kind = "json" if facts.is_json else column.type
     if kind in ("enum", "set") and column.enum_values:
         params = {"values": list(column.enum_values), "weights": None}
         return InferredColumn(GeneratorSpec("choice", params, unique=unique), f"{kind} type")

@@ -36,7 +36,7 @@ def fixed_count(spec: CountSpec | None, scale: float) -> CountDecision:
 def per_parent_count(
     seed: int, table: str, spec: CountSpec, n_parents: int, fk_columns: tuple[str, ...]
 ) -> CountDecision:
-    params = dict(spec.params)
+    params = {k: v for k, v in spec.params.items() if v is not None}
     key = stream_key(seed, table, "count", spec.per, spec.dist, sorted(params.items()))
     counts = per_parent_counts(key, n_parents, spec.dist, params)
     layout = PerParentLayout(spec.per or "", counts)

@@ -57,7 +57,9 @@ def _build(
     db_column: DbColumn | None,
     path: str,
 ) -> v.Generator:
-    kind, params = spec.kind, dict(spec.params)
+    kind = spec.kind
+    # Absent optional parameters arrive as None; laws fall back to their own defaults.
+    params = {k: p for k, p in spec.params.items() if p is not None or kind == "const"}
     if kind in _SIMPLE:
         if kind == "decimal" and db_column is not None:
             params.setdefault("scale", db_column.scale)
