@@ -1,0 +1,221 @@
+"""SQLAlchemy / dialect column types -> normalised DbColumn type facts (kind, length, enum ...)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+from sqlalchemy.dialects.postgresql import DOMAIN, AbstractMultiRange, AbstractRange
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import ARRAY, NullType, String, TypeEngine
+
+# SQLAlchemy ``__visit_name__`` (generic and dialect classes) -> DbColumn.type kind.  The class
+# MRO is walked from the most specific class, so dialect spellings win over generic parents.
+_VISIT_KINDS: dict[str, str] = {
+    "small_integer": "smallint", "SMALLINT": "smallint", "TINYINT": "smallint",
+    "integer": "integer", "INTEGER": "integer", "INT": "integer", "MEDIUMINT": "integer",
+    "big_integer": "bigint", "BIGINT": "bigint",
+    "numeric": "numeric", "NUMERIC": "numeric", "DECIMAL": "numeric",
+    "float": "float", "FLOAT": "float", "REAL": "float", "double": "float", "DOUBLE": "float",
+    "DOUBLE_PRECISION": "float",
+    "boolean": "boolean", "BOOLEAN": "boolean",
+    "CHAR": "char", "NCHAR": "char",
+    "string": "varchar", "unicode": "varchar", "VARCHAR": "varchar", "NVARCHAR": "varchar",
+    "text": "text", "unicode_text": "text", "TEXT": "text", "CLOB": "text", "NTEXT": "text",
+    "TINYTEXT": "text", "MEDIUMTEXT": "text", "LONGTEXT": "text", "CITEXT": "text",
+    "date": "date", "DATE": "date",
+    "time": "time", "TIME": "time",
+    "datetime": "timestamp", "DATETIME": "timestamp", "TIMESTAMP": "timestamp",
+    "DATETIME2": "timestamp", "SMALLDATETIME": "timestamp", "DATETIMEOFFSET": "timestamptz",
+    "interval": "interval", "INTERVAL": "interval",
+    "uuid": "uuid", "UUID": "uuid", "UNIQUEIDENTIFIER": "uuid",
+    "JSON": "json", "JSONB": "json",
+    "large_binary": "bytes", "BLOB": "bytes", "BYTEA": "bytes", "BINARY": "bytes",
+    "VARBINARY": "bytes", "TINYBLOB": "bytes", "MEDIUMBLOB": "bytes", "LONGBLOB": "bytes",
+    "enum": "enum", "ENUM": "enum", "SET": "set", "ARRAY": "array",
+    "INET": "inet", "INET4": "inet", "INET6": "inet", "CIDR": "cidr",
+    "MACADDR": "macaddr", "MACADDR8": "macaddr",
+    "TSVECTOR": "tsvector", "BIT": "bit", "MONEY": "money", "YEAR": "year",
+}  # fmt: skip
+
+# Catalog spellings (PostgreSQL format_type, MySQL COLUMN_TYPE, without modifiers) of types
+# SQLAlchemy does not know (NullType) or only knows as a bare String: name -> (kind, length).
+_NAMED: dict[str, tuple[str, int | None]] = {
+    "xml": ("xml", None),
+    "name": ("varchar", 63),
+    '"char"': ("char", 1),
+    "citext": ("text", None),
+    "tsvector": ("tsvector", None),
+    "money": ("money", None),
+    "macaddr8": ("macaddr", None),
+    "inet4": ("inet", None),  # MariaDB 10.10+
+    "inet6": ("inet", None),  # MariaDB 10.5+
+    "uuid": ("uuid", None),  # MariaDB 10.7+
+}
+
+_LENGTH_KINDS = {"char", "varchar", "text", "bytes", "bit"}
+_MYSQL_TINY_LENGTHS = {"TINYTEXT": 255, "TINYBLOB": 255}
+
+
+@dataclass
+class TypeFacts:
+    """What one column type says, ready to be copied onto a DbColumn."""
+
+    type: str = "unknown"
+    length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+    unsigned: bool = False
+    enum_values: tuple[str, ...] | None = None
+    enum_name: str | None = None
+    item_type: str | None = None
+
+
+def domain_chain(sa_type: TypeEngine[Any]) -> list[DOMAIN]:
+    """The PostgreSQL domains a type is made of, outermost first (empty when not a domain)."""
+    chain: list[DOMAIN] = []
+    current: Any = sa_type
+    while isinstance(current, DOMAIN) and len(chain) < 32:
+        chain.append(current)
+        current = current.data_type
+    return chain
+
+
+def strip_domains(sa_type: TypeEngine[Any]) -> TypeEngine[Any]:
+    chain = domain_chain(sa_type)
+    return chain[-1].data_type if chain else sa_type
+
+
+def _visit_kind(sa_type: TypeEngine[Any]) -> str | None:
+    for cls in type(sa_type).__mro__:
+        name = cls.__dict__.get("__visit_name__")
+        if isinstance(name, str) and name in _VISIT_KINDS:
+            return _VISIT_KINDS[name]
+    return None
+
+
+def _base_name(sql_type: str) -> str:
+    """``character varying(40)[]`` -> ``character varying``; ``public.citext`` -> ``citext``."""
+    base = re.sub(r"\(.*?\)", "", sql_type).replace("[]", "").strip().lower()
+    if not base.startswith('"'):
+        base = base.rsplit(".", 1)[-1]
+    return base
+
+
+def _enum_name(sa_type: Any) -> str | None:
+    name = getattr(sa_type, "name", None)
+    if not name:
+        return None
+    schema = getattr(sa_type, "schema", None)
+    return f"{schema}.{name}" if schema else str(name)
+
+
+def classify(sa_type: TypeEngine[Any], catalog_type: str | None = None) -> TypeFacts:
+    """Normalise one (possibly dialect-specific) SQLAlchemy type.
+
+    ``catalog_type`` is the database's own spelling (PostgreSQL format_type, MySQL COLUMN_TYPE);
+    it rescues types SQLAlchemy reflects as NullType (xml, inet4 ...) or as a bare String (name).
+    """
+    sa_type = strip_domains(sa_type)
+    facts = TypeFacts()
+    base_name = _base_name(catalog_type) if catalog_type else None
+    if isinstance(sa_type, (AbstractRange, AbstractMultiRange)):
+        facts.type = "range"
+        return facts
+    if isinstance(sa_type, ARRAY):
+        facts.type = "array"
+        item_catalog = catalog_type[:-2] if catalog_type and catalog_type.endswith("[]") else None
+        item = classify(sa_type.item_type, item_catalog)
+        facts.item_type = item.type
+        facts.enum_values, facts.enum_name = item.enum_values, item.enum_name
+        facts.length, facts.precision, facts.scale = item.length, item.precision, item.scale
+        return facts
+    if base_name in _NAMED and type(sa_type) in (NullType, String):
+        facts.type, facts.length = _NAMED[base_name]
+        return facts
+    kind = _visit_kind(sa_type)
+    if kind is None:
+        return facts  # "unknown"
+    if isinstance(sa_type, mysql.TINYINT) and getattr(sa_type, "display_width", None) == 1:
+        kind = "boolean"
+    if kind == "timestamp" and getattr(sa_type, "timezone", False):
+        kind = "timestamptz"
+    facts.type = kind
+    if kind in ("smallint", "integer", "bigint", "numeric", "float"):
+        facts.unsigned = bool(getattr(sa_type, "unsigned", False))
+    if kind == "numeric":
+        facts.precision = getattr(sa_type, "precision", None)
+        facts.scale = getattr(sa_type, "scale", None)
+    if kind in _LENGTH_KINDS:
+        length = getattr(sa_type, "length", None)
+        if length is None:
+            length = _MYSQL_TINY_LENGTHS.get(type(sa_type).__name__)
+        facts.length = int(length) if isinstance(length, int) else None
+    if kind in ("enum", "set"):
+        values = getattr(sa_type, "enums", None) or getattr(sa_type, "values", None) or ()
+        facts.enum_values = tuple(str(v) for v in values)
+        if kind == "enum":
+            facts.enum_name = _enum_name(sa_type)
+    return facts
+
+
+def compiled_sql_type(sa_type: TypeEngine[Any], dialect: Dialect) -> str:
+    """The dialect's spelling of a reflected type, without a COLLATE clause."""
+    if isinstance(sa_type, NullType):
+        return ""
+    target: Any = sa_type
+    if getattr(sa_type, "collation", None) and not isinstance(sa_type, DOMAIN):
+        try:
+            target = sa_type.copy()
+            target.collation = None
+        except Exception:  # noqa: BLE001 - best effort; fall back to the original type
+            target = sa_type
+    try:
+        return str(target.compile(dialect=dialect))
+    except Exception:  # noqa: BLE001 - an uncompilable reflected type still needs a label
+        return type(sa_type).__name__
+
+
+# --------------------------------------------------------------------------- PostgreSQL domains
+
+_DOMAIN_CHECKS_SQL = sa.text(
+    "SELECT n.nspname, t.typname, pg_catalog.pg_type_is_visible(t.oid), con.conname,"
+    " pg_catalog.pg_get_constraintdef(con.oid, true)"
+    " FROM pg_catalog.pg_constraint con"
+    " JOIN pg_catalog.pg_type t ON t.oid = con.contypid"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
+    " WHERE con.contype = 'c' ORDER BY con.conname"
+)
+_CHECK_DEF = re.compile(r"^\s*CHECK\s*\((.*)\)(\s+NOT\s+VALID)?\s*$", re.S | re.I)
+_VALUE_TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\bVALUE\b", re.I)
+
+DomainChecks = dict[tuple[str | None, str], list[tuple[str, str]]]
+
+
+def load_domain_checks(conn: sa.Connection) -> DomainChecks:
+    """(schema, or None when visible; domain) -> [(constraint name, CHECK body)]."""
+    out: DomainChecks = {}
+    for schema, name, visible, conname, definition in conn.execute(_DOMAIN_CHECKS_SQL):
+        match = _CHECK_DEF.match(definition or "")
+        entry = (str(conname), (match.group(1) if match else str(definition)).strip())
+        out.setdefault((str(schema), str(name)), []).append(entry)
+        if visible:
+            out.setdefault((None, str(name)), []).append(entry)
+    return out
+
+
+def domain_column_checks(
+    chain: list[DOMAIN], column_sql: str, checks: DomainChecks
+) -> list[tuple[str, str]]:
+    """The CHECKs of every domain in ``chain``, with VALUE replaced by the (quoted) column."""
+    out: list[tuple[str, str]] = []
+    for domain in chain:
+        for conname, body in checks.get((domain.schema, str(domain.name)), []):
+            text = _VALUE_TOKEN.sub(
+                lambda m: column_sql if m.group(0).upper() == "VALUE" else m.group(0), body
+            )
+            out.append((conname, text))
+    return out
