@@ -47,7 +47,11 @@ def open_target(spec: Spec, db: str | None) -> Target:
     engine = make_engine(url, spec.target.schema)
     conn = connect(engine)
     try:
-        schemas = [spec.target.schema] if spec.target.schema and engine.dialect.name != "postgresql" else None
+        schemas = (
+            [spec.target.schema]
+            if spec.target.schema and engine.dialect.name != "postgresql"
+            else None
+        )
         schema = reflect_schema(conn, schemas)
     finally:
         conn.close()

@@ -1,4 +1,4 @@
-"""Database URLs and engines: user-given URL / environment -> SQLAlchemy Engine (never a password shown)."""
+"""Database URLs and engines: a URL or the environment -> SQLAlchemy Engine (passwords hidden)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def resolve_url(given: str | None, url_env: str | None = None) -> str:
         if value:
             return value
     raise UsageError(
-        "no database given: pass --db URL or set " + " / ".join(names)
+        "no database given: pass --db URL or set "
+        + " / ".join(names)
         + " (e.g. sqlite:///dev.db, postgresql://user@host/db, mysql://user@host/db)"
     )
 
@@ -79,20 +80,20 @@ def _sqlite_transactions(engine: sa.Engine) -> None:
     """pysqlite's own transaction handling is off; we emit BEGIN ourselves (SQLAlchemy recipe)."""
 
     @event.listens_for(engine, "connect")
-    def _connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+    def _connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys = ON")
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(conn):  # type: ignore[no-untyped-def]
+    def _begin(conn):
         conn.exec_driver_sql("BEGIN")
 
 
 def _pg_search_path(engine: sa.Engine, schema: str) -> None:
     @event.listens_for(engine, "connect")
-    def _connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+    def _connect(dbapi_conn, _record):
         cur = dbapi_conn.cursor()
         cur.execute(f'SET search_path TO "{schema}"')
         cur.close()
@@ -103,5 +104,7 @@ def connect(engine: sa.Engine) -> sa.Connection:
     try:
         return engine.connect()
     except Exception as err:  # noqa: BLE001
-        first = redact_text(str(getattr(err, "orig", err)).strip().splitlines()[0] if str(err) else "")
+        first = redact_text(
+            str(getattr(err, "orig", err)).strip().splitlines()[0] if str(err) else ""
+        )
         raise ConnectionFailed(f"cannot connect to {redact(engine.url)}: {first}") from None

@@ -8,11 +8,37 @@ from typing import Any
 
 # Normalised column type kinds (DbColumn.type). Dialect spellings stay in DbColumn.sql_type.
 TYPE_KINDS = (
-    "smallint", "integer", "bigint", "numeric", "float", "boolean",
-    "char", "varchar", "text", "date", "time", "timestamp", "timestamptz", "interval",
-    "uuid", "json", "bytes", "enum", "set", "array", "inet", "cidr", "macaddr", "xml",
-    "tsvector", "bit", "money", "year", "range", "unknown",
-)  # fmt: skip
+    "smallint",
+    "integer",
+    "bigint",
+    "numeric",
+    "float",
+    "boolean",
+    "char",
+    "varchar",
+    "text",
+    "date",
+    "time",
+    "timestamp",
+    "timestamptz",
+    "interval",
+    "uuid",
+    "json",
+    "bytes",
+    "enum",
+    "set",
+    "array",
+    "inet",
+    "cidr",
+    "macaddr",
+    "xml",
+    "tsvector",
+    "bit",
+    "money",
+    "year",
+    "range",
+    "unknown",
+)
 
 
 @dataclass(frozen=True)

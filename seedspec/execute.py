@@ -16,8 +16,8 @@ from seedspec.compile.plan import (
     RunSql,
     VerifyForeignKeys,
 )
-from seedspec.dbschema import DbSchema, DbTable
 from seedspec.db import connect, redact_text
+from seedspec.dbschema import DbSchema, DbTable
 from seedspec.dialects import Dialect, dialect_for
 from seedspec.errors import ApplyError, SeedspecError
 
@@ -32,8 +32,12 @@ class TableReport:
 
     def to_dict(self) -> dict[str, Any]:
         rate = self.rows / self.seconds if self.seconds > 0 else None
-        return {"table": self.table, "rows": self.rows, "seconds": round(self.seconds, 4),
-                "rows_per_second": round(rate) if rate else None}  # fmt: skip
+        return {
+            "table": self.table,
+            "rows": self.rows,
+            "seconds": round(self.seconds, 4),
+            "rows_per_second": round(rate) if rate else None,
+        }
 
 
 @dataclass
@@ -49,9 +53,15 @@ class ApplyReport:
         return sum(t.rows for t in self.tables)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ok": True, "rows": self.rows, "seconds": round(self.seconds, 4),
-                "plan_digest": self.plan_digest, "sequences_moved": self.sequences_moved,
-                "cleared": self.cleared, "tables": [t.to_dict() for t in self.tables]}  # fmt: skip
+        return {
+            "ok": True,
+            "rows": self.rows,
+            "seconds": round(self.seconds, 4),
+            "plan_digest": self.plan_digest,
+            "sequences_moved": self.sequences_moved,
+            "cleared": self.cleared,
+            "tables": [t.to_dict() for t in self.tables],
+        }
 
 
 def execute_plan(
@@ -112,8 +122,11 @@ def _run(
             dialect.finish(conn, plan.suspend_fk_checks)
             bad = dialect.fk_violations(conn, schema, step.tables)
             if bad:
-                raise ApplyError("foreign keys violated after loading with checks suspended: "
-                                 + "; ".join(bad) + "; rolled back")  # fmt: skip
+                raise ApplyError(
+                    "foreign keys violated after loading with checks suspended: "
+                    + "; ".join(bad)
+                    + "; rolled back"
+                )
         elif isinstance(step, ResetSequences):
             report.sequences_moved = dialect.reset_sequences(conn, schema, step.tables)
         elif isinstance(step, RunSql):
@@ -133,8 +146,9 @@ def _insert(
     try:
         for start in range(0, step.count, CHUNK_ROWS):
             stop = min(step.count, start + CHUNK_ROWS)
-            values = dict(zip(produced, plan.model.rows(step.table, produced, start, stop),
-                              strict=True))  # fmt: skip
+            values = dict(
+                zip(produced, plan.model.rows(step.table, produced, start, stop), strict=True)
+            )
             none = [None] * (stop - start)
             dialect.insert(conn, table, columns, [values.get(c, none) for c in columns])
     except sa.exc.DBAPIError as err:
@@ -143,15 +157,19 @@ def _insert(
         if isinstance(err, SeedspecError):
             raise
         orig = getattr(err, "sqlstate", None)
-        if orig is None and type(err).__module__.split(".")[0] not in ("psycopg", "pymysql",
-                                                                        "sqlite3"):  # fmt: skip
+        if orig is None and type(err).__module__.split(".")[0] not in (
+            "psycopg",
+            "pymysql",
+            "sqlite3",
+        ):
             raise
         raise ApplyError(f"loading {step.table}: {redact_text(str(err))}; rolled back") from None
     return TableReport(step.table, step.count, time.perf_counter() - t0)
 
 
-def _fill(plan: Plan, conn: sa.Connection, dialect: Dialect, schema: DbSchema,
-          step: FillDeferred) -> None:  # fmt: skip
+def _fill(
+    plan: Plan, conn: sa.Connection, dialect: Dialect, schema: DbSchema, step: FillDeferred
+) -> None:
     table = schema.table(step.table)
     assert table is not None
     names = list(step.key_columns) + list(step.columns)
@@ -167,5 +185,7 @@ def _after(conn: sa.Connection, dialect: Dialect, step: RunSql) -> None:
     except Exception as err:
         where = f"{step.location}: " if step.location else ""
         msg = str(getattr(err, "orig", err)).strip().splitlines()
-        raise ApplyError(f"{where}after: SQL failed: {redact_text(msg[0] if msg else str(err))}; "
-                         "rolled back, nothing was written") from None  # fmt: skip
+        raise ApplyError(
+            f"{where}after: SQL failed: {redact_text(msg[0] if msg else str(err))}; "
+            "rolled back, nothing was written"
+        ) from None

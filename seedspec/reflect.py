@@ -260,8 +260,9 @@ def _sqlite_unique_index(name: str, sql: str) -> DbUnique | None:
         else:
             expressions.append(part)
     where = re.match(r"\s*WHERE\s+(.*?)\s*;?\s*$", sql[end + 1 :], re.S | re.I)
-    return DbUnique(name, tuple(columns), "index", where.group(1) if where else None,
-                    tuple(expressions))  # fmt: skip
+    return DbUnique(
+        name, tuple(columns), "index", where.group(1) if where else None, tuple(expressions)
+    )
 
 
 # --------------------------------------------------------------------------- reflection
@@ -483,8 +484,9 @@ def _uniques(
         where = [str(v) for k, v in options.items() if k.endswith("_where") and v is not None]
         if not where and not expressions and frozenset(columns) in covered_sets:
             continue
-        out.append(DbUnique(ix.get("name"), columns, "index", where[0] if where else None,
-                            expressions))  # fmt: skip
+        out.append(
+            DbUnique(ix.get("name"), columns, "index", where[0] if where else None, expressions)
+        )
     for name, sql in ctx.catalog.index_sql.get(table, []):  # SQLite expression indexes
         if name not in reported and name not in covered:
             parsed = _sqlite_unique_index(name, sql)

@@ -19,7 +19,9 @@ BENCH = SHARED / "bench"
 PG_ADMIN_URL = os.environ.get(
     "SEEDSPEC_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-MYSQL_ADMIN_URL = os.environ.get("SEEDSPEC_TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
+MYSQL_ADMIN_URL = os.environ.get(
+    "SEEDSPEC_TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/test"
+)
 
 
 def _unreachable(what: str, err: Exception) -> None:
@@ -81,13 +83,35 @@ def run_sql_file(url: str, path: Path | str) -> None:
     """Load a DDL file with the server's own client (psql / mariadb), as users do."""
     u = sa.make_url(url)
     if u.get_backend_name() == "postgresql":
-        cmd = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", u.host or "127.0.0.1",
-               "-p", str(u.port or 5432), "-U", u.username or "postgres", "-d", u.database or "",
-               "-f", str(path)]  # fmt: skip
+        cmd = [
+            "psql",
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            u.host or "127.0.0.1",
+            "-p",
+            str(u.port or 5432),
+            "-U",
+            u.username or "postgres",
+            "-d",
+            u.database or "",
+            "-f",
+            str(path),
+        ]
         subprocess.run(cmd, check=True, capture_output=True, text=True)
     elif u.get_backend_name() in ("mysql", "mariadb"):
-        cmd = ["mariadb", "-h", u.host or "127.0.0.1", "-P", str(u.port or 3306),
-               "-u", u.username or "root", u.database or ""]  # fmt: skip
+        cmd = [
+            "mariadb",
+            "-h",
+            u.host or "127.0.0.1",
+            "-P",
+            str(u.port or 3306),
+            "-u",
+            u.username or "root",
+            u.database or "",
+        ]
         with open(path, "rb") as fh:
             subprocess.run(cmd, check=True, stdin=fh, capture_output=True)
     else:

@@ -23,9 +23,14 @@ def tables(engine: sa.Engine, schema: str | None = None) -> list[str]:
     names = insp.get_table_names(schema=schema)
     if engine.dialect.name == "postgresql":  # partitions are filled through their parent
         with engine.connect() as conn:
-            parts = {r[0] for r in conn.exec_driver_sql(
-                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE c.relispartition AND n.nspname = current_schema()")}  # fmt: skip
+            parts = {
+                r[0]
+                for r in conn.exec_driver_sql(
+                    "SELECT c.relname FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE c.relispartition AND n.nspname = current_schema()"
+                )
+            }
         names = [n for n in names if n not in parts]
     return sorted(names)
 
@@ -34,8 +39,12 @@ def counts(url: str, schema: str | None = None) -> dict[str, int]:
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
-            return {t: conn.exec_driver_sql(f"SELECT count(*) FROM {_qt(engine, t, schema)}")
-                    .scalar_one() for t in tables(engine, schema)}  # fmt: skip
+            return {
+                t: conn.exec_driver_sql(
+                    f"SELECT count(*) FROM {_qt(engine, t, schema)}"
+                ).scalar_one()
+                for t in tables(engine, schema)
+            }
     finally:
         engine.dispose()
 
@@ -51,20 +60,30 @@ def violations(url: str, schema: str | None = None) -> list[str]:
                 qt = _qt(engine, t, schema)
                 for fk in insp.get_foreign_keys(t, schema=schema):
                     parent = _qt(engine, fk["referred_table"], fk.get("referred_schema") or schema)
-                    on = " AND ".join(f"p.{_q(engine, pc)} = c.{_q(engine, cc)}" for cc, pc in
-                                      zip(fk["constrained_columns"], fk["referred_columns"]))  # fmt: skip
-                    nn = " AND ".join(f"c.{_q(engine, c)} IS NOT NULL"
-                                      for c in fk["constrained_columns"])  # fmt: skip
+                    on = " AND ".join(
+                        f"p.{_q(engine, pc)} = c.{_q(engine, cc)}"
+                        for cc, pc in zip(
+                            fk["constrained_columns"], fk["referred_columns"], strict=True
+                        )
+                    )
+                    nn = " AND ".join(
+                        f"c.{_q(engine, c)} IS NOT NULL" for c in fk["constrained_columns"]
+                    )
                     n = conn.exec_driver_sql(
                         f"SELECT count(*) FROM {qt} c WHERE {nn} AND NOT EXISTS "
-                        f"(SELECT 1 FROM {parent} p WHERE {on})").scalar_one()  # fmt: skip
+                        f"(SELECT 1 FROM {parent} p WHERE {on})"
+                    ).scalar_one()
                     if n:
                         out.append(f"{t}: FK {fk['constrained_columns']}: {n} orphan rows")
                 keys = [insp.get_pk_constraint(t, schema=schema)["constrained_columns"]]
                 keys += [u["column_names"] for u in insp.get_unique_constraints(t, schema=schema)]
-                keys += [i["column_names"] for i in insp.get_indexes(t, schema=schema)
-                         if i["unique"] and all(i["column_names"])
-                         and not (i.get("dialect_options") or {}).get("postgresql_where")]  # fmt: skip
+                keys += [
+                    i["column_names"]
+                    for i in insp.get_indexes(t, schema=schema)
+                    if i["unique"]
+                    and all(i["column_names"])
+                    and not (i.get("dialect_options") or {}).get("postgresql_where")
+                ]
                 for cols in keys:
                     if not cols:
                         continue
@@ -72,7 +91,8 @@ def violations(url: str, schema: str | None = None) -> list[str]:
                     nn = " AND ".join(f"{_q(engine, c)} IS NOT NULL" for c in cols)
                     n = conn.exec_driver_sql(
                         f"SELECT count(*) FROM (SELECT {qc} FROM {qt} WHERE {nn} GROUP BY {qc} "
-                        "HAVING count(*) > 1) d").scalar_one()  # fmt: skip
+                        "HAVING count(*) > 1) d"
+                    ).scalar_one()
                     if n:
                         out.append(f"{t}: UNIQUE {cols}: {n} duplicated values")
                 for col in insp.get_columns(t, schema=schema):

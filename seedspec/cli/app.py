@@ -61,8 +61,14 @@ def _run(output: Output, verb: str, body: Callable[[], dict[str, Any] | None]) -
 
 def _fail(output: Output, verb: str, problems: list[Problem], code: int) -> None:
     if output is Output.json:
-        render.emit_json({"ok": False, "command": verb, "exit_code": int(code),
-                          "errors": [p.to_dict() for p in problems]})  # fmt: skip
+        render.emit_json(
+            {
+                "ok": False,
+                "command": verb,
+                "exit_code": int(code),
+                "errors": [p.to_dict() for p in problems],
+            }
+        )
     else:
         render.problems_text(problems)
     raise typer.Exit(int(code))

@@ -22,13 +22,12 @@ def problems_text(problems: list[Problem]) -> None:
 
 def plan_text(plan: Plan) -> str:
     lines = [f"plan for {plan.dialect} (seed {plan.seed}, digest {plan.digest()}):"]
-    n = 0
-    for step in plan.steps:
-        n += 1
+    for n, step in enumerate(plan.steps, start=1):
         if isinstance(step, InsertRows):
             extra = f"; NULL then fill: {', '.join(step.null_columns)}" if step.null_columns else ""
-            lines.append(f"{n:>3}. insert {step.count:>9,} rows into {step.table}"
-                         f"  [{step.reason}{extra}]")  # fmt: skip
+            lines.append(
+                f"{n:>3}. insert {step.count:>9,} rows into {step.table}  [{step.reason}{extra}]"
+            )
         elif isinstance(step, FillDeferred):
             lines.append(f"{n:>3}. fill {step.table}.{', '.join(step.columns)} ({step.reason})")
         elif isinstance(step, VerifyForeignKeys):
@@ -39,8 +38,9 @@ def plan_text(plan: Plan) -> str:
         else:
             lines.append(f"{n:>3}. move sequences/identity counters past the seeded keys")
     for b in plan.broken_edges:
-        lines.append(f"     cycle broken at {b['from']}.{'+'.join(b['columns'])} -> {b['to']} "
-                     f"({b['mode']})")  # fmt: skip
+        lines.append(
+            f"     cycle broken at {b['from']}.{'+'.join(b['columns'])} -> {b['to']} ({b['mode']})"
+        )
     total = sum(s.count for s in plan.steps if isinstance(s, InsertRows))
     lines.append(f"total: {total:,} rows in {len(plan.tables)} tables")
     return "\n".join(lines)

@@ -41,7 +41,8 @@ def per_parent_count(
     counts = per_parent_counts(key, n_parents, spec.dist, params)
     layout = PerParentLayout(spec.per or "", counts)
     lo, hi = (int(counts.min()), int(counts.max())) if len(counts) else (0, 0)
-    reason = f"per {spec.per} row: {spec.dist} {lo}..{hi} (mean {np.mean(counts) if len(counts) else 0:.2f})"
+    mean = float(np.mean(counts)) if len(counts) else 0.0
+    reason = f"per {spec.per} row: {spec.dist} {lo}..{hi} (mean {mean:.2f})"
     return CountDecision(layout.count, reason, layout, fk_columns)
 
 

@@ -38,11 +38,13 @@ def table_links(
                 if cs.generator.kind == "ref":
                     gspec = cs.generator
                 elif cs.generator.kind != "default":
-                    problems.append(Problem(
-                        f"{table.name}.{name} is a foreign key to {fk.ref_table}; give it "
-                        f"`ref: {fk.ref_table}` or leave it out to have it inferred",
-                        cs.location,
-                    ))  # fmt: skip
+                    problems.append(
+                        Problem(
+                            f"{table.name}.{name} is a foreign key to {fk.ref_table}; give it "
+                            f"`ref: {fk.ref_table}` or leave it out to have it inferred",
+                            cs.location,
+                        )
+                    )
         nullable = all((c := table.column(n)) is not None and c.nullable for n in fk.columns)
         links.append(Link(fk, gspec, nullable))
         covered.update(fk.columns)
@@ -57,10 +59,13 @@ def table_links(
             ref_col = cs.generator.params.get("column")
             if ref_col is None:
                 if len(parent.primary_key) != 1:
-                    problems.append(Problem(
-                        f"ref: {parent_name} has no single-column primary key; "
-                        f"write `ref: {parent_name}.COLUMN`", cs.location,
-                    ))  # fmt: skip
+                    problems.append(
+                        Problem(
+                            f"ref: {parent_name} has no single-column primary key; "
+                            f"write `ref: {parent_name}.COLUMN`",
+                            cs.location,
+                        )
+                    )
                     continue
                 ref_col = parent.primary_key[0]
             fk = DbForeignKey(None, (cs.name,), parent_name, (ref_col,))

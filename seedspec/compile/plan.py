@@ -21,9 +21,15 @@ class InsertRows:
     reason: str = ""  # how the count was decided
 
     def to_dict(self) -> dict[str, Any]:
-        return {"step": "insert", "table": self.table, "rows": self.count,
-                "columns": list(self.columns), "null_then_fill": list(self.null_columns),
-                "count_from": self.reason, "generators": self.generators}  # fmt: skip
+        return {
+            "step": "insert",
+            "table": self.table,
+            "rows": self.count,
+            "columns": list(self.columns),
+            "null_then_fill": list(self.null_columns),
+            "count_from": self.reason,
+            "generators": self.generators,
+        }
 
 
 @dataclass(frozen=True)
@@ -35,8 +41,14 @@ class FillDeferred:
     reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"step": "fill", "table": self.table, "columns": list(self.columns),
-                "key": list(self.key_columns), "rows": self.count, "why": self.reason}  # fmt: skip
+        return {
+            "step": "fill",
+            "table": self.table,
+            "columns": list(self.columns),
+            "key": list(self.key_columns),
+            "rows": self.count,
+            "why": self.reason,
+        }
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,9 @@ class Dialect:
         return 0
 
     # -- verification ----------------------------------------------------------------
-    def fk_violations(self, conn: sa.Connection, schema: DbSchema, tables: Iterable[str]) -> list[str]:
+    def fk_violations(
+        self, conn: sa.Connection, schema: DbSchema, tables: Iterable[str]
+    ) -> list[str]:
         """Every FK of these tables checked by anti-join; returns 'table.fk: N rows' lines."""
         out = []
         for name in tables:
@@ -120,11 +122,15 @@ class Dialect:
                 if parent is None:
                     continue
                 q = self.qualified
-                on = " AND ".join(f"p.{self.quote(conn, pc)} = c.{self.quote(conn, cc)}"
-                                  for cc, pc in zip(fk.columns, fk.ref_columns, strict=True))  # fmt: skip
+                on = " AND ".join(
+                    f"p.{self.quote(conn, pc)} = c.{self.quote(conn, cc)}"
+                    for cc, pc in zip(fk.columns, fk.ref_columns, strict=True)
+                )
                 notnull = " AND ".join(f"c.{self.quote(conn, cc)} IS NOT NULL" for cc in fk.columns)
-                sql = (f"SELECT count(*) FROM {q(conn, t)} c WHERE {notnull} AND NOT EXISTS "
-                       f"(SELECT 1 FROM {q(conn, parent)} p WHERE {on})")  # fmt: skip
+                sql = (
+                    f"SELECT count(*) FROM {q(conn, t)} c WHERE {notnull} AND NOT EXISTS "
+                    f"(SELECT 1 FROM {q(conn, parent)} p WHERE {on})"
+                )
                 bad = conn.exec_driver_sql(sql).scalar() or 0
                 if bad:
                     out.append(f"{name}.{fk.name or '+'.join(fk.columns)}: {bad} rows")

@@ -1,4 +1,4 @@
-"""PostgreSQL: COPY FROM STDIN through psycopg 3, deferred constraints, sequences moved past keys."""
+"""PostgreSQL: COPY FROM STDIN via psycopg 3, deferred constraints, sequences moved past keys."""
 
 from __future__ import annotations
 
@@ -59,7 +59,11 @@ class PostgresDialect(Dialect):
                 if not seq:
                     continue
                 conn.execute(
-                    sa.text(f"SELECT setval(:s, m) FROM (SELECT max({qc}) AS m FROM {qt}) x "
-                            "WHERE m IS NOT NULL"), {"s": seq})  # fmt: skip
+                    sa.text(
+                        f"SELECT setval(:s, m) FROM (SELECT max({qc}) AS m FROM {qt}) x "
+                        "WHERE m IS NOT NULL"
+                    ),
+                    {"s": seq},
+                )
                 moved += 1
         return moved

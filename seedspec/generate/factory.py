@@ -1,4 +1,4 @@
-"""GeneratorSpec (value kinds) -> Generator objects; links (ref, lookup, ...) are built in compile."""
+"""GeneratorSpec (value kinds) -> Generator objects; links (ref, lookup ...) come from compile."""
 
 from __future__ import annotations
 
@@ -39,8 +39,16 @@ def build_value_generator(
 ) -> v.Generator:
     """A Generator for a value kind (not ref/lookup/index_in_parent), null modifier applied."""
     key = v.key_for(seed, table, column + path, {"kind": spec.kind, **spec.params})
-    gen = _build(spec, key, seed=seed, locale=locale, table=table, column=column,
-                 db_column=db_column, path=path)  # fmt: skip
+    gen = _build(
+        spec,
+        key,
+        seed=seed,
+        locale=locale,
+        table=table,
+        column=column,
+        db_column=db_column,
+        path=path,
+    )
     if spec.null:
         gen = v.Nullable(gen, spec.null, key)
     return gen
@@ -74,20 +82,33 @@ def _build(
         max_length = params.pop("max_length", None)
         if db_column is not None and db_column.length and db_column.type in ("char", "varchar"):
             max_length = min(max_length or db_column.length, db_column.length)
-        return v.Provider(key, params, spec.unique, locale=locale, seed=seed,
-                          max_length=max_length)  # fmt: skip
+        return v.Provider(key, params, spec.unique, locale=locale, seed=seed, max_length=max_length)
     if kind == "template":
         return v.Template(key, params, table, spec.unique)
     if kind == "json":
         fields = {
-            name: build_value_generator(sub, seed=seed, locale=locale, table=table,
-                                        column=column, db_column=None, path=f"{path}.{name}")
+            name: build_value_generator(
+                sub,
+                seed=seed,
+                locale=locale,
+                table=table,
+                column=column,
+                db_column=None,
+                path=f"{path}.{name}",
+            )
             for name, sub in _field_specs(params).items()
-        }  # fmt: skip
+        }
         return v.JsonObject(key, fields)
     if kind == "array":
-        item = build_value_generator(params["of"], seed=seed, locale=locale, table=table,
-                                     column=column, db_column=None, path=f"{path}[]")  # fmt: skip
+        item = build_value_generator(
+            params["of"],
+            seed=seed,
+            locale=locale,
+            table=table,
+            column=column,
+            db_column=None,
+            path=f"{path}[]",
+        )
         return v.ArrayOf(key, item, params.get("length", {"min": 0, "max": 3}))
     raise SeedspecError(f"{table}.{column}: generator {kind!r} cannot be used here")
 

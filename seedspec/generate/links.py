@@ -238,8 +238,12 @@ class ForeignKeyColumn(Generator):
         return out
 
     def describe(self) -> dict[str, Any]:
-        return {"kind": "ref", "table": self.parent, "column": self.parent_column,
-                **self.picker.describe()}  # fmt: skip
+        return {
+            "kind": "ref",
+            "table": self.parent,
+            "column": self.parent_column,
+            **self.picker.describe(),
+        }
 
 
 class IndexInParent(Generator):

@@ -407,9 +407,9 @@ def to_python(values: np.ndarray) -> list[Any]:
     """Array -> Python values the drivers understand (datetime64 -> datetime/date, ints ...)."""
     if values.dtype.kind == "M":
         if values.dtype == np.dtype("datetime64[D]"):
-            return values.tolist()  # type: ignore[no-any-return]
-        return values.astype("datetime64[us]").tolist()  # type: ignore[no-any-return]
-    return values.tolist()  # type: ignore[no-any-return]
+            return values.tolist()
+        return values.astype("datetime64[us]").tolist()
+    return values.tolist()
 
 
 def key_for(seed: int, table: str, column: str, params: Any) -> int:

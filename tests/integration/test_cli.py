@@ -15,11 +15,18 @@ SQLITE_SCHEMA = REPO / "specs" / "schemas" / "shop.sqlite.sql"
 
 
 def seedspec(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
-    full_env = {k: v for k, v in os.environ.items()
-                if k not in ("DATABASE_URL", "SEEDSPEC_DATABASE_URL")}  # fmt: skip
+    full_env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SEEDSPEC_DATABASE_URL")
+    }
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "seedspec.cli.app", *args], capture_output=True,
-                          text=True, cwd=cwd, env=full_env, timeout=300)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "seedspec.cli.app", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=300,
+    )
 
 
 def test_apply_json_is_one_document_and_matches_the_database(sqlite_url: str) -> None:
@@ -48,16 +55,20 @@ def test_plan_writes_nothing_and_reports_order(sqlite_url: str) -> None:
 
 def test_validate_reports_every_problem_with_file_line_col(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("seedspec: 1\ntables:\n  users:\n    cuont: 5\n  orders:\n"
-                   "    columns:\n      paid: {bool: 2}\n")  # fmt: skip
+    bad.write_text(
+        "seedspec: 1\ntables:\n  users:\n    cuont: 5\n  orders:\n"
+        "    columns:\n      paid: {bool: 2}\n"
+    )
     done = seedspec("validate", str(bad))
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert any(line.startswith(f"{bad}:4:5: error:") and "cuont" in line for line in lines)
     assert any(line.startswith(f"{bad}:7:") and "bool" in line for line in lines)
     meaning = tmp_path / "meaning.yaml"  # valid shape, wrong meaning: also all at once
-    meaning.write_text("seedspec: 1\ntables:\n  orders:\n    columns:\n"
-                       "      user_id: {ref: nowhere}\n      qty: {int: {min: 9, max: 1}}\n")
+    meaning.write_text(
+        "seedspec: 1\ntables:\n  orders:\n    columns:\n"
+        "      user_id: {ref: nowhere}\n      qty: {int: {min: 9, max: 1}}\n"
+    )
     done = seedspec("validate", str(meaning))
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 1 and len(lines) == 2, lines
@@ -75,7 +86,8 @@ def test_unreadable_inputs_give_one_clean_line(tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text("seedspec: 1\ntables: {users: [\n")
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
-        for p, c in zip("abcdefgh", "bcdefghi"))  # fmt: skip
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    )
     (tmp_path / "bomb.yaml").write_text(bomb)
     for name in ("missing.yaml", ".", "empty.yaml", "latin1.yaml", "broken.yaml", "bomb.yaml"):
         done = seedspec("validate", str(tmp_path / name))
@@ -93,8 +105,9 @@ def test_usage_errors_exit_2() -> None:
 def test_database_url_from_environment_and_postgres_scheme(pg_url: str, tmp_path: Path) -> None:
     run_sql_file(pg_url, REPO / "specs" / "schemas" / "shop.postgresql.sql")
     user_url = pg_url.replace("postgresql+psycopg://", "postgres://")
-    done = seedspec("apply", SHOP, "--profile", "demo", "-o", "json",
-                    env={"DATABASE_URL": user_url})  # fmt: skip
+    done = seedspec(
+        "apply", SHOP, "--profile", "demo", "-o", "json", env={"DATABASE_URL": user_url}
+    )
     assert done.returncode == 0, done.stderr
     assert scalar(pg_url, "SELECT count(*) FROM accounts") == 10
 

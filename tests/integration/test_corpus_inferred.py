@@ -28,7 +28,8 @@ def test_chinook_identity_keys_accept_the_next_plain_insert(pg_url: str, tmp_pat
     engine = sa.create_engine(pg_url)
     with engine.begin() as conn:  # GENERATED ALWAYS identity: the app never names the key
         new_id = conn.exec_driver_sql(
-            "INSERT INTO artist (name) VALUES ('next') RETURNING artist_id").scalar_one()
+            "INSERT INTO artist (name) VALUES ('next') RETURNING artist_id"
+        ).scalar_one()
         top = conn.exec_driver_sql("SELECT max(artist_id) FROM artist WHERE name <> 'next'")
         assert new_id > top.scalar_one()
         conn.exec_driver_sql("INSERT INTO genre (name) VALUES ('next')")

@@ -78,10 +78,13 @@ def test_not_null_cycle_loads_on_sqlite_with_deferred_checks(sqlite_url: str, tm
 
 
 def test_nullable_cycle_is_filled_after_insert_on_postgresql(pg_url: str, tmp_path: Path) -> None:
-    run_sql(pg_url, """
+    run_sql(
+        pg_url,
+        """
         CREATE TABLE team (id int PRIMARY KEY, lead_id int NULL);
         CREATE TABLE member (id int PRIMARY KEY, team_id int NOT NULL REFERENCES team (id));
-        ALTER TABLE team ADD FOREIGN KEY (lead_id) REFERENCES member (id);""")  # fmt: skip
+        ALTER TABLE team ADD FOREIGN KEY (lead_id) REFERENCES member (id);""",
+    )
     path = tmp_path / "s.yaml"
     path.write_text("seedspec: 1\ntables:\n  team: {count: 10}\n  member: {count: 50}\n")
     compiled, target = plan(str(path), pg_url)
@@ -95,15 +98,32 @@ def test_nullable_cycle_is_filled_after_insert_on_postgresql(pg_url: str, tmp_pa
 @pytest.mark.parametrize("fixture", ["sqlite_url", "pg_url", "mysql_url"])
 def test_self_reference_comes_out_as_a_tree(fixture: str, request, tmp_path: Path) -> None:
     url = request.getfixturevalue(fixture)
-    run_sql(url, "CREATE TABLE node (id int PRIMARY KEY, parent_id int NULL, name varchar(40) "
-                 "NOT NULL, FOREIGN KEY (parent_id) REFERENCES node (id))")  # fmt: skip
+    run_sql(
+        url,
+        "CREATE TABLE node (id int PRIMARY KEY, parent_id int NULL, name varchar(40) "
+        "NOT NULL, FOREIGN KEY (parent_id) REFERENCES node (id))",
+    )
     path = tmp_path / "s.yaml"
-    path.write_text("seedspec: 1\ntables:\n  node: {count: 300, tree: {parent: parent_id, "
-                    "max_depth: 3, roots: 0.1}}\n")  # fmt: skip
+    path.write_text(
+        "seedspec: 1\ntables:\n  node: {count: 300, tree: {parent: parent_id, "
+        "max_depth: 3, roots: 0.1}}\n"
+    )
     apply(str(path), url)
     assert scalar(url, "SELECT count(*) FROM node WHERE parent_id IS NULL") == 30  # 10% roots
-    assert scalar(url, "SELECT count(*) FROM node c JOIN node p ON p.id = c.parent_id "
-                       "JOIN node g ON g.id = p.parent_id WHERE g.parent_id IS NOT NULL") == 0
-    assert scalar(url, "SELECT count(*) FROM node c JOIN node p ON p.id = c.parent_id "
-                       "WHERE p.parent_id IS NOT NULL") > 0  # depth 3 is reached
+    assert (
+        scalar(
+            url,
+            "SELECT count(*) FROM node c JOIN node p ON p.id = c.parent_id "
+            "JOIN node g ON g.id = p.parent_id WHERE g.parent_id IS NOT NULL",
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            url,
+            "SELECT count(*) FROM node c JOIN node p ON p.id = c.parent_id "
+            "WHERE p.parent_id IS NOT NULL",
+        )
+        > 0
+    )  # depth 3 is reached
     assert violations(url) == []

@@ -71,8 +71,13 @@ def test_same_spec_gives_the_same_values_on_postgresql_and_sqlite(tmp_path: Path
     run_sql_file(pg_url, SCHEMAS / "shop.postgresql.sql")
     apply(spec, lite)
     apply(spec, pg_url)
-    for table, column in [("users", "email"), ("orders", "status"), ("order_items", "product_id"),
-                          ("products", "price_cents"), ("categories", "parent_id")]:  # fmt: skip
+    for table, column in [
+        ("users", "email"),
+        ("orders", "status"),
+        ("order_items", "product_id"),
+        ("products", "price_cents"),
+        ("categories", "parent_id"),
+    ]:
         key = KEYS.get(table, "id")
         assert column_values(lite, table, column, key) == column_values(pg_url, table, column, key)
 
@@ -82,10 +87,14 @@ def test_adding_a_column_generator_leaves_every_other_column_unchanged(tmp_path:
     after = fresh_sqlite(tmp_path, "after")
     apply(write_spec(tmp_path, "s1"), before)
     spec2 = write_spec(tmp_path, "s2")
-    text = Path(spec2).read_text().replace(
-        "      status: {choice: {paid: 80, pending: 20}}",
-        "      status: {choice: {paid: 80, pending: 20}}\n"
-        "      placed_at: {datetime: {from: 2020-01-01, to: 2020-12-31}}",
+    text = (
+        Path(spec2)
+        .read_text()
+        .replace(
+            "      status: {choice: {paid: 80, pending: 20}}",
+            "      status: {choice: {paid: 80, pending: 20}}\n"
+            "      placed_at: {datetime: {from: 2020-01-01, to: 2020-12-31}}",
+        )
     )
     Path(spec2).write_text(text)
     apply(spec2, after)
@@ -93,7 +102,9 @@ def test_adding_a_column_generator_leaves_every_other_column_unchanged(tmp_path:
     for table in SHOP_TABLES:
         key = KEYS.get(table, "id")
         for column in _columns(before, table):
-            if column_values(before, table, column, key) != column_values(after, table, column, key):
+            if column_values(before, table, column, key) != column_values(
+                after, table, column, key
+            ):
                 changed.append(f"{table}.{column}")
     assert changed == ["orders.placed_at"]
 

@@ -72,8 +72,13 @@ def test_bench_schema(pg_url: str) -> None:
     assert s.default_schema == "public"
     assert s.server_version and s.server_version[0].isdigit()
     assert [t.name for t in s.tables] == [
-        "accounts", "categories", "order_items", "orders", "products", "users"
-    ]  # fmt: skip
+        "accounts",
+        "categories",
+        "order_items",
+        "orders",
+        "products",
+        "users",
+    ]
     assert all(t.schema is None for t in s.tables)
 
     accounts = s.table("accounts")
@@ -87,8 +92,10 @@ def test_bench_schema(pg_url: str) -> None:
     (owner_fk,) = accounts.foreign_keys
     assert owner_fk.name == "accounts_owner_user_id_fkey"
     assert (owner_fk.columns, owner_fk.ref_table, owner_fk.ref_columns) == (
-        ("owner_user_id",), "users", ("id",)
-    )  # fmt: skip
+        ("owner_user_id",),
+        "users",
+        ("id",),
+    )
     assert owner_fk.deferrable and owner_fk.initially_deferred
     (plan_check,) = accounts.checks
     assert plan_check.name == "accounts_plan_check" and "'enterprise'" in plan_check.sqltext
@@ -117,8 +124,11 @@ def test_bench_schema(pg_url: str) -> None:
     attrs = products.column("attributes")
     assert attrs is not None
     assert (attrs.type, attrs.sql_type, attrs.default, attrs.nullable) == (
-        "json", "jsonb", "'{}'::jsonb", False
-    )  # fmt: skip
+        "json",
+        "jsonb",
+        "'{}'::jsonb",
+        False,
+    )
     assert [c.sqltext for c in products.checks] == ["price_cents > 0"]
 
     items = s.table("order_items")
@@ -239,8 +249,10 @@ def _spot_netbox(s: DbSchema) -> None:
     assert location is not None
     loc = {u.name: u for u in location.uniques}["dcim_location_name"]
     assert (loc.columns, loc.predicate, loc.expressions) == (
-        ("site_id", "name"), "(parent_id IS NULL)", ()
-    )  # fmt: skip
+        ("site_id", "name"),
+        "(parent_id IS NULL)",
+        (),
+    )
     kinds = Counter(c.type for t in s.tables for c in t.columns)
     assert kinds["json"] == 112 and kinds["uuid"] == 3 and kinds["inet"] == 3
     assert kinds["cidr"] == 2 and kinds["array"] == 9 and kinds["unknown"] == 0
@@ -264,8 +276,10 @@ def _spot_adventureworks(s: DbSchema) -> None:
     namestyle = person.column("namestyle")  # domain "NameStyle": boolean NOT NULL
     assert namestyle is not None
     assert (namestyle.type, namestyle.nullable, namestyle.sql_type) == (
-        "boolean", False, '"NameStyle"'
-    )  # fmt: skip
+        "boolean",
+        False,
+        '"NameStyle"',
+    )
     firstname = person.column("firstname")
     assert firstname is not None and firstname.type == "varchar"
     rowguid = person.column("rowguid")
@@ -349,8 +363,13 @@ def test_pg_edge_cases(pg_url: str) -> None:
     assert cols["h"].type == "xml"
     assert (cols["i"].type, cols["i"].length, cols["j"].length) == ("bit", 3, 8)
     assert [cols[n].type for n in "klmnop"] == [
-        "money", "interval", "time", "range", "range", "macaddr"
-    ]  # fmt: skip
+        "money",
+        "interval",
+        "time",
+        "range",
+        "range",
+        "macaddr",
+    ]
     assert cols["s"].type == "float"
     assert (cols["v"].type, cols["v"].precision, cols["v"].scale) == ("numeric", 12, 3)
     assert (cols["aa"].sql_type, cols["aa"].length) == ("character varying(10)", 10)
@@ -364,8 +383,10 @@ def test_pg_edge_cases(pg_url: str) -> None:
     assert checks["code_check1"] == "length(c) <= 10"
     (uniq,) = t.uniques
     assert (uniq.columns, uniq.expressions, uniq.predicate) == (
-        ("i",), ("lower(g::text)",), "(k IS NOT NULL)"
-    )  # fmt: skip
+        ("i",),
+        ("lower(g::text)",),
+        "(k IS NOT NULL)",
+    )
 
     both = reflect(pg_url, ["public", "other"])
     check_invariants(both)
@@ -510,8 +531,11 @@ def test_mysql_sakila(mysql_url: str, tmp_path: Path) -> None:
     assert cols["rating"].default == "'G'"
     assert cols["special_features"].type == "set"
     assert cols["special_features"].enum_values == (
-        "Trailers", "Commentaries", "Deleted Scenes", "Behind the Scenes"
-    )  # fmt: skip
+        "Trailers",
+        "Commentaries",
+        "Deleted Scenes",
+        "Behind the Scenes",
+    )
     assert cols["release_year"].type == "year"
     assert (cols["rental_rate"].precision, cols["rental_rate"].scale) == (4, 2)
     assert cols["last_update"].default == "current_timestamp()"  # ON UPDATE ... dropped
