@@ -109,7 +109,7 @@ def test_database_url_from_environment_and_postgres_scheme(pg_url: str, tmp_path
         "apply", SHOP, "--profile", "demo", "-o", "json", env={"DATABASE_URL": user_url}
     )
     assert done.returncode == 0, done.stderr
-    assert scalar(pg_url, "SELECT count(*) FROM accounts") == 10
+    assert scalar(pg_url, "SELECT count(*) FROM accounts") == 50
 
 
 def test_no_spec_and_no_seed_yaml_infers_the_whole_schema(sqlite_url: str, tmp_path: Path):
