@@ -33,8 +33,12 @@ def main() -> int:
 
 def show(path: Path, rows: int = 3) -> None:
     with sqlite3.connect(path) as conn:
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
         for table in tables:
             cur = conn.execute(f'SELECT * FROM "{table}" LIMIT {rows}')
             names = [d[0] for d in cur.description]

@@ -97,10 +97,10 @@ def test_numbers_respect_bounds_and_laws(seeded: str) -> None:
     qty = col(seeded, "SELECT qty FROM item")
     assert min(qty) == 3 and max(qty) == 9 and len(set(qty)) == 7
     weight = col(seeded, "SELECT weight FROM item")
-    assert 0 <= min(weight) and max(weight) <= 100
+    assert min(weight) >= 0 and max(weight) <= 100
     assert abs(statistics.mean(weight) - 50) < 0.6 and abs(statistics.stdev(weight) - 10) < 0.6
     score = col(seeded, "SELECT score FROM item")
-    assert 1 <= min(score) and max(score) <= 2 and abs(statistics.mean(score) - 1.5) < 0.02
+    assert min(score) >= 1 and max(score) <= 2 and abs(statistics.mean(score) - 1.5) < 0.02
     serial = sorted(col(seeded, "SELECT serial FROM item"))
     assert serial == list(range(1000, 1000 + 5 * len(serial), 5))
 
