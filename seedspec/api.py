@@ -1,17 +1,20 @@
-"""The library verbs (validate, plan, apply) that the CLI calls: paths and URLs in, results out."""
+"""The library verbs (validate, check, snapshot, plan, apply): paths and URLs in, results out."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlalchemy as sa
 
+from seedspec import snapshot as snap
 from seedspec.compile import compile_plan
 from seedspec.compile.plan import Plan
 from seedspec.db import connect, make_engine, resolve_url
 from seedspec.dbschema import DbSchema
-from seedspec.errors import SeedspecError
+from seedspec.drift import DriftError, DriftReport
+from seedspec.errors import SeedspecError, UsageError
 from seedspec.execute import ApplyReport, execute_plan
 from seedspec.reflect import reflect_schema
 from seedspec.spec import Spec
@@ -42,28 +45,108 @@ class Target:
     schema: DbSchema
 
 
-def open_target(spec: Spec, db: str | None) -> Target:
-    url = resolve_url(db, spec.target.url_env)
-    engine = make_engine(url, spec.target.schema)
+def reflect_url(url: str, schema_name: str | None = None) -> tuple[sa.Engine, DbSchema]:
+    engine = make_engine(url, schema_name)
     conn = connect(engine)
     try:
-        schemas = (
-            [spec.target.schema]
-            if spec.target.schema and engine.dialect.name != "postgresql"
-            else None
-        )
-        schema = reflect_schema(conn, schemas)
+        pg = engine.dialect.name == "postgresql"  # a PG schema is chosen by search_path instead
+        schema = reflect_schema(conn, [schema_name] if schema_name and not pg else None)
     finally:
         conn.close()
+    return engine, schema
+
+
+def open_target(spec: Spec, db: str | None) -> Target:
+    engine, schema = reflect_url(resolve_url(db, spec.target.url_env), spec.target.schema)
     return Target(engine, schema)
 
 
+@dataclass(frozen=True)
+class SchemaSource:
+    """Where `check` reads the schema: a live database, a snapshot file, or a MetaData."""
+
+    db: str | None = None
+    snapshot: str | None = None
+    metadata: str | None = None
+    offline: bool = False
+
+
+def schema_for(spec: Spec, source: SchemaSource) -> tuple[DbSchema, str]:
+    if source.metadata:
+        from seedspec.metadata import load_metadata, schema_from_metadata
+
+        dialect = "postgresql"
+        if source.db:
+            dialect = sa.make_url(source.db).get_backend_name()
+        return schema_from_metadata(load_metadata(source.metadata), dialect), "metadata"
+    if source.snapshot or source.offline:
+        path = source.snapshot or str(snap.snapshot_path(spec.path or DEFAULT_SPEC))
+        return snap.read(path), "snapshot"
+    engine, schema = reflect_url(resolve_url(source.db, spec.target.url_env), spec.target.schema)
+    engine.dispose()
+    return schema, "database"
+
+
+def check(spec_path: str | None, source: SchemaSource, *, strict: bool = False) -> DriftReport:
+    """Reconcile (and compile, without writing) a spec against a schema; the same code path as
+    plan and apply, so `check` cannot pass where `apply` would refuse."""
+    spec = load_or_infer(spec_path)
+    schema, origin = schema_for(spec, source)
+    try:
+        plan = compile_plan(spec, schema, strict=strict)
+        report = plan.drift
+    except DriftError as err:
+        report = err.report
+    report.source, report.spec_path = origin, spec.path
+    if origin == "database" and spec.path and snap.snapshot_path(spec.path).is_file():
+        committed = snap.read(snap.snapshot_path(spec.path))
+        report.findings.extend(
+            f.escalated(strict) for f in snap.changes(committed, schema, spec.location)
+        )
+    return report
+
+
+@dataclass
+class SnapshotResult:
+    path: Path
+    written: bool
+    diff: str = ""
+
+
+def snapshot(
+    spec_path: str | None, db: str | None, out: str | None = None, verify: bool = False
+) -> SnapshotResult:
+    """Write the reflected schema next to the spec, or (verify) compare it with the committed."""
+    spec_file = spec_path or DEFAULT_SPEC
+    spec = load_spec(spec_file) if os.path.exists(spec_file) else Spec(path=spec_file)
+    path = Path(out) if out else snap.snapshot_path(spec_file)
+    engine, schema = reflect_url(resolve_url(db, spec.target.url_env), spec.target.schema)
+    engine.dispose()
+    text = snap.render(schema)
+    if verify:
+        if not path.is_file():
+            raise UsageError(f"{path}: no committed snapshot to check; run `seedspec snapshot`")
+        old = path.read_text(encoding="utf-8")
+        return SnapshotResult(path, False, snap.text_diff(old, text, str(path)))
+    path.write_text(text, encoding="utf-8")
+    return SnapshotResult(path, True)
+
+
 def plan(
-    spec_path: str | None, db: str | None, *, scale: float | None = None, profile: str | None = None
+    spec_path: str | None,
+    db: str | None,
+    *,
+    scale: float | None = None,
+    profile: str | None = None,
+    strict: bool = False,
 ) -> tuple[Plan, Target]:
     spec = load_or_infer(spec_path, profile)
     target = open_target(spec, db)
-    return compile_plan(spec, target.schema, scale), target
+    try:
+        return compile_plan(spec, target.schema, scale, strict=strict), target
+    except SeedspecError:
+        target.engine.dispose()
+        raise
 
 
 def apply(
@@ -73,8 +156,9 @@ def apply(
     scale: float | None = None,
     profile: str | None = None,
     truncate: bool = False,
+    strict: bool = False,
 ) -> tuple[ApplyReport, Plan]:
-    compiled, target = plan(spec_path, db, scale=scale, profile=profile)
+    compiled, target = plan(spec_path, db, scale=scale, profile=profile, strict=strict)
     try:
         report = execute_plan(compiled, target.engine, target.schema, truncate=truncate)
     finally:

@@ -36,6 +36,8 @@ class Problem:
     location: SourceLocation | None = None
     severity: str = "error"  # "error" | "warning"
     code: str = "spec"
+    table: str | None = None
+    column: str | None = None
 
     def format(self) -> str:
         where = f"{self.location}: " if self.location else ""
@@ -47,6 +49,10 @@ class Problem:
             "code": self.code,
             "message": self.message,
         }
+        if self.table:
+            out["table"] = self.table
+        if self.column:
+            out["column"] = self.column
         if self.location:
             out.update(file=self.location.file, line=self.location.line, col=self.location.col)
         return out
@@ -96,7 +102,11 @@ class ConnectionFailed(SeedspecError):
 
 
 class CompileError(SeedspecError):
-    """The spec cannot be satisfied against this schema (unfillable table, hard cycle, ...)."""
+    """The spec cannot be satisfied against this schema (unfillable table, hard cycle, ...).
+
+    compile_plan reports it as drift (exit 3), together with the reconciliation findings."""
+
+    exit_code = ExitCode.DRIFT
 
     def __init__(self, problems: list[Problem]) -> None:
         self._problems = problems

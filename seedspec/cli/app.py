@@ -27,17 +27,21 @@ app = typer.Typer(
 class Output(str, enum.Enum):
     text = "text"
     json = "json"
+    github = "github"
 
 
 DbOption = Annotated[
     str | None,
     typer.Option("--db", help="Database URL (else SEEDSPEC_DATABASE_URL or DATABASE_URL)."),
 ]
-OutputOption = Annotated[Output, typer.Option("--output", "-o", help="text or json")]
+OutputOption = Annotated[
+    Output, typer.Option("--output", "-o", help="text, json (one document) or github")
+]
 ScaleOption = Annotated[
     float | None, typer.Option("--scale", min=0.0, help="Multiply every count (overrides spec).")
 ]
 ProfileOption = Annotated[str | None, typer.Option("--profile", help="Apply profiles.NAME.")]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Treat drift warnings as errors.")]
 SpecArg = Annotated[str | None, typer.Argument(help="Spec file (default ./seed.yaml, else none).")]
 
 
@@ -45,6 +49,8 @@ def _run(output: Output, verb: str, body: Callable[[], dict[str, Any] | None]) -
     """Run a verb: map SeedspecError to its exit code, never show a traceback to users."""
     try:
         doc = body()
+    except (typer.Exit, typer.Abort):
+        raise
     except SeedspecError as err:
         _fail(output, verb, err.problems, err.exit_code)
     except KeyboardInterrupt:
@@ -60,6 +66,8 @@ def _run(output: Output, verb: str, body: Callable[[], dict[str, Any] | None]) -
 
 
 def _fail(output: Output, verb: str, problems: list[Problem], code: int) -> None:
+    if output is Output.github:
+        render.github_problems(problems)
     if output is Output.json:
         render.emit_json(
             {
@@ -115,16 +123,17 @@ def plan(
     output: OutputOption = Output.text,
     scale: ScaleOption = None,
     profile: ProfileOption = None,
+    strict: StrictOption = False,
 ) -> None:
     """Compile the spec against the live schema and show the ordered plan. Writes nothing."""
 
     def body() -> dict[str, Any]:
-        compiled, target = api.plan(spec, db, scale=scale, profile=profile)
+        compiled, target = api.plan(spec, db, scale=scale, profile=profile, strict=strict)
         target.engine.dispose()
-        if output is Output.text:
-            render.problems_text(compiled.warnings)
+        if output is not Output.json:
+            render.findings_stderr(compiled.drift.findings)
             sys.stdout.write(render.plan_text(compiled) + "\n")
-        return {"plan": compiled.to_dict()}
+        return {"plan": compiled.to_dict(), "drift": compiled.drift.to_dict()}
 
     _run(output, "plan", body)
 
@@ -139,17 +148,113 @@ def apply(
     truncate: Annotated[
         bool, typer.Option("--truncate", help="Replace rows already in the seeded tables.")
     ] = False,
+    strict: StrictOption = False,
 ) -> None:
     """Seed the database in one transaction: all rows or none."""
 
     def body() -> dict[str, Any]:
-        report, compiled = api.apply(spec, db, scale=scale, profile=profile, truncate=truncate)
-        if output is Output.text:
-            render.problems_text(compiled.warnings)
+        report, compiled = api.apply(
+            spec, db, scale=scale, profile=profile, truncate=truncate, strict=strict
+        )
+        if output is not Output.json:
+            render.findings_stderr(compiled.drift.findings)
             sys.stdout.write(render.apply_text(report) + "\n")
-        return {"report": report.to_dict(), "warnings": [w.to_dict() for w in compiled.warnings]}
+        return {"report": report.to_dict(), "drift": compiled.drift.to_dict()}
 
     _run(output, "apply", body)
+
+
+@app.command()
+def check(
+    specs: Annotated[
+        list[str] | None, typer.Argument(help="Spec files (or their .schema.json snapshots).")
+    ] = None,
+    db: DbOption = None,
+    schema_file: Annotated[
+        str | None, typer.Option("--schema", help="Check against this snapshot file (offline).")
+    ] = None,
+    metadata: Annotated[
+        str | None,
+        typer.Option("--metadata", help="Check against a SQLAlchemy MetaData: module:attribute."),
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Check each spec against its committed snapshot.")
+    ] = False,
+    strict: StrictOption = False,
+    output: OutputOption = Output.text,
+) -> None:
+    """Reconcile specs with the schema: exit 0 clean, 3 on error-level drift, 1 on other errors."""
+    from seedspec.snapshot import spec_for_snapshot
+
+    paths = list(dict.fromkeys(spec_for_snapshot(p) for p in specs)) if specs else [None]
+    source = api.SchemaSource(db=db, snapshot=schema_file, metadata=metadata, offline=offline)
+
+    def body() -> dict[str, Any]:
+        reports = [api.check(p, source, strict=strict) for p in paths]
+        findings = [f for r in reports for f in r.findings]
+        errors = sum(len(r.errors) for r in reports)
+        if output is Output.text:
+            render.findings_stdout(findings)
+        elif output is Output.github:
+            render.findings_github(findings)
+        if errors and output is not Output.json:
+            raise typer.Exit(int(ExitCode.DRIFT))
+        if errors:
+            render.emit_json(
+                {
+                    "ok": False,
+                    "command": "check",
+                    "exit_code": int(ExitCode.DRIFT),
+                    "reports": [r.to_dict() for r in reports],
+                }
+            )
+            raise typer.Exit(int(ExitCode.DRIFT))
+        return {"reports": [r.to_dict() for r in reports]}
+
+    _run(output, "check", body)
+
+
+@app.command()
+def snapshot(
+    spec: SpecArg = None,
+    db: DbOption = None,
+    out: Annotated[
+        str | None, typer.Option("--out", help="Snapshot file (default: SPEC.schema.json).")
+    ] = None,
+    verify: Annotated[
+        bool,
+        typer.Option("--check", help="Exit 3 with a diff when the committed snapshot is stale."),
+    ] = False,
+    output: OutputOption = Output.text,
+) -> None:
+    """Write the reflected schema next to the spec, for offline checks (commit it)."""
+
+    def body() -> dict[str, Any]:
+        result = api.snapshot(spec, db, out, verify)
+        stale = bool(result.diff)
+        if output is not Output.json:
+            if verify and stale:
+                sys.stdout.write(result.diff)
+                sys.stderr.write(f"{result.path}: stale; refresh it with `seedspec snapshot`\n")
+            elif verify:
+                sys.stdout.write(f"{result.path}: up to date\n")
+            else:
+                sys.stdout.write(f"wrote {result.path}\n")
+        doc = {
+            "path": str(result.path),
+            "written": result.written,
+            "stale": stale,
+            "diff": result.diff,
+        }
+        if stale:
+            if output is Output.json:
+                render.emit_json(
+                    {"ok": False, "command": "snapshot", "exit_code": int(ExitCode.DRIFT), **doc}
+                )
+            raise typer.Exit(int(ExitCode.DRIFT))
+        return doc
+
+    _run(output, "snapshot", body)
 
 
 @app.command()

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from seedspec.compile.plan import FillDeferred, InsertRows, Plan, RunSql, VerifyForeignKeys
+from seedspec.drift import Finding
 from seedspec.errors import Problem
 from seedspec.execute import ApplyReport
 
@@ -18,6 +19,30 @@ def emit_json(doc: dict[str, Any]) -> None:
 def problems_text(problems: list[Problem]) -> None:
     for p in problems:
         sys.stderr.write(p.format() + "\n")
+
+
+def github_problems(problems: list[Problem]) -> None:
+    for p in problems:
+        f = Finding(p.severity, p.code, p.message, p.table, p.column, p.location)
+        sys.stdout.write(f.github() + "\n")
+
+
+def findings_stderr(findings: list[Finding]) -> None:
+    for f in findings:
+        sys.stderr.write(f.to_problem().format() + "\n")
+
+
+def findings_stdout(findings: list[Finding]) -> None:
+    for f in findings:
+        sys.stdout.write(f.to_problem().format() + "\n")
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    sys.stdout.write(f"{errors} error(s), {warnings} warning(s)\n" if findings else "no drift\n")
+
+
+def findings_github(findings: list[Finding]) -> None:
+    for f in findings:
+        sys.stdout.write(f.github() + "\n")
 
 
 def plan_text(plan: Plan) -> str:

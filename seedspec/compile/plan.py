@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from seedspec.drift import DriftReport
 from seedspec.errors import Problem, SourceLocation
 from seedspec.generate.model import Model
 
@@ -96,6 +97,7 @@ class Plan:
     spec_digest: str = ""
     schema_fingerprint: str = ""
     versions: dict[str, str] = field(default_factory=dict)
+    drift: DriftReport = field(default_factory=DriftReport)
 
     @property
     def tables(self) -> list[str]:

@@ -9,7 +9,7 @@ from conftest import run_sql, scalar
 from dbcheck import violations
 
 from seedspec.api import apply, plan
-from seedspec.errors import CompileError
+from seedspec.drift import DriftError as CompileError
 
 HARD_CYCLE = {  # store <-> staff, both NOT NULL and not deferrable (the sakila shape)
     "postgresql": """
