@@ -27,7 +27,9 @@ class Finding:
 
     def to_problem(self) -> Problem:
         text = f"{self.message} (fix: {self.fix})" if self.fix else self.message
-        return Problem(text, self.location, self.severity, self.code, self.table, self.column)
+        return Problem(
+            text, self.location, self.severity, self.code, self.table, self.column, self.fix
+        )
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -38,6 +38,7 @@ class Problem:
     code: str = "spec"
     table: str | None = None
     column: str | None = None
+    fix: str | None = None
 
     def format(self) -> str:
         where = f"{self.location}: " if self.location else ""
@@ -45,6 +46,7 @@ class Problem:
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
+            "fix": self.fix,
             "severity": self.severity,
             "code": self.code,
             "message": self.message,

@@ -104,6 +104,7 @@ def finding_of(problem: Problem) -> Finding:
         problem.table,
         problem.column,
         problem.location,
+        problem.fix,
     )
 
 
@@ -327,10 +328,12 @@ class _Compiler:
                 self.problems.append(
                     Problem(
                         f"{state.name}.{column} must be unique ({', '.join(cols)}) but a "
-                        f"{g.kind!r} "
-                        "generator cannot guarantee distinct values",
+                        f"{g.kind!r} generator cannot guarantee distinct values",
                         loc,
-                        code="unique",
+                        code="unique-capacity",
+                        table=state.name,
+                        column=column,
+                        fix="use a generator that can be unique (int range, gen, template)",
                     )
                 )
             return False
@@ -553,10 +556,12 @@ class _Compiler:
                     self.problems.append(
                         Problem(
                             f"{state.name}.{column} must be unique but its generator has only "
-                            f"{limit} distinct values for {state.count} rows; widen it or lower "
-                            "the count",
+                            f"{limit} distinct values for {state.count} rows",
                             _column_location(state, column),
-                            code="unique",
+                            code="unique-capacity",
+                            table=state.name,
+                            column=column,
+                            fix="widen the generator's range or lower the count",
                         )
                     )
 
