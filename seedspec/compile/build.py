@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 import mimesis
+import numpy as np
 
 import seedspec
 from seedspec.compile.counts import CountDecision, cap_problem, fixed_count, per_parent_count
@@ -25,6 +27,7 @@ from seedspec.dbschema import DbColumn, DbSchema, DbTable
 from seedspec.drift import DriftError, Finding
 from seedspec.errors import CompileError, Problem, SeedspecError, SourceLocation
 from seedspec.generate import links as lk
+from seedspec.generate.base import objects
 from seedspec.generate.factory import build_value_generator
 from seedspec.generate.model import Model, TableModel
 from seedspec.generate.random import stream_key
@@ -61,6 +64,8 @@ class TableState:
     fk_columns: dict[str, Link] = field(default_factory=dict)
     specs: dict[str, GeneratorSpec] = field(default_factory=dict)  # value columns
     skipped: dict[str, str] = field(default_factory=dict)  # column -> why not inserted
+    # digits of the one distinct tuple this table's rows form: FK link ids and finite columns
+    tuple_digits: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -135,6 +140,7 @@ class _Compiler:
             self.choose_columns(state)
         for state in seeded:
             self.choose_uniques(state)
+        self.cap_counts(seeded)
         for state in seeded:
             self.choose_pickers(state)
         self.fail_if_problems()
@@ -281,14 +287,22 @@ class _Compiler:
                 if others:
                     state.pickers.setdefault(others[0].id, _DISTINCT_IN_PARENT)
                     continue
-            if value_cols and self.can_be_unique(state, value_cols[0]):
-                self.make_unique(state, value_cols[0], cols)
+            wide = [
+                c
+                for c in value_cols
+                if self.can_be_unique(state, c) and _options(state.specs[c]) is None
+            ]
+            if wide:
+                self.make_unique(state, wide[0], cols)
                 continue
-            if len(fk_links) >= 2 and not value_cols:
+            finite = [
+                c for c in value_cols if c in state.specs and _options(state.specs[c]) is not None
+            ]
+            if (fk_links or finite) and not state.tuple_digits:
+                # a subset of the key made distinct is enough: rows get distinct combinations
+                state.tuple_digits = [link.id for link in fk_links] + finite
                 for link in fk_links:
                     state.pickers[link.id] = _TUPLE
-                continue
-            if any(self.make_unique(state, c, cols, quiet=True) for c in value_cols):
                 continue
             self.problems.append(
                 Problem(
@@ -341,6 +355,32 @@ class _Compiler:
             state.specs[column] = GeneratorSpec(g.kind, g.params, g.null, True, g.location)
         state.unique_columns.add(column)
         return True
+
+    def key_capacity(self, state: TableState) -> int | None:
+        """How many distinct rows this table's keys allow (None = no limit from its FKs)."""
+        caps = []
+        for link in state.links:
+            if state.pickers.get(link.id) is _UNIQUE:
+                caps.append(self.states[link.fk.ref_table].count)
+        if state.tuple_digits:
+            total = 1
+            for r in self.tuple_radices(state):
+                total *= r
+            caps.append(total)
+        return min(caps) if caps else None
+
+    def cap_counts(self, seeded: list[TableState]) -> None:
+        """Inferred counts shrink to what one-to-one links and distinct tuples allow."""
+        for _ in range(len(seeded) + 1):
+            changed = False
+            for state in seeded:
+                inferred = not (state.spec and state.spec.count)
+                cap = self.key_capacity(state)
+                if inferred and cap is not None and state.count > cap and state.decision:
+                    state.decision = CountDecision(cap, f"capped at {cap}: what its keys allow")
+                    changed = True
+            if not changed:
+                return
 
     # -- parent pickers ----------------------------------------------------------------
     def choose_pickers(self, state: TableState) -> None:
@@ -398,7 +438,7 @@ class _Compiler:
                 assert state.decision and state.decision.layout is not None
                 picker = lk.DistinctWithinParentPicker(key, n_parent, state.decision.layout)
             elif marker is _TUPLE:
-                picker = self.tuple_picker(state, link, key)
+                picker = self.tuple_picker(state, link.id)
             else:
                 dist = link.spec.params.get("dist") or "uniform" if link.spec else "uniform"
                 s = float(link.spec.params.get("s") or 1.2) if link.spec else 1.2
@@ -417,17 +457,18 @@ class _Compiler:
             )
         return lk.WherePicker(key, state.name, link.fk.ref_table, n_parent, pairs[:1])
 
-    def tuple_picker(self, state: TableState, link: Link, key: int) -> lk.Picker:
-        group = sorted(
-            (
-                lnk
-                for lnk in state.links
-                if state.pickers.get(lnk.id) in (_TUPLE,)
-                or isinstance(state.pickers.get(lnk.id), lk.TuplePicker)
-            ),
-            key=lambda lnk: lnk.fk.columns,
-        )
-        radices = tuple(max(self.states[lnk.fk.ref_table].count, 1) for lnk in group)
+    def tuple_radices(self, state: TableState) -> tuple[int, ...]:
+        links = {link.id: link for link in state.links}
+        radices = []
+        for digit in state.tuple_digits:
+            if digit in links:
+                radices.append(max(self.states[links[digit].fk.ref_table].count, 1))
+            else:
+                radices.append(len(_options(state.specs[digit]) or [None]))
+        return tuple(radices)
+
+    def tuple_picker(self, state: TableState, digit: str) -> lk.TuplePicker:
+        radices = self.tuple_radices(state)
         total = 1
         for r in radices:
             total *= r
@@ -442,8 +483,7 @@ class _Compiler:
                 )
             )
         table_key = stream_key(self.spec.seed, state.name, "tuple")
-        position = [lnk.id for lnk in group].index(link.id)
-        return lk.TuplePicker(table_key, radices, position)
+        return lk.TuplePicker(table_key, radices, state.tuple_digits.index(digit))
 
     # -- model -------------------------------------------------------------------------
     def build_model(self, seeded: list[TableState]) -> Model:
@@ -456,6 +496,10 @@ class _Compiler:
                 link = state.fk_columns.get(col.name)
                 if link is not None:
                     gens[col.name] = self.fk_generator(state, link, col.name)
+                elif col.name in state.tuple_digits:
+                    options = _options(state.specs[col.name]) or []
+                    picker = self.tuple_picker(state, col.name)
+                    gens[col.name] = TupleChoice(picker, options)
                 elif col.name in state.specs:
                     gens[col.name] = self.value_generator(state, col)
             key_cols = state.table.primary_key or next(
@@ -674,7 +718,32 @@ class _Marker(lk.Picker):
     pass
 
 
+def _options(g: GeneratorSpec) -> list[Any] | None:
+    """The finite values a generator draws from (choice, bool), or None when unbounded."""
+    if g.null:
+        return None
+    if g.kind == "choice":
+        return list(g.params.get("values") or [])
+    if g.kind == "bool":
+        return [False, True]
+    return None
+
+
 _UNIQUE, _DISTINCT_IN_PARENT, _TUPLE = _Marker(), _Marker(), _Marker()
+
+
+class TupleChoice(Generator):
+    """A finite column (choice, bool) as one digit of the table's distinct key tuple."""
+
+    kind = "choice"
+
+    def __init__(self, picker: lk.TuplePicker, options: list[Any]) -> None:
+        super().__init__(0, {"values": options, "tuple_digit": picker.position})
+        self.picker = picker
+        self.options = objects(options)
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        return self.options[self.picker.pick(model, idx)]
 
 
 class _PendingLookup(Generator):

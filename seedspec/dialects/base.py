@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from seedspec.dbschema import DbSchema, DbTable
+from seedspec.dbschema import DbColumn, DbSchema, DbTable
 
 
 class Dialect:
@@ -56,17 +56,17 @@ class Dialect:
             conn.exec_driver_sql(f"DELETE FROM {self.qualified(conn, t)}")
 
     # -- loading ---------------------------------------------------------------------
-    def adapter(self, values: list[Any]) -> Callable[[Any], Any] | None:
+    def adapter(self, values: list[Any], column: DbColumn | None) -> Callable[[Any], Any] | None:
         """A per-value conversion for this column, or None when the driver takes them as is."""
         sample = next((v for v in values if v is not None), None)
-        if isinstance(sample, (dict, list)):
+        if isinstance(sample, (dict, list)) and (column is None or column.type != "array"):
             return _json_value
         return None
 
     def insert(
         self, conn: sa.Connection, table: DbTable, columns: Sequence[str], cols: list[list[Any]]
     ) -> None:
-        cols = self.adapt_columns(cols)
+        cols = self.adapt_columns(table, columns, cols)
         names = ", ".join(self.quote(conn, c) for c in columns)
         marks = ", ".join([self.placeholder] * len(columns))
         sql = f"INSERT INTO {self.qualified(conn, table)} ({names}) VALUES ({marks})"
@@ -76,10 +76,12 @@ class Dialect:
         finally:
             cur.close()
 
-    def adapt_columns(self, cols: list[list[Any]]) -> list[list[Any]]:
+    def adapt_columns(
+        self, table: DbTable, columns: Sequence[str], cols: list[list[Any]]
+    ) -> list[list[Any]]:
         out = []
-        for values in cols:
-            fn = self.adapter(values)
+        for name, values in zip(columns, cols, strict=True):
+            fn = self.adapter(values, table.column(name))
             out.append(values if fn is None else [None if v is None else fn(v) for v in values])
         return out
 
@@ -92,7 +94,7 @@ class Dialect:
         cols: list[list[Any]],
     ) -> None:
         """cols: key columns' values then the filled columns' values."""
-        cols = self.adapt_columns(cols)
+        cols = self.adapt_columns(table, [*key_columns, *columns], cols)
         sets = ", ".join(f"{self.quote(conn, c)} = {self.placeholder}" for c in columns)
         where = " AND ".join(f"{self.quote(conn, c)} = {self.placeholder}" for c in key_columns)
         sql = f"UPDATE {self.qualified(conn, table)} SET {sets} WHERE {where}"

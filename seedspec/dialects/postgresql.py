@@ -32,7 +32,7 @@ class PostgresDialect(Dialect):
     def insert(
         self, conn: sa.Connection, table: DbTable, columns: Sequence[str], cols: list[list[Any]]
     ) -> None:
-        cols = self.adapt_columns(cols)
+        cols = self.adapt_columns(table, columns, cols)
         names = ", ".join(self.quote(conn, c) for c in columns)
         cur = self.raw(conn).cursor()
         try:

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from seedspec.dbschema import DbColumn
 from seedspec.dialects.base import Dialect, iso_value
 from seedspec.errors import ApplyError
 
@@ -31,7 +32,7 @@ class SqliteDialect(Dialect):
                 f"{len(bad)} rows violate foreign keys in {', '.join(tables)}; rolled back"
             )
 
-    def adapter(self, values: list[Any]) -> Callable[[Any], Any] | None:
+    def adapter(self, values: list[Any], column: DbColumn | None) -> Callable[[Any], Any] | None:
         sample = next((v for v in values if v is not None), None)
         if sample is None or isinstance(sample, (int, float, str, bytes)):
             return None

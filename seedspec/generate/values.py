@@ -276,6 +276,8 @@ class Provider(Generator):
 
     def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
         values = self._pool()
+        if self.unique and self.max_length is not None and self.max_length < SHORT_UNIQUE:
+            return objects(short_codes(self.key, idx, self.max_length))
         picked = values[(bits(self.key, idx) % np.uint64(len(values))).astype(np.int64)]
         if self.unique:
             return objects(uniquify(picked.tolist(), idx, self.max_length))
@@ -283,6 +285,30 @@ class Provider(Generator):
             n = self.max_length
             return objects([v[:n] if isinstance(v, str) else v for v in picked.tolist()])
         return picked
+
+    def distinct_limit(self) -> int | None:
+        if self.unique and self.max_length is not None and self.max_length < SHORT_UNIQUE:
+            return int(len(_CODE_ALPHABET) ** self.max_length)
+        return None
+
+
+SHORT_UNIQUE = 12  # below this length a value + row number does not fit: use distinct codes
+_CODE_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def short_codes(key: int, idx: np.ndarray, width: int) -> list[str]:
+    """Distinct fixed-width codes (a keyed permutation written in base 36)."""
+    base = len(_CODE_ALPHABET)
+    space = base**width
+    codes = permute(key, idx, space) if space < 2**62 else idx
+    out = []
+    for code in codes.tolist():
+        chars = []
+        for _ in range(width):
+            code, digit = divmod(code, base)
+            chars.append(_CODE_ALPHABET[digit])
+        out.append("".join(reversed(chars)))
+    return out
 
 
 def uniquify(values: list[Any], idx: np.ndarray, max_length: int | None) -> list[str]:
