@@ -100,6 +100,10 @@ class DbTable:
     uniques: tuple[DbUnique, ...] = ()
     checks: tuple[DbCheck, ...] = ()
     comment: str | None = None
+    partition_by: str | None = None  # PostgreSQL partition key, e.g. "RANGE (payment_date)"
+    partitions: tuple[
+        str, ...
+    ] = ()  # each partition's bound, e.g. "FOR VALUES FROM (...) TO (...)"
 
     @property
     def bare_name(self) -> str:

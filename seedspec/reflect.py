@@ -114,6 +114,9 @@ class _Catalog:
     fk_actions: dict[tuple[str, str, str, tuple[str, ...]], str] = field(default_factory=dict)
     index_sql: dict[TableKey, list[tuple[str, str]]] = field(default_factory=dict)  # SQLite
     checks: dict[TableKey, list[DbCheck]] | None = None  # MariaDB (inline CHECKs included)
+    partitions: dict[TableKey, tuple[str, list[str]]] = field(default_factory=dict)  # PG
+    # PG FKs declared on partitions only: they bind every row routed there, so the parent's
+    partition_fks: dict[TableKey, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 _PG_TABLES = """
@@ -133,6 +136,36 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
 JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE con.contype = 'f' AND {toplevel} AND n.nspname = ANY(:schemas)
+"""
+_PG_PARTITIONS = """
+SELECT n.nspname, c.relname, pg_catalog.pg_get_partkeydef(c.oid),
+       pg_catalog.pg_get_expr(p.relpartbound, p.oid)
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_inherits i ON i.inhparent = c.oid
+LEFT JOIN pg_catalog.pg_class p ON p.oid = i.inhrelid
+WHERE c.relkind = 'p' AND n.nspname = ANY(:schemas)
+ORDER BY 1, 2, 4
+"""
+_PG_PARTITION_FKS = """
+SELECT pn.nspname, pc.relname, con.conname,
+  ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, o)
+        JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n
+        ORDER BY k.o),
+  rn.nspname, rc.relname,
+  ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, o)
+        JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n
+        ORDER BY k.o),
+  con.condeferrable, con.condeferred
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid AND c.relispartition
+JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid
+JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
+JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
+JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
+WHERE con.contype = 'f' AND con.conparentid = 0 AND pn.nspname = ANY(:schemas)
+ORDER BY 1, 2, 3
 """
 _MYSQL_COLUMNS = sa.text(
     "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS"
@@ -175,6 +208,25 @@ def _load_catalog(conn: sa.Connection, dialect: str, schemas: list[str]) -> _Cat
         cat.keep_tables = {s: t for s, t in cat.keep_tables.items() if s in excluded}
         for s in excluded - set(cat.keep_tables):
             cat.keep_tables[s] = set()
+        if version >= (10,):
+            for nsp, rel, key, bound in conn.execute(sa.text(_PG_PARTITIONS), params):
+                entry = cat.partitions.setdefault((nsp, rel), (str(key), []))
+                if bound is not None:
+                    entry[1].append(str(bound))
+        if version >= (11,):
+            for nsp, rel, con, cols, rnsp, rrel, rcols, deferrable, deferred in conn.execute(
+                sa.text(_PG_PARTITION_FKS), params
+            ):
+                cat.partition_fks.setdefault((nsp, rel), []).append(
+                    {
+                        "name": con,
+                        "columns": tuple(cols),
+                        "ref": (rnsp, rrel),
+                        "ref_columns": tuple(rcols),
+                        "deferrable": bool(deferrable),
+                        "deferred": bool(deferred),
+                    }
+                )
         toplevel = "con.conparentid = 0" if version >= (11,) else "true"
         for nsp, rel, con, ref_nsp, ref_rel in conn.execute(
             sa.text(_PG_FKS.format(toplevel=toplevel)), params
@@ -355,6 +407,8 @@ def _reflect_one(insp: Inspector, ctx: _Ctx, schema: str | None) -> list[DbTable
                 uniques=_uniques(ctx, (real, name), pk, uniques.get(key, []), indexes.get(key, [])),
                 checks=tuple(sorted(db_checks, key=lambda c: (c.name or "", c.sqltext))),
                 comment=(comments.get(key) or {}).get("text"),
+                partition_by=ctx.catalog.partitions.get((real, name), (None, []))[0],
+                partitions=tuple(ctx.catalog.partitions.get((real, name), (None, []))[1]),
             )
         )
     return out
@@ -451,6 +505,18 @@ def _foreign_keys(
                 deferrable=bool(opts.get("deferrable")),
                 initially_deferred=str(opts.get("initially") or "").upper() == "DEFERRED",
                 on_delete=None if on_delete == "NO ACTION" else on_delete,
+            )
+        )
+    seen = {(f.columns, f.ref_table, f.ref_columns) for f in out}
+    for fk in ctx.catalog.partition_fks.get(table, []):
+        ref_schema, ref_table = fk["ref"]
+        ref = ref_table if ref_schema == ctx.default else f"{ref_schema}.{ref_table}"
+        if (fk["columns"], ref, fk["ref_columns"]) in seen:
+            continue  # the same FK on every partition counts once
+        seen.add((fk["columns"], ref, fk["ref_columns"]))
+        out.append(
+            DbForeignKey(
+                fk["name"], fk["columns"], ref, fk["ref_columns"], fk["deferrable"], fk["deferred"]
             )
         )
     return tuple(sorted(out, key=lambda f: (f.name or "", f.columns, f.ref_table)))

@@ -33,6 +33,7 @@ from seedspec.generate.model import Model, TableModel
 from seedspec.generate.random import stream_key
 from seedspec.generate.values import Generator, NullValue
 from seedspec.infer import infer_column, table_facts
+from seedspec.partitions import partition_rule
 from seedspec.reconcile import reconcile
 from seedspec.spec import GeneratorSpec, Spec, TableSpec
 
@@ -122,8 +123,10 @@ class _Compiler:
         self.states: dict[str, TableState] = {}
 
     def fail_if_problems(self) -> None:
-        if self.problems:
+        if any(p.severity == "error" for p in self.problems):
             raise CompileError(self.problems)
+        self.warnings.extend(self.problems)
+        self.problems = []
 
     def run(self) -> Plan:
         for table in self.schema.tables:
@@ -155,6 +158,21 @@ class _Compiler:
         if state.decision is not None:
             return state.count
         cspec = state.spec.count if state.spec else None
+        rule = partition_rule(state.table)
+        if rule.empty:
+            asked = cspec is not None and (cspec.per is not None or (cspec.fixed or 0) > 0)
+            self.problems.append(
+                Problem(
+                    rule.note + ("" if asked else "; left empty"),
+                    state.location,
+                    "error" if asked else "warning",
+                    "partition",
+                    name,
+                    fix="create a partition (or a DEFAULT partition) for the rows",
+                )
+            )
+            state.decision = CountDecision(0, "no partitions")
+            return 0
         if cspec is None or cspec.per is None:
             state.decision = fixed_count(cspec, self.scale)
             return state.count
@@ -207,6 +225,13 @@ class _Compiler:
         table = state.table
         facts, warnings = table_facts(table)
         self.warnings.extend(warnings)
+        rule = partition_rule(table)
+        if rule.note:
+            self.warnings.append(
+                Problem(rule.note, state.location, "warning", "partition", table.name)
+            )
+        if rule.column and rule.generator and not (state.spec and state.spec.column(rule.column)):
+            state.specs[rule.column] = rule.generator
         single_int_pk = (
             len(table.primary_key) == 1
             and (pk := table.column(table.primary_key[0])) is not None
@@ -220,7 +245,7 @@ class _Compiler:
             if cs is not None and cs.generator.kind == "default":
                 state.skipped[col.name] = "default: true"
                 continue
-            if col.name in state.fk_columns:
+            if col.name in state.fk_columns or col.name in state.specs:
                 continue
             if cs is not None:
                 state.specs[col.name] = cs.generator

@@ -23,6 +23,7 @@ _SIMPLE: dict[str, type[v.Generator]] = {
     "cidr": v.Cidr,
     "interval": v.Interval,
     "range": v.RangeValue,
+    "partition": v.PartitionValues,
 }
 LINK_KINDS = ("ref", "lookup", "index_in_parent")
 

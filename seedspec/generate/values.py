@@ -500,3 +500,37 @@ class RangeValue(Generator):
                 lo = dt.date(2020, 1, 1) + dt.timedelta(days=s % 2000)
                 out.append(f"[{lo.isoformat()},{(lo + dt.timedelta(days=w)).isoformat()})")
         return objects(out)
+
+
+class PartitionValues(Generator):
+    """Values inside the union of a table's range partitions: a partition, then a point in it."""
+
+    kind = "partition"
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        ranges = self.params["ranges"]
+        of = self.params.get("of", "int")
+        pick = integers(self.key, idx, 0, len(ranges) - 1)
+        u = uniform(self.key, idx, 1)
+        lows, highs = [], []
+        for lo, hi in ranges:
+            lo_n, hi_n = self._number(lo, of, -(10**9)), self._number(hi, of, 10**9)
+            lows.append(lo_n)
+            highs.append(hi_n)
+        lo_a, hi_a = np.array(lows, dtype=np.int64)[pick], np.array(highs, dtype=np.int64)[pick]
+        ticks = lo_a + ((hi_a - lo_a) * u).astype(np.int64)  # [lo, hi): upper bound excluded
+        if of == "date":
+            return ticks.astype("datetime64[D]")
+        if of == "datetime":
+            return (ticks * _US).astype("datetime64[us]")
+        return ticks
+
+    @staticmethod
+    def _number(value: Any, of: str, default: int) -> int:
+        if value is None:
+            return default
+        if of == "int":
+            return int(value)
+        instant = _parse_instant(value)
+        seconds = (instant - EPOCH) // dt.timedelta(seconds=1)
+        return seconds // 86_400 if of == "date" else seconds
