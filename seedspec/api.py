@@ -69,14 +69,15 @@ class SchemaSource:
     snapshot: str | None = None
     metadata: str | None = None
     offline: bool = False
+    dialect: str | None = None  # with metadata: postgresql | mysql | mariadb | sqlite
 
 
 def schema_for(spec: Spec, source: SchemaSource) -> tuple[DbSchema, str]:
     if source.metadata:
         from seedspec.metadata import load_metadata, schema_from_metadata
 
-        dialect = "postgresql"
-        if source.db:
+        dialect = source.dialect or "postgresql"
+        if source.db and not source.dialect:
             dialect = sa.make_url(source.db).get_backend_name()
         return schema_from_metadata(load_metadata(source.metadata), dialect), "metadata"
     if source.snapshot or source.offline:

@@ -180,6 +180,10 @@ def check(
     offline: Annotated[
         bool, typer.Option("--offline", help="Check each spec against its committed snapshot.")
     ] = False,
+    dialect: Annotated[
+        str | None,
+        typer.Option("--dialect", help="With --metadata: postgresql, mysql, mariadb or sqlite."),
+    ] = None,
     strict: StrictOption = False,
     output: OutputOption = Output.text,
 ) -> None:
@@ -187,7 +191,9 @@ def check(
     from seedspec.snapshot import spec_for_snapshot
 
     paths = list(dict.fromkeys(spec_for_snapshot(p) for p in specs)) if specs else [None]
-    source = api.SchemaSource(db=db, snapshot=schema_file, metadata=metadata, offline=offline)
+    source = api.SchemaSource(
+        db=db, snapshot=schema_file, metadata=metadata, offline=offline, dialect=dialect
+    )
 
     def body() -> dict[str, Any]:
         reports = [api.check(p, source, strict=strict) for p in paths]
