@@ -57,6 +57,13 @@ def render(schema: DbSchema) -> str:
         lines.append(f"    {json.dumps(table.name)}: {{")
         lines.append(f'      "schema": {json.dumps(table.schema)},')
         lines.append(f'      "primary_key": {json.dumps(list(table.primary_key))},')
+        if table.partition_by:
+            lines.append(f'      "partition_by": {json.dumps(table.partition_by)},')
+            bounds = [f"        {json.dumps(b)}" for b in table.partitions]
+            lines.append(
+                '      "partitions": ['
+                + ("\n" + ",\n".join(bounds) + "\n      ]," if bounds else "],")
+            )
         cols = [f"        {json.dumps(c.name)}: {_leaf(_column(c))}" for c in table.columns]
         lines.append(
             '      "columns": {' + ("\n" + ",\n".join(cols) + "\n      }," if cols else "},")
@@ -107,9 +114,12 @@ def parse(text: str, origin: str = "snapshot") -> DbSchema:
                 "schema": t.get("schema"),
                 "primary_key": t.get("primary_key", []),
                 "columns": cols,
-                "foreign_keys": t.get("foreign_keys", []),
-                "uniques": t.get("uniques", []),
-                "checks": t.get("checks", []),
+                "partition_by": t.get("partition_by"),
+                "partitions": t.get("partitions", []),
+                **{  # absent optional names (SQLite FKs) were left out of the leaf lines
+                    key: [{"name": None, **item} for item in t.get(key, [])]
+                    for key in ("foreign_keys", "uniques", "checks")
+                },
             }
         )
     return DbSchema.from_dict(
