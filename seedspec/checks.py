@@ -34,6 +34,7 @@ class ColumnFacts:
     min_length: int | None = None
     excluded: list[Any] = field(default_factory=list)
     is_json: bool = False  # MariaDB spells JSON as LONGTEXT CHECK (json_valid(col))
+    after: tuple[str, bool] | None = None  # (other column, strictly) this column is >= / >
 
     def merge_lower(self, value: float, inclusive: bool) -> None:
         if self.lower is None or value > self.lower or (value == self.lower and not inclusive):
@@ -141,6 +142,7 @@ _LEN = re.compile(
     rf"\s*(>=|<=|=|>|<)\s*({_LIT})$",
     re.I,
 )
+_COLS = re.compile(rf"^{_COL}\s*(>=|<=|>|<)\s*{_COL}$", re.I)
 _NOT_NULL = re.compile(rf"^{_QUAL_IDENT}\s+IS\s+NOT\s+NULL$", re.I)
 _JSON_VALID = re.compile(rf"^json_valid\s*\(\s*{_COL}\s*\)$", re.I)  # MariaDB's JSON type
 _FLIP = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "=": "=", "<>": "<>", "!=": "!="}
@@ -177,6 +179,11 @@ def _read_conjunct(text: str, facts: dict[str, ColumnFacts]) -> bool:
         return _apply_length(col(m.group(1)), m.group(2), int(literal(m.group(3))))
     if m := _CMP.match(text):
         return _apply_cmp(col(m.group(1)), m.group(2), literal(m.group(3)))
+    if m := _COLS.match(text):  # end_date > start_date: the later column follows the earlier
+        left, op, right = unquote(m.group(1)), m.group(2), unquote(m.group(3))
+        later, earlier = (left, right) if op in (">", ">=") else (right, left)
+        col(later).after = (earlier, op in (">", "<"))
+        return True
     if m := _CMP_REV.match(text):
         return _apply_cmp(col(m.group(3)), _FLIP[m.group(2)], literal(m.group(1)))
     if m := _JSON_VALID.match(text):

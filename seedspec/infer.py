@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from seedspec.checks import ColumnFacts, read_check
 from seedspec.dbschema import DbColumn, DbTable
@@ -40,6 +41,23 @@ NAME_PROVIDERS: tuple[tuple[str, str], ...] = (
     (r"^(domain|hostname|host)$", "internet.hostname"),
     (r"(^|_)(ip|ip_address)$", "internet.ip_v4"),
     (r"^(description|body|bio|comment|comments|notes?|summary|content)$", "text.sentence"),
+    (r"(^|_)(courtesy|salutation|honorific)(_|$)", "person.title"),
+    (r"^(gender|sex)$", "person.gender"),
+    (r"^(language|lang)$", "person.language"),
+    (r"^nationality$", "person.nationality"),
+    (r"^(country_code|country_iso|iso_country)$", "address.country_code"),
+    (r"^(street|street_name)$", "address.street_name"),
+    (r"^(password|password_hash|passwd|pwd_hash|hash|digest|checksum)$", "cryptographic.hash"),
+    (r"^(token|api_key|secret|session_key)$", "cryptographic.token_hex"),
+    (r"^(user_agent|useragent)$", "internet.user_agent"),
+    (r"^(uri|link|href)$", "internet.uri"),
+    (r"^isbn(13|10)?$", "code.isbn"),
+    (r"^(ean|barcode|upc)$", "code.ean"),
+    (r"^(locale|locale_code)$", "code.locale_code"),
+    (r"^(university|school|college)$", "person.university"),
+    (r"^(bank|bank_name)$", "finance.bank"),
+    (r"^(timezone|time_zone|tz)$", "datetime.timezone"),
+    (r"^(continent)$", "address.continent"),
     (r"^(title|subject|headline)$", "text.title"),
     (r"^(slug)$", "internet.slug"),
     (r"^(currency|currency_code)$", "finance.currency_iso_code"),
@@ -47,10 +65,69 @@ NAME_PROVIDERS: tuple[tuple[str, str], ...] = (
     (r"^(file_?name)$", "file.file_name"),
     (r"^(mime_?type|content_type)$", "file.mime_type"),
 )
+# Column-name patterns -> numeric ranges (min, max, distribution parameters); CHECKs still win.
+NAME_NUMBERS: tuple[tuple[str, dict[str, Any]], ...] = (
+    (r"(^|_)cents$", {"min": 100, "max": 100_000, "dist": "lognormal", "mu": 8.0, "sigma": 1.0}),
+    (
+        r"(^|_)(price|amount|cost|total|subtotal|fee|balance|revenue|payment|freight|tax)s?$",
+        {"min": 1, "max": 1_000, "dist": "lognormal", "mu": 3.5, "sigma": 1.0},
+    ),
+    (
+        r"(^|_)(salary|income|wage)$",
+        {"min": 20_000, "max": 250_000, "dist": "lognormal", "mu": 11.0, "sigma": 0.4},
+    ),
+    (
+        r"(^|_)(qty|quantity|units|stock|count|in_stock)$",
+        {"min": 1, "max": 100, "dist": "geometric", "p": 0.1},
+    ),
+    (r"^(lat|latitude)$", {"min": -90, "max": 90}),
+    (r"^(lng|lon|long|longitude)$", {"min": -180, "max": 180}),
+    (r"^age$", {"min": 18, "max": 90}),
+    (r"(^|_)(rating|stars|score)$", {"min": 1, "max": 5}),
+    (r"(^|_)(percent|percentage|pct)$", {"min": 0, "max": 100}),
+    (r"(^|_)(discount|ratio|rate)$", {"min": 0, "max": 1}),
+    (r"(^|_)year$", {"min": 1990, "max": 2025}),
+)
+# Column-name patterns -> date ranges.
+NAME_DATES: tuple[tuple[str, str, str], ...] = (
+    (r"(^|_)(birth|dob|birthday|born)", "1950-01-01", "2005-12-31"),
+    (r"(^|_)hire", "2005-01-01", "2025-12-31"),
+)
+# A later column follows an earlier one of the same row: (later name part, earlier name part).
+LATER_THAN: tuple[tuple[str, str], ...] = (
+    ("updated", "created"),
+    ("modified", "created"),
+    ("changed", "created"),
+    ("edited", "created"),
+    ("deleted", "created"),
+    ("archived", "created"),
+    ("last_login", "created"),
+    ("last_update", "create"),
+    ("end", "start"),
+    ("ends", "starts"),
+    ("finished", "started"),
+    ("finish", "start"),
+    ("to", "from"),
+    ("until", "from"),
+    ("return", "rental"),
+    ("returned", "rented"),
+    ("shipped", "order"),
+    ("required", "order"),
+    ("delivered", "shipped"),
+    ("due", "issue"),
+    ("closed", "opened"),
+    ("expires", "issued"),
+    ("expiry", "issue"),
+    ("paid", "invoice"),
+    ("resolved", "reported"),
+)
+DATE_KINDS = ("date", "timestamp", "timestamptz")
 PERSON_TABLES = re.compile(
     r"(user|person|people|employee|customer|staff|author|artist|actor|member)"
 )
-COMPANY_TABLES = re.compile(r"(compan|supplier|vendor|shipper|organi[sz]ation|publisher|store)")
+COMPANY_TABLES = re.compile(
+    r"(compan|supplier|vendor|shipper|organi[sz]ation|publisher|store|account|client|tenant)"
+)
 
 
 @dataclass(frozen=True)
@@ -109,6 +186,9 @@ def infer_column(
             "CHECK IN list",
         )
     kind = "json" if facts.is_json else column.type
+    later = _later_than(table, column, facts)
+    if later is not None:
+        return InferredColumn(later, "follows another column of the row")
     if kind in ("enum", "set") and column.enum_values:
         params = {"values": list(column.enum_values), "weights": None}
         return InferredColumn(GeneratorSpec("choice", params, unique=unique), f"{kind} type")
@@ -123,9 +203,56 @@ def infer_column(
     return InferredColumn(spec, f"type {kind}")
 
 
+def _later_than(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec | None:
+    """updated_at after created_at, end after start: an offset from the earlier column."""
+    numeric = ("smallint", "integer", "bigint", "numeric", "float")
+    earlier, strict = facts.after if facts.after else (None, False)
+    if earlier is None and column.type in DATE_KINDS:
+        earlier = _earlier_by_name(table, column)
+    anchor = table.column(earlier) if earlier else None
+    if anchor is None or anchor.generated:
+        return None
+    if anchor.type != column.type and not (anchor.type in DATE_KINDS and column.type in DATE_KINDS):
+        return None
+    if column.type in numeric:
+        return GeneratorSpec("offset", {"from": anchor.name, "min": int(strict), "max": 100})
+    if column.type not in DATE_KINDS:
+        return None
+    unit = "days" if column.type == "date" else "hours"
+    span = 30 if unit == "days" else 24 * 90
+    null = 0.85 if column.nullable and re.search(r"deleted|archived|closed", column.name) else 0.0
+    params = {"from": anchor.name, "min": int(strict), "max": span, "unit": unit}
+    return GeneratorSpec("offset", params, null=null)
+
+
+def _earlier_by_name(table: DbTable, column: DbColumn) -> str | None:
+    name = column.name.lower()
+    for later, earlier in LATER_THAN:
+        pattern = rf"(^|_){later}(_|$)"
+        if re.search(pattern, name):
+            candidate = re.sub(pattern, rf"\g<1>{earlier}\g<2>", name, count=1)
+            for col in table.columns:
+                if col.name.lower() == candidate and col.type in DATE_KINDS:
+                    return col.name
+    return None
+
+
+def _named_number(column: DbColumn) -> dict[str, Any] | None:
+    name = column.name.lower()
+    for pattern, params in NAME_NUMBERS:
+        if re.search(pattern, name):
+            return dict(params)
+    return None
+
+
 def _int_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
     lo_lim, hi_lim = INTEGER_LIMITS.get(column.type, INTEGER_LIMITS["bigint"])
     lo, hi = INTEGER_RANGES.get(column.type, (1, 10_000))
+    named = _named_number(column)
+    dist_params: dict[str, Any] = {"dist": "uniform"}
+    if named:
+        lo, hi = int(named.pop("min")), int(named.pop("max"))
+        dist_params = {"dist": "uniform", **named}
     if column.type == "year":
         lo, hi = 1990, 2025
     if column.unsigned:
@@ -137,7 +264,9 @@ def _int_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generator
         hi = int(math.ceil(facts.upper)) - (0 if facts.upper_inclusive else 1)
         lo = min(lo, hi) if facts.lower is None else lo
     lo, hi = max(lo, lo_lim), min(hi, hi_lim)
-    return GeneratorSpec("int", {"min": lo, "max": hi, "dist": "uniform"})
+    if facts.lower is not None or facts.upper is not None:
+        dist_params = {"dist": "uniform"}  # a CHECK's range replaces the name's law
+    return GeneratorSpec("int", {"min": lo, "max": max(lo, hi), **dist_params})
 
 
 def _numeric_bounds(column: DbColumn, facts: ColumnFacts, default_hi: float) -> tuple[float, float]:
@@ -146,7 +275,10 @@ def _numeric_bounds(column: DbColumn, facts: ColumnFacts, default_hi: float) -> 
     limit = None
     if column.precision:
         limit = 10.0 ** (column.precision - scale) - step
-    lo, hi = 0.0, default_hi if limit is None else min(default_hi, limit)
+    named = _named_number(column) or {}
+    lo = float(named.get("min", 0.0))
+    hi = float(named.get("max", default_hi))
+    hi = hi if limit is None else min(hi, limit)
     if facts.lower is not None:
         lo = facts.lower + (0 if facts.lower_inclusive else step)
         hi = max(hi, lo + 1) if facts.upper is None else hi
@@ -161,14 +293,16 @@ def _numeric_bounds(column: DbColumn, facts: ColumnFacts, default_hi: float) -> 
 def _decimal_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
     lo, hi = _numeric_bounds(column, facts, 1000.0)
     scale = column.scale if column.scale is not None else 2
-    params = {
-        "min": lo,
-        "max": hi,
-        "dist": "uniform",
-        "precision": column.precision,
-        "scale": scale,
-    }
+    params = {"min": lo, "max": hi, **_law(column, facts)}
+    params.update(precision=column.precision, scale=scale)
     return GeneratorSpec("decimal", params)
+
+
+def _law(column: DbColumn, facts: ColumnFacts) -> dict[str, Any]:
+    named = _named_number(column) or {}
+    if facts.lower is not None or facts.upper is not None or "dist" not in named:
+        return {"dist": "uniform"}
+    return {k: v for k, v in named.items() if k not in ("min", "max")}
 
 
 def _money_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
@@ -177,7 +311,7 @@ def _money_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generat
 
 def _float_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
     lo, hi = _numeric_bounds(column, facts, 1000.0)
-    return GeneratorSpec("float", {"min": lo, "max": hi, "dist": "uniform", "round": 4})
+    return GeneratorSpec("float", {"min": lo, "max": hi, **_law(column, facts), "round": 6})
 
 
 def _bool_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
@@ -197,11 +331,17 @@ def provider_for(table: DbTable, column: DbColumn) -> str | None:
     return None
 
 
+def _title_provider(table: DbTable, column: DbColumn) -> str | None:
+    if column.name.lower() == "title" and PERSON_TABLES.search(table.bare_name.lower()):
+        return "person.occupation"  # an employee's title is a job title
+    return None
+
+
 def _text_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
     length = column.length
     if facts.max_length is not None:
         length = min(length or facts.max_length, facts.max_length)
-    provider = provider_for(table, column) or "text.word"
+    provider = _title_provider(table, column) or provider_for(table, column) or "text.word"
     if length is not None and length < 3 and provider != "text.word":
         provider = "text.word"
     return GeneratorSpec("gen", {"provider": provider, "args": {}, "max_length": length})
@@ -209,7 +349,12 @@ def _text_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generato
 
 def _instant_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
     kind = {"timestamptz": "datetime", "timestamp": "datetime"}.get(column.type, column.type)
-    return GeneratorSpec(kind, {"from": None, "to": None, "dist": "uniform"})
+    start, end = None, None
+    for pattern, lo, hi in NAME_DATES:
+        if kind != "time" and re.search(pattern, column.name.lower()):
+            start, end = lo, hi
+            break
+    return GeneratorSpec(kind, {"from": start, "to": end, "dist": "uniform"})
 
 
 def _uuid_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:

@@ -28,6 +28,13 @@ GENERATOR_KINDS = (
     "index_in_parent",
     "lookup",
     "default",
+    "offset",
+    "bytes",
+    "bits",
+    "cidr",
+    "interval",
+    "range",
+    "partition",
 )
 
 COUNT_DISTRIBUTIONS = (

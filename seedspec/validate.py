@@ -51,6 +51,7 @@ _NUMBER_KEYS = (
     "s",
     "precision",
     "scale",
+    "round",
 )
 _COUNT_KEYS = ("min", "max", "mean", "sigma", "mu", "s", "p", "lambda")
 _TYPE_WORDS = {
@@ -436,4 +437,19 @@ _PARAMS: dict[str, Callable[[Document, dict[str, Any], Pointer], _Params]] = {
     "index_in_parent": lambda d, e, p: {"start": int(e["index_in_parent"])},
     "lookup": _lookup,
     "default": lambda d, e, p: {},
+    "offset": lambda d, e, p: {
+        "from": e["offset"]["from"],
+        "min": e["offset"].get("min", 0),
+        "max": e["offset"].get("max", 30),
+        "unit": e["offset"].get("unit", "days"),
+    },
+    "bytes": lambda d, e, p: {"length": int(e["bytes"].get("length", 16))},
+    "bits": lambda d, e, p: {"length": int(e["bits"].get("length", 1))},
+    "cidr": lambda d, e, p: {},
+    "interval": lambda d, e, p: {},
+    "range": lambda d, e, p: {"of": e["range"].get("of", "int")},
+    "partition": lambda d, e, p: {
+        "ranges": [list(r) for r in e["partition"]["ranges"]],
+        "of": e["partition"].get("of", "int"),
+    },
 }

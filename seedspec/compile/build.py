@@ -148,6 +148,7 @@ class _Compiler:
             self.choose_pickers(state)
         self.fail_if_problems()
         model = self.build_model(seeded)
+        self.check_dependency_cycles(model)
         self.check_distinct_limits(seeded, model)
         self.fail_if_problems()
         return self.build_plan(seeded, model)
@@ -615,6 +616,47 @@ class _Compiler:
             )
             return NullValue(0, {})
         return lk.Lookup(via, parent_col)
+
+    def check_dependency_cycles(self, model: Model) -> None:
+        """Columns that read each other (templates, offsets, lookups) must not form a loop."""
+        graph: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for tm in model.tables.values():
+            for column, gen in tm.generators.items():
+                deps = [(t or tm.name, c) for t, c in gen.depends_on()]
+                graph[(tm.name, column)] = [d for d in deps if d[0] in model.tables]
+        state: dict[tuple[str, str], int] = {}  # 1 = on the current path, 2 = done
+        for start in sorted(graph):
+            if state.get(start):
+                continue
+            path, stack = [start], [iter(graph[start])]
+            state[start] = 1
+            while stack:
+                nxt = next(stack[-1], None)
+                if nxt is None:
+                    state[path.pop()] = 2
+                    stack.pop()
+                elif state.get(nxt) == 1:
+                    loop = path[path.index(nxt) :] + [nxt]
+                    self.report_cycle(loop)
+                    return
+                elif not state.get(nxt) and nxt in graph:
+                    state[nxt] = 1
+                    path.append(nxt)
+                    stack.append(iter(graph[nxt]))
+
+    def report_cycle(self, loop: list[tuple[str, str]]) -> None:
+        table, column = loop[0]
+        self.problems.append(
+            Problem(
+                "columns depend on each other in a loop: "
+                + " -> ".join(f"{t}.{c}" for t, c in loop),
+                _column_location(self.states[table], column),
+                code="dependency-cycle",
+                table=table,
+                column=column,
+                fix="break the loop: one of these columns must not read the others",
+            )
+        )
 
     def check_distinct_limits(self, seeded: list[TableState], model: Model) -> None:
         for state in seeded:

@@ -86,6 +86,8 @@ def _build(
         return v.Provider(key, params, spec.unique, locale=locale, seed=seed, max_length=max_length)
     if kind == "template":
         return v.Template(key, params, table, spec.unique)
+    if kind == "offset":
+        return v.Offset(key, params, table, spec.unique)
     if kind == "json":
         fields = {
             name: build_value_generator(

@@ -226,6 +226,12 @@ class ForeignKeyColumn(Generator):
             fk_id,
         )
 
+    def depends_on(self) -> list[tuple[str | None, str]]:
+        deps: list[tuple[str | None, str]] = [(self.parent, self.parent_column)]
+        if isinstance(self.picker, WherePicker):
+            deps += [(None, self.picker.child_column), (self.parent, self.picker.parent_column)]
+        return deps
+
     def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
         pidx = model.pick(self.fk_id, self.picker, idx)
         found = pidx >= 0
@@ -265,6 +271,9 @@ class Lookup(Generator):
     def __init__(self, via: ForeignKeyColumn, parent_column: str) -> None:
         super().__init__(0, {"via": via.fk_id, "column": parent_column})
         self.via, self.parent_column = via, parent_column
+
+    def depends_on(self) -> list[tuple[str | None, str]]:
+        return [*self.via.depends_on(), (self.via.parent, self.parent_column)]
 
     def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
         pidx = model.pick(self.via.fk_id, self.via.picker, idx)

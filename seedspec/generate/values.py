@@ -46,6 +46,10 @@ class Generator:
         """How many distinct values this generator can produce (None = effectively unbounded)."""
         return None
 
+    def depends_on(self) -> list[tuple[str | None, str]]:
+        """Columns this generator reads: (table, column); table None = the same table."""
+        return []
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
@@ -342,6 +346,9 @@ class Template(Generator):
         self.table = table
         self.fields = template_fields(params["template"])
 
+    def depends_on(self) -> list[tuple[str | None, str]]:
+        return [(None, f) for f in self.fields if f != "row"]
+
     def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
         columns: dict[str, list[Any]] = {"row": (idx + 1).tolist()}
         for name in self.fields:
@@ -373,6 +380,9 @@ class JsonObject(Generator):
     def __init__(self, key: int, fields: dict[str, Generator]) -> None:
         super().__init__(key, {"fields": fields})
         self.fields = fields
+
+    def depends_on(self) -> list[tuple[str | None, str]]:
+        return [d for gen in self.fields.values() for d in gen.depends_on()]
 
     def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
         cols = {name: to_python(gen.values(model, idx)) for name, gen in self.fields.items()}
@@ -411,6 +421,12 @@ class Nullable(Generator):
         super().__init__(key, {})
         self.inner, self.rate = inner, rate
         self.kind = inner.kind
+
+    def depends_on(self) -> list[tuple[str | None, str]]:
+        return self.inner.depends_on()
+
+    def distinct_limit(self) -> int | None:
+        return self.inner.distinct_limit()
 
     def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
         mask = uniform(self.key, idx, 7) < self.rate
@@ -534,3 +550,53 @@ class PartitionValues(Generator):
         instant = _parse_instant(value)
         seconds = (instant - EPOCH) // dt.timedelta(seconds=1)
         return seconds // 86_400 if of == "date" else seconds
+
+
+_UNIT_SECONDS = {"days": 86_400, "hours": 3_600, "minutes": 60, "seconds": 1}
+
+
+class Offset(Generator):
+    """Another column of the same row plus a random amount (updated_at after created_at)."""
+
+    kind = "offset"
+
+    def __init__(self, key: int, params: dict[str, Any], table: str, unique: bool = False) -> None:
+        super().__init__(key, params, unique)
+        self.table = table
+
+    def depends_on(self) -> list[tuple[str | None, str]]:
+        return [(None, self.params["from"])]
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        base = model.values(self.table, self.params["from"], idx)
+        lo, hi = float(self.params.get("min", 0)), float(self.params.get("max", 30))
+        u = uniform(self.key, idx)
+        if base.dtype.kind == "M":
+            if base.dtype == np.dtype("datetime64[D]"):
+                days = np.floor(lo + u * (hi - lo + 1)).astype(np.int64)
+                factor = _UNIT_SECONDS[self.params.get("unit", "days")] / 86_400
+                return base + (days * factor).astype("timedelta64[D]")
+            step = _UNIT_SECONDS[self.params.get("unit", "days")] * _US
+            return base.astype("datetime64[us]") + ((lo + u * (hi - lo)) * step).astype(
+                "timedelta64[us]"
+            )
+        if base.dtype.kind in "iu":
+            return base + np.floor(lo + u * (hi - lo + 1)).astype(np.int64)
+        if base.dtype.kind == "f":
+            return base + lo + u * (hi - lo)
+        out = [
+            None if b is None else _add(b, lo + x * (hi - lo))
+            for b, x in zip(base.tolist(), u.tolist(), strict=True)
+        ]
+        return objects(out)
+
+
+def _add(value: Any, amount: float) -> Any:
+    if isinstance(value, Decimal):
+        places = Decimal(1).scaleb(min(int(value.as_tuple().exponent), 0))
+        return value + Decimal(str(amount)).quantize(places)
+    if isinstance(value, dt.datetime):
+        return value + dt.timedelta(days=amount)
+    if isinstance(value, dt.date):
+        return value + dt.timedelta(days=int(amount))
+    return value + amount
