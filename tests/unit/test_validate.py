@@ -188,6 +188,7 @@ NORMALISED: list[tuple[str, str, dict[str, Any]]] = [
             "s": None,
             "precision": None,
             "scale": None,
+            "round": None,
         },
     ),
     (
@@ -206,6 +207,7 @@ NORMALISED: list[tuple[str, str, dict[str, Any]]] = [
             "s": None,
             "precision": 6,
             "scale": 2,
+            "round": None,
         },
     ),
     ("{choice: [S, M, L]}", "choice", {"values": ["S", "M", "L"], "weights": None}),
