@@ -273,5 +273,16 @@ def main() -> None:
     app()
 
 
+def _register_more_commands() -> None:
+    """Commands that live in their own modules (authoring: init, preview)."""
+    import importlib.util
+
+    if importlib.util.find_spec("seedspec.cli.authoring") is not None:
+        importlib.import_module("seedspec.cli.authoring")
+
+
+_register_more_commands()
+
+
 if __name__ == "__main__":
     main()

@@ -23,6 +23,7 @@ from seedspec.compile.plan import (
     Step,
     VerifyForeignKeys,
 )
+from seedspec.compile.resolved import ResolvedColumn, ResolvedTable
 from seedspec.dbschema import DbColumn, DbSchema, DbTable
 from seedspec.drift import DriftError, Finding
 from seedspec.errors import CompileError, Problem, SeedspecError, SourceLocation
@@ -35,7 +36,7 @@ from seedspec.generate.values import Generator, NullValue
 from seedspec.infer import infer_column, table_facts
 from seedspec.partitions import partition_rule
 from seedspec.reconcile import reconcile
-from seedspec.spec import GeneratorSpec, Spec, TableSpec
+from seedspec.spec import GeneratorSpec, Spec, TableSpec, TreeSpec
 
 INTEGER_KINDS = ("smallint", "integer", "bigint")
 UNIQUE_CAPABLE = (
@@ -67,6 +68,7 @@ class TableState:
     skipped: dict[str, str] = field(default_factory=dict)  # column -> why not inserted
     # digits of the one distinct tuple this table's rows form: FK link ids and finite columns
     tuple_digits: list[str] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)  # column -> why this generator
 
     @property
     def name(self) -> str:
@@ -250,15 +252,18 @@ class _Compiler:
                 continue
             if cs is not None:
                 state.specs[col.name] = cs.generator
+                state.notes[col.name] = "spec"
                 continue
             if (single_int_pk and col.name == table.primary_key[0]) or (
                 col.identity and col.type in INTEGER_KINDS
             ):
                 state.specs[col.name] = GeneratorSpec("sequence", {"start": 1, "step": 1})
+                state.notes[col.name] = "key: seedspec assigns 1..N"
                 continue
             inferred = infer_column(table, col, facts.get(col.name))
             if inferred.generator is not None:
                 state.specs[col.name] = inferred.generator
+                state.notes[col.name] = inferred.reason
             elif col.has_default or col.nullable:
                 state.skipped[col.name] = f"{inferred.reason}; left to its default"
             else:
@@ -677,6 +682,56 @@ class _Compiler:
                     )
 
     # -- plan --------------------------------------------------------------------------
+    def resolved_table(self, name: str) -> ResolvedTable:
+        state = self.states[name]
+        columns = []
+        for col in state.table.columns:
+            what = f"{col.sql_type or col.type}{'' if col.nullable else ' NOT NULL'}"
+            link = state.fk_columns.get(col.name)
+            if col.name in state.skipped:
+                columns.append(
+                    ResolvedColumn(col.name, None, "skipped", f"{what}; {state.skipped[col.name]}")
+                )
+            elif link is not None:
+                ref_col = link.fk.ref_columns[link.fk.columns.index(col.name)]
+                parent = self.schema.table(link.fk.ref_table)
+                plain = parent is not None and parent.primary_key == (ref_col,)
+                target = link.fk.ref_table if plain else f"{link.fk.ref_table}.{ref_col}"
+                params = dict(link.spec.params) if link.spec else {}
+                params.update(table=link.fk.ref_table, column=None if plain else ref_col)
+                null = link.spec.null if link.spec else 0.0
+                columns.append(
+                    ResolvedColumn(
+                        col.name,
+                        GeneratorSpec("ref", params, null),
+                        "foreign key",
+                        f"{what}; references {target}",
+                    )
+                )
+            elif col.name in state.specs:
+                g = state.specs[col.name]
+                origin = "spec" if state.notes.get(col.name) == "spec" else "inferred"
+                note = state.notes.get(col.name, "")
+                columns.append(
+                    ResolvedColumn(
+                        col.name, g, origin, what if origin == "spec" else f"{what}; {note}"
+                    )
+                )
+        tree = state.spec.tree if state.spec else None
+        if tree is None and state.count:
+            self_fk = next((lnk for lnk in state.links if lnk.fk.ref_table == name), None)
+            if self_fk is not None:
+                tree = TreeSpec(self_fk.fk.columns[0], 4)
+        decision = state.decision
+        return ResolvedTable(
+            name,
+            state.count,
+            state.spec.count if state.spec else None,
+            decision.reason if decision else "",
+            tree,
+            tuple(columns),
+        )
+
     def build_plan(self, seeded: list[TableState], model: Model) -> Plan:
         names = [s.name for s in seeded]
         edges = []
