@@ -91,6 +91,14 @@ class DbCheck:
 
 
 @dataclass(frozen=True)
+class DbTrigger:
+    name: str
+    timing: str  # BEFORE | AFTER | INSTEAD OF
+    events: tuple[str, ...]  # INSERT, UPDATE, DELETE, TRUNCATE
+    writes: tuple[str, ...] = ()  # bare names of tables its body inserts into / updates / deletes
+
+
+@dataclass(frozen=True)
 class DbTable:
     name: str  # key used everywhere: "table", or "schema.table" outside the default schema
     schema: str | None = None  # the database schema it lives in (None = default)
@@ -101,9 +109,8 @@ class DbTable:
     checks: tuple[DbCheck, ...] = ()
     comment: str | None = None
     partition_by: str | None = None  # PostgreSQL partition key, e.g. "RANGE (payment_date)"
-    partitions: tuple[
-        str, ...
-    ] = ()  # each partition's bound, e.g. "FOR VALUES FROM (...) TO (...)"
+    partitions: tuple[str, ...] = ()  # each bound: "FOR VALUES FROM (...) TO (...)"
+    triggers: tuple[DbTrigger, ...] = ()
 
     @property
     def bare_name(self) -> str:
@@ -153,6 +160,7 @@ _NESTED: dict[tuple[type, str], type] = {
     (DbTable, "foreign_keys"): DbForeignKey,
     (DbTable, "uniques"): DbUnique,
     (DbTable, "checks"): DbCheck,
+    (DbTable, "triggers"): DbTrigger,
 }
 
 

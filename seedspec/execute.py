@@ -102,7 +102,7 @@ def _run(
     report: ApplyReport,
     truncate: bool,
 ) -> None:
-    tables = _tables(schema, plan.tables)
+    tables = _tables(schema, plan.tables + plan.trigger_filled)
     busy = dialect.nonempty_tables(conn, tables)
     if busy and not truncate:
         raise ApplyError(

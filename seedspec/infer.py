@@ -245,8 +245,21 @@ def _named_number(column: DbColumn) -> dict[str, Any] | None:
     return None
 
 
+def integer_limits(column: DbColumn) -> tuple[int, int]:
+    """The range the column's type can store (MySQL TINYINT/MEDIUMINT from their spelling)."""
+    sql = column.sql_type.lower()
+    bits = 8 if sql.startswith("tinyint") else 24 if sql.startswith("mediumint") else None
+    if bits is not None:
+        lo, hi = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+    else:
+        lo, hi = INTEGER_LIMITS.get(column.type, INTEGER_LIMITS["bigint"])
+    if column.unsigned or "unsigned" in sql:
+        return 0, hi * 2 + 1
+    return lo, hi
+
+
 def _int_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
-    lo_lim, hi_lim = INTEGER_LIMITS.get(column.type, INTEGER_LIMITS["bigint"])
+    lo_lim, hi_lim = integer_limits(column)
     lo, hi = INTEGER_RANGES.get(column.type, (1, 10_000))
     named = _named_number(column)
     dist_params: dict[str, Any] = {"dist": "uniform"}
@@ -255,8 +268,6 @@ def _int_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generator
         dist_params = {"dist": "uniform", **named}
     if column.type == "year":
         lo, hi = 1990, 2025
-    if column.unsigned:
-        lo_lim = 0
     if facts.lower is not None:
         lo = int(math.floor(facts.lower)) + (0 if facts.lower_inclusive else 1)
         hi = max(hi, lo + 1000) if facts.upper is None else hi

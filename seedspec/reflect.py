@@ -19,8 +19,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine.reflection import Inspector, ObjectKind
 
-from seedspec.dbschema import DbCheck, DbColumn, DbForeignKey, DbSchema, DbTable, DbUnique
+from seedspec.dbschema import (
+    DbCheck,
+    DbColumn,
+    DbForeignKey,
+    DbSchema,
+    DbTable,
+    DbTrigger,
+    DbUnique,
+)
 from seedspec.errors import ConnectionFailed, SeedspecError
+from seedspec.reflect_triggers import load_triggers
 from seedspec.reflect_types import (
     DomainChecks,
     classify,
@@ -117,6 +126,7 @@ class _Catalog:
     partitions: dict[TableKey, tuple[str, list[str]]] = field(default_factory=dict)  # PG
     # PG FKs declared on partitions only: they bind every row routed there, so the parent's
     partition_fks: dict[TableKey, list[dict[str, Any]]] = field(default_factory=dict)
+    triggers: dict[TableKey, list[DbTrigger]] = field(default_factory=dict)
 
 
 _PG_TABLES = """
@@ -242,6 +252,7 @@ def _load_catalog(conn: sa.Connection, dialect: str, schemas: list[str]) -> _Cat
     elif dialect == "sqlite":
         for schema in schemas:
             _load_sqlite(conn, schema, cat)
+    cat.triggers = load_triggers(conn, dialect, schemas)
     return cat
 
 
@@ -409,6 +420,7 @@ def _reflect_one(insp: Inspector, ctx: _Ctx, schema: str | None) -> list[DbTable
                 comment=(comments.get(key) or {}).get("text"),
                 partition_by=ctx.catalog.partitions.get((real, name), (None, []))[0],
                 partitions=tuple(ctx.catalog.partitions.get((real, name), (None, []))[1]),
+                triggers=tuple(ctx.catalog.triggers.get((real, name), [])),
             )
         )
     return out

@@ -72,9 +72,10 @@ def render(schema: DbSchema) -> str:
             ("foreign_keys", table.foreign_keys),
             ("uniques", table.uniques),
             ("checks", table.checks),
+            ("triggers", table.triggers),
         ):
             rows = [f"        {_leaf(_plain(x))}" for x in items]
-            end = "," if key != "checks" else ""
+            end = "," if key != "triggers" else ""
             lines.append(
                 f'      "{key}": [' + ("\n" + ",\n".join(rows) + "\n      ]" if rows else "]") + end
             )
@@ -118,7 +119,7 @@ def parse(text: str, origin: str = "snapshot") -> DbSchema:
                 "partitions": t.get("partitions", []),
                 **{  # absent optional names (SQLite FKs) were left out of the leaf lines
                     key: [{"name": None, **item} for item in t.get(key, [])]
-                    for key in ("foreign_keys", "uniques", "checks")
+                    for key in ("foreign_keys", "uniques", "checks", "triggers")
                 },
             }
         )

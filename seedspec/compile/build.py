@@ -123,6 +123,7 @@ class _Compiler:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.states: dict[str, TableState] = {}
+        self.trigger_filled: list[str] = []
 
     def fail_if_problems(self) -> None:
         if any(p.severity == "error" for p in self.problems):
@@ -161,6 +162,28 @@ class _Compiler:
         if state.decision is not None:
             return state.count
         cspec = state.spec.count if state.spec else None
+        filler = self.trigger_filler(name)
+        if filler is not None:
+            asked = cspec is not None and (cspec.per is not None or (cspec.fixed or 0) > 0)
+            note = f"table {name!r} is filled by trigger {filler}"
+            self.problems.append(
+                Problem(
+                    note
+                    + (
+                        "; seeding it too would collide with those rows"
+                        if asked
+                        else "; seedspec leaves it to the trigger"
+                    ),
+                    state.location,
+                    "error" if asked else "warning",
+                    "trigger",
+                    name,
+                    fix="give it `count: 0` (the trigger fills it)",
+                )
+            )
+            state.decision = CountDecision(0, note)
+            self.trigger_filled.append(name)
+            return 0
         rule = partition_rule(state.table)
         if rule.empty:
             asked = cspec is not None and (cspec.per is not None or (cspec.fixed or 0) > 0)
@@ -195,6 +218,17 @@ class _Compiler:
         n_parents = self.decide_count(cspec.per, (*chain, name))
         state.decision = per_parent_count(self.spec.seed, name, cspec, n_parents, link.fk.columns)
         return state.count
+
+    def trigger_filler(self, name: str) -> str | None:
+        """'film.ins_film' when an INSERT trigger of another table writes rows into `name`."""
+        bare = self.schema.table(name).bare_name.lower()  # type: ignore[union-attr]
+        for other in self.schema.tables:
+            if other.name == name:
+                continue
+            for trigger in other.triggers:
+                if "INSERT" in trigger.events and bare in trigger.writes:
+                    return f"{other.name}.{trigger.name}"
+        return None
 
     def per_link(self, state: TableState, parent: str, via: str | None) -> Link | None:
         candidates = [link for link in state.links if link.fk.ref_table == parent]
@@ -830,6 +864,7 @@ class _Compiler:
             ],
             warnings=self.warnings,
             versions={"seedspec": seedspec.__version__, "mimesis": mimesis.__version__},
+            trigger_filled=list(self.trigger_filled),
         )
         plan.spec_digest = _digest(repr(self.spec.tables) + repr(self.spec.after))
         plan.schema_fingerprint = _digest(self.schema.to_json())

@@ -98,6 +98,7 @@ class Plan:
     schema_fingerprint: str = ""
     versions: dict[str, str] = field(default_factory=dict)
     drift: DriftReport = field(default_factory=DriftReport)
+    trigger_filled: list[str] = field(default_factory=list)  # rows come from triggers on others
 
     @property
     def tables(self) -> list[str]:
@@ -114,6 +115,7 @@ class Plan:
             "deferred_constraints": self.deferred_constraints,
             "suspend_fk_checks": self.suspend_fk_checks,
             "cycles_broken": self.broken_edges,
+            "filled_by_triggers": self.trigger_filled,
             "total_rows": sum(s.count for s in self.steps if isinstance(s, InsertRows)),
             "steps": [s.to_dict() for s in self.steps],
             "warnings": [w.to_dict() for w in self.warnings],
