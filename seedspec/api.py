@@ -45,19 +45,47 @@ class Target:
     schema: DbSchema
 
 
-def reflect_url(url: str, schema_name: str | None = None) -> tuple[sa.Engine, DbSchema]:
-    engine = make_engine(url, schema_name)
+def reflect_url(url: str, schemas: list[str] | None = None) -> tuple[sa.Engine, DbSchema]:
+    """Reflect the chosen schemas; none chosen: the default one, or every non-system schema
+    when the default one has no tables (e.g. AdventureWorks: person, sales, ...)."""
+    everything = schemas == ["*"]
+    names = None if everything or not schemas else schemas
+    engine = make_engine(url, names[0] if names else None)  # PG: the first is the default
     conn = connect(engine)
     try:
-        pg = engine.dialect.name == "postgresql"  # a PG schema is chosen by search_path instead
-        schema = reflect_schema(conn, [schema_name] if schema_name and not pg else None)
+        schema = reflect_schema(conn, names) if names and len(names) > 1 else reflect_schema(conn)
+        if everything or (not names and not schema.tables):
+            others = user_schemas(conn)
+            if others:
+                schema = reflect_schema(conn, others)
     finally:
         conn.close()
     return engine, schema
 
 
-def open_target(spec: Spec, db: str | None) -> Target:
-    engine, schema = reflect_url(resolve_url(db, spec.target.url_env), spec.target.schema)
+def user_schemas(conn: sa.Connection) -> list[str]:
+    """Every schema that is not the database's own (PostgreSQL); [] elsewhere."""
+    if conn.dialect.name != "postgresql":
+        return []
+    rows = conn.execute(
+        sa.text(
+            "SELECT nspname FROM pg_catalog.pg_namespace WHERE left(nspname, 3) <> 'pg_' "
+            "AND nspname <> 'information_schema' ORDER BY nspname"
+        )
+    )
+    return [r[0] for r in rows]
+
+
+def schema_list(spec: Spec, given: str | None) -> list[str] | None:
+    """--schema a,b (or *) wins over the spec's target.schema."""
+    if given:
+        return [s.strip() for s in given.split(",") if s.strip()]
+    return [spec.target.schema] if spec.target.schema else None
+
+
+def open_target(spec: Spec, db: str | None, schemas: str | None = None) -> Target:
+    url = resolve_url(db, spec.target.url_env)
+    engine, schema = reflect_url(url, schema_list(spec, schemas))
     return Target(engine, schema)
 
 
@@ -70,6 +98,7 @@ class SchemaSource:
     metadata: str | None = None
     offline: bool = False
     dialect: str | None = None  # with metadata: postgresql | mysql | mariadb | sqlite
+    schemas: str | None = None  # --schema a,b
 
 
 def schema_for(spec: Spec, source: SchemaSource) -> tuple[DbSchema, str]:
@@ -83,7 +112,8 @@ def schema_for(spec: Spec, source: SchemaSource) -> tuple[DbSchema, str]:
     if source.snapshot or source.offline:
         path = source.snapshot or str(snap.snapshot_path(spec.path or DEFAULT_SPEC))
         return snap.read(path), "snapshot"
-    engine, schema = reflect_url(resolve_url(source.db, spec.target.url_env), spec.target.schema)
+    url = resolve_url(source.db, spec.target.url_env)
+    engine, schema = reflect_url(url, schema_list(spec, source.schemas))
     engine.dispose()
     return schema, "database"
 
@@ -115,13 +145,18 @@ class SnapshotResult:
 
 
 def snapshot(
-    spec_path: str | None, db: str | None, out: str | None = None, verify: bool = False
+    spec_path: str | None,
+    db: str | None,
+    out: str | None = None,
+    verify: bool = False,
+    schemas: str | None = None,
 ) -> SnapshotResult:
     """Write the reflected schema next to the spec, or (verify) compare it with the committed."""
     spec_file = spec_path or DEFAULT_SPEC
     spec = load_spec(spec_file) if os.path.exists(spec_file) else Spec(path=spec_file)
     path = Path(out) if out else snap.snapshot_path(spec_file)
-    engine, schema = reflect_url(resolve_url(db, spec.target.url_env), spec.target.schema)
+    url = resolve_url(db, spec.target.url_env)
+    engine, schema = reflect_url(url, schema_list(spec, schemas))
     engine.dispose()
     text = snap.render(schema)
     if verify:
@@ -140,9 +175,10 @@ def plan(
     scale: float | None = None,
     profile: str | None = None,
     strict: bool = False,
+    schemas: str | None = None,
 ) -> tuple[Plan, Target]:
     spec = load_or_infer(spec_path, profile)
-    target = open_target(spec, db)
+    target = open_target(spec, db, schemas)
     try:
         return compile_plan(spec, target.schema, scale, strict=strict), target
     except SeedspecError:
@@ -158,8 +194,11 @@ def apply(
     profile: str | None = None,
     truncate: bool = False,
     strict: bool = False,
+    schemas: str | None = None,
 ) -> tuple[ApplyReport, Plan]:
-    compiled, target = plan(spec_path, db, scale=scale, profile=profile, strict=strict)
+    compiled, target = plan(
+        spec_path, db, scale=scale, profile=profile, strict=strict, schemas=schemas
+    )
     try:
         report = execute_plan(compiled, target.engine, target.schema, truncate=truncate)
     finally:

@@ -18,7 +18,12 @@ _NUM = r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
 _STR = r"'(?:[^']|'')*'"
 _CAST = r"(?:\s*::\s*[A-Za-z_][A-Za-z0-9_ ]*(?:\([^)]*\))?(?:\[\])?)*"
 _LIT = rf"(?:\(?\s*(?:{_STR}|{_NUM})\s*\)?{_CAST})"
-_COL = rf"\(*{_QUAL_IDENT}\)*{_CAST}\)*"  # a column, maybe parenthesised and cast
+_COL = (  # a column, maybe parenthesised, cast, or wrapped in upper()/lower()/btrim()
+    rf"(?:(?:upper|lower|btrim|trim)\s*\(\s*)?\(*{_QUAL_IDENT}\)*{_CAST}\)*{_CAST}"
+)
+# now() +- interval: a bound relative to the clock, read against a fixed date (determinism)
+_NOW = r"\(*\s*(?:now\(\)|CURRENT_DATE|CURRENT_TIMESTAMP)\s*(?:([-+])\s*'([^']+)'::interval)?\s*\)*"
+NOW_REFERENCE = "2025-12-31"
 
 
 @dataclass
@@ -35,6 +40,9 @@ class ColumnFacts:
     excluded: list[Any] = field(default_factory=list)
     is_json: bool = False  # MariaDB spells JSON as LONGTEXT CHECK (json_valid(col))
     after: tuple[str, bool] | None = None  # (other column, strictly) this column is >= / >
+    differs_from: str | None = None  # another column of the row this one must not equal
+    earliest: str | None = None  # ISO date/time lower bound (date and timestamp columns)
+    latest: str | None = None  # ISO date/time upper bound
 
     def merge_lower(self, value: float, inclusive: bool) -> None:
         if self.lower is None or value > self.lower or (value == self.lower and not inclusive):
@@ -142,19 +150,50 @@ _LEN = re.compile(
     rf"\s*(>=|<=|=|>|<)\s*({_LIT})$",
     re.I,
 )
-_COLS = re.compile(rf"^{_COL}\s*(>=|<=|>|<)\s*{_COL}$", re.I)
+_COLS = re.compile(rf"^{_COL}\s*(>=|<=|>|<|<>|!=)\s*{_COL}$", re.I)
+_IS_NULL = re.compile(rf"^{_QUAL_IDENT}\s+IS\s+NULL$", re.I)
+_CMP_NOW = re.compile(rf"^{_COL}\s*(>=|<=|>|<)\s*{_NOW}$", re.I)
 _NOT_NULL = re.compile(rf"^{_QUAL_IDENT}\s+IS\s+NOT\s+NULL$", re.I)
 _JSON_VALID = re.compile(rf"^json_valid\s*\(\s*{_COL}\s*\)$", re.I)  # MariaDB's JSON type
 _FLIP = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "=": "=", "<>": "<>", "!=": "!="}
 
 
 def read_check(sqltext: str) -> CheckReading:
+    """Facts for rows seedspec fills (columns are non-NULL unless the spec says otherwise):
+    of `A OR B`, the first alternative that does not need a NULL is the one honoured."""
+    text = strip_parens(sqltext)
+    alternatives = split_top(text, "OR")
+    if len(alternatives) > 1 and not _or_of_equalities(alternatives):
+        for alternative in alternatives:
+            reading = _read_conjunction(strip_parens(alternative))
+            if reading.understood and not reading.needs_null:
+                return CheckReading(reading.facts, True)
+        return CheckReading({}, False)
+    reading = _read_conjunction(text)
+    return CheckReading(reading.facts, reading.understood and not reading.needs_null)
+
+
+@dataclass
+class _Conjunction:
+    facts: dict[str, ColumnFacts]
+    understood: bool
+    needs_null: bool
+
+
+def _or_of_equalities(alternatives: list[str]) -> bool:
+    return all(_CMP.match(strip_parens(a)) for a in alternatives)
+
+
+def _read_conjunction(text: str) -> _Conjunction:
     facts: dict[str, ColumnFacts] = {}
-    understood = True
-    for part in split_top(strip_parens(sqltext), "AND"):
-        if not _read_conjunct(strip_parens(part), facts):
+    understood, needs_null = True, False
+    for part in split_top(text, "AND"):
+        part = strip_parens(part)
+        if _IS_NULL.match(part):
+            needs_null = True
+        elif not _read_conjunct(part, facts):
             understood = False
-    return CheckReading(facts, understood)
+    return _Conjunction(facts, understood, needs_null)
 
 
 def _values(body: str) -> list[Any]:
@@ -179,8 +218,13 @@ def _read_conjunct(text: str, facts: dict[str, ColumnFacts]) -> bool:
         return _apply_length(col(m.group(1)), m.group(2), int(literal(m.group(3))))
     if m := _CMP.match(text):
         return _apply_cmp(col(m.group(1)), m.group(2), literal(m.group(3)))
+    if m := _CMP_NOW.match(text):
+        return _apply_now(col(m.group(1)), m.group(2), m.group(3), m.group(4))
     if m := _COLS.match(text):  # end_date > start_date: the later column follows the earlier
         left, op, right = unquote(m.group(1)), m.group(2), unquote(m.group(3))
+        if op in ("<>", "!="):
+            col(right).differs_from = left
+            return True
         later, earlier = (left, right) if op in (">", ">=") else (right, left)
         col(later).after = (earlier, op in (">", "<"))
         return True
@@ -210,6 +254,42 @@ def _read_or_chain(text: str, facts: dict[str, ColumnFacts]) -> bool:
     return True
 
 
+def _apply_now(f: ColumnFacts, op: str, sign: str | None, interval: str | None) -> bool:
+    """col <= now() - '18 years': an upper bound, taken at NOW_REFERENCE (never later than the
+    real clock, so the bound is never looser than the database's). Lower bounds on now() would
+    move with the clock: not understood."""
+    if op in (">", ">="):
+        return False
+    moment = _shift(NOW_REFERENCE, sign, interval)
+    if moment is None:
+        return False
+    if f.latest is None or moment < f.latest:
+        f.latest = moment
+    return True
+
+
+def _shift(day: str, sign: str | None, interval: str | None) -> str | None:
+    import datetime as dt
+
+    base = dt.date.fromisoformat(day)
+    if not interval:
+        return day
+    m = re.fullmatch(r"\s*(\d+)\s*(year|mon|month|day|week)s?\s*", interval, re.I)
+    if m is None:
+        return None
+    n = int(m.group(1)) * (-1 if sign == "-" else 1)
+    unit = m.group(2).lower()
+    if unit == "year":
+        return base.replace(year=base.year + n).isoformat()
+    if unit in ("mon", "month"):
+        months = base.year * 12 + base.month - 1 + n
+        return base.replace(
+            year=months // 12, month=months % 12 + 1, day=min(base.day, 28)
+        ).isoformat()
+    days = n * (7 if unit == "week" else 1)
+    return (base + dt.timedelta(days=days)).isoformat()
+
+
 def _apply_cmp(f: ColumnFacts, op: str, value: Any) -> bool:
     if isinstance(value, str):
         if op == "=":
@@ -217,6 +297,14 @@ def _apply_cmp(f: ColumnFacts, op: str, value: Any) -> bool:
             return True
         if op in ("<>", "!="):
             f.excluded.append(value)
+            return True
+        if re.fullmatch(r"[-+]?\d+(\.\d+)?", value.strip()):  # '-40'::integer
+            return _apply_cmp(f, op, float(value))
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}([ T][\d:.+-]+)?", value.strip()):  # a date bound
+            if op in (">", ">="):
+                f.earliest = max(f.earliest or value, value)
+            else:
+                f.latest = min(f.latest or value, value)
             return True
         return False
     v = float(value)

@@ -172,6 +172,12 @@ def _merge(into: ColumnFacts, f: ColumnFacts) -> None:
         into.min_length = max(into.min_length or 0, f.min_length)
     into.excluded.extend(f.excluded)
     into.is_json = into.is_json or f.is_json
+    into.after = into.after or f.after
+    into.differs_from = into.differs_from or f.differs_from
+    if f.earliest is not None:
+        into.earliest = max(into.earliest or f.earliest, f.earliest)
+    if f.latest is not None:
+        into.latest = min(into.latest or f.latest, f.latest)
 
 
 def infer_column(
@@ -365,7 +371,22 @@ def _instant_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Gener
         if kind != "time" and re.search(pattern, column.name.lower()):
             start, end = lo, hi
             break
+    if kind != "time" and (facts.earliest or facts.latest):
+        start, end = _within(start or DEFAULT_FROM, end or DEFAULT_TO, facts)
     return GeneratorSpec(kind, {"from": start, "to": end, "dist": "uniform"})
+
+
+DEFAULT_FROM, DEFAULT_TO = "2020-01-01", "2025-12-31"
+
+
+def _within(start: str, end: str, facts: ColumnFacts) -> tuple[str, str]:
+    """Narrow a date range to a CHECK's bounds (keeping a non-empty range inside them)."""
+    lo = max(start, facts.earliest[:10]) if facts.earliest else start
+    hi = min(end, facts.latest[:10]) if facts.latest else end
+    if lo > hi:  # the default range lies outside the CHECK: use the CHECK's own window
+        lo = facts.earliest[:10] if facts.earliest else hi
+        hi = facts.latest[:10] if facts.latest else lo
+    return lo, hi
 
 
 def _uuid_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:

@@ -42,6 +42,14 @@ ScaleOption = Annotated[
 ]
 ProfileOption = Annotated[str | None, typer.Option("--profile", help="Apply profiles.NAME.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Treat drift warnings as errors.")]
+SchemaOption = Annotated[
+    str | None,
+    typer.Option(
+        "--schema",
+        help="Database schema(s) to seed: a, or a,b, or * for all (default: the default "
+        "schema, or all when it has no tables).",
+    ),
+]
 SpecArg = Annotated[str | None, typer.Argument(help="Spec file (default ./seed.yaml, else none).")]
 
 
@@ -124,11 +132,14 @@ def plan(
     scale: ScaleOption = None,
     profile: ProfileOption = None,
     strict: StrictOption = False,
+    schema: SchemaOption = None,
 ) -> None:
     """Compile the spec against the live schema and show the ordered plan. Writes nothing."""
 
     def body() -> dict[str, Any]:
-        compiled, target = api.plan(spec, db, scale=scale, profile=profile, strict=strict)
+        compiled, target = api.plan(
+            spec, db, scale=scale, profile=profile, strict=strict, schemas=schema
+        )
         target.engine.dispose()
         if output is not Output.json:
             render.findings_stderr(compiled.drift.findings)
@@ -149,12 +160,19 @@ def apply(
         bool, typer.Option("--truncate", help="Replace rows already in the seeded tables.")
     ] = False,
     strict: StrictOption = False,
+    schema: SchemaOption = None,
 ) -> None:
     """Seed the database in one transaction: all rows or none."""
 
     def body() -> dict[str, Any]:
         report, compiled = api.apply(
-            spec, db, scale=scale, profile=profile, truncate=truncate, strict=strict
+            spec,
+            db,
+            scale=scale,
+            profile=profile,
+            truncate=truncate,
+            strict=strict,
+            schemas=schema,
         )
         if output is not Output.json:
             render.findings_stderr(compiled.drift.findings)
@@ -185,6 +203,10 @@ def check(
         typer.Option("--dialect", help="With --metadata: postgresql, mysql, mariadb or sqlite."),
     ] = None,
     strict: StrictOption = False,
+    db_schema: Annotated[
+        str | None,
+        typer.Option("--db-schema", help="Database schema(s) to check against: a, a,b or *."),
+    ] = None,
     output: OutputOption = Output.text,
 ) -> None:
     """Reconcile specs with the schema: exit 0 clean, 3 on error-level drift, 1 on other errors."""
@@ -192,7 +214,12 @@ def check(
 
     paths = list(dict.fromkeys(spec_for_snapshot(p) for p in specs)) if specs else [None]
     source = api.SchemaSource(
-        db=db, snapshot=schema_file, metadata=metadata, offline=offline, dialect=dialect
+        db=db,
+        snapshot=schema_file,
+        metadata=metadata,
+        offline=offline,
+        dialect=dialect,
+        schemas=db_schema,
     )
 
     def body() -> dict[str, Any]:
@@ -231,12 +258,13 @@ def snapshot(
         bool,
         typer.Option("--check", help="Exit 3 with a diff when the committed snapshot is stale."),
     ] = False,
+    schema: SchemaOption = None,
     output: OutputOption = Output.text,
 ) -> None:
     """Write the reflected schema next to the spec, for offline checks (commit it)."""
 
     def body() -> dict[str, Any]:
-        result = api.snapshot(spec, db, out, verify)
+        result = api.snapshot(spec, db, out, verify, schema)
         stale = bool(result.diff)
         if output is not Output.json:
             if verify and stale:

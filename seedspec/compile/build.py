@@ -510,6 +510,19 @@ class _Compiler:
                 picker = lk.RandomPicker(key, n_parent, dist, s)
             if picker is not None:
                 state.pickers[link.id] = picker
+        self.apply_differs(state)
+
+    def apply_differs(self, state: TableState) -> None:
+        """CHECK (a <> b) between two FKs to the same table: b never picks a's parent."""
+        facts, _ = table_facts(state.table)
+        for column, f in facts.items():
+            mine, other = state.fk_columns.get(column), state.fk_columns.get(f.differs_from or "")
+            if mine is None or other is None or mine.fk.ref_table != other.fk.ref_table:
+                continue
+            inner, theirs = state.pickers.get(mine.id), state.pickers.get(other.id)
+            if inner is not None and theirs is not None and len(mine.fk.columns) == 1:
+                n = self.states[mine.fk.ref_table].count
+                state.pickers[mine.id] = lk.DifferentFromPicker(inner, theirs, n)
 
     def where_picker(self, state: TableState, link: Link, key: int, n_parent: int) -> lk.Picker:
         assert link.spec is not None

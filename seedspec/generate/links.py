@@ -177,6 +177,22 @@ class EarlierRowPicker(Picker):
         return out
 
 
+class DifferentFromPicker(Picker):
+    """Like `inner`, but never the parent `other` picked for the same row (CHECK a <> b)."""
+
+    def __init__(self, inner: Picker, other: Picker, n: int) -> None:
+        self.inner, self.other, self.n = inner, other, n
+
+    def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        mine, theirs = self.inner.pick(model, idx), self.other.pick(model, idx)
+        clash = (mine == theirs) & (mine >= 0)
+        mine[clash] = (mine[clash] + 1) % max(self.n, 1)
+        return mine
+
+    def describe(self) -> dict[str, Any]:
+        return {**self.inner.describe(), "differs_from_other_fk": True}
+
+
 class WherePicker(Picker):
     """A parent whose column matches a column of this row (`ref: users, where: {...}`)."""
 

@@ -1,0 +1,1 @@
+"""Authoring helpers: resolved spec -> explicit YAML (`init`) and sample rows (`preview`)."""

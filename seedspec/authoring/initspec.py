@@ -1,0 +1,211 @@
+"""(spec path, database) -> an explicit, commented spec: written fresh, or merged into the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+import seedspec
+from seedspec import api
+from seedspec.authoring import merge
+from seedspec.authoring.yamlgen import (
+    column_entry,
+    count_entry,
+    entry_lines,
+    scalar,
+    tree_entry,
+)
+from seedspec.compile.resolved import ResolvedColumn, ResolvedTable, resolve
+from seedspec.dbschema import DbSchema, DbTable
+from seedspec.drift import DriftError
+from seedspec.errors import SeedspecError
+from seedspec.partitions import partition_rule
+from seedspec.reconcile import reconcile
+from seedspec.spec import Spec
+from seedspec.validate import load_spec
+
+SCHEMA_FILE = Path(seedspec.__file__).parent / "schemas" / "seedspec-1.schema.json"
+DEFAULT_SEED = 1
+_SECRET_QUERY = ("pass", "secret", "token", "key")
+
+
+@dataclass
+class InitResult:
+    path: str
+    text: str
+    created: bool  # a new file (else: merged into the existing one)
+    written: bool  # the file was (re)written
+    tables: int
+    added_tables: list[str] = field(default_factory=list)
+    added_columns: list[str] = field(default_factory=list)  # "table.column"
+
+
+class Layout:
+    """What the compiler decided, as YAML lines for any table or column at any indentation."""
+
+    def __init__(self, resolved: list[ResolvedTable], schema: DbSchema) -> None:
+        self.schema = schema
+        self.resolved = {t.name: t for t in resolved}
+        self.unseeded = {
+            t.name: _unseeded_note(t, schema) for t in schema.tables if t.name not in self.resolved
+        }
+        self.order = [t.name for t in resolved] + list(self.unseeded)
+
+    def table_lines(self, name: str, pad: int, unit: int) -> list[str]:
+        inner = pad + unit
+        out = [f"{' ' * pad}{scalar(name)}:"]
+        if name in self.unseeded:
+            return out + entry_lines("count", 0, inner, self.unseeded[name], unit)
+        rt = self.resolved[name]
+        out += entry_lines("count", count_entry(rt.count, rt.count_spec), inner, rt.count_note, unit)
+        if rt.tree is not None:
+            note = "self-reference: rows form a tree, parents first"
+            out += entry_lines("tree", tree_entry(rt.tree), inner, note, unit)
+        inserted = any(c.generator is not None for c in rt.columns)
+        if inserted:
+            out.append(f"{' ' * inner}columns:")
+        for col in rt.columns:
+            out += self._column(col, inner + unit if inserted else inner, unit)
+        return out
+
+    def column_lines(self, table: str, column: str, pad: int, unit: int) -> list[str]:
+        col = next(c for c in self.resolved[table].columns if c.name == column)
+        return self._column(col, pad, unit)
+
+    def _column(self, col: ResolvedColumn, pad: int, unit: int) -> list[str]:
+        note = col.note.strip().rstrip(";").strip()
+        if col.generator is None:
+            return [f"{' ' * pad}# {col.name}: not inserted ({note})"]
+        if col.generator.kind == "partition":
+            note = f"{note}; values inside the table's partitions".lstrip("; ")
+        entry = column_entry(col.generator, self.schema)
+        return entry_lines(col.name, entry, pad, note, unit)
+
+    def missing(self, spec: Spec) -> merge.Missing:
+        out = merge.Missing(self.order, [n for n in self.order if spec.table(n) is None])
+        for ts in spec.tables:
+            rt = self.resolved.get(ts.name)
+            if rt is None:
+                continue
+            names = [c.name for c in rt.columns]
+            wanted = [
+                (c.name, names)
+                for c in rt.columns
+                if c.generator is not None and ts.column(c.name) is None
+            ]
+            if wanted:
+                out.columns[ts.name] = wanted
+        return out
+
+
+def _unseeded_note(table: DbTable, schema: DbSchema) -> str:
+    bare = table.bare_name.lower()
+    for other in schema.tables:
+        for trigger in other.triggers if other.name != table.name else ():
+            if "INSERT" in trigger.events and bare in trigger.writes:
+                return f"filled by trigger {other.name}.{trigger.name}: seedspec leaves it empty"
+    if partition_rule(table).empty:
+        return "partitioned, but no partition can hold rows"
+    return "the compiler seeds no rows here"
+
+
+def init_spec(
+    path: str, db: str | None, *, schemas: str | None = None, write: bool = True
+) -> InitResult:
+    """Resolve the spec (or an empty one) against the live schema and write it out explicitly."""
+    exists = os.path.exists(path)
+    spec = load_spec(path) if exists else Spec(seed=DEFAULT_SEED)
+    target = api.open_target(spec, db, schemas)
+    target.engine.dispose()
+    report = reconcile(spec, target.schema)
+    if report.errors:
+        raise DriftError(report)
+    layout = Layout(resolve(spec, target.schema, scale=1.0), target.schema)
+    if exists:
+        original = Path(path).read_text(encoding="utf-8")
+        missing = layout.missing(spec)
+        text = _merged(original, missing, layout)
+        result = InitResult(path, text, False, text != original, len(layout.order))
+        result.added_tables = list(missing.tables)
+        result.added_columns = [f"{t}.{c}" for t, cols in missing.columns.items() for c, _ in cols]
+    else:
+        text = render_new(layout, path, target.engine.url)
+        result = InitResult(path, text, True, True, len(layout.order), list(layout.order))
+    result.written = result.written and write
+    _checked_write(path, text, write=result.written)
+    return result
+
+
+def render_new(layout: Layout, path: str, url: sa.URL) -> str:
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    out = [
+        f"# yaml-language-server: $schema={schema_ref(path)}",
+        f"# Generated by `seedspec init` from {safe_url(url)} on {today}.",
+        "# Every table and column seedspec fills is written out: edit freely. Running",
+        "# `seedspec init` again adds what the schema gained and keeps your edits.",
+        "seedspec: 1",
+        f"seed: {DEFAULT_SEED}  # change it for different (still deterministic) rows",
+        "",
+        "tables:",
+    ]
+    for i, name in enumerate(layout.order):
+        out += ([""] if i else []) + layout.table_lines(name, 2, 2)
+    return "\n".join(out) + "\n"
+
+
+def _merged(original: str, missing: merge.Missing, layout: Layout) -> str:
+    if not missing.tables and not missing.columns:
+        return original
+    try:
+        return merge.splice(original, missing, layout.table_lines, layout.column_lines)
+    except merge.NotSpliceable:
+        return merge.redump(original, missing, layout.table_lines, layout.column_lines)
+
+
+def schema_ref(path: str) -> str:
+    """The installed JSON Schema, relative to the spec's folder (symlinks resolved)."""
+    real = SCHEMA_FILE.resolve()
+    folder = Path(path).resolve().parent
+    try:
+        return Path(os.path.relpath(real, folder)).as_posix()
+    except ValueError:  # another drive (Windows)
+        return real.as_posix()
+
+
+def safe_url(url: sa.URL) -> str:
+    """A database URL without its password (nor secret-looking query parameters)."""
+    query = {k: v for k, v in url.query.items() if not any(s in k.lower() for s in _SECRET_QUERY)}
+    return url.set(password=None, query=query).render_as_string(hide_password=True)
+
+
+def _checked_write(path: str, text: str, *, write: bool) -> None:
+    """Validate `text` as a spec; when `write`, replace `path` with it atomically."""
+    folder = Path(path).resolve().parent
+    if write:
+        folder.mkdir(parents=True, exist_ok=True)
+    tmp_dir = folder if write else None
+    fd, tmp = tempfile.mkstemp(prefix=".seedspec-init-", suffix=".yaml", dir=tmp_dir)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            load_spec(tmp)
+        except SeedspecError as err:
+            raise SeedspecError(
+                f"init produced a spec that does not validate ({err.message}); please report it"
+            ) from None
+        if write:
+            if os.path.exists(path):
+                shutil.copymode(path, tmp)
+            os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

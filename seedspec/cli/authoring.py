@@ -1,0 +1,125 @@
+"""`seedspec init` and `seedspec preview`: argv -> an explicit spec file / sample rows on stdout."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from seedspec.cli import render
+from seedspec.cli.app import (
+    DbOption,
+    Output,
+    ProfileOption,
+    ScaleOption,
+    SpecArg,
+    _run,
+    app,
+)
+from seedspec.errors import UsageError
+
+SchemaOpt = Annotated[
+    str | None,
+    typer.Option("--schema", help="Database schema(s): a, or a,b, or * for all."),
+]
+AuthoringOutput = Annotated[Output, typer.Option("--output", "-o", help="text or json")]
+
+
+@app.command()
+def init(
+    spec: Annotated[
+        str, typer.Argument(help="Spec file to write or complete (default ./seed.yaml).")
+    ] = "seed.yaml",
+    db: DbOption = None,
+    stdout: Annotated[
+        bool, typer.Option("--stdout", help="Print the spec instead of writing the file.")
+    ] = False,
+    schema: SchemaOpt = None,
+    output: AuthoringOutput = Output.text,
+) -> None:
+    """Write an explicit, commented spec from the live schema (or complete an existing one).
+
+    On an existing spec only the tables and columns it lacks are added; every edit and comment
+    is kept."""
+    from seedspec.authoring.initspec import init_spec
+
+    def body() -> dict[str, Any]:
+        _text_or_json(output)
+        result = init_spec(spec, db, schemas=schema, write=not stdout)
+        if stdout and output is Output.text:
+            sys.stdout.write(result.text)
+        _report(result)
+        doc: dict[str, Any] = {
+            "path": result.path,
+            "created": result.created,
+            "written": result.written,
+            "tables": result.tables,
+            "added_tables": result.added_tables,
+            "added_columns": result.added_columns,
+        }
+        if stdout:
+            doc["spec"] = result.text
+        return doc
+
+    _run(output, "init", body)
+
+
+def _report(result: Any) -> None:
+    if result.created:
+        verb = "wrote" if result.written else "generated"
+        sys.stderr.write(f"{verb} {result.path}: {result.tables} tables\n")
+        return
+    for name in result.added_tables:
+        sys.stderr.write(f"{result.path}: added table {name}\n")
+    for name in result.added_columns:
+        sys.stderr.write(f"{result.path}: added column {name}\n")
+    if not result.added_tables and not result.added_columns:
+        sys.stderr.write(f"{result.path}: up to date with the schema; nothing added\n")
+
+
+@app.command()
+def preview(
+    spec: SpecArg = None,
+    db: DbOption = None,
+    rows: Annotated[int, typer.Option("--rows", "-n", min=0, help="Rows per table.")] = 5,
+    table: Annotated[
+        list[str] | None, typer.Option("--table", "-t", help="Only this table (repeatable).")
+    ] = None,
+    scale: ScaleOption = None,
+    profile: ProfileOption = None,
+    schema: SchemaOpt = None,
+    output: AuthoringOutput = Output.text,
+) -> None:
+    """Compile the spec and show the first rows of each table. Writes nothing."""
+    from seedspec.authoring.preview import cell, jsonable, preview_rows
+
+    def body() -> None:
+        _text_or_json(output)
+        data = preview_rows(
+            spec, db, rows=rows, tables=table, scale=scale, profile=profile, schemas=schema
+        )
+        if output is Output.json:
+            render.emit_json({name: jsonable(rs) for name, rs in data.items()})
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        width = shutil.get_terminal_size((200, 24)).columns if sys.stdout.isatty() else 200
+        console = Console(file=sys.stdout, width=width, highlight=False)
+        for name, table_rows in data.items():
+            grid = Table(title=f"{name} (first {len(table_rows)} rows)", title_justify="left")
+            columns = list(table_rows[0]) if table_rows else []
+            for column in columns:
+                grid.add_column(column, overflow="fold")
+            for row in table_rows:
+                grid.add_row(*(cell(row[c]) for c in columns))
+            console.print(grid)
+
+    _run(output, "preview", body)
+
+
+def _text_or_json(output: Output) -> None:
+    if output is Output.github:
+        raise UsageError("-o github is for check and validate; use text or json")
