@@ -135,7 +135,9 @@ class _Compiler:
         for table in self.schema.tables:
             state = TableState(table, self.spec.table(table.name))
             state.links, problems = table_links(table, state.spec, self.schema)
-            state.fk_columns = {c: link for link in state.links for c in link.fk.columns}
+            for link in state.links:  # a shared column belongs to the first (widest) FK
+                for column in link.fk.columns:
+                    state.fk_columns.setdefault(column, link)
             self.problems.extend(problems)
             self.states[table.name] = state
         for name in self.states:
@@ -487,6 +489,12 @@ class _Compiler:
                 picker = lk.EarlierRowPicker(key, root_links_self=not link.nullable)
             elif link.spec is not None and link.spec.params.get("where"):
                 picker = self.where_picker(state, link, key, n_parent)
+            elif link.shared:
+                shared = link.shared[0]
+                parent_col = link.fk.ref_columns[link.fk.columns.index(shared)]
+                picker = lk.WherePicker(
+                    key, state.name, link.fk.ref_table, n_parent, [(shared, parent_col)]
+                )
             elif marker is _UNIQUE:
                 if state.count > n_parent:
                     self.problems.append(
@@ -511,6 +519,25 @@ class _Compiler:
             if picker is not None:
                 state.pickers[link.id] = picker
         self.apply_differs(state)
+        self.apply_joint_picks(state)
+
+    def apply_joint_picks(self, state: TableState) -> None:
+        """The FK that fills a shared column picks only parents whose value of it also exists
+        in the other FKs' parents (a customer of a tenant that has products)."""
+        for link in state.links:
+            for shared in link.shared:
+                owner = state.fk_columns[shared]
+                picker = state.pickers.get(owner.id)
+                if not isinstance(picker, (lk.RandomPicker, lk.JointPicker)):
+                    continue
+                own_col = owner.fk.ref_columns[owner.fk.columns.index(shared)]
+                other_col = link.fk.ref_columns[link.fk.columns.index(shared)]
+                if isinstance(picker, lk.RandomPicker):
+                    picker = lk.JointPicker(picker.key, owner.fk.ref_table, own_col, picker.n)
+                picker.others.append(
+                    (link.fk.ref_table, other_col, self.states[link.fk.ref_table].count)
+                )
+                state.pickers[owner.id] = picker
 
     def apply_differs(self, state: TableState) -> None:
         """CHECK (a <> b) between two FKs to the same table: b never picks a's parent."""

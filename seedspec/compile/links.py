@@ -14,6 +14,9 @@ class Link:
     fk: DbForeignKey
     spec: GeneratorSpec | None  # the spec's `ref` for this FK's (first) column, if any
     nullable: bool
+    # columns an earlier (wider) FK already fills, e.g. tenant_id of (tenant_id, product_id)
+    # next to (tenant_id, customer_id): this FK then picks a parent that matches them
+    shared: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -26,9 +29,11 @@ def table_links(
     links: list[Link] = []
     problems: list[Problem] = []
     covered: set[str] = set()
-    for fk in table.foreign_keys:
-        if any(c in covered for c in fk.columns):
-            continue  # overlapping FKs: the first one decides the shared columns
+    # widest first: (tenant_id, customer_id) before the tenant_id FK it implies
+    for fk in sorted(table.foreign_keys, key=lambda f: (-len(f.columns), f.name or "", f.columns)):
+        if set(fk.columns) <= covered:
+            continue  # implied by a wider FK whose parent carries the same reference
+        shared = tuple(c for c in fk.columns if c in covered)
         gspec = None
         if tspec is not None:
             for name in fk.columns:
@@ -46,7 +51,7 @@ def table_links(
                         )
                     )
         nullable = all((c := table.column(n)) is not None and c.nullable for n in fk.columns)
-        links.append(Link(fk, gspec, nullable))
+        links.append(Link(fk, gspec, nullable, shared))
         covered.update(fk.columns)
     if tspec is not None:
         for cs in tspec.columns:

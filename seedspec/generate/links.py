@@ -193,6 +193,35 @@ class DifferentFromPicker(Picker):
         return {**self.inner.describe(), "differs_from_other_fk": True}
 
 
+class JointPicker(Picker):
+    """A parent whose `column` value also occurs in every other (table, column): the first of
+    several FKs that share a column (multi-tenant keys) only picks values the others can match."""
+
+    def __init__(self, key: int, parent: str, column: str, n_parent: int) -> None:
+        self.key, self.parent, self.column, self.n = key, parent, column, n_parent
+        self.others: list[tuple[str, str, int]] = []
+        self._candidates: np.ndarray | None = None
+
+    def _pool(self, model: Model) -> np.ndarray:
+        if self._candidates is None:
+            mine = model.values(self.parent, self.column, np.arange(self.n, dtype=np.int64))
+            keep = np.ones(self.n, dtype=bool)
+            for table, column, n in self.others:
+                theirs = model.values(table, column, np.arange(n, dtype=np.int64))
+                keep &= np.isin(mine, theirs)
+            self._candidates = np.flatnonzero(keep).astype(np.int64)
+        return self._candidates
+
+    def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        pool = self._pool(model)
+        if len(pool) == 0:
+            return np.full(len(idx), -1, dtype=np.int64)
+        return pool[integers(self.key, idx, 0, len(pool) - 1)]
+
+    def describe(self) -> dict[str, Any]:
+        return {"pick": "joint", "shared": self.column}
+
+
 class WherePicker(Picker):
     """A parent whose column matches a column of this row (`ref: users, where: {...}`)."""
 
