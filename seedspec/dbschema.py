@@ -91,6 +91,15 @@ class DbCheck:
 
 
 @dataclass(frozen=True)
+class DbExclusion:
+    """PostgreSQL EXCLUDE constraint: no two rows may match on every (column, operator) pair."""
+
+    name: str | None
+    elements: tuple[tuple[str, str], ...]  # (column or expression, operator), e.g. ("during", "&&")
+    predicate: str | None = None
+
+
+@dataclass(frozen=True)
 class DbTrigger:
     name: str
     timing: str  # BEFORE | AFTER | INSTEAD OF
@@ -111,6 +120,7 @@ class DbTable:
     partition_by: str | None = None  # PostgreSQL partition key, e.g. "RANGE (payment_date)"
     partitions: tuple[str, ...] = ()  # each bound: "FOR VALUES FROM (...) TO (...)"
     triggers: tuple[DbTrigger, ...] = ()
+    exclusions: tuple[DbExclusion, ...] = ()
 
     @property
     def bare_name(self) -> str:
@@ -161,6 +171,7 @@ _NESTED: dict[tuple[type, str], type] = {
     (DbTable, "uniques"): DbUnique,
     (DbTable, "checks"): DbCheck,
     (DbTable, "triggers"): DbTrigger,
+    (DbTable, "exclusions"): DbExclusion,
 }
 
 
@@ -173,6 +184,8 @@ def _build(cls: type, data: dict[str, Any]) -> Any:
         nested = _NESTED.get((cls, f.name))
         if nested is not None:
             value = tuple(_build(nested, item) for item in value)
+        elif f.name == "elements":
+            value = tuple(tuple(pair) for pair in value)
         elif isinstance(value, list):
             value = tuple(value)
         kwargs[f.name] = value

@@ -22,6 +22,7 @@ from sqlalchemy.engine.reflection import Inspector, ObjectKind
 from seedspec.dbschema import (
     DbCheck,
     DbColumn,
+    DbExclusion,
     DbForeignKey,
     DbSchema,
     DbTable,
@@ -29,7 +30,7 @@ from seedspec.dbschema import (
     DbUnique,
 )
 from seedspec.errors import ConnectionFailed, SeedspecError
-from seedspec.reflect_triggers import load_triggers
+from seedspec.reflect_triggers import load_exclusions, load_triggers
 from seedspec.reflect_types import (
     DomainChecks,
     classify,
@@ -127,6 +128,7 @@ class _Catalog:
     # PG FKs declared on partitions only: they bind every row routed there, so the parent's
     partition_fks: dict[TableKey, list[dict[str, Any]]] = field(default_factory=dict)
     triggers: dict[TableKey, list[DbTrigger]] = field(default_factory=dict)
+    exclusions: dict[TableKey, list[DbExclusion]] = field(default_factory=dict)
 
 
 _PG_TABLES = """
@@ -253,6 +255,8 @@ def _load_catalog(conn: sa.Connection, dialect: str, schemas: list[str]) -> _Cat
         for schema in schemas:
             _load_sqlite(conn, schema, cat)
     cat.triggers = load_triggers(conn, dialect, schemas)
+    if dialect == "postgresql":
+        cat.exclusions = load_exclusions(conn, schemas)
     return cat
 
 
@@ -421,6 +425,7 @@ def _reflect_one(insp: Inspector, ctx: _Ctx, schema: str | None) -> list[DbTable
                 partition_by=ctx.catalog.partitions.get((real, name), (None, []))[0],
                 partitions=tuple(ctx.catalog.partitions.get((real, name), (None, []))[1]),
                 triggers=tuple(ctx.catalog.triggers.get((real, name), [])),
+                exclusions=tuple(ctx.catalog.exclusions.get((real, name), [])),
             )
         )
     return out

@@ -1,4 +1,5 @@
-"""Trigger reflection: a connection -> each table's triggers (timing, events, tables they write)."""
+"""Trigger and exclusion reflection: a connection -> each table's triggers (timing, events, tables
+they write) and PostgreSQL EXCLUDE constraints."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 
 import sqlalchemy as sa
 
-from seedspec.dbschema import DbTrigger
+from seedspec.dbschema import DbExclusion, DbTrigger
 
 TableKey = tuple[str, str]
 
@@ -31,6 +32,42 @@ _MYSQL = sa.text(
     " EVENT_MANIPULATION, ACTION_STATEMENT FROM information_schema.TRIGGERS"
     " WHERE EVENT_OBJECT_SCHEMA IN :schemas ORDER BY 1, 2, 3"
 ).bindparams(sa.bindparam("schemas", expanding=True))
+
+
+_PG_EXCLUSIONS = """
+SELECT n.nspname, c.relname, con.conname, pg_catalog.pg_get_constraintdef(con.oid)
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE con.contype = 'x' AND n.nspname = ANY(:schemas)
+ORDER BY 1, 2, 3
+"""
+_EXCLUDE = re.compile(r"^EXCLUDE\s+USING\s+\w+\s*\((.*)\)\s*(?:WHERE\s*\((.*)\))?\s*$", re.I | re.S)
+
+
+def load_exclusions(conn: sa.Connection, schemas: list[str]) -> dict[TableKey, list[DbExclusion]]:
+    out: dict[TableKey, list[DbExclusion]] = {}
+    for nsp, rel, name, definition in conn.execute(sa.text(_PG_EXCLUSIONS), {"schemas": schemas}):
+        m = _EXCLUDE.match(definition or "")
+        if m is None:
+            continue
+        elements = []
+        for part in _split_commas(m.group(1)):
+            expr, _, op = part.rpartition(" WITH ")
+            elements.append((expr.strip().strip('"'), op.strip()))
+        out.setdefault((nsp, rel), []).append(DbExclusion(name, tuple(elements), m.group(2)))
+    return out
+
+
+def _split_commas(text: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
 
 
 def written_tables(body: str) -> tuple[str, ...]:

@@ -73,9 +73,10 @@ def render(schema: DbSchema) -> str:
             ("uniques", table.uniques),
             ("checks", table.checks),
             ("triggers", table.triggers),
+            ("exclusions", table.exclusions),
         ):
             rows = [f"        {_leaf(_plain(x))}" for x in items]
-            end = "," if key != "triggers" else ""
+            end = "," if key != "exclusions" else ""
             lines.append(
                 f'      "{key}": [' + ("\n" + ",\n".join(rows) + "\n      ]" if rows else "]") + end
             )
@@ -119,7 +120,7 @@ def parse(text: str, origin: str = "snapshot") -> DbSchema:
                 "partitions": t.get("partitions", []),
                 **{  # absent optional names (SQLite FKs) were left out of the leaf lines
                     key: [{"name": None, **item} for item in t.get(key, [])]
-                    for key in ("foreign_keys", "uniques", "checks", "triggers")
+                    for key in ("foreign_keys", "uniques", "checks", "triggers", "exclusions")
                 },
             }
         )

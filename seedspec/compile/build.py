@@ -147,6 +147,7 @@ class _Compiler:
         for state in seeded:
             self.choose_columns(state)
         for state in seeded:
+            self.apply_exclusions(state)
             self.choose_uniques(state)
         self.cap_counts(seeded)
         for state in seeded:
@@ -315,8 +316,40 @@ class _Compiler:
                 )
 
     # -- uniqueness --------------------------------------------------------------------
+    def apply_exclusions(self, state: TableState) -> None:
+        """EXCLUDE (room WITH =, during WITH &&): the range column gets disjoint ranges."""
+        for exclusion in state.table.exclusions:
+            overlap = [col for col, op in exclusion.elements if op == "&&"]
+            column = state.table.column(overlap[0]) if len(overlap) == 1 else None
+            g = state.specs.get(column.name) if column else None
+            if (
+                column is not None
+                and column.type == "range"
+                and g is not None
+                and g.kind == "range"
+            ):
+                params = {**g.params, "disjoint": True}
+                state.specs[column.name] = GeneratorSpec("range", params, g.null, g.unique)
+                continue
+            if all(op == "=" for _, op in exclusion.elements):
+                continue  # the same as a UNIQUE: handled with the unique sets
+            self.warnings.append(
+                Problem(
+                    f"table {state.name!r}: EXCLUDE constraint {exclusion.name} "
+                    f"({', '.join(f'{c} WITH {o}' for c, o in exclusion.elements)}) is not "
+                    "understood; rows may violate it",
+                    state.location,
+                    "warning",
+                    "exclusion",
+                    state.name,
+                )
+            )
+
     def unique_sets(self, table: DbTable) -> list[tuple[str, ...]]:
         sets = [table.primary_key] if table.primary_key else []
+        for exclusion in table.exclusions:
+            if all(op == "=" for _, op in exclusion.elements):
+                sets.append(tuple(col for col, _ in exclusion.elements))
         for u in table.uniques:
             if u.columns and not u.expressions:
                 sets.append(u.columns)

@@ -505,9 +505,11 @@ class RangeValue(Generator):
     kind = "range"
 
     def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        of = self.params.get("of", "int")
+        if self.params.get("disjoint"):  # EXCLUDE ... WITH &&: row i owns its own slot
+            return objects([_slot(of, i) for i in idx.tolist()])
         start = integers(self.key, idx, 0, 10_000).tolist()
         width = integers(self.key, idx, 1, 30, draw=1).tolist()
-        of = self.params.get("of", "int")
         out = []
         for s, w in zip(start, width, strict=True):
             if of == "int":
@@ -516,6 +518,18 @@ class RangeValue(Generator):
                 lo = dt.date(2020, 1, 1) + dt.timedelta(days=s % 2000)
                 out.append(f"[{lo.isoformat()},{(lo + dt.timedelta(days=w)).isoformat()})")
         return objects(out)
+
+
+def _slot(of: str, i: int) -> str:
+    """The i-th of a row of non-overlapping ranges."""
+    if of == "int":
+        return f"[{i * 10 + 1},{i * 10 + 6})"
+    if of == "date":
+        day = dt.date(2020, 1, 1) + dt.timedelta(days=i)
+        return f"[{day.isoformat()},{(day + dt.timedelta(days=1)).isoformat()})"
+    start = dt.datetime(2024, 1, 1) + dt.timedelta(hours=i)
+    end = start + dt.timedelta(minutes=45)
+    return f"[{start.isoformat(' ')},{end.isoformat(' ')})"
 
 
 class PartitionValues(Generator):

@@ -62,3 +62,29 @@ def test_check_between_two_foreign_keys_and_or_null_alternatives(
     assert scalar(pg_url, "SELECT count(*) FROM bom WHERE ends < starts") == 0
     assert scalar(pg_url, "SELECT count(*) FROM bom WHERE level < 1 OR level >= 10") == 0
     assert scalar(pg_url, "SELECT count(DISTINCT kind) FROM part") == 2
+
+
+def test_exclusion_constraints_get_disjoint_ranges(pg_url: str, tmp_path, monkeypatch) -> None:
+    run_sql(
+        pg_url,
+        """
+        CREATE EXTENSION IF NOT EXISTS btree_gist;
+        CREATE TABLE room (id int PRIMARY KEY, name text NOT NULL);
+        CREATE TABLE booking (id bigserial PRIMARY KEY, room_id int NOT NULL REFERENCES room,
+            during tstzrange NOT NULL, nights daterange,
+            EXCLUDE USING gist (room_id WITH =, during WITH &&));
+        CREATE TABLE slot (id int PRIMARY KEY, code int NOT NULL,
+            EXCLUDE USING btree (code WITH =))""",
+    )
+    monkeypatch.chdir(tmp_path)
+    apply(None, pg_url, scale=20)  # 400 bookings over 400 rooms: clashes would be likely
+    assert scalar(pg_url, "SELECT count(*) FROM booking") == 400
+    assert (
+        scalar(
+            pg_url,
+            "SELECT count(*) FROM booking a JOIN booking b ON a.id < b.id "
+            "AND a.room_id = b.room_id AND a.during && b.during",
+        )
+        == 0
+    )
+    assert scalar(pg_url, "SELECT count(*) - count(DISTINCT code) FROM slot") == 0
