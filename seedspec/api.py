@@ -13,6 +13,7 @@ from seedspec.compile import compile_plan
 from seedspec.compile.plan import Plan
 from seedspec.db import connect, make_engine, resolve_url
 from seedspec.dbschema import DbSchema
+from seedspec.dialects import dialect_for
 from seedspec.drift import DriftError, DriftReport
 from seedspec.errors import SeedspecError, UsageError
 from seedspec.execute import ApplyReport, execute_plan
@@ -176,14 +177,42 @@ def plan(
     profile: str | None = None,
     strict: bool = False,
     schemas: str | None = None,
+    bulk: bool = True,
 ) -> tuple[Plan, Target]:
     spec = load_or_infer(spec_path, profile)
     target = open_target(spec, db, schemas)
     try:
-        return compile_plan(spec, target.schema, scale, strict=strict), target
+        compiled = compile_plan(spec, target.schema, scale, strict=strict)
+        choose_load_path(compiled, target, bulk)
+        return compiled, target
     except SeedspecError:
         target.engine.dispose()
         raise
+
+
+def choose_load_path(compiled: Plan, target: Target, bulk: bool) -> None:
+    """The bulk path when the database offers it for every seeded table, else the default."""
+    if not bulk:
+        compiled.load_path, compiled.load_path_reason = "default", "--no-bulk given"
+        return
+    dialect = dialect_for(target.engine.dialect.name)
+    tables = [t for name in compiled.tables if (t := target.schema.table(name)) is not None]
+    if not tables:
+        compiled.load_path_reason = "nothing to load"
+        return
+    conn = connect(target.engine)
+    try:
+        blocker = dialect.bulk_blocker(conn, tables)
+    finally:
+        conn.close()
+    if blocker is None:
+        compiled.load_path = "bulk"
+        compiled.load_path_reason = (
+            "the role may alter every seeded table: rows first, then keys and indexes built "
+            "in bulk and each CHECK and FK validated in one pass, in the same transaction"
+        )
+    else:
+        compiled.load_path, compiled.load_path_reason = "default", blocker
 
 
 def apply(
@@ -195,9 +224,10 @@ def apply(
     truncate: bool = False,
     strict: bool = False,
     schemas: str | None = None,
+    bulk: bool = True,
 ) -> tuple[ApplyReport, Plan]:
     compiled, target = plan(
-        spec_path, db, scale=scale, profile=profile, strict=strict, schemas=schemas
+        spec_path, db, scale=scale, profile=profile, strict=strict, schemas=schemas, bulk=bulk
     )
     try:
         report = execute_plan(compiled, target.engine, target.schema, truncate=truncate)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 
 from seedspec.compile.plan import (
@@ -20,8 +22,9 @@ from seedspec.db import connect, redact_text
 from seedspec.dbschema import DbSchema, DbTable
 from seedspec.dialects import Dialect, dialect_for
 from seedspec.errors import ApplyError, SeedspecError
+from seedspec.pipeline import prefetch
 
-CHUNK_ROWS = 10_000
+CHUNK_ROWS = 50_000
 
 
 @dataclass
@@ -47,6 +50,8 @@ class ApplyReport:
     plan_digest: str = ""
     sequences_moved: int = 0
     cleared: list[str] = field(default_factory=list)
+    load_path: str = "default"
+    validate_seconds: float = 0.0
 
     @property
     def rows(self) -> int:
@@ -60,6 +65,8 @@ class ApplyReport:
             "plan_digest": self.plan_digest,
             "sequences_moved": self.sequences_moved,
             "cleared": self.cleared,
+            "load_path": self.load_path,
+            "validate_seconds": round(self.validate_seconds, 4),
             "tables": [t.to_dict() for t in self.tables],
         }
 
@@ -68,7 +75,7 @@ def execute_plan(
     plan: Plan, engine: sa.Engine, schema: DbSchema, *, truncate: bool = False
 ) -> ApplyReport:
     dialect = dialect_for(engine.dialect.name)
-    report = ApplyReport(plan_digest=plan.digest())
+    report = ApplyReport(plan_digest=plan.digest(), load_path=plan.load_path)
     started = time.perf_counter()
     conn = connect(engine)
     try:
@@ -78,10 +85,20 @@ def execute_plan(
         raise
     except sa.exc.DBAPIError as err:
         raise ApplyError(f"{_db_message(err)}; rolled back, nothing was written") from None
+    except Exception as err:
+        if not _is_driver_error(err):
+            raise
+        text = redact_text(" ".join(str(err).strip().splitlines()[:2]))
+        raise ApplyError(f"{text}; rolled back, nothing was written") from None
     finally:
         conn.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _is_driver_error(err: BaseException) -> bool:
+    """An error raised by a database driver itself (raw cursors bypass SQLAlchemy's wrapping)."""
+    return type(err).__module__.split(".")[0] in ("psycopg", "pymysql", "sqlite3")
 
 
 def _db_message(err: sa.exc.DBAPIError) -> str:
@@ -113,7 +130,14 @@ def _run(
         dialect.clear(conn, list(reversed(tables)))
         report.cleared = busy
     dialect.begin(conn, plan.deferred_constraints, plan.suspend_fk_checks)
+    bulk = None
+    if plan.load_path == "bulk":
+        bulk = dialect.start_bulk(conn, _tables(schema, plan.tables))
+    inserting = True
     for step in plan.steps:
+        if inserting and not isinstance(step, InsertRows):
+            dialect.end_inserts(conn, bulk)
+            inserting = False
         if isinstance(step, InsertRows):
             report.tables.append(_insert(plan, conn, dialect, schema, step))
         elif isinstance(step, FillDeferred):
@@ -131,6 +155,12 @@ def _run(
             report.sequences_moved = dialect.reset_sequences(conn, schema, step.tables)
         elif isinstance(step, RunSql):
             _after(conn, dialect, step)
+    if inserting:
+        dialect.end_inserts(conn, bulk)
+    if bulk is not None:
+        t0 = time.perf_counter()
+        dialect.end_bulk(conn, bulk)
+        report.validate_seconds = time.perf_counter() - t0
     dialect.finish(conn, plan.suspend_fk_checks)
 
 
@@ -143,25 +173,23 @@ def _insert(
     columns = list(step.columns)
     nulls = set(step.null_columns)
     produced = [c for c in columns if c not in nulls]
-    try:
+
+    def payloads() -> Iterator[Any]:
+        """Chunks generated and encoded for the database, one step ahead of the load."""
         for start in range(0, step.count, CHUNK_ROWS):
             stop = min(step.count, start + CHUNK_ROWS)
-            values = dict(
-                zip(produced, plan.model.rows(step.table, produced, start, stop), strict=True)
-            )
-            none = [None] * (stop - start)
-            dialect.insert(conn, table, columns, [values.get(c, none) for c in columns])
+            arrays = plan.model.arrays(step.table, produced, start, stop)
+            values = dict(zip(produced, arrays, strict=True))
+            none = np.full(stop - start, None, dtype=object)
+            yield dialect.prepare(table, columns, [values.get(c, none) for c in columns])
+
+    try:
+        for payload in prefetch(payloads):
+            dialect.load(conn, table, columns, payload)
     except sa.exc.DBAPIError as err:
         raise ApplyError(f"loading {step.table}: {_db_message(err)}; rolled back") from None
     except Exception as err:
-        if isinstance(err, SeedspecError):
-            raise
-        orig = getattr(err, "sqlstate", None)
-        if orig is None and type(err).__module__.split(".")[0] not in (
-            "psycopg",
-            "pymysql",
-            "sqlite3",
-        ):
+        if isinstance(err, SeedspecError) or not _is_driver_error(err):
             raise
         raise ApplyError(f"loading {step.table}: {redact_text(str(err))}; rolled back") from None
     return TableReport(step.table, step.count, time.perf_counter() - t0)

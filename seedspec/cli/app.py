@@ -133,12 +133,15 @@ def plan(
     profile: ProfileOption = None,
     strict: StrictOption = False,
     schema: SchemaOption = None,
+    no_bulk: Annotated[
+        bool, typer.Option("--no-bulk", help="Plan the default path (constraints in place).")
+    ] = False,
 ) -> None:
     """Compile the spec against the live schema and show the ordered plan. Writes nothing."""
 
     def body() -> dict[str, Any]:
         compiled, target = api.plan(
-            spec, db, scale=scale, profile=profile, strict=strict, schemas=schema
+            spec, db, scale=scale, profile=profile, strict=strict, schemas=schema, bulk=not no_bulk
         )
         target.engine.dispose()
         if output is not Output.json:
@@ -161,6 +164,10 @@ def apply(
     ] = False,
     strict: StrictOption = False,
     schema: SchemaOption = None,
+    no_bulk: Annotated[
+        bool,
+        typer.Option("--no-bulk", help="Load with every constraint in place (the default path)."),
+    ] = False,
 ) -> None:
     """Seed the database in one transaction: all rows or none."""
 
@@ -173,6 +180,7 @@ def apply(
             truncate=truncate,
             strict=strict,
             schemas=schema,
+            bulk=not no_bulk,
         )
         if output is not Output.json:
             render.findings_stderr(compiled.drift.findings)

@@ -68,6 +68,7 @@ def plan_text(plan: Plan) -> str:
         )
     total = sum(s.count for s in plan.steps if isinstance(s, InsertRows))
     lines.append(f"total: {total:,} rows in {len(plan.tables)} tables")
+    lines.append(f"load path: {plan.load_path} ({plan.load_path_reason})")
     return "\n".join(lines)
 
 
@@ -78,6 +79,11 @@ def apply_text(report: ApplyReport) -> str:
         rate = f"{t.rows / t.seconds:,.0f}" if t.seconds > 0 else "-"
         lines.append(f"{t.table:<{width}}  {t.rows:>10,}  {t.seconds:>8.3f}  {rate:>10}")
     lines.append(f"{'total':<{width}}  {report.rows:>10,}  {report.seconds:>8.3f}")
+    if report.load_path == "bulk":
+        lines.append(
+            f"bulk path: keys, indexes and constraints restored and validated in "
+            f"{report.validate_seconds:.3f} s"
+        )
     if report.cleared:
         lines.append(f"replaced the earlier rows of: {', '.join(report.cleared)}")
     return "\n".join(lines)

@@ -99,6 +99,8 @@ class Plan:
     versions: dict[str, str] = field(default_factory=dict)
     drift: DriftReport = field(default_factory=DriftReport)
     trigger_filled: list[str] = field(default_factory=list)  # rows come from triggers on others
+    load_path: str = "default"  # "bulk": constraints set aside and restored (PostgreSQL)
+    load_path_reason: str = ""
 
     @property
     def tables(self) -> list[str]:
@@ -116,6 +118,8 @@ class Plan:
             "suspend_fk_checks": self.suspend_fk_checks,
             "cycles_broken": self.broken_edges,
             "filled_by_triggers": self.trigger_filled,
+            "load_path": self.load_path,
+            "load_path_reason": self.load_path_reason,
             "total_rows": sum(s.count for s in self.steps if isinstance(s, InsertRows)),
             "steps": [s.to_dict() for s in self.steps],
             "warnings": [w.to_dict() for w in self.warnings],

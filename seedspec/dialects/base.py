@@ -42,6 +42,20 @@ class Dialect:
         finally:
             cur.close()
 
+    # -- bulk path -------------------------------------------------------------------
+    def bulk_blocker(self, conn: sa.Connection, tables: Sequence[DbTable]) -> str | None:
+        """Why the bulk path is not available here (None: it is)."""
+        return f"{self.name} loads with its constraints in place"
+
+    def start_bulk(self, conn: sa.Connection, tables: Sequence[DbTable]) -> Any:
+        return None
+
+    def end_inserts(self, conn: sa.Connection, state: Any) -> None:
+        """After the last row is loaded (keys back, so UPDATE fills can find rows)."""
+
+    def end_bulk(self, conn: sa.Connection, state: Any) -> None:
+        """Before commit: everything restored and validated."""
+
     # -- checks ----------------------------------------------------------------------
     def nonempty_tables(self, conn: sa.Connection, tables: Sequence[DbTable]) -> list[str]:
         out = []
@@ -62,6 +76,18 @@ class Dialect:
         if isinstance(sample, (dict, list)) and (column is None or column.type != "array"):
             return _json_value
         return None
+
+    def prepare(self, table: DbTable, columns: Sequence[str], arrays: list[Any]) -> Any:
+        """Encode one generated chunk for loading (runs in the generator thread)."""
+        from seedspec.generate.values import to_python
+
+        return self.adapt_columns(table, columns, [to_python(a) for a in arrays])
+
+    def load(
+        self, conn: sa.Connection, table: DbTable, columns: Sequence[str], payload: Any
+    ) -> None:
+        """Load one prepared chunk (runs in the connection's thread)."""
+        self.insert(conn, table, columns, payload)
 
     def insert(
         self, conn: sa.Connection, table: DbTable, columns: Sequence[str], cols: list[list[Any]]

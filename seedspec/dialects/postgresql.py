@@ -8,7 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from seedspec.dbschema import DbSchema, DbTable
+from seedspec.dialects import pg_bulk
 from seedspec.dialects.base import Dialect
+from seedspec.dialects.copytext import encode_rows
 
 
 class PostgresDialect(Dialect):
@@ -24,21 +26,36 @@ class PostgresDialect(Dialect):
         # Deferred FKs are checked now, so a violation is reported before COMMIT.
         self.execute_raw(conn, "SET CONSTRAINTS ALL IMMEDIATE")
 
+    def bulk_blocker(self, conn: sa.Connection, tables: Sequence[DbTable]) -> str | None:
+        return pg_bulk.bulk_blocker(conn, [self.qualified(conn, t) for t in tables])
+
+    def start_bulk(self, conn: sa.Connection, tables: Sequence[DbTable]) -> Any:
+        return pg_bulk.set_aside(conn, [self.qualified(conn, t) for t in tables])
+
+    def end_inserts(self, conn: sa.Connection, state: Any) -> None:
+        if state is not None:
+            pg_bulk.restore_keys(conn, state)
+
+    def end_bulk(self, conn: sa.Connection, state: Any) -> None:
+        if state is not None:
+            pg_bulk.restore_checks_and_foreign_keys(conn, state)
+
     def clear(self, conn: sa.Connection, children_first: Sequence[DbTable]) -> None:
         if children_first:
             names = ", ".join(self.qualified(conn, t) for t in children_first)
             conn.exec_driver_sql(f"TRUNCATE {names}")
 
-    def insert(
-        self, conn: sa.Connection, table: DbTable, columns: Sequence[str], cols: list[list[Any]]
+    def prepare(self, table: DbTable, columns: Sequence[str], arrays: list[Any]) -> Any:
+        return encode_rows(arrays)  # COPY text, built column by column
+
+    def load(
+        self, conn: sa.Connection, table: DbTable, columns: Sequence[str], payload: Any
     ) -> None:
-        cols = self.adapt_columns(table, columns, cols)
         names = ", ".join(self.quote(conn, c) for c in columns)
         cur = self.raw(conn).cursor()
         try:
             with cur.copy(f"COPY {self.qualified(conn, table)} ({names}) FROM STDIN") as copy:
-                for row in zip(*cols, strict=True):
-                    copy.write_row(row)
+                copy.write(payload)
         finally:
             cur.close()
 

@@ -47,6 +47,11 @@ class Model:
     def pick(self, fk_id: str, picker: Picker, idx: np.ndarray) -> np.ndarray:
         return picker.pick(self, idx)
 
+    def arrays(self, table: str, columns: list[str], start: int, stop: int) -> list[np.ndarray]:
+        """Column-major arrays (numpy dtypes kept) for rows [start, stop)."""
+        idx = np.arange(start, stop, dtype=np.int64)
+        return [self.values(table, name, idx) for name in columns]
+
     def rows(self, table: str, columns: list[str], start: int, stop: int) -> list[list[object]]:
         """Column-major Python values for rows [start, stop)."""
         from seedspec.generate.values import to_python

@@ -1,0 +1,84 @@
+"""COPY text encoding: column arrays (numpy or Python values) -> one COPY FROM STDIN text block.
+
+Whole columns are converted at C speed where numpy can (ints, floats, booleans, timestamps);
+only object columns go value by value, and escaping runs only where a special character occurs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+NULL = "\\N"
+_SPECIAL = ("\\", "\t", "\n", "\r")
+
+
+def encode_rows(columns: Sequence[np.ndarray | list[Any]]) -> bytes:
+    """Rows of the given columns (all the same length) in PostgreSQL COPY text format."""
+    texts = [column_text(c) for c in columns]
+    if not texts or not texts[0]:
+        return b""
+    lines = map("\t".join, zip(*texts, strict=True))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def column_text(values: np.ndarray | list[Any]) -> list[str]:
+    arr = values if isinstance(values, np.ndarray) else None
+    if arr is not None and arr.dtype.kind in "iu":
+        return list(arr.astype(str).tolist())
+    if arr is not None and arr.dtype.kind == "f":
+        return [repr(v) for v in arr.tolist()]
+    if arr is not None and arr.dtype.kind == "b":
+        return list(np.where(arr, "t", "f").tolist())
+    if arr is not None and arr.dtype.kind == "M":
+        if arr.dtype == np.dtype("datetime64[D]"):
+            return list(np.datetime_as_string(arr, unit="D").tolist())
+        return list(np.datetime_as_string(arr, unit="us").tolist())
+    items = arr.tolist() if arr is not None else values
+    return _escape_all([_text(v) for v in items])
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return NULL
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "\\x" + bytes(value).hex()
+    if isinstance(value, dt.timedelta):
+        return f"{value.days} days {value.seconds} seconds {value.microseconds} microseconds"
+    if isinstance(value, dict):
+        return json.dumps(value, default=str)
+    if isinstance(value, (list, tuple)):
+        return _array_literal(value)
+    return str(value)
+
+
+def _array_literal(items: Sequence[Any]) -> str:
+    parts = []
+    for item in items:
+        if item is None:
+            parts.append("NULL")
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            parts.append(str(item))
+        else:
+            text = _text(item).replace("\\", "\\\\").replace('"', '\\"')
+            parts.append(f'"{text}"')
+    return "{" + ",".join(parts) + "}"
+
+
+def _escape_all(texts: list[str]) -> list[str]:
+    joined = "".join(texts)
+    if not any(ch in joined for ch in _SPECIAL):
+        return texts
+    return [t if t == NULL else _escape(t) for t in texts]
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
