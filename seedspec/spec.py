@@ -35,6 +35,7 @@ GENERATOR_KINDS = (
     "interval",
     "range",
     "partition",
+    "aggregate",
 )
 
 COUNT_DISTRIBUTIONS = (

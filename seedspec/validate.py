@@ -448,6 +448,13 @@ _PARAMS: dict[str, Callable[[Document, dict[str, Any], Pointer], _Params]] = {
     "cidr": lambda d, e, p: {},
     "interval": lambda d, e, p: {},
     "range": lambda d, e, p: {"of": e["range"].get("of", "int")},
+    "aggregate": lambda d, e, p: {
+        "table": e["aggregate"]["table"],
+        "fn": e["aggregate"].get("fn", "sum"),
+        "of": [e["aggregate"]["of"]]
+        if isinstance(e["aggregate"].get("of"), str)
+        else list(e["aggregate"].get("of") or []),
+    },
     "partition": lambda d, e, p: {
         "ranges": [list(r) for r in e["partition"]["ranges"]],
         "of": e["partition"].get("of", "int"),

@@ -652,11 +652,47 @@ class _Compiler:
             )
         for state in seeded:  # lookups need every table's FK generators first
             for col_name, g in list(tables[state.name].generators.items()):
-                if isinstance(g, _PendingLookup):
+                if isinstance(g, _PendingLookup) and g.spec.kind == "aggregate":
+                    tables[state.name].generators[col_name] = self.resolve_aggregate(
+                        state, tables, g
+                    )
+                elif isinstance(g, _PendingLookup):
                     tables[state.name].generators[col_name] = self.resolve_lookup(
                         state, tables[state.name], g
                     )
         return Model(self.spec.seed, tables)
+
+    def resolve_aggregate(
+        self, state: TableState, tables: dict[str, TableModel], pending: _PendingLookup
+    ) -> Generator:
+        g = pending.spec
+        child = tables.get(g.params["table"])
+        layout = child.layout if child is not None else None
+        if child is None or layout is None or layout.parent != state.name:
+            self.problems.append(
+                Problem(
+                    f"aggregate: {g.params['table']!r} must be counted per {state.name!r} "
+                    f"(count: {{per: {state.name}}}) to aggregate its rows",
+                    g.location,
+                    code="aggregate",
+                    table=state.name,
+                )
+            )
+            return NullValue(0, {})
+        missing = [c for c in g.params.get("of") or [] if c not in child.generators]
+        if missing:
+            self.problems.append(
+                Problem(
+                    f"aggregate: {child.name} does not generate {', '.join(missing)}",
+                    g.location,
+                    code="aggregate",
+                    table=state.name,
+                )
+            )
+            return NullValue(0, {})
+        return lk.Aggregate(
+            child.name, layout, g.params.get("fn", "sum"), list(g.params.get("of") or [])
+        )
 
     def fk_generator(self, state: TableState, link: Link, column: str) -> Generator:
         picker = state.pickers.get(link.id)
@@ -691,7 +727,7 @@ class _Compiler:
                 )
                 return NullValue(0, {})
             return lk.IndexInParent(layout, int(g.params.get("start", 1)))
-        if g.kind == "lookup":
+        if g.kind in ("lookup", "aggregate"):
             return _PendingLookup(g)
         try:
             return build_value_generator(

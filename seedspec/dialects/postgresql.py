@@ -10,12 +10,16 @@ import sqlalchemy as sa
 from seedspec.dbschema import DbSchema, DbTable
 from seedspec.dialects import pg_bulk
 from seedspec.dialects.base import Dialect
+from seedspec.dialects.copybinary import Field, encode_binary, fields_for
 from seedspec.dialects.copytext import encode_rows
 
 
 class PostgresDialect(Dialect):
     name = "postgresql"
     placeholder = "%s"
+
+    def __init__(self) -> None:
+        self._fields: dict[tuple[str, tuple[str, ...]], list[Field] | None] = {}
 
     def begin(self, conn: sa.Connection, deferred: bool, suspend_fk_checks: bool) -> None:
         self.execute_raw(conn, "SET LOCAL TimeZone = 'UTC'")
@@ -46,16 +50,32 @@ class PostgresDialect(Dialect):
             conn.exec_driver_sql(f"TRUNCATE {names}")
 
     def prepare(self, table: DbTable, columns: Sequence[str], arrays: list[Any]) -> Any:
-        return encode_rows(arrays)  # COPY text, built column by column
+        """Binary COPY assembled with numpy when every column has a simple binary form,
+        else COPY text built column by column."""
+        fields = self._binary_fields(table, tuple(columns))
+        if fields is not None:
+            return ("binary", encode_binary(fields, arrays))
+        return ("text", encode_rows(arrays))
+
+    def _binary_fields(self, table: DbTable, columns: tuple[str, ...]) -> list[Field] | None:
+        key = (table.name, columns)
+        if key not in self._fields:
+            cols = [table.column(c) for c in columns]
+            known = [c for c in cols if c is not None]
+            self._fields[key] = fields_for(known) if len(known) == len(cols) else None
+        return self._fields[key]
 
     def load(
         self, conn: sa.Connection, table: DbTable, columns: Sequence[str], payload: Any
     ) -> None:
+        fmt, data = payload
         names = ", ".join(self.quote(conn, c) for c in columns)
+        options = " (FORMAT binary)" if fmt == "binary" else ""
+        sql = f"COPY {self.qualified(conn, table)} ({names}) FROM STDIN{options}"
         cur = self.raw(conn).cursor()
         try:
-            with cur.copy(f"COPY {self.qualified(conn, table)} ({names}) FROM STDIN") as copy:
-                copy.write(payload)
+            with cur.copy(sql) as copy:
+                copy.write(data)
         finally:
             cur.close()
 

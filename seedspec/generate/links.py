@@ -297,6 +297,71 @@ class ForeignKeyColumn(Generator):
         }
 
 
+class Aggregate(Generator):
+    """A parent row's summary of its children (per-parent layout): sum, count, avg, min, max
+    of the product of `of` columns, e.g. an order's total from its lines' quantity x price."""
+
+    kind = "aggregate"
+
+    def __init__(self, child: str, layout: PerParentLayout, fn: str, of: list[str]) -> None:
+        super().__init__(0, {"table": child, "fn": fn, "of": of})
+        self.child, self.layout, self.fn, self.of = child, layout, fn, of
+
+    def depends_on(self) -> list[tuple[str | None, str]]:
+        return [(self.child, c) for c in self.of]
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        starts = self.layout.offsets[idx]
+        lengths = self.layout.offsets[idx + 1] - starts
+        total = int(lengths.sum())
+        group = np.repeat(np.arange(len(idx), dtype=np.int64), lengths)
+        if self.fn == "count" or not self.of:
+            return lengths.astype(np.int64)
+        child_idx = (
+            np.arange(total, dtype=np.int64)
+            - np.repeat(np.cumsum(lengths) - lengths, lengths)
+            + np.repeat(starts, lengths)
+        )
+        product = None
+        for column in self.of:
+            values = model.values(self.child, column, child_idx)
+            values = (
+                values.astype(np.float64)
+                if values.dtype != object
+                else np.array(
+                    [float(v) if v is not None else 0.0 for v in values], dtype=np.float64
+                )
+            )
+            product = values if product is None else product * values
+        assert product is not None
+        whole = (
+            all(model.values(self.child, c, child_idx[:1]).dtype.kind in "iu" for c in self.of)
+            if total
+            else True
+        )
+        if self.fn in ("sum", "avg"):
+            sums = np.bincount(group, weights=product, minlength=len(idx))
+            if self.fn == "avg":
+                return sums / np.maximum(lengths, 1)
+            return np.rint(sums).astype(np.int64) if whole else sums
+        out = np.full(len(idx), np.nan)
+        ufunc = np.minimum if self.fn == "min" else np.maximum
+        if total:
+            order = np.full(len(idx), np.inf if self.fn == "min" else -np.inf)
+            ufunc.at(order, group, product)
+            out = order
+        result = np.where(lengths > 0, out, np.nan)
+        if whole:
+            filled = np.where(lengths > 0, result, 0).astype(np.int64)
+            mask = lengths == 0
+            if mask.any():
+                obj = filled.astype(object)
+                obj[mask] = None
+                return obj
+            return filled
+        return result
+
+
 class IndexInParent(Generator):
     kind = "index_in_parent"
 

@@ -47,7 +47,7 @@ def test_plan_writes_nothing_and_reports_order(sqlite_url: str) -> None:
     order = [s["table"] for s in steps if s["step"] == "insert"]
     assert order.index("accounts") < order.index("users") < order.index("orders")
     assert order.index("orders") < order.index("order_items")
-    assert steps[-1]["step"] == "sql"
+    assert steps[-1]["step"] == "reset_sequences"
     assert scalar(sqlite_url, "SELECT count(*) FROM accounts") == 0
     text = seedspec("plan", SHOP, "--db", sqlite_url)
     assert text.returncode == 0 and "insert" in text.stdout and "users" in text.stdout
