@@ -60,7 +60,9 @@ def redact_text(text: str) -> str:
 def make_engine(url_text: str, schema: str | None = None) -> sa.Engine:
     url = normalise_url(url_text)
     try:
-        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        mysql = url.get_backend_name() in ("mysql", "mariadb")
+        args: dict[str, object] = {"local_infile": True} if mysql else {}  # LOAD DATA LOCAL
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool, connect_args=args)
     except ModuleNotFoundError as err:
         extra = {"psycopg": "postgresql", "pymysql": "mysql"}.get(err.name or "", "all")
         raise ConnectionFailed(

@@ -75,6 +75,7 @@ def execute_plan(
     plan: Plan, engine: sa.Engine, schema: DbSchema, *, truncate: bool = False
 ) -> ApplyReport:
     dialect = dialect_for(engine.dialect.name)
+    dialect.schema = schema
     report = ApplyReport(plan_digest=plan.digest(), load_path=plan.load_path)
     started = time.perf_counter()
     conn = connect(engine)

@@ -81,8 +81,7 @@ def apply_text(report: ApplyReport) -> str:
     lines.append(f"{'total':<{width}}  {report.rows:>10,}  {report.seconds:>8.3f}")
     if report.load_path == "bulk":
         lines.append(
-            f"bulk path: keys, indexes and constraints restored and validated in "
-            f"{report.validate_seconds:.3f} s"
+            f"bulk path: constraints restored and validated in {report.validate_seconds:.3f} s"
         )
     if report.cleared:
         lines.append(f"replaced the earlier rows of: {', '.join(report.cleared)}")

@@ -16,6 +16,7 @@ from seedspec.dbschema import DbColumn, DbSchema, DbTable
 class Dialect:
     name = "generic"
     placeholder = "%s"
+    schema: DbSchema | None = None  # the reflected schema of the current apply
 
     # -- naming --------------------------------------------------------------------
     def quote(self, conn: sa.Connection, ident: str) -> str:

@@ -17,17 +17,24 @@ NULL = "\\N"
 _SPECIAL = ("\\", "\t", "\n", "\r")
 
 
-def encode_rows(columns: Sequence[np.ndarray | list[Any]]) -> bytes:
-    """Rows of the given columns (all the same length) in PostgreSQL COPY text format."""
-    texts = [column_text(c) for c in columns]
+def encode_rows(columns: Sequence[np.ndarray | list[Any]], flavor: str = "postgresql") -> bytes:
+    """Rows of the given columns (all the same length) in PostgreSQL COPY text format, or
+    (flavor "mysql") in LOAD DATA's default format: the same, but 1/0 booleans."""
+    texts = [column_text(c, flavor) for c in columns]
     if not texts or not texts[0]:
         return b""
     lines = map("\t".join, zip(*texts, strict=True))
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def column_text(values: np.ndarray | list[Any]) -> list[str]:
+def column_text(values: np.ndarray | list[Any], flavor: str = "postgresql") -> list[str]:
     arr = values if isinstance(values, np.ndarray) else None
+    if flavor == "mysql" and arr is not None and arr.dtype.kind == "b":
+        return list(np.where(arr, "1", "0").tolist())
+    if flavor == "mysql" and arr is not None and arr.dtype.kind == "M":
+        return [t.replace("T", " ") for t in column_text(arr)]
+    if flavor == "mysql" and arr is not None and arr.dtype == object:
+        return _escape_all([_mysql_text(v) for v in arr.tolist()])
     if arr is not None and arr.dtype.kind in "iu":
         return list(arr.astype(str).tolist())
     if arr is not None and arr.dtype.kind == "f":
@@ -58,6 +65,16 @@ def _text(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return _array_literal(value)
     return str(value)
+
+
+def _mysql_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(" ")
+    if isinstance(value, (list, tuple)):
+        return json.dumps(value, default=str)
+    return _text(value)
 
 
 def _array_literal(items: Sequence[Any]) -> str:
