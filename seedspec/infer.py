@@ -24,7 +24,7 @@ TEXT_KINDS = ("char", "varchar", "text")
 
 # Column-name patterns -> mimesis providers, first match wins (names compared lower-case).
 NAME_PROVIDERS: tuple[tuple[str, str], ...] = (
-    (r"(^|_)e?mail(_address)?$", "person.email"),
+    (r"(^|_)e?mail(_?address)?$", "person.email"),
     (r"^(first_?name|given_name|forename)$", "person.first_name"),
     (r"^(last_?name|surname|family_name)$", "person.last_name"),
     (r"^(full_?name|display_name|contact_name)$", "person.full_name"),
@@ -231,8 +231,22 @@ def _later_than(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generat
     return GeneratorSpec("offset", params, null=null)
 
 
+CREATED = re.compile(
+    r"^(created(_at|_on|_date|_time)?|create(d)?_(date|time|ts)|creation_(date|time)|"
+    r"date_created|inserted_at|insert_date)$"
+)
+LATER_THAN_CREATED = re.compile(
+    r"(^|_)(updated|modified|changed|edited|deleted|archived|last_update|last_updated|"
+    r"last_modified|last_login|last_seen)(_|$)"
+)
+
+
 def _earlier_by_name(table: DbTable, column: DbColumn) -> str | None:
     name = column.name.lower()
+    if LATER_THAN_CREATED.search(name):  # last_update, updated_at, modified ... after created
+        for col in table.columns:
+            if col is not column and CREATED.match(col.name.lower()) and col.type in DATE_KINDS:
+                return col.name
     for later, earlier in LATER_THAN:
         pattern = rf"(^|_){later}(_|$)"
         if re.search(pattern, name):

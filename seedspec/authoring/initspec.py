@@ -63,7 +63,9 @@ class Layout:
         if name in self.unseeded:
             return out + entry_lines("count", 0, inner, self.unseeded[name], unit)
         rt = self.resolved[name]
-        out += entry_lines("count", count_entry(rt.count, rt.count_spec), inner, rt.count_note, unit)
+        out += entry_lines(
+            "count", count_entry(rt.count, rt.count_spec), inner, rt.count_note, unit
+        )
         if rt.tree is not None:
             note = "self-reference: rows form a tree, parents first"
             out += entry_lines("tree", tree_entry(rt.tree), inner, note, unit)
@@ -109,7 +111,9 @@ def _unseeded_note(table: DbTable, schema: DbSchema) -> str:
     for other in schema.tables:
         for trigger in other.triggers if other.name != table.name else ():
             if "INSERT" in trigger.events and bare in trigger.writes:
-                return f"filled by trigger {other.name}.{trigger.name}: seedspec leaves it empty"
+                return (
+                    f"filled by trigger {other.name}.{trigger.name}; seedspec inserts none itself"
+                )
     if partition_rule(table).empty:
         return "partitioned, but no partition can hold rows"
     return "the compiler seeds no rows here"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -32,7 +33,9 @@ def preview_rows(
         unknown = [t for t in tables if t not in steps]
         if unknown:
             known = ", ".join(steps) or "none"
-            raise UsageError(f"--table {', '.join(unknown)}: not seeded by this plan (tables: {known})")
+            raise UsageError(
+                f"--table {', '.join(unknown)}: not seeded by this plan (tables: {known})"
+            )
         chosen = [t for t in chosen if t in tables]
     out: dict[str, list[dict[str, Any]]] = {}
     for name in chosen:
@@ -69,6 +72,8 @@ def cell(value: Any, width: int = 40) -> str:
         return "NULL"
     if isinstance(value, (bytes, bytearray, memoryview)):
         text = "\\x" + bytes(value).hex()
+    elif isinstance(value, (dict, list, tuple)):
+        text = json.dumps(jsonable(value), ensure_ascii=False, default=str)
     else:
         text = str(jsonable(value)) if not isinstance(value, str) else value
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -16,8 +16,10 @@ from seedspec.spec import CountSpec, GeneratorSpec, TreeSpec
 
 INDENT = 2
 WIDTH = 120  # a column entry longer than this is written in block style
-_NUMBER_KEYS = ("min", "max", "dist", "mean", "sigma", "mu", "lambda", "p", "s")
-_NUMBER_KEYS += ("precision", "scale", "round")
+_NUMBER_KEYS = (
+    *("min", "max", "dist", "mean", "sigma", "mu", "lambda", "p", "s"),
+    *("precision", "scale", "round"),
+)
 _COUNT_KEYS = ("min", "max", "mean", "sigma", "mu", "s", "p", "lambda")
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-/@+]*(?: [A-Za-z0-9_.\-/@+]+)*")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -30,15 +32,16 @@ Entry = dict[str, Any]
 
 def column_entry(g: GeneratorSpec, schema: DbSchema | None = None) -> Entry:
     """One generator as its YAML column entry: the exact inverse of validate's normalisation."""
-    entry: Entry = _KINDS[g.kind](g.params, schema)
+    make = _KINDS.get(g.kind, _generic(g.kind))
+    entry: Entry = make(g.params, schema)
     if g.null:
-        entry["null"] = _plain(g.null)
+        entry["null"] = plain(g.null)
     if g.unique:
         entry["unique"] = True
     return entry
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """numpy scalars, Decimals, dates and tuples -> the YAML-native values they stand for."""
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         value = value.item()
@@ -47,15 +50,15 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     return value
 
 
 def _numbers(kind: str) -> Callable[[dict[str, Any], DbSchema | None], Entry]:
     def make(p: dict[str, Any], schema: DbSchema | None) -> Entry:
-        body = {k: _plain(p[k]) for k in _NUMBER_KEYS if p.get(k) is not None}
+        body = {k: plain(p[k]) for k in _NUMBER_KEYS if p.get(k) is not None}
         if body.get("dist") == "uniform":
             del body["dist"]
         return {kind: body}
@@ -64,12 +67,12 @@ def _numbers(kind: str) -> Callable[[dict[str, Any], DbSchema | None], Entry]:
 
 
 def _choice(p: dict[str, Any], schema: DbSchema | None) -> Entry:
-    values = [_plain(v) for v in p.get("values") or []]
+    values = [plain(v) for v in p.get("values") or []]
     weights = p.get("weights")
     keyable = all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in values)
     if weights is None or not keyable or len(set(values)) != len(values):
         return {"choice": values}
-    return {"choice": {v: _plain(w) for v, w in zip(values, weights, strict=True)}}
+    return {"choice": {v: plain(w) for v, w in zip(values, weights, strict=True)}}
 
 
 def _temporal(kind: str) -> Callable[[dict[str, Any], DbSchema | None], Entry]:
@@ -80,9 +83,9 @@ def _temporal(kind: str) -> Callable[[dict[str, Any], DbSchema | None], Entry]:
             lo = Instant.DEFAULT_FROM if lo is None else lo
             hi = Instant.DEFAULT_TO if hi is None else hi
         if lo is not None:
-            body["from"] = _plain(lo)
+            body["from"] = plain(lo)
         if hi is not None:
-            body["to"] = _plain(hi)
+            body["to"] = plain(hi)
         if p.get("dist") not in (None, "uniform"):
             body["dist"] = p["dist"]
         return {kind: body}
@@ -103,7 +106,7 @@ def _json(p: dict[str, Any], schema: DbSchema | None) -> Entry:
 def _array(p: dict[str, Any], schema: DbSchema | None) -> Entry:
     body: Entry = {"of": column_entry(p["of"], schema)}
     if p.get("length") is not None:
-        body["length"] = _plain(p["length"])
+        body["length"] = plain(p["length"])
     return {"array": body}
 
 
@@ -117,7 +120,7 @@ def _ref(p: dict[str, Any], schema: DbSchema | None) -> Entry:
     if p.get("dist") not in (None, "uniform"):
         entry["dist"] = p["dist"]
     if p.get("s") is not None and float(p["s"]) != 1.0:
-        entry["s"] = _plain(p["s"])
+        entry["s"] = plain(p["s"])
     if p.get("where"):
         entry["where"] = dict(p["where"])
     return entry
@@ -127,12 +130,12 @@ def _offset(p: dict[str, Any], schema: DbSchema | None) -> Entry:
     body: Entry = {"from": p["from"]}
     for key, default in (("min", 0), ("max", 30), ("unit", "days")):
         if p.get(key) is not None and p[key] != default:
-            body[key] = _plain(p[key])
+            body[key] = plain(p[key])
     return {"offset": body}
 
 
 def _partition(p: dict[str, Any], schema: DbSchema | None) -> Entry:
-    body: Entry = {"ranges": [_plain(list(r)) for r in p.get("ranges") or []]}
+    body: Entry = {"ranges": [plain(list(r)) for r in p.get("ranges") or []]}
     if p.get("of", "int") != "int":
         body["of"] = p["of"]
     return {"partition": body}
@@ -146,10 +149,29 @@ def _length(kind: str, default: int) -> Callable[[dict[str, Any], DbSchema | Non
     return make
 
 
+def _aggregate(p: dict[str, Any], schema: DbSchema | None) -> Entry:
+    body: Entry = {"table": p["table"]}
+    if p.get("fn", "sum") != "sum":
+        body["fn"] = p["fn"]
+    of = list(p.get("of") or [])
+    if of:
+        body["of"] = of[0] if len(of) == 1 else of
+    return {"aggregate": body}
+
+
+def _generic(kind: str) -> Callable[[dict[str, Any], DbSchema | None], Entry]:
+    """A kind this module does not know yet: its parameters as written, None dropped."""
+
+    def make(p: dict[str, Any], schema: DbSchema | None) -> Entry:
+        return {kind: {k: plain(v) for k, v in p.items() if v is not None}}
+
+    return make
+
+
 def _gen(p: dict[str, Any], schema: DbSchema | None) -> Entry:
     entry: Entry = {"gen": p["provider"]}  # max_length is internal: the compiler re-derives it
     if p.get("args"):
-        entry["args"] = _plain(dict(p["args"]))
+        entry["args"] = plain(dict(p["args"]))
     return entry
 
 
@@ -163,13 +185,13 @@ _KINDS: dict[str, Callable[[dict[str, Any], DbSchema | None], Entry]] = {
     "float": _numbers("float"),
     "decimal": _numbers("decimal"),
     "choice": _choice,
-    "bool": lambda p, s: {"bool": _plain(p.get("p", 0.5))},
+    "bool": lambda p, s: {"bool": plain(p.get("p", 0.5))},
     "date": _temporal("date"),
     "datetime": _temporal("datetime"),
     "time": _temporal("time"),
     "sequence": _sequence,
     "template": lambda p, s: {"template": p["template"]},
-    "const": lambda p, s: {"const": _plain(p.get("value"))},
+    "const": lambda p, s: {"const": plain(p.get("value"))},
     "uuid": lambda p, s: {"uuid": {}},
     "json": _json,
     "array": _array,
@@ -184,6 +206,7 @@ _KINDS: dict[str, Callable[[dict[str, Any], DbSchema | None], Entry]] = {
     "interval": lambda p, s: {"interval": {}},
     "range": _range,
     "partition": _partition,
+    "aggregate": _aggregate,
 }
 
 
@@ -198,7 +221,7 @@ def count_entry(count: int, spec: CountSpec | None) -> Any:
         body["via"] = spec.via
     if spec.dist != "uniform":
         body["dist"] = spec.dist
-    body.update({k: _plain(spec.params[k]) for k in _COUNT_KEYS if spec.params.get(k) is not None})
+    body.update({k: plain(spec.params[k]) for k in _COUNT_KEYS if spec.params.get(k) is not None})
     return body
 
 

@@ -321,4 +321,8 @@ _register_more_commands()
 
 
 if __name__ == "__main__":
-    main()
+    # `python -m seedspec.cli.app` runs this file as __main__; the commands registered by other
+    # modules live on the importable module's app, so run that one.
+    from seedspec.cli import app as _canonical
+
+    _canonical.main()

@@ -27,7 +27,13 @@ SchemaOpt = Annotated[
 AuthoringOutput = Annotated[Output, typer.Option("--output", "-o", help="text or json")]
 
 
-@app.command()
+def _command(func: Any) -> Any:
+    """Register on the app (`python -m seedspec.cli.app` runs this same app: see its main)."""
+    app.command()(func)
+    return func
+
+
+@_command
 def init(
     spec: Annotated[
         str, typer.Argument(help="Spec file to write or complete (default ./seed.yaml).")
@@ -79,7 +85,7 @@ def _report(result: Any) -> None:
         sys.stderr.write(f"{result.path}: up to date with the schema; nothing added\n")
 
 
-@app.command()
+@_command
 def preview(
     spec: SpecArg = None,
     db: DbOption = None,
@@ -104,20 +110,37 @@ def preview(
             render.emit_json({name: jsonable(rs) for name, rs in data.items()})
             return
         from rich.console import Console
-        from rich.table import Table
 
         width = shutil.get_terminal_size((200, 24)).columns if sys.stdout.isatty() else 200
         console = Console(file=sys.stdout, width=width, highlight=False)
         for name, table_rows in data.items():
-            grid = Table(title=f"{name} (first {len(table_rows)} rows)", title_justify="left")
-            columns = list(table_rows[0]) if table_rows else []
-            for column in columns:
-                grid.add_column(column, overflow="fold")
-            for row in table_rows:
-                grid.add_row(*(cell(row[c]) for c in columns))
-            console.print(grid)
+            _print_rows(console, name, table_rows, cell)
 
     _run(output, "preview", body)
+
+
+def _print_rows(console: Any, name: str, rows: list[dict[str, Any]], cell: Any) -> None:
+    """One rich table per seeded table; wide tables are shown transposed (a column per row)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    console.print(Text(f"{name}: first {len(rows)} rows", style="bold"))
+    columns = list(rows[0]) if rows else []
+    cells = [[cell(row[c]) for c in columns] for row in rows]
+    need = sum(max([len(c), *(len(r[i]) for r in cells)]) + 3 for i, c in enumerate(columns))
+    grid = Table()
+    if need <= console.width:
+        for column in columns:
+            grid.add_column(column, overflow="fold")
+        for values in cells:
+            grid.add_row(*values)
+    else:
+        grid.add_column("column", style="bold")
+        for i in range(len(rows)):
+            grid.add_column(f"row {i + 1}", overflow="fold")
+        for j, column in enumerate(columns):
+            grid.add_row(column, *(values[j] for values in cells))
+    console.print(grid)
 
 
 def _text_or_json(output: Output) -> None:

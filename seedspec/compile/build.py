@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +34,7 @@ from seedspec.generate.factory import build_value_generator
 from seedspec.generate.model import Model, TableModel
 from seedspec.generate.random import stream_key
 from seedspec.generate.values import Generator, NullValue
-from seedspec.infer import infer_column, table_facts
+from seedspec.infer import infer_column, integer_limits, table_facts
 from seedspec.partitions import partition_rule
 from seedspec.reconcile import reconcile
 from seedspec.spec import GeneratorSpec, Spec, TableSpec, TreeSpec
@@ -169,6 +170,10 @@ class _Compiler:
         if filler is not None:
             asked = cspec is not None and (cspec.per is not None or (cspec.fixed or 0) > 0)
             note = f"table {name!r} is filled by trigger {filler}"
+            state.decision = CountDecision(0, note)
+            self.trigger_filled.append(name)
+            if cspec is not None and not asked:
+                return 0  # the spec already says count: 0 — exactly what the warning suggests
             self.problems.append(
                 Problem(
                     note
@@ -350,11 +355,16 @@ class _Compiler:
         for exclusion in table.exclusions:
             if all(op == "=" for _, op in exclusion.elements):
                 sets.append(tuple(col for col, _ in exclusion.elements))
+        names = {c.name for c in table.columns}
         for u in table.uniques:
-            if u.columns and not u.expressions:
-                sets.append(u.columns)
-            elif u.expressions and len(u.columns) == 1:
-                sets.append(u.columns)  # lower(name) etc.: distinct plain values suffice
+            # lower(email), (tenant_id, lower(email)): the columns inside the expressions count;
+            # values built distinct (row-number suffixes) stay distinct through lower()/trim()
+            inside = [
+                w for e in u.expressions for w in re.findall(r"[A-Za-z_][\w$]*", e) if w in names
+            ]
+            cols = tuple(dict.fromkeys([*u.columns, *inside]))
+            if cols and (not u.expressions or inside):
+                sets.append(cols)
             elif u.expressions:
                 self.warnings.append(
                     Problem(
@@ -392,8 +402,9 @@ class _Compiler:
                 for c in value_cols
                 if self.can_be_unique(state, c) and _options(state.specs[c]) is None
             ]
-            if wide:
-                self.make_unique(state, wide[0], cols)
+            roomy = [c for c in wide if (self.capacity(state, c) or state.count) >= state.count]
+            if roomy or (wide and not fk_links):
+                self.make_unique(state, (roomy or wide)[0], cols)
                 continue
             finite = [
                 c for c in value_cols if c in state.specs and _options(state.specs[c]) is not None
@@ -413,6 +424,17 @@ class _Compiler:
                     code="unfillable",
                 )
             )
+
+    def capacity(self, state: TableState, column: str) -> int | None:
+        """How many distinct values the column's generator could make unique (None: plenty)."""
+        g, col = state.specs.get(column), state.table.column(column)
+        if g is None or col is None:
+            return None
+        if g.kind == "gen" and col.length and col.type in ("char", "varchar"):
+            return 36**col.length if col.length < 12 else None
+        if g.kind == "int" and g.params.get("min") is not None and g.params.get("max") is not None:
+            return int(g.params["max"]) - int(g.params["min"]) + 1
+        return None
 
     def is_unique(self, state: TableState, column: str) -> bool:
         if column in state.unique_columns:
@@ -460,8 +482,15 @@ class _Compiler:
         """How many distinct rows this table's keys allow (None = no limit from its FKs)."""
         caps = []
         for link in state.links:
-            if state.pickers.get(link.id) is _UNIQUE:
+            if state.pickers.get(link.id) is _UNIQUE and not link.nullable:
                 caps.append(self.states[link.fk.ref_table].count)
+        for column, g in state.specs.items():  # a TINYINT key holds 255 rows at most
+            col = state.table.column(column)
+            if g.kind == "sequence" and col is not None and col.type in INTEGER_KINDS:
+                top = integer_limits(col)[1]
+                start, step = int(g.params.get("start", 1)), int(g.params.get("step", 1))
+                if step > 0:
+                    caps.append(max(0, (top - start) // step + 1))
         if state.tuple_digits:
             total = 1
             for r in self.tuple_radices(state):
@@ -529,7 +558,7 @@ class _Compiler:
                     key, state.name, link.fk.ref_table, n_parent, [(shared, parent_col)]
                 )
             elif marker is _UNIQUE:
-                if state.count > n_parent:
+                if state.count > n_parent and not link.nullable:
                     self.problems.append(
                         cap_problem(
                             state.name,
@@ -539,7 +568,7 @@ class _Compiler:
                             state.location,
                         )
                     )
-                picker = lk.UniquePicker(key, n_parent)
+                picker = lk.UniquePicker(key, n_parent, spill_null=link.nullable)
             elif marker is _DISTINCT_IN_PARENT:
                 assert state.decision and state.decision.layout is not None
                 picker = lk.DistinctWithinParentPicker(key, n_parent, state.decision.layout)

@@ -56,6 +56,30 @@ def bulk_blocker(conn: sa.Connection, tables: list[str]) -> str | None:
             return f"the role may not alter {name} (not its owner)"
         if replident == "i":
             return f"{name} uses an index as REPLICA IDENTITY"
+    return _lock_budget(conn, tables)
+
+
+_LOCKS = """
+SELECT (SELECT count(*) FROM pg_catalog.pg_index
+        WHERE indrelid = ANY(CAST(:tables AS regclass[])))
+     + (SELECT count(*) FROM pg_catalog.pg_constraint
+        WHERE conrelid = ANY(CAST(:tables AS regclass[]))
+           OR confrelid = ANY(CAST(:tables AS regclass[])))
+     + cardinality(CAST(:tables AS regclass[])),
+       current_setting('max_locks_per_transaction')::int
+     * (current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int)
+"""
+
+
+def _lock_budget(conn: sa.Connection, tables: list[str]) -> str | None:
+    """Each table, index and constraint set aside is locked until commit: stay well inside the
+    server's shared lock table (other sessions need it too)."""
+    objects, capacity = conn.execute(sa.text(_LOCKS), {"tables": tables}).one()
+    if objects * 2 > capacity // 2:
+        return (
+            f"setting aside {objects} indexes and constraints would need more locks than "
+            f"the server's lock table safely holds ({capacity}; max_locks_per_transaction)"
+        )
     return None
 
 

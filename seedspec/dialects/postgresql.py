@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -93,6 +94,9 @@ class PostgresDialect(Dialect):
                 seq = conn.execute(
                     sa.text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": qt, "c": col.name}
                 ).scalar()
+                if not seq and col.default:  # nextval('actor_actor_id_seq') without OWNED BY
+                    m = re.search(r"nextval\('((?:[^']|'')+)'", col.default)
+                    seq = m.group(1).replace("''", "'") if m else None
                 if not seq:
                     continue
                 conn.execute(

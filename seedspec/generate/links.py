@@ -87,11 +87,17 @@ class PerParentPicker(Picker):
 class UniquePicker(Picker):
     """Each parent at most once (one-to-one links): a keyed permutation of parent rows."""
 
-    def __init__(self, key: int, n: int) -> None:
-        self.key, self.n = key, n
+    def __init__(self, key: int, n: int, spill_null: bool = False) -> None:
+        self.key, self.n, self.spill_null = key, n, spill_null
 
     def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
-        return permute(self.key, idx, self.n)
+        """Rows past the parents' count get NULL (a nullable one-to-one link) instead."""
+        if not self.spill_null:
+            return permute(self.key, idx, self.n)
+        out = np.full(len(idx), -1, dtype=np.int64)
+        inside = idx < self.n
+        out[inside] = permute(self.key, idx[inside], self.n)
+        return out
 
 
 class DistinctWithinParentPicker(Picker):

@@ -32,37 +32,12 @@ from schemagen import generate
 from seedspec.api import plan as api_plan
 
 # Known failures, diagnosed (see the reasons); strict=False so the suite passes once fixed.
-XFAIL: dict[str, str] = {
-    "pagila": (
-        "seeded serial keys are not moved past: pagila's `DEFAULT nextval('public.x_seq')` "
-        "sequences have no OWNED BY, so pg_get_serial_sequence() is NULL and "
-        "seedspec.dialects.postgresql.PostgreSQLDialect.reset_sequences skips all 13 of them; "
-        "the app's next INSERT gets key 1 (duplicate key)"
-    ),
-}
+XFAIL: dict[str, str] = {}
 
 
 # The same at --scale 10 (200 rows per table): the unique-capacity choices start to matter.
-TINYINT_KEYS = (
-    "apply exits 1 at load time: 'loading category: (1264, \"Out of range value for column "
-    "'category_id' at row 256\")': category_id (also language_id, staff_id, store_id) is "
-    "TINYINT UNSIGNED AUTO_INCREMENT (255 values) and --scale 50 asks for 1,000 rows; "
-    "seedspec.compile.build.make_unique returns True for a key the database fills "
-    "(`column in state.skipped`) without checking the key type's range against the count, so "
-    "nothing refuses (or caps) the count at compile time"
-)
 
-XFAIL_SCALE_10: dict[str, str] = {
-    "pagila": XFAIL["pagila"],
-    "netbox": (
-        "compile error (exit 3): 'circuits_circuittermination.term_side must be unique but its "
-        "generator has only 36 distinct values for 200 rows': for UNIQUE (circuit_id, "
-        "term_side) seedspec.compile.build (the unique-key loop that prefers a `wide` value "
-        "column, then make_unique) makes the varchar(1) term_side unique on its own instead "
-        "of distinct (circuit_id, term_side) tuples; it should not pick a value column whose "
-        "distinct_limit() is below the row count when the FK can carry the uniqueness"
-    ),
-}
+XFAIL_SCALE_10: dict[str, str] = {}
 
 
 def _case(name: str, db: str, xfail: dict[str, str] | None = None) -> object:
@@ -134,7 +109,6 @@ def test_corpus_seeds_clean_at_scale_10(name: str, db: str, request, tmp_path: P
 
 
 @pytest.mark.mariadb
-@pytest.mark.xfail(strict=False, raises=AssertionError, reason=TINYINT_KEYS)
 def test_sakila_scale_50_respects_tinyint_keys(mysql_url: str, tmp_path: Path) -> None:
     """1,000 rows per table do not fit a TINYINT UNSIGNED key: seeded clean (counts capped) or
     refused at compile time naming the column; never a database error halfway through."""
@@ -169,27 +143,11 @@ def _has_option(option: str) -> bool:
     return option in done.stdout
 
 
-BULK_LOCKS = (
-    "apply exits 1: 'out of shared memory HINT: You might need to increase "
-    "max_locks_per_transaction': the bulk load path (seedspec.dialects.pg_bulk.set_aside, chosen "
-    "by seedspec.api.choose_load_path whenever bulk_blocker() finds no blocker) drops and "
-    "re-creates every PK/UNIQUE/CHECK/FK and index of all 1,000 tables in the one apply "
-    "transaction; the AccessExclusive locks on ~1,000 tables + ~2,600 indexes overflow the "
-    "server's shared lock table (max_locks_per_transaction 64 x (max_connections 100 + "
-    "prepared)); bulk_blocker should fall back to the default path when the objects to lock "
-    "exceed that budget (or the path should lock in batches). --no-bulk passes"
-)
-
-
 @pytest.mark.postgres
 @pytest.mark.parametrize(
     "load_args",
     [
-        pytest.param(
-            (),
-            id="default",
-            marks=pytest.mark.xfail(strict=False, raises=AssertionError, reason=BULK_LOCKS),
-        ),
+        pytest.param((), id="default"),
         pytest.param(("--no-bulk",), id="no-bulk"),
     ],
 )
@@ -263,27 +221,8 @@ CREATE TABLE discount (
 );
 """
 
-LOWER_EMAIL = (
-    'load fails at 200 rows: \'could not create unique index "account_email" DETAIL: Key '
-    "(lower(email::text))=(...) is duplicated': a unique index on lower(email) alone is "
-    "reflected as DbUnique(columns=(), expressions=('lower(email::text)',)) and "
-    "seedspec.compile.build.unique_sets only understands expressions with exactly one plain "
-    "column beside them, so it warns 'not understood; rows may violate it' and email gets a "
-    "non-unique generator; the columns inside the expression (email) should become the unique "
-    "set (values distinct after lower())"
-)
-EXPR_PLUS_COLUMN = (
-    "compile refuses 5 accounts per tenant ('100 rows asked but only 20 distinct rows are "
-    "possible'): for UNIQUE (tenant_id, lower(email)) seedspec.compile.build.unique_sets "
-    "appends u.columns = ('tenant_id',) alone (the branch meant for one expression over one "
-    "column), so tenant_id is made unique and the expression's column is dropped from the key; "
-    "same shape in netbox: dcim_device (lower(name), site_id), virtualization_virtualmachine "
-    "(lower(name), cluster_id) become one device per site / one VM per cluster"
-)
-
 
 @pytest.mark.postgres
-@pytest.mark.xfail(strict=False, raises=AssertionError, reason=LOWER_EMAIL)
 def test_pg_exclusion_and_expression_uniques_no_spec(pg_url: str, tmp_path: Path) -> None:
     """EXCLUDE (room_id WITH =, during WITH &&), EXCLUDE (span WITH &&), UNIQUE (lower(email)),
     a partial UNIQUE (tenant_id, lower(email)), a domain CHECK: no spec, 200 rows per table."""
@@ -298,7 +237,6 @@ def test_pg_exclusion_and_expression_uniques_no_spec(pg_url: str, tmp_path: Path
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(strict=False, raises=AssertionError, reason=EXPR_PLUS_COLUMN)
 def test_pg_unique_column_plus_expression_allows_many_per_parent(
     pg_url: str, tmp_path: Path
 ) -> None:

@@ -1,4 +1,4 @@
-"""Offline `check` (committed snapshot, SQLAlchemy MetaData) finds exactly what the live check finds."""
+"""Offline `check` (committed snapshot, SQLAlchemy MetaData) finds what the live check finds."""
 
 from __future__ import annotations
 
