@@ -65,6 +65,8 @@ NAME_PROVIDERS: tuple[tuple[str, str], ...] = (
     (r"^(file_?name)$", "file.file_name"),
     (r"^(mime_?type|content_type)$", "file.mime_type"),
 )
+# Provider arguments that make values vary (some providers default to the locale's one value).
+PROVIDER_ARGS: dict[str, dict[str, Any]] = {"finance.currency_iso_code": {"allow_random": True}}
 # Column-name patterns -> numeric ranges (min, max, distribution parameters); CHECKs still win.
 NAME_NUMBERS: tuple[tuple[str, dict[str, Any]], ...] = (
     (r"(^|_)cents$", {"min": 100, "max": 100_000, "dist": "lognormal", "mu": 8.0, "sigma": 1.0}),
@@ -375,7 +377,8 @@ def _text_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generato
     provider = _title_provider(table, column) or provider_for(table, column) or "text.word"
     if length is not None and length < 3 and provider != "text.word":
         provider = "text.word"
-    return GeneratorSpec("gen", {"provider": provider, "args": {}, "max_length": length})
+    args = dict(PROVIDER_ARGS.get(provider, {}))
+    return GeneratorSpec("gen", {"provider": provider, "args": args, "max_length": length})
 
 
 def _instant_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:

@@ -14,8 +14,14 @@ from seedspec.dbschema import DbSchema, DbTable
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.copytext import encode_rows
 from seedspec.errors import ApplyError
+from seedspec.generate.base import objects
 
 _REFUSED = (1148, 2068, 3948, 4166)  # LOAD DATA LOCAL disabled on the server or the client
+
+
+def _bit_ints(values: Any) -> Any:
+    """'0101' -> 5: MySQL BIT columns take numbers."""
+    return objects([int(v, 2) if isinstance(v, str) else v for v in list(values)])
 
 
 class MySqlDialect(Dialect):
@@ -60,7 +66,9 @@ class MySqlDialect(Dialect):
     # -- loading ---------------------------------------------------------------------
     def prepare(self, table: DbTable, columns: Sequence[str], arrays: list[Any]) -> Any:
         kinds = {c.type for name in columns if (c := table.column(name)) is not None}
-        if not self.load_data or "bytes" in kinds:
+        if not self.load_data or kinds & {"bytes", "bit"}:  # binary values: plain INSERTs
+            bits = [(c := table.column(name)) is not None and c.type == "bit" for name in columns]
+            arrays = [_bit_ints(a) if is_bit else a for a, is_bit in zip(arrays, bits, strict=True)]
             return ("rows", super().prepare(table, columns, arrays))
         handle, path = tempfile.mkstemp(prefix="seedspec-", suffix=".tsv")
         with os.fdopen(handle, "wb") as out:
