@@ -51,32 +51,35 @@ def _admin_engine(url: str, what: str) -> sa.Engine:
     return engine
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    admin = _admin_engine(PG_ADMIN_URL, "PostgreSQL at " + sa.make_url(PG_ADMIN_URL).host)
+def _scratch_database(admin_url: str, what: str, create: str, drop: str) -> Iterator[str]:
+    """A fresh database for one test (CREATE/DROP templates take the name), dropped after."""
+    admin = _admin_engine(admin_url, f"{what} at {sa.make_url(admin_url).host}")
     name = _scratch_name()
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        conn.execute(sa.text(create.format(name=name)))
     try:
-        yield sa.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+        yield sa.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(sa.text(drop.format(name=name)))
         admin.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    yield from _scratch_database(
+        PG_ADMIN_URL,
+        "PostgreSQL",
+        'CREATE DATABASE "{name}"',
+        'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+    )
 
 
 @pytest.fixture
 def mysql_url() -> Iterator[str]:
-    admin = _admin_engine(MYSQL_ADMIN_URL, "MariaDB at " + sa.make_url(MYSQL_ADMIN_URL).host)
-    name = _scratch_name()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE `{name}`"))
-    try:
-        yield sa.make_url(MYSQL_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
-        admin.dispose()
+    yield from _scratch_database(
+        MYSQL_ADMIN_URL, "MariaDB", "CREATE DATABASE `{name}`", "DROP DATABASE IF EXISTS `{name}`"
+    )
 
 
 def run_sql_file(url: str, path: Path | str) -> None:
