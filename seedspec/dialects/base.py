@@ -151,18 +151,21 @@ class Dialect:
                 if parent is None:
                     continue
                 q = self.qualified
+                cols = [self.quote(conn, c) for c in fk.columns]
                 on = " AND ".join(
-                    f"p.{self.quote(conn, pc)} = c.{self.quote(conn, cc)}"
-                    for cc, pc in zip(fk.columns, fk.ref_columns, strict=True)
+                    f"p.{self.quote(conn, pc)} = d.{cc}"
+                    for cc, pc in zip(cols, fk.ref_columns, strict=True)
                 )
-                notnull = " AND ".join(f"c.{self.quote(conn, cc)} IS NOT NULL" for cc in fk.columns)
+                notnull = " AND ".join(f"{c} IS NOT NULL" for c in cols)
+                # each distinct key once (an index scan), not each row: 20k products, not 800k
                 sql = (
-                    f"SELECT count(*) FROM {q(conn, t)} c WHERE {notnull} AND NOT EXISTS "
+                    f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(cols)} FROM {q(conn, t)} "
+                    f"WHERE {notnull}) d WHERE NOT EXISTS "
                     f"(SELECT 1 FROM {q(conn, parent)} p WHERE {on})"
                 )
                 bad = conn.exec_driver_sql(sql).scalar() or 0
                 if bad:
-                    out.append(f"{name}.{fk.name or '+'.join(fk.columns)}: {bad} rows")
+                    out.append(f"{name}.{fk.name or '+'.join(fk.columns)}: {bad} missing keys")
         return out
 
 

@@ -24,7 +24,10 @@ class PerParentLayout:
 
     def __init__(self, parent: str, counts: np.ndarray) -> None:
         self.parent = parent
-        self.offsets = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
+        total = int(counts.sum(dtype=np.int64))
+        dtype = np.int32 if total < 2**31 else np.int64  # half the memory for most layouts
+        self.offsets = np.zeros(len(counts) + 1, dtype=dtype)
+        np.cumsum(counts, dtype=dtype, out=self.offsets[1:])
 
     @property
     def count(self) -> int:
@@ -34,7 +37,7 @@ class PerParentLayout:
         return np.searchsorted(self.offsets, idx, side="right").astype(np.int64) - 1
 
     def index_in_parent(self, idx: np.ndarray) -> np.ndarray:
-        return idx - self.offsets[self.parent_of(idx)]
+        return idx - self.offsets[self.parent_of(idx)].astype(np.int64)
 
 
 def per_parent_counts(key: int, n_parents: int, dist: str, params: dict[str, Any]) -> np.ndarray:
@@ -42,8 +45,13 @@ def per_parent_counts(key: int, n_parents: int, dist: str, params: dict[str, Any
     lo = int(params.get("min", 0) if params.get("min") is not None else 0)
     hi_param = params.get("max")
     hi = int(hi_param) if hi_param is not None else dists.discrete_upper_bound(dist, params, lo)
-    u = uniform(key, np.arange(n_parents, dtype=np.int64))
-    return dists.integers(dist, params, u, lo, hi)
+    out = np.empty(n_parents, dtype=np.int32 if hi < 2**31 else np.int64)
+    step = 1 << 20  # drawn a million parents at a time: no full-size temporaries
+    for start in range(0, n_parents, step):
+        stop = min(n_parents, start + step)
+        u = uniform(key, np.arange(start, stop, dtype=np.int64))
+        out[start:stop] = dists.integers(dist, params, u, lo, hi)
+    return out
 
 
 class Picker:
@@ -317,8 +325,8 @@ class Aggregate(Generator):
         return [(self.child, c) for c in self.of]
 
     def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
-        starts = self.layout.offsets[idx]
-        lengths = self.layout.offsets[idx + 1] - starts
+        starts = self.layout.offsets[idx].astype(np.int64)
+        lengths = self.layout.offsets[idx + 1].astype(np.int64) - starts
         total = int(lengths.sum())
         group = np.repeat(np.arange(len(idx), dtype=np.int64), lengths)
         if self.fn == "count" or not self.of:
