@@ -1,0 +1,115 @@
+"""Producer registry: (producer name, dialect, scale, context) -> the command line to time.
+
+Every producer runs as its own process (see measure.py). A producer that reports its own timed
+region on stdout as JSON ``{"timed_s": ...}`` (LIMIT-COPY: COPY + COMMIT only) is ranked by that;
+the others by the wall time of the whole process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from config import BENCH_DIR, MY_SA_URL, MY_URL, PG_SA_URL, PG_URL, SPEC
+
+PY = sys.executable
+_venv_bin = Path(PY).parent / "seedspec"
+SEEDSPEC = str(_venv_bin) if _venv_bin.exists() else (shutil.which("seedspec") or "seedspec")
+
+# Hook for a "default path" variant: when seedspec grows a flag that turns its bulk path off
+# (e.g. --no-bulk), `seedspec-default` runs the CLI with it. Auto-detected from `apply --help`,
+# or given with run.py --seedspec-default-args "...".
+DEFAULT_PATH_FLAGS = ("--no-bulk", "--default-path", "--no-fast-path")
+
+
+@dataclass
+class Context:
+    dialect: str  # "postgresql" | "mysql"
+    scale: float
+    csv_dir: Path | None = None
+    seedspec_default_args: list[str] = field(default_factory=list)
+
+
+def detect_default_args() -> list[str]:
+    """Flags of `seedspec apply --help` that select the no-privileges default path, if any."""
+    try:
+        text = subprocess.run(
+            [SEEDSPEC, "apply", "--help"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "COLUMNS": "200", "TERM": "dumb"},
+        ).stdout
+    except OSError:
+        return []
+    return [flag for flag in DEFAULT_PATH_FLAGS if flag in text][:1]
+
+
+def _seedspec(ctx: Context, extra: list[str]) -> list[str]:
+    url = PG_URL if ctx.dialect == "postgresql" else MY_URL
+    return [
+        SEEDSPEC,
+        "apply",
+        str(SPEC),
+        "--db",
+        url,
+        "--scale",
+        f"{ctx.scale:g}",
+        "-o",
+        "json",
+        *extra,
+    ]
+
+
+def command(name: str, ctx: Context) -> list[str]:
+    """The argv for producer `name` in `ctx`; ValueError when it cannot run there."""
+    sa_url = PG_SA_URL if ctx.dialect == "postgresql" else MY_SA_URL
+    if name == "seedspec":
+        return _seedspec(ctx, [])
+    if name == "seedspec-default":
+        if not ctx.seedspec_default_args:
+            raise ValueError("seedspec has no default-path flag yet (pass --seedspec-default-args)")
+        return _seedspec(ctx, ctx.seedspec_default_args)
+    if name == "limit-copy":
+        if ctx.dialect != "postgresql" or ctx.csv_dir is None:
+            raise ValueError("limit-copy is PostgreSQL COPY of pre-generated CSVs")
+        return [PY, str(BENCH_DIR / "limit_copy.py"), "--db", PG_URL, "--dir", str(ctx.csv_dir)]
+    if name == "faker-orm":
+        if ctx.dialect != "postgresql":
+            raise ValueError("faker-orm is written for PostgreSQL")
+        return [PY, str(BENCH_DIR / "faker_orm.py"), "--db", sa_url, "--scale", f"{ctx.scale:g}"]
+    if name == "core-executemany":
+        return [
+            PY,
+            str(BENCH_DIR / "core_executemany.py"),
+            "--db",
+            sa_url,
+            "--scale",
+            f"{ctx.scale:g}",
+        ]
+    raise ValueError(f"unknown producer {name!r}")
+
+
+PRODUCERS = ("seedspec", "seedspec-default", "limit-copy", "faker-orm", "core-executemany")
+
+
+def self_reported(name: str, stdout: str) -> dict:
+    """Numbers a producer printed about itself: limit-copy's timed_s, seedspec's own seconds."""
+    try:
+        doc = json.loads(stdout.strip().splitlines()[-1] if name == "limit-copy" else stdout)
+    except (ValueError, IndexError):
+        return {}
+    if name == "limit-copy":
+        return {"timed_s": doc.get("timed_s")}
+    if name.startswith("seedspec") and isinstance(doc, dict):
+        report = doc.get("report") or {}
+        return {
+            "self_s": report.get("seconds"),
+            "self_rows": report.get("rows"),
+            "tables": {t["table"]: t["seconds"] for t in report.get("tables", [])},
+        }
+    return {}
