@@ -115,3 +115,43 @@ def test_a_role_that_does_not_own_the_tables_takes_the_default_path(shop: str) -
             "REASSIGN OWNED BY seedspec_guest TO postgres; "
             "DROP OWNED BY seedspec_guest; DROP ROLE seedspec_guest",
         )
+
+
+def test_mariadb_bulk_path_proves_every_fk_and_unique(mysql_url: str) -> None:
+    run_sql_file(mysql_url, REPO / "specs" / "schemas" / "shop.mysql.sql")
+    report, compiled = apply(str(REPO / "specs" / "shop.yaml"), mysql_url, profile="demo")
+    assert compiled.load_path == "bulk" and report.load_path == "bulk"
+    assert violations(mysql_url) == []
+
+
+def test_mariadb_proofs_catch_planted_violations(mysql_url: str) -> None:
+    import sqlalchemy as sa
+
+    from seedspec.dialects import dialect_for
+    from seedspec.dialects.verify import verify_foreign_keys, verify_uniques
+    from seedspec.reflect import reflect_schema
+
+    run_sql(
+        mysql_url,
+        """
+        CREATE TABLE p (id int PRIMARY KEY);
+        CREATE TABLE c (id int PRIMARY KEY, p_id int NOT NULL, code varchar(9) NOT NULL,
+            UNIQUE (code), FOREIGN KEY (p_id) REFERENCES p (id));
+        INSERT INTO p VALUES (1), (2), (3)""",
+    )
+    engine = sa.create_engine(mysql_url)
+    with engine.connect() as conn:
+        schema = reflect_schema(conn)
+        dialect = dialect_for("mysql")
+        assert verify_foreign_keys(dialect, conn, schema, ["c"]) == []
+        conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS = 0, UNIQUE_CHECKS = 0")
+        conn.exec_driver_sql("INSERT INTO c VALUES (1, 1, 'a'), (2, 3, 'b'), (3, 7, 'c')")
+        assert verify_foreign_keys(dialect, conn, schema, ["c"])  # 7 is not a parent
+        conn.exec_driver_sql("DELETE FROM c WHERE id = 3")
+        conn.exec_driver_sql("DELETE FROM p WHERE id = 2")  # parents no longer contiguous
+        assert verify_foreign_keys(dialect, conn, schema, ["c"]) == []  # 1 and 3 still exist
+        conn.exec_driver_sql("INSERT INTO c VALUES (4, 2, 'd')")  # 2 is gone: anti-join finds it
+        assert verify_foreign_keys(dialect, conn, schema, ["c"])
+        assert verify_uniques(dialect, conn, schema, ["c"]) == []
+        conn.rollback()
+    engine.dispose()
