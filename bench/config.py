@@ -7,7 +7,12 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
-SHARED_BENCH = Path(os.environ.get("SEEDSPEC_BENCH_SHARED", REPO_DIR.parent / "shared" / "bench"))
+_BESIDE = REPO_DIR.parent / "shared" / "bench"
+SHARED_BENCH = Path(
+    os.environ.get(
+        "SEEDSPEC_BENCH_SHARED", _BESIDE if _BESIDE.is_dir() else Path("/work/shared/bench")
+    )
+)
 PG_SCHEMA = SHARED_BENCH / "schema.sql"
 PG_VERIFY = SHARED_BENCH / "verify.sql"
 MYSQL_SCHEMA = REPO_DIR / "specs" / "schemas" / "shop.mysql.sql"  # the spec's own schema

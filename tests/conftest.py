@@ -12,7 +12,17 @@ import pytest
 import sqlalchemy as sa
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+
+
+def _shared_dir() -> Path:
+    """The team's shared/ folder (corpus, bench): beside the checkout, else the workplace's."""
+    given = os.environ.get("SEEDSPEC_SHARED")
+    candidates = [Path(given)] if given else []
+    candidates += [REPO.parent / "shared", Path("/work/shared")]
+    return next((c for c in candidates if (c / "corpus").is_dir()), candidates[0])
+
+
+SHARED = _shared_dir()
 CORPUS = SHARED / "corpus"
 BENCH = SHARED / "bench"
 

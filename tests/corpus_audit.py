@@ -39,8 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+from conftest import CORPUS  # noqa: E402  (one place decides where shared/ is)
 
 # corpus name -> the database it runs on ("postgresql" or "mysql", which is MariaDB here)
 CORPUS_DATABASES = {
