@@ -20,7 +20,8 @@ SCHEMA = {
             born DATE NOT NULL, seen TIMESTAMP NOT NULL, serial INTEGER NOT NULL,
             fixed TEXT NOT NULL, token TEXT NOT NULL UNIQUE, email TEXT NOT NULL UNIQUE,
             nickname TEXT NULL, shop_name TEXT NOT NULL, pick INTEGER NOT NULL,
-            UNIQUE (shop_id, pos));""",
+            price NUMERIC(7, 2) NOT NULL, opens TIME NOT NULL, tags TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT 'n/a', UNIQUE (shop_id, pos));""",
     "postgresql": """
         CREATE TABLE shop (id bigserial PRIMARY KEY, name text NOT NULL);
         CREATE TABLE item (
@@ -30,7 +31,8 @@ SCHEMA = {
             born date NOT NULL, seen timestamptz NOT NULL, serial int NOT NULL,
             fixed text NOT NULL, token uuid NOT NULL UNIQUE, email varchar(40) NOT NULL UNIQUE,
             nickname text NULL, shop_name text NOT NULL, pick int NOT NULL,
-            UNIQUE (shop_id, pos));""",
+            price numeric(7, 2) NOT NULL, opens time NOT NULL, tags text[] NOT NULL,
+            note text NOT NULL DEFAULT 'n/a', UNIQUE (shop_id, pos));""",
 }
 SPEC = """
 seedspec: 1
@@ -61,6 +63,10 @@ tables:
       nickname: {gen: person.username, null: 0.3}
       shop_name: {lookup: shop_id.name}
       pick: {ref: shop.id, dist: zipf, s: 1.5}
+      price: {decimal: {min: 1, max: 99.99, scale: 2}}
+      opens: {time: {from: "08:00:00", to: "11:59:59"}}
+      tags: {array: {of: {choice: [red, green, blue]}, length: {min: 1, max: 3}}}
+      note: {default: true}
 """
 
 
@@ -151,3 +157,19 @@ def test_zipf_ref_is_skewed_and_stays_inside_the_parents(seeded: str) -> None:
     assert scalar(seeded, "SELECT count(*) FROM item WHERE pick NOT IN (SELECT id FROM shop)") == 0
     assert counts[0] / n > 0.3  # zipf s=1.5 over 50 parents: the top one takes ~38%
     assert counts[0] > 5 * counts[min(4, len(counts) - 1)]
+
+
+def test_decimal_time_array_and_default(seeded: str) -> None:
+    prices = [float(v) for v in col(seeded, "SELECT price FROM item")]
+    assert min(prices) >= 1 and max(prices) <= 99.99
+    assert all(round(p, 2) == p for p in prices)  # scale 2
+    opens = col(seeded, "SELECT CAST(opens AS TEXT) FROM item")
+    assert min(opens) >= "08:00:00" and max(opens) <= "11:59:59"
+    assert set(col(seeded, "SELECT note FROM item")) == {"n/a"}  # the database default applied
+    if "sqlite" in seeded:
+        import json
+
+        tags = [json.loads(t) for t in col(seeded, "SELECT tags FROM item")]
+    else:
+        tags = col(seeded, "SELECT tags FROM item")
+    assert all(1 <= len(t) <= 3 and set(t) <= {"red", "green", "blue"} for t in tags)

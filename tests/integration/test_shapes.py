@@ -88,3 +88,48 @@ def test_exclusion_constraints_get_disjoint_ranges(pg_url: str, tmp_path, monkey
         == 0
     )
     assert scalar(pg_url, "SELECT count(*) - count(DISTINCT code) FROM slot") == 0
+
+
+def test_partitioned_table_without_partitions_is_reported_not_crashed_on(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_sql(
+        pg_url,
+        """
+        CREATE TABLE metric (id int NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
+        CREATE TABLE host (id int PRIMARY KEY, name text NOT NULL)""",
+    )
+    monkeypatch.chdir(tmp_path)
+    report, plan = apply(None, pg_url)
+    assert "metric" not in plan.tables and counts(pg_url)["host"] == 20
+    assert any("no partitions" in w.message for w in plan.drift.warnings)
+    spec = tmp_path / "seed.yaml"
+    spec.write_text("seedspec: 1\ntables:\n  metric: {count: 5}\n  host: {}\n")
+    from seedspec.drift import DriftError
+
+    with pytest.raises(DriftError, match="no partitions"):
+        apply(str(spec), pg_url, truncate=True)  # asked for rows it cannot hold: refused
+
+
+def test_schema_option_seeds_the_named_schemas(pg_url: str, tmp_path: Path, monkeypatch) -> None:
+    run_sql(
+        pg_url,
+        """
+        CREATE SCHEMA crm; CREATE SCHEMA billing; CREATE SCHEMA other;
+        CREATE TABLE crm.client (id int PRIMARY KEY, name text NOT NULL);
+        CREATE TABLE billing.invoice (id int PRIMARY KEY,
+            client_id int NOT NULL REFERENCES crm.client (id), amount numeric(9, 2) NOT NULL);
+        CREATE TABLE other.untouched (id int PRIMARY KEY);
+        CREATE TABLE public.ignored (id int PRIMARY KEY)""",
+    )
+    monkeypatch.chdir(tmp_path)
+    report, plan = apply(None, pg_url, schemas="crm,billing")
+    assert sorted(plan.tables) == ["billing.invoice", "crm.client"]  # only the named schemas
+    assert (
+        scalar(
+            pg_url, "SELECT count(*) FROM billing.invoice i JOIN crm.client c ON c.id = i.client_id"
+        )
+        == 20
+    )
+    assert scalar(pg_url, "SELECT count(*) FROM other.untouched") == 0
+    assert scalar(pg_url, "SELECT count(*) FROM public.ignored") == 0
