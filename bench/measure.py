@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,19 +45,24 @@ class Run:
         return max(self.maxrss_mb, self.tree_rss_mb)
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Sum of resident pages of `root` and all its live descendants, in KiB."""
-    children: dict[int, list[int]] = {}
+def proc_stats() -> Iterator[tuple[int, bytes]]:
+    """(pid, /proc/PID/stat) of every live process."""
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
         try:
             with open(f"/proc/{name}/stat", "rb") as f:
-                stat = f.read()
+                yield int(name), f.read()
         except OSError:
             continue
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Sum of resident pages of `root` and all its live descendants, in KiB."""
+    children: dict[int, list[int]] = {}
+    for pid, stat in proc_stats():
         ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
-        children.setdefault(ppid, []).append(int(name))
+        children.setdefault(ppid, []).append(pid)
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()

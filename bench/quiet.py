@@ -13,6 +13,8 @@ import os
 import resource
 import time
 
+from measure import proc_stats
+
 TICK = os.sysconf("SC_CLK_TCK")
 SERVERS = {b"postgres", b"mariadbd", b"mysqld"}
 
@@ -36,19 +38,12 @@ def _split_s() -> tuple[float, float]:
     causes, so they are not counted as foreign either.
     """
     server = kernel = 0
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
+    for pid, stat in proc_stats():
         comm = stat[stat.index(b"(") + 1 : stat.rindex(b")")]
         fields = stat[stat.rindex(b")") + 2 :].split()
         if comm in SERVERS:
             server += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
-        elif fields[1] == b"2" or name == "2":
+        elif fields[1] == b"2" or pid == 2:
             kernel += int(fields[11]) + int(fields[12])
     return server / TICK, kernel / TICK
 

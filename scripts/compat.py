@@ -113,21 +113,14 @@ def run_case(name: str, db: str) -> Row:
 
 
 def run_synthetic(n: int) -> Row:
-    import sqlalchemy as sa
+    from conftest import run_sql
     from corpus_audit import scratch_database
     from schemagen import generate
 
     schema = generate(n)
     with scratch_database(PG_ADMIN_URL) as url:
-        engine = sa.create_engine(url)
-        try:
-            for chunk in schema.chunks(100):  # ~100 tables per transaction: the lock table
-                with engine.begin() as conn:
-                    for stmt in (s.strip() for s in chunk.split(";")):
-                        if stmt:
-                            conn.exec_driver_sql(stmt)
-        finally:
-            engine.dispose()
+        for chunk in schema.chunks(100):  # ~100 tables per transaction: the lock table
+            run_sql(url, chunk)
         label = f"synthetic-{n} ({schema.fks} FKs, `--scale 0.1`)"
         return seed_and_audit(label, "postgresql", url, "--scale", "0.1")
 
