@@ -97,14 +97,7 @@ NAME_DATES: tuple[tuple[str, str, str], ...] = (
 )
 # A later column follows an earlier one of the same row: (later name part, earlier name part).
 LATER_THAN: tuple[tuple[str, str], ...] = (
-    ("updated", "created"),
-    ("modified", "created"),
-    ("changed", "created"),
-    ("edited", "created"),
-    ("deleted", "created"),
-    ("archived", "created"),
-    ("last_login", "created"),
-    ("last_update", "create"),
+    # (updated / modified / deleted ... after created: LATER_THAN_CREATED below)
     ("end", "start"),
     ("ends", "starts"),
     ("finished", "started"),

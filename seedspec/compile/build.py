@@ -681,18 +681,18 @@ class _Compiler:
             )
         for state in seeded:  # lookups need every table's FK generators first
             for col_name, g in list(tables[state.name].generators.items()):
-                if isinstance(g, _PendingLookup) and g.spec.kind == "aggregate":
+                if isinstance(g, _Pending) and g.spec.kind == "aggregate":
                     tables[state.name].generators[col_name] = self.resolve_aggregate(
                         state, tables, g
                     )
-                elif isinstance(g, _PendingLookup):
+                elif isinstance(g, _Pending):
                     tables[state.name].generators[col_name] = self.resolve_lookup(
                         state, tables[state.name], g
                     )
         return Model(self.spec.seed, tables)
 
     def resolve_aggregate(
-        self, state: TableState, tables: dict[str, TableModel], pending: _PendingLookup
+        self, state: TableState, tables: dict[str, TableModel], pending: _Pending
     ) -> Generator:
         g = pending.spec
         child = tables.get(g.params["table"])
@@ -757,7 +757,7 @@ class _Compiler:
                 return NullValue(0, {})
             return lk.IndexInParent(layout, int(g.params.get("start", 1)))
         if g.kind in ("lookup", "aggregate"):
-            return _PendingLookup(g)
+            return _Pending(g)
         try:
             return build_value_generator(
                 g,
@@ -771,9 +771,7 @@ class _Compiler:
             self.problems.append(Problem(err.message, g.location or state.location))
             return NullValue(0, {})
 
-    def resolve_lookup(
-        self, state: TableState, tm: TableModel, pending: _PendingLookup
-    ) -> Generator:
+    def resolve_lookup(self, state: TableState, tm: TableModel, pending: _Pending) -> Generator:
         g = pending.spec
         fk_col, parent_col = g.params["fk_column"], g.params["parent_column"]
         via = tm.generators.get(fk_col)
@@ -1041,7 +1039,9 @@ class TupleChoice(Generator):
         return self.options[self.picker.pick(model, idx)]
 
 
-class _PendingLookup(Generator):
+class _Pending(Generator):
+    """A lookup or aggregate, resolved once every table's generators exist."""
+
     kind = "lookup"
 
     def __init__(self, spec: GeneratorSpec) -> None:

@@ -141,18 +141,21 @@ def _break_component(
 def _greedy(
     comp: list[str], remaining: list[Edge], candidates: list[Edge], cost: dict[int, float]
 ) -> list[Edge] | None:
+    """Cut the cheapest edges until acyclic, then put back every cut the order does not need."""
     chosen: list[Edge] = []
     rest = list(remaining)
     for e in sorted(candidates, key=lambda e: (cost[id(e)], e.child, e.parent)):
         if _is_acyclic(comp, rest):
             break
-        trial = [x for x in rest if x is not e]
-        before = sum(len(c) for c in strongly_connected(comp, rest) if len(c) > 1)
-        after = sum(len(c) for c in strongly_connected(comp, trial) if len(c) > 1)
-        if after < before or len(chosen) < len(candidates):
-            chosen.append(e)
-            rest = trial
-    return chosen if _is_acyclic(comp, rest) else None
+        chosen.append(e)
+        rest = [x for x in rest if x is not e]
+    if not _is_acyclic(comp, rest):
+        return None
+    for e in sorted(chosen, key=lambda e: -cost[id(e)]):  # dearest first
+        if _is_acyclic(comp, [*rest, e]):
+            chosen.remove(e)
+            rest.append(e)
+    return chosen
 
 
 def _a_cycle(comp: list[str], edges: list[Edge]) -> list[str]:
