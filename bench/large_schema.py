@@ -20,8 +20,8 @@ sys.path.insert(0, str(REPO / "tests"))
 from schemagen import generate  # noqa: E402
 
 from seedspec.compile import compile_plan  # noqa: E402
-from seedspec.reflect import reflect_schema  # noqa: E402
-from seedspec.spec import Spec  # noqa: E402
+from seedspec.database.reflect import reflect_schema  # noqa: E402
+from seedspec.spec.model import Spec  # noqa: E402
 
 ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DB = "seedspec_bench_large"

@@ -8,18 +8,18 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from seedspec import snapshot as snap
+from seedspec.analysis.drift import DriftError, DriftReport
 from seedspec.compile import compile_plan
-from seedspec.compile.plan import Plan
-from seedspec.db import connect, make_engine, resolve_url
-from seedspec.dbschema import DbSchema
+from seedspec.database import snapshot as snap
+from seedspec.database.connect import connect, make_engine, resolve_url
+from seedspec.database.model import DbSchema
+from seedspec.database.reflect import reflect_schema
 from seedspec.dialects import dialect_for
-from seedspec.drift import DriftError, DriftReport
 from seedspec.errors import SeedspecError, UsageError
-from seedspec.execute import ApplyReport, execute_plan
-from seedspec.reflect import reflect_schema
-from seedspec.spec import Spec
-from seedspec.validate import load_spec
+from seedspec.execute.run import ApplyReport, execute_plan
+from seedspec.plan.model import Plan
+from seedspec.spec.model import Spec
+from seedspec.spec.validate import load_spec
 
 DEFAULT_SPEC = "seed.yaml"
 
@@ -104,7 +104,7 @@ class SchemaSource:
 
 def schema_for(spec: Spec, source: SchemaSource) -> tuple[DbSchema, str]:
     if source.metadata:
-        from seedspec.metadata import load_metadata, schema_from_metadata
+        from seedspec.database.from_metadata import load_metadata, schema_from_metadata
 
         dialect = source.dialect or "postgresql"
         if source.db and not source.dialect:

@@ -13,6 +13,8 @@ import sqlalchemy as sa
 
 import seedspec
 from seedspec import api
+from seedspec.analysis.drift import DriftError
+from seedspec.analysis.reconcile import reconcile
 from seedspec.authoring import merge
 from seedspec.authoring.yamlgen import (
     column_entry,
@@ -22,13 +24,11 @@ from seedspec.authoring.yamlgen import (
     tree_entry,
 )
 from seedspec.compile.resolved import ResolvedColumn, ResolvedTable, resolve
-from seedspec.dbschema import DbSchema, DbTable
-from seedspec.drift import DriftError
+from seedspec.database.model import DbSchema, DbTable
+from seedspec.database.partitions import partition_rule
 from seedspec.errors import SeedspecError
-from seedspec.partitions import partition_rule
-from seedspec.reconcile import reconcile
-from seedspec.spec import Spec
-from seedspec.validate import load_spec
+from seedspec.spec.model import Spec
+from seedspec.spec.validate import load_spec
 
 SCHEMA_FILE = Path(seedspec.__file__).parent / "schemas" / "seedspec-1.schema.json"
 DEFAULT_SEED = 1

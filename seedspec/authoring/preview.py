@@ -10,8 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from seedspec import api
-from seedspec.compile.plan import InsertRows
 from seedspec.errors import UsageError
+from seedspec.plan.model import InsertRows
 
 
 def preview_rows(

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from seedspec.dbschema import DbSchema
+from seedspec.database.model import DbSchema
 from seedspec.generate.values import Instant
-from seedspec.spec import CountSpec, GeneratorSpec, TreeSpec
+from seedspec.spec.model import CountSpec, GeneratorSpec, TreeSpec
 
 INDENT = 2
 WIDTH = 120  # a column entry longer than this is written in block style

@@ -218,7 +218,7 @@ def check(
     output: OutputOption = Output.text,
 ) -> None:
     """Reconcile specs with the schema: exit 0 clean, 3 on error-level drift, 1 on other errors."""
-    from seedspec.snapshot import spec_for_snapshot
+    from seedspec.database.snapshot import spec_for_snapshot
 
     paths = list(dict.fromkeys(spec_for_snapshot(p) for p in specs)) if specs else [None]
     source = api.SchemaSource(

@@ -6,10 +6,10 @@ import json
 import sys
 from typing import Any
 
-from seedspec.compile.plan import FillDeferred, InsertRows, Plan, RunSql, VerifyForeignKeys
-from seedspec.drift import Finding
+from seedspec.analysis.drift import Finding
 from seedspec.errors import Problem
-from seedspec.execute import ApplyReport
+from seedspec.execute.run import ApplyReport
+from seedspec.plan.model import FillDeferred, InsertRows, Plan, RunSql, VerifyForeignKeys
 
 
 def emit_json(doc: dict[str, Any]) -> None:

@@ -12,10 +12,23 @@ import mimesis
 import numpy as np
 
 import seedspec
+from seedspec.analysis.drift import DriftError, Finding
+from seedspec.analysis.infer import infer_column, integer_limits, table_facts
+from seedspec.analysis.reconcile import reconcile
 from seedspec.compile.counts import CountDecision, cap_problem, fixed_count, per_parent_count
 from seedspec.compile.graph import Edge, order_tables
 from seedspec.compile.links import Link, table_links
-from seedspec.compile.plan import (
+from seedspec.compile.resolved import ResolvedColumn, ResolvedTable
+from seedspec.database.model import DbColumn, DbSchema, DbTable
+from seedspec.database.partitions import partition_rule
+from seedspec.errors import CompileError, Problem, SeedspecError, SourceLocation
+from seedspec.generate import links as lk
+from seedspec.generate.base import objects
+from seedspec.generate.factory import build_value_generator
+from seedspec.generate.model import Model, TableModel
+from seedspec.generate.random import stream_key
+from seedspec.generate.values import Generator, NullValue
+from seedspec.plan.model import (
     FillDeferred,
     InsertRows,
     Plan,
@@ -24,20 +37,7 @@ from seedspec.compile.plan import (
     Step,
     VerifyForeignKeys,
 )
-from seedspec.compile.resolved import ResolvedColumn, ResolvedTable
-from seedspec.dbschema import DbColumn, DbSchema, DbTable
-from seedspec.drift import DriftError, Finding
-from seedspec.errors import CompileError, Problem, SeedspecError, SourceLocation
-from seedspec.generate import links as lk
-from seedspec.generate.base import objects
-from seedspec.generate.factory import build_value_generator
-from seedspec.generate.model import Model, TableModel
-from seedspec.generate.random import stream_key
-from seedspec.generate.values import Generator, NullValue
-from seedspec.infer import infer_column, integer_limits, table_facts
-from seedspec.partitions import partition_rule
-from seedspec.reconcile import reconcile
-from seedspec.spec import GeneratorSpec, Spec, TableSpec, TreeSpec
+from seedspec.spec.model import GeneratorSpec, Spec, TableSpec, TreeSpec
 
 INTEGER_KINDS = ("smallint", "integer", "bigint")
 UNIQUE_CAPABLE = (

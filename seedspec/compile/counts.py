@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from seedspec.analysis.infer import DEFAULT_COUNT
 from seedspec.errors import Problem
 from seedspec.generate.links import PerParentLayout, per_parent_counts
 from seedspec.generate.random import stream_key
-from seedspec.infer import DEFAULT_COUNT
-from seedspec.spec import CountSpec
+from seedspec.spec.model import CountSpec
 
 
 @dataclass

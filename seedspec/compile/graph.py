@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from seedspec.dbschema import DbForeignKey
+from seedspec.database.model import DbForeignKey
 
 
 @dataclass(frozen=True)

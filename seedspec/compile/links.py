@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from seedspec.dbschema import DbForeignKey, DbSchema, DbTable
+from seedspec.database.model import DbForeignKey, DbSchema, DbTable
 from seedspec.errors import Problem
-from seedspec.spec import GeneratorSpec, TableSpec
+from seedspec.spec.model import GeneratorSpec, TableSpec
 
 
 @dataclass(frozen=True)

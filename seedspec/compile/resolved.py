@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from seedspec.dbschema import DbSchema
-from seedspec.spec import CountSpec, GeneratorSpec, Spec, TreeSpec
+from seedspec.database.model import DbSchema
+from seedspec.spec.model import CountSpec, GeneratorSpec, Spec, TreeSpec
 
 
 @dataclass(frozen=True)

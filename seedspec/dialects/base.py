@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from seedspec.dbschema import DbColumn, DbSchema, DbTable
+from seedspec.database.model import DbColumn, DbSchema, DbTable
 
 
 class Dialect:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from seedspec.dbschema import DbColumn
+from seedspec.database.model import DbColumn
 
 HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"
 TRAILER = b"\xff\xff"

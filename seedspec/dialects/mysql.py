@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from seedspec.dbschema import DbSchema, DbTable
+from seedspec.database.model import DbSchema, DbTable
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.copytext import encode_rows
 from seedspec.dialects.verify import verify_foreign_keys, verify_uniques

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from seedspec.dbschema import DbSchema, DbTable
+from seedspec.database.model import DbSchema, DbTable
 from seedspec.dialects import pg_bulk
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.copybinary import Field, encode_binary, fields_for

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from seedspec.dbschema import DbColumn
+from seedspec.database.model import DbColumn
 from seedspec.dialects.base import Dialect, iso_value
 from seedspec.errors import ApplyError
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from seedspec.dbschema import DbForeignKey, DbSchema, DbTable
+from seedspec.database.model import DbForeignKey, DbSchema, DbTable
 
 if TYPE_CHECKING:
     from seedspec.dialects.base import Dialect

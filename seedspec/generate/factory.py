@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from seedspec.dbschema import DbColumn
+from seedspec.database.model import DbColumn
 from seedspec.errors import SeedspecError
 from seedspec.generate import values as v
-from seedspec.spec import GeneratorSpec
+from seedspec.spec.model import GeneratorSpec
 
 _SIMPLE: dict[str, type[v.Generator]] = {
     "sequence": v.Sequence,

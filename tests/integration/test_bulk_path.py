@@ -127,9 +127,9 @@ def test_mariadb_bulk_path_proves_every_fk_and_unique(mysql_url: str) -> None:
 def test_mariadb_proofs_catch_planted_violations(mysql_url: str) -> None:
     import sqlalchemy as sa
 
+    from seedspec.database.reflect import reflect_schema
     from seedspec.dialects import dialect_for
     from seedspec.dialects.verify import verify_foreign_keys, verify_uniques
-    from seedspec.reflect import reflect_schema
 
     run_sql(
         mysql_url,

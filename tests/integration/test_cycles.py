@@ -8,8 +8,8 @@ import pytest
 from conftest import run_sql, scalar
 from dbcheck import violations
 
+from seedspec.analysis.drift import DriftError as CompileError
 from seedspec.api import apply, plan
-from seedspec.drift import DriftError as CompileError
 
 HARD_CYCLE = {  # store <-> staff, both NOT NULL and not deferrable (the sakila shape)
     "postgresql": """

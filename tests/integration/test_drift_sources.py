@@ -103,9 +103,9 @@ def test_snapshot_and_metadata_checks_equal_the_live_check(fixture, request, tmp
 def test_snapshot_round_trips_real_schemas(name: str, pg_url: str) -> None:
     from conftest import CORPUS, run_sql_file
 
-    from seedspec.dbschema import DbSchema
-    from seedspec.reflect import reflect_schema
-    from seedspec.snapshot import parse, render
+    from seedspec.database.model import DbSchema
+    from seedspec.database.reflect import reflect_schema
+    from seedspec.database.snapshot import parse, render
 
     run_sql_file(pg_url, CORPUS / name / "schema.sql")
     engine = sa.create_engine(pg_url)

@@ -9,9 +9,9 @@ import pytest
 from conftest import query, run_sql
 from dbcheck import violations
 
+from seedspec.analysis.infer import NAME_DATES, NAME_NUMBERS, NAME_PROVIDERS, provider_for
 from seedspec.api import apply
-from seedspec.dbschema import DbColumn, DbTable
-from seedspec.infer import NAME_DATES, NAME_NUMBERS, NAME_PROVIDERS, provider_for
+from seedspec.database.model import DbColumn, DbTable
 
 # One example column name per NAME_PROVIDERS row (same order), and what its values look like.
 EXAMPLES = [

@@ -20,7 +20,7 @@ from conftest import CORPUS, PG_ADMIN_URL, REPO, query, run_sql, run_sql_file, s
 from dbcheck import counts, tables, violations
 
 from seedspec.authoring.yamlgen import column_entry, entry_lines
-from seedspec.validate import load_spec
+from seedspec.spec.validate import load_spec
 
 pytestmark = pytest.mark.postgres
 
@@ -420,7 +420,7 @@ tables:
 
 
 def _norm(value: object) -> object:
-    from seedspec.spec import GeneratorSpec
+    from seedspec.spec.model import GeneratorSpec
 
     if isinstance(value, GeneratorSpec):
         return (value.kind, _norm(value.params), value.null, value.unique)
@@ -448,7 +448,7 @@ def test_column_entries_read_back_as_the_same_generators(tmp_path: Path) -> None
 
 
 def test_open_date_ranges_are_written_with_the_generator_defaults() -> None:
-    from seedspec.spec import GeneratorSpec
+    from seedspec.spec.model import GeneratorSpec
 
     for kind in ("date", "datetime"):
         g = GeneratorSpec(kind, {"from": None, "to": None, "dist": "uniform"})
@@ -459,13 +459,13 @@ def test_open_date_ranges_are_written_with_the_generator_defaults() -> None:
 
 def test_every_generator_kind_has_an_inverse() -> None:
     from seedspec.authoring.yamlgen import _KINDS
-    from seedspec.spec import GENERATOR_KINDS
+    from seedspec.spec.model import GENERATOR_KINDS
 
     assert set(GENERATOR_KINDS) <= set(_KINDS)
 
 
 def test_aggregate_entries_read_back(tmp_path: Path) -> None:
-    from seedspec.spec import GENERATOR_KINDS
+    from seedspec.spec.model import GENERATOR_KINDS
 
     if "aggregate" not in GENERATOR_KINDS:
         pytest.skip("this seedspec has no aggregate generator")

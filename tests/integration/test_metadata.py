@@ -1,4 +1,4 @@
-"""seedspec.metadata: a SQLAlchemy MetaData checked offline gives the facts of the live database.
+"""seedspec.database.from_metadata: a SQLAlchemy MetaData checked offline gives the live facts.
 
 For SQLite, PostgreSQL and MariaDB: ``metadata.create_all()`` on a scratch database, reflect it,
 and compare ``comparable()`` of both sides. Plus ``load_metadata`` successes and one-line errors.
@@ -16,10 +16,10 @@ import pytest
 import sqlalchemy as sa
 from conftest import REPO
 
-from seedspec.dbschema import DbCheck, DbColumn, DbForeignKey, DbSchema, DbTable, DbUnique
+from seedspec.database.from_metadata import comparable, load_metadata, schema_from_metadata
+from seedspec.database.model import DbCheck, DbColumn, DbForeignKey, DbSchema, DbTable, DbUnique
+from seedspec.database.reflect import reflect_schema
 from seedspec.errors import UsageError
-from seedspec.metadata import comparable, load_metadata, schema_from_metadata
-from seedspec.reflect import reflect_schema
 
 MODELS = "tests.integration.models_fixture"
 

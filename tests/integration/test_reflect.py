@@ -1,4 +1,4 @@
-"""seedspec.reflect against real servers: the bench schema, the corpus, edge cases, 1,000 tables."""
+"""seedspec.database.reflect on real servers: bench schema, corpus, edge cases, 1,000 tables."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 from conftest import BENCH, CORPUS, run_sql, run_sql_file
 
-from seedspec.dbschema import TYPE_KINDS, DbSchema, DbUnique
+from seedspec.database.model import TYPE_KINDS, DbSchema, DbUnique
+from seedspec.database.reflect import fingerprint, reflect_schema
 from seedspec.errors import ConnectionFailed, SeedspecError
-from seedspec.reflect import fingerprint, reflect_schema
 
 
 def reflect(url: str, schemas: list[str] | None = None) -> DbSchema:

@@ -105,7 +105,7 @@ def test_partitioned_table_without_partitions_is_reported_not_crashed_on(
     assert any("no partitions" in w.message for w in plan.drift.warnings)
     spec = tmp_path / "seed.yaml"
     spec.write_text("seedspec: 1\ntables:\n  metric: {count: 5}\n  host: {}\n")
-    from seedspec.drift import DriftError
+    from seedspec.analysis.drift import DriftError
 
     with pytest.raises(DriftError, match="no partitions"):
         apply(str(spec), pg_url, truncate=True)  # asked for rows it cannot hold: refused

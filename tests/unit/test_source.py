@@ -1,4 +1,4 @@
-"""seedspec.source: YAML -> plain data + locations, and every way reading a spec can fail."""
+"""seedspec.spec.source: YAML -> plain data + locations, and every way reading a spec can fail."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from seedspec import source
 from seedspec.errors import SourceError
-from seedspec.source import Document, load_document
+from seedspec.spec import source
+from seedspec.spec.source import Document, load_document
 
 
 def write(tmp_path: Path, content: str | bytes, name: str = "spec.yaml") -> str:

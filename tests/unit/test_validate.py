@@ -1,4 +1,4 @@
-"""seedspec.validate: JSON Schema + semantic checks with file:line:col, and the Spec IR."""
+"""seedspec.spec.validate: JSON Schema + semantic checks with file:line:col, and the Spec IR."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from jsonschema import Draft7Validator
 
 from seedspec.errors import SpecError
-from seedspec.source import load_document
-from seedspec.spec import COUNT_DISTRIBUTIONS, GENERATOR_KINDS, GeneratorSpec, Spec
-from seedspec.validate import SCHEMA_PATH, load_spec, spec_schema, validate_document
+from seedspec.spec.model import COUNT_DISTRIBUTIONS, GENERATOR_KINDS, GeneratorSpec, Spec
+from seedspec.spec.source import load_document
+from seedspec.spec.validate import SCHEMA_PATH, load_spec, spec_schema, validate_document
 
 DATA = Path(__file__).parent / "data"
 FULL = DATA / "full.yaml"

@@ -6,13 +6,13 @@ import difflib
 import json
 from typing import Any
 
-from seedspec.checks import ColumnFacts
-from seedspec.dbschema import DbColumn, DbSchema, DbTable
-from seedspec.drift import DriftReport, Finding
+from seedspec.analysis.drift import DriftReport, Finding
+from seedspec.analysis.infer import table_facts
+from seedspec.database.checks import ColumnFacts
+from seedspec.database.model import DbColumn, DbSchema, DbTable
 from seedspec.errors import SeedspecError
 from seedspec.generate.pools import pool
-from seedspec.infer import table_facts
-from seedspec.spec import ColumnSpec, GeneratorSpec, Spec, TableSpec
+from seedspec.spec.model import ColumnSpec, GeneratorSpec, Spec, TableSpec
 
 # What each column type kind accepts, by the class of value a generator produces.
 _ANY = {"int", "float", "decimal", "bool", "str", "date", "datetime", "time", "uuid", "json"}

@@ -7,7 +7,7 @@ import re
 
 import sqlalchemy as sa
 
-from seedspec.dbschema import DbExclusion, DbTrigger
+from seedspec.database.model import DbExclusion, DbTrigger
 
 TableKey = tuple[str, str]
 

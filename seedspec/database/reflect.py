@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine.reflection import Inspector, ObjectKind
 
-from seedspec.dbschema import (
+from seedspec.database.model import (
     DbCheck,
     DbColumn,
     DbExclusion,
@@ -29,9 +29,7 @@ from seedspec.dbschema import (
     DbTrigger,
     DbUnique,
 )
-from seedspec.errors import ConnectionFailed, SeedspecError
-from seedspec.reflect_triggers import load_exclusions, load_triggers
-from seedspec.reflect_types import (
+from seedspec.database.reflect_types import (
     DomainChecks,
     classify,
     compiled_sql_type,
@@ -39,6 +37,8 @@ from seedspec.reflect_types import (
     domain_column_checks,
     load_domain_checks,
 )
+from seedspec.database.triggers import load_exclusions, load_triggers
+from seedspec.errors import ConnectionFailed, SeedspecError
 
 __all__ = ["fingerprint", "reflect_schema"]
 

@@ -1,9 +1,9 @@
 """SQLAlchemy MetaData (or 'module:attr' path) -> DbSchema, offline.
 
-``schema_from_metadata`` predicts what :func:`seedspec.reflect.reflect_schema` returns after
-``metadata.create_all()`` on the target database, without connecting: column specifications come
+``schema_from_metadata`` predicts what :func:`seedspec.database.reflect.reflect_schema` returns
+after ``metadata.create_all()`` on the target database, without connecting: column specifications come
 from the dialect's own DDL compiler (so SERIAL / AUTO_INCREMENT / rowid decisions are SQLAlchemy's)
-and type kinds from :func:`seedspec.reflect_types.classify`, the function reflection uses.
+and type kinds from :func:`seedspec.database.reflect_types.classify`, the function reflection uses.
 ``comparable`` reduces a DbSchema from any source to the facts drift checks compare.
 """
 
@@ -28,9 +28,9 @@ from sqlalchemy.orm import registry as orm_registry
 from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.types import TypeEngine
 
-from seedspec.dbschema import DbCheck, DbColumn, DbForeignKey, DbSchema, DbTable, DbUnique
+from seedspec.database.model import DbCheck, DbColumn, DbForeignKey, DbSchema, DbTable, DbUnique
+from seedspec.database.reflect_types import TypeFacts, classify
 from seedspec.errors import UsageError
-from seedspec.reflect_types import TypeFacts, classify
 
 __all__ = ["comparable", "load_metadata", "schema_from_metadata"]
 

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from seedspec.drift import DriftReport
+from seedspec.analysis.drift import DriftReport
 from seedspec.errors import Problem, SourceLocation
 from seedspec.generate.model import Model
 

@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from seedspec.checks import ColumnFacts, read_check
-from seedspec.dbschema import DbColumn, DbTable
+from seedspec.database.checks import ColumnFacts, read_check
+from seedspec.database.model import DbColumn, DbTable
 from seedspec.errors import Problem
-from seedspec.spec import GeneratorSpec
+from seedspec.spec.model import GeneratorSpec
 
 DEFAULT_COUNT = 20
 INTEGER_RANGES = {"smallint": (1, 1_000), "integer": (1, 100_000), "bigint": (1, 1_000_000)}

@@ -12,19 +12,7 @@ from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 
 from seedspec.errors import Problem, SpecError
-from seedspec.semantics import (
-    At,
-    SpecView,
-    TableView,
-    check_view,
-    generator_kind,
-    make_view,
-    split_ref,
-    suggest,
-    where,
-)
-from seedspec.source import Document, Pointer, load_document
-from seedspec.spec import (
+from seedspec.spec.model import (
     GENERATOR_KINDS,
     AfterSql,
     ColumnSpec,
@@ -35,8 +23,20 @@ from seedspec.spec import (
     TargetSpec,
     TreeSpec,
 )
+from seedspec.spec.semantics import (
+    At,
+    SpecView,
+    TableView,
+    check_view,
+    generator_kind,
+    make_view,
+    split_ref,
+    suggest,
+    where,
+)
+from seedspec.spec.source import Document, Pointer, load_document
 
-SCHEMA_PATH = Path(__file__).parent / "schemas" / "seedspec-1.schema.json"
+SCHEMA_PATH = Path(__file__).parent.parent / "schemas" / "seedspec-1.schema.json"
 
 _COLUMN_KEYS = {*GENERATOR_KINDS, "null", "unique", "args", "dist", "s", "where"}
 _NUMBER_KEYS = (

@@ -10,7 +10,12 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 
-from seedspec.compile.plan import (
+from seedspec.database.connect import connect, redact_text
+from seedspec.database.model import DbSchema, DbTable
+from seedspec.dialects import Dialect, dialect_for
+from seedspec.errors import ApplyError, SeedspecError
+from seedspec.execute.prefetch import prefetch
+from seedspec.plan.model import (
     FillDeferred,
     InsertRows,
     Plan,
@@ -18,11 +23,6 @@ from seedspec.compile.plan import (
     RunSql,
     VerifyForeignKeys,
 )
-from seedspec.db import connect, redact_text
-from seedspec.dbschema import DbSchema, DbTable
-from seedspec.dialects import Dialect, dialect_for
-from seedspec.errors import ApplyError, SeedspecError
-from seedspec.pipeline import prefetch
 
 CHUNK_ROWS = 50_000
 

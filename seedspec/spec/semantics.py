@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seedspec.errors import Problem
-from seedspec.source import Document, Pointer
-from seedspec.spec import GENERATOR_KINDS
+from seedspec.spec.model import GENERATOR_KINDS
+from seedspec.spec.source import Document, Pointer
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NOT_FINITE_OK = {"const", "choice", "args"}  # values there are data, not parameters

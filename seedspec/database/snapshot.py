@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from seedspec.dbschema import DbColumn, DbForeignKey, DbSchema, DbTable
-from seedspec.drift import Finding
+from seedspec.analysis.drift import Finding
+from seedspec.database.model import DbColumn, DbForeignKey, DbSchema, DbTable
 from seedspec.errors import SeedspecError, SourceLocation
 
 FORMAT = "seedspec-snapshot/1"

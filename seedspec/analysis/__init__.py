@@ -1,0 +1,1 @@
+"""Analysis: (Spec, DbSchema) -> drift findings (reconcile) and inferred generators (infer)."""

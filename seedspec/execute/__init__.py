@@ -1,0 +1,1 @@
+"""Execution: (Plan, connection) -> rows loaded in one transaction, and an ApplyReport."""

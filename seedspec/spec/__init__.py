@@ -1,0 +1,1 @@
+"""The spec front end: seed.yaml text -> source map, JSON Schema check, Spec IR, semantic checks."""
