@@ -1,0 +1,45 @@
+"""Dialect name -> Capabilities: what the compiler may know of a database (no SQLAlchemy)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """Facts about a database family that decide how a plan is built.
+
+    ``name`` is the family the plan records ("mysql" for MySQL and MariaDB).
+    ``defers_all_to_commit``: every foreign key can be checked at commit (SQLite's
+    ``PRAGMA defer_foreign_keys``), so any cycle edge may be broken by deferring.
+    ``deferrable_fks``: a foreign key declared DEFERRABLE can be deferred to commit (PostgreSQL).
+    ``can_suspend_fk_checks``: foreign key checks can be switched off for the load and verified
+    afterwards (MySQL/MariaDB ``FOREIGN_KEY_CHECKS=0``).
+    """
+
+    name: str
+    defers_all_to_commit: bool = False
+    deferrable_fks: bool = False
+    can_suspend_fk_checks: bool = False
+
+
+_KNOWN: dict[str, Capabilities] = {
+    "postgresql": Capabilities("postgresql", deferrable_fks=True),
+    "mysql": Capabilities("mysql", can_suspend_fk_checks=True),
+    "sqlite": Capabilities("sqlite", defers_all_to_commit=True),
+}
+_ALIASES = {"mariadb": "mysql"}
+
+
+def family_of(dialect_name: str) -> str:
+    """The family a SQLAlchemy dialect name belongs to ("mariadb" -> "mysql"); others unchanged."""
+    return _ALIASES.get(dialect_name, dialect_name)
+
+
+def capabilities_for(dialect_name: str) -> Capabilities:
+    """Capabilities of a SQLAlchemy dialect name; an unknown database gets none of them."""
+    family = family_of(dialect_name)
+    return _KNOWN.get(family) or Capabilities(family)
+
+
+__all__ = ["Capabilities", "capabilities_for", "family_of"]
