@@ -6,17 +6,14 @@ parent's key value is then evaluated from the parent's own column generator.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from seedspec.generate import distributions as dists
-from seedspec.generate.base import objects
+from seedspec.generate.base import Generator, objects, to_python
+from seedspec.generate.base import ValueSource as Model
 from seedspec.generate.random import bits, integers, permute, uniform
-from seedspec.generate.values import Generator, to_python
-
-if TYPE_CHECKING:
-    from seedspec.generate.model import Model
 
 
 class PerParentLayout:

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from seedspec.errors import SeedspecError
+from seedspec.generate.base import Generator
 from seedspec.generate.links import PerParentLayout, Picker
-from seedspec.generate.values import Generator
 
 
 @dataclass
@@ -54,7 +54,7 @@ class Model:
 
     def rows(self, table: str, columns: list[str], start: int, stop: int) -> list[list[object]]:
         """Column-major Python values for rows [start, stop)."""
-        from seedspec.generate.values import to_python
+        from seedspec.generate.base import to_python
 
         idx = np.arange(start, stop, dtype=np.int64)
         return [to_python(self.values(table, name, idx)) for name in columns]

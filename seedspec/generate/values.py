@@ -7,60 +7,18 @@ import json
 import string
 import uuid as uuidlib
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from seedspec.generate import distributions as dists
-from seedspec.generate.base import objects
+from seedspec.generate.base import Generator, jsonable, objects, to_python
+from seedspec.generate.base import ValueSource as Model
 from seedspec.generate.pools import pool
 from seedspec.generate.random import bits, integers, permute, stream_key, uniform
 
-if TYPE_CHECKING:
-    from seedspec.generate.model import Model
-
 EPOCH = dt.datetime(1970, 1, 1)
 _US = 1_000_000
-
-
-class Generator:
-    """Base: a keyed generator of one column's values."""
-
-    kind = "?"
-
-    def __init__(self, key: int, params: dict[str, Any], unique: bool = False) -> None:
-        self.key = key
-        self.params = params
-        self.unique = unique
-
-    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def describe(self) -> dict[str, Any]:
-        out = {"kind": self.kind, **{k: v for k, v in self.params.items() if v is not None}}
-        if self.unique:
-            out["unique"] = True
-        return _jsonable(out)
-
-    def distinct_limit(self) -> int | None:
-        """How many distinct values this generator can produce (None = effectively unbounded)."""
-        return None
-
-    def depends_on(self) -> list[tuple[str | None, str]]:
-        """Columns this generator reads: (table, column); table None = the same table."""
-        return []
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Generator):
-        return value.describe()
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
 
 
 class Sequence(Generator):
@@ -445,18 +403,9 @@ class NullValue(Generator):
         return objects([None] * len(idx))
 
 
-def to_python(values: np.ndarray) -> list[Any]:
-    """Array -> Python values the drivers understand (datetime64 -> datetime/date, ints ...)."""
-    if values.dtype.kind == "M":
-        if values.dtype == np.dtype("datetime64[D]"):
-            return values.tolist()
-        return values.astype("datetime64[us]").tolist()
-    return values.tolist()
-
-
 def key_for(seed: int, table: str, column: str, params: Any) -> int:
     """The stream key of one column: (seed, table, column, its generator)."""
-    return stream_key(seed, table, column, json.dumps(_jsonable(params), sort_keys=True))
+    return stream_key(seed, table, column, json.dumps(jsonable(params), sort_keys=True))
 
 
 class Bytes(Generator):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seedspec.errors import SourceLocation
+from seedspec.kinds.spec import GeneratorSpec as GeneratorSpec  # re-exported (lives in kinds)
 
 # Every generator kind a column entry may name (exactly one per column).
 GENERATOR_KINDS = (
@@ -47,38 +48,6 @@ COUNT_DISTRIBUTIONS = (
     "poisson",
     "zipf",
 )
-
-
-@dataclass(frozen=True)
-class GeneratorSpec:
-    """One column generator, normalised.
-
-    `params` by kind (all keys present after normalisation, values may be None):
-      gen:             {"provider": "person.email", "args": {...}}
-      int/float/decimal: {"min", "max", "dist", ...distribution parameters, "precision", "scale"}
-      choice:          {"values": [...], "weights": [...] | None}
-      bool:            {"p": 0.5}
-      date/datetime/time: {"from": str | None, "to": str | None, "dist": "uniform"}
-      sequence:        {"start": 1, "step": 1}
-      template:        {"template": "SKU-{row:06d}"}
-      const:           {"value": any}
-      uuid:            {}
-      json:            {"fields": {name: GeneratorSpec}}    (nested generators)
-      array:           {"of": GeneratorSpec, "length": int | {"min", "max"}}
-      ref:             {"table": "users", "column": None | "id", "dist": "uniform", "s": 1.0,
-                        "where": {parent_column: this_row_column} | None}
-                       e.g. owner_user_id: {ref: users, where: {account_id: id}} picks a user
-                       whose account_id equals this row's id.
-      index_in_parent: {"start": 1}
-      lookup:          {"fk_column": "product_id", "parent_column": "price_cents"}
-      default:         {}
-    """
-
-    kind: str
-    params: dict[str, Any] = field(default_factory=dict)
-    null: float = 0.0
-    unique: bool = False
-    location: SourceLocation | None = None
 
 
 @dataclass(frozen=True)
