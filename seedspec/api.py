@@ -14,7 +14,7 @@ from seedspec.database import snapshot as snap
 from seedspec.database.connect import connect, make_engine, resolve_url
 from seedspec.database.model import DbSchema
 from seedspec.database.reflect import reflect_schema
-from seedspec.dialects import dialect_for
+from seedspec.dialects.registry import dialect_for
 from seedspec.errors import SeedspecError, UsageError
 from seedspec.execute.run import ApplyReport, execute_plan
 from seedspec.plan.model import Plan

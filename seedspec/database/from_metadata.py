@@ -1,9 +1,10 @@
 """SQLAlchemy MetaData (or 'module:attr' path) -> DbSchema, offline.
 
 ``schema_from_metadata`` predicts what :func:`seedspec.database.reflect.reflect_schema` returns
-after ``metadata.create_all()`` on the target database, without connecting: column specifications come
-from the dialect's own DDL compiler (so SERIAL / AUTO_INCREMENT / rowid decisions are SQLAlchemy's)
-and type kinds from :func:`seedspec.database.reflect_types.classify`, the function reflection uses.
+after ``metadata.create_all()`` on the target database, without connecting: column specifications
+come from the dialect's own DDL compiler (so SERIAL / AUTO_INCREMENT / rowid decisions are
+SQLAlchemy's), type kinds from :func:`seedspec.database.reflect_types.classify`, the function
+reflection uses, and what differs per database from ``seedspec.dialects.<name>``.
 ``comparable`` reduces a DbSchema from any source to the facts drift checks compare.
 """
 
@@ -19,23 +20,20 @@ from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.mysql.base import MySQLDialect
-from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
-from sqlalchemy.dialects.postgresql.base import PGDialect
-from sqlalchemy.dialects.sqlite.base import SQLiteDialect
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import registry as orm_registry
 from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.types import TypeEngine
 
+from seedspec.database.catalog import DdlColumn
 from seedspec.database.model import DbCheck, DbColumn, DbForeignKey, DbSchema, DbTable, DbUnique
 from seedspec.database.reflect_types import TypeFacts, classify
+from seedspec.dialects.base import Dialect
+from seedspec.dialects.capabilities import family_of
+from seedspec.dialects.registry import dialect_for
 from seedspec.errors import UsageError
 
 __all__ = ["comparable", "load_metadata", "schema_from_metadata"]
 
-_DEFAULT_SCHEMAS: dict[str, str | None] = {"postgresql": "public", "sqlite": "main"}
-_SERIALS = ("SERIAL", "BIGSERIAL", "SMALLSERIAL")
 _MISSING = object()
 _NAME = attrgetter("name")
 _JSON_VALID = re.compile(r"^\s*json_valid\s*\(\s*[`\"]?([^`\"()]+?)[`\"]?\s*\)\s*$", re.I)
@@ -116,20 +114,12 @@ def _first_line(exc: BaseException) -> str:
 # --------------------------------------------------------------------------- MetaData -> DbSchema
 
 
-# driver-less base dialects: driver colspecs (psycopg's _PGString ...) would blur the kinds
-_DIALECTS: dict[str, type[Dialect]] = {
-    "postgresql": PGDialect,
-    "mysql": MySQLDialect,
-    "mariadb": MariaDBDialect,
-    "sqlite": SQLiteDialect,
-}
-
-
 @dataclass(frozen=True)
 class _Target:
     ddl: DDLCompiler  # the dialect's DDL compiler: the column specs create_all would send
-    family: str  # "postgresql" | "mysql" (MySQL and MariaDB) | "sqlite"
+    family: str  # DbSchema.dialect: MySQL and MariaDB are both "mysql"
     default: str | None  # default schema name
+    rules: Dialect  # what differs per database (seedspec.dialects.<name>)
 
     def key(self, schema: str | None, name: str) -> str:
         return name if schema is None or schema == self.default else f"{schema}.{name}"
@@ -148,17 +138,15 @@ def schema_from_metadata(
     ``default_schema`` is the database's default schema (PostgreSQL "public", SQLite "main"):
     tables in it get bare keys, every other schema gives ``schema.table`` keys.
     """
-    if dialect not in _DIALECTS:
+    rules = dialect_for(dialect)
+    d = rules.metadata_dialect()  # driver-less: driver colspecs (_PGString ...) blur the kinds
+    if d is None:
         raise UsageError(f"unsupported dialect {dialect!r} (postgresql, mysql, mariadb or sqlite)")
-    d = _DIALECTS[dialect]()
-    if dialect == "mariadb":
-        d.supports_sequences = True  # what initialize() sets for MariaDB 10.3+
-    family = "mysql" if dialect == "mariadb" else dialect
-    default = default_schema if default_schema is not None else _DEFAULT_SCHEMAS.get(family)
-    target = _Target(d.ddl_compiler(d, None), family, default)  # type: ignore[arg-type]
+    default = default_schema if default_schema is not None else rules.default_schema
+    target = _Target(d.ddl_compiler(d, None), family_of(dialect), default, rules)  # type: ignore[arg-type]
     tables = [_table(target, t) for t in metadata.tables.values()]
     tables.sort(key=lambda t: t.name)
-    return DbSchema(family, tuple(tables), default, None)
+    return DbSchema(target.family, tuple(tables), default, None)
 
 
 def _table(target: _Target, table: sa.Table) -> DbTable:
@@ -177,9 +165,9 @@ def _table(target: _Target, table: sa.Table) -> DbTable:
 
 def _type_facts(target: _Target, col: sa.Column[Any], compiled: str | None) -> TypeFacts:
     d = target.ddl.dialect
-    if target.family == "sqlite" and compiled is not None:
-        # exactly what reflection does with the declared type text
-        return classify(d._resolve_type_affinity(compiled))  # type: ignore[attr-defined]
+    declared = None if compiled is None else target.rules.declared_type_facts(d, compiled)
+    if declared is not None:
+        return declared
     try:
         impl: TypeEngine[Any] = col.type._unwrapped_dialect_impl(d)
     except sa.exc.SQLAlchemyError:
@@ -191,64 +179,40 @@ def _type_facts(target: _Target, col: sa.Column[Any], compiled: str | None) -> T
     facts = classify(impl)
     if facts.type == "numeric" and facts.precision is not None and facts.scale is None:
         facts.scale = 0  # NUMERIC(p) is NUMERIC(p, 0)
-    if target.family == "postgresql" and facts.type == "bytes":
-        facts.length = None  # BYTEA has no length
-    if target.family == "mysql":
-        if facts.type == "timestamptz":  # DATETIME has no time zone
-            facts.type = "timestamp"
-        if facts.type == "numeric":  # DECIMAL means DECIMAL(10, 0)
-            facts.precision = 10 if facts.precision is None else facts.precision
-            facts.scale = 0 if facts.scale is None else facts.scale
-        sized = re.match(r"(TEXT|BLOB)\((\d+)\)", compiled or "")
-        if sized:  # TEXT(n) / BLOB(n): the smallest type for n bytes (utf8mb4: 4 per char)
-            size = int(sized.group(2)) * (4 if sized.group(1) == "TEXT" else 1)
-            facts.length = 255 if size <= 255 else None  # TINYTEXT / TINYBLOB
-    return facts
+    return target.rules.metadata_type_facts(facts, compiled)
 
 
-def _column(
+def _ddl_column(
     target: _Target, table: sa.Table, col: sa.Column[Any], primary_key: tuple[str, ...]
-) -> DbColumn:
-    ddl, family = target.ddl, target.family
+) -> DdlColumn:
+    ddl = target.ddl
     try:
         compiled: str | None = str(
-            target.ddl.dialect.type_compiler_instance.process(col.type, type_expression=col)
+            ddl.dialect.type_compiler_instance.process(col.type, type_expression=col)
         )
         # what follows "<name> " in CREATE TABLE: "<type> ...", "SERIAL NOT NULL", ...
         spec = str(ddl.get_column_specification(col))
         spec = spec[len(ddl.preparer.format_column(col)) + 1 :]
     except sa.exc.SQLAlchemyError:  # a type this database cannot create: judge the type alone
         compiled, spec = None, ""
-    facts = _type_facts(target, col, compiled)
     default = ddl.get_column_default_string(col)
-    identity: str | None = None
     nullable = bool(col.nullable) and col.name not in primary_key
-    if family == "mysql" and compiled is not None and not nullable:
-        # MariaDB drops NOT NULL from a generated column unless nullable was given explicitly
-        head = compiled + ("" if col.computed is None else " " + ddl.process(col.computed))
-        nullable = spec.startswith(head) and not spec[len(head) :].startswith(" NOT NULL")
-    if family == "postgresql" and col.identity is not None:
-        identity = "always" if col.identity.always else "by_default"
-        nullable = False  # identity columns are NOT NULL
-    elif family == "postgresql" and spec.split(" ", 1)[0] in _SERIALS:
-        sequence = target.key(table.schema, f"{table.name}_{col.name}_seq")
-        identity, default = "serial", f"nextval('{sequence}'::regclass)"
-    elif family == "mysql" and spec.endswith(" AUTO_INCREMENT"):
-        identity, default = "auto_increment", None
-    elif (
-        family == "sqlite"
-        and primary_key == (col.name,)
-        and (compiled or "").strip().upper() == "INTEGER"
-        and table.dialect_options["sqlite"]["with_rowid"] is not False
-    ):
-        identity = "rowid"  # INTEGER PRIMARY KEY is the rowid
-    elif default is not None and default.lower().startswith("nextval("):
+    return DdlColumn(table, col, primary_key, compiled, spec, ddl, target.key, default, nullable)
+
+
+def _column(
+    target: _Target, table: sa.Table, col: sa.Column[Any], primary_key: tuple[str, ...]
+) -> DbColumn:
+    made = target.rules.metadata_column(_ddl_column(target, table, col, primary_key))
+    identity, default = made.identity, made.default
+    if not made.decided and default is not None and default.lower().startswith("nextval("):
         identity = "serial"
+    facts = _type_facts(target, col, made.compiled)
     return DbColumn(
         name=col.name,
         type=facts.type,
-        sql_type=compiled or "",
-        nullable=nullable,
+        sql_type=made.compiled or "",
+        nullable=made.nullable,
         length=facts.length,
         precision=facts.precision,
         scale=facts.scale,
@@ -288,7 +252,7 @@ def _foreign_keys(target: _Target, table: sa.Table) -> tuple[DbForeignKey, ...]:
             schema, _, ref_table = (refs[0][0] if refs else "").rpartition(".")
             ref_schema = schema or table.metadata.schema
         on_delete = fk.ondelete.upper() if fk.ondelete else None
-        deferrable = target.family == "postgresql"  # MySQL ignores it, SQLite does not report it
+        deferrable = target.rules.fks_keep_deferrable
         out.append(
             DbForeignKey(
                 name=_name(target, fk),
@@ -317,7 +281,7 @@ def _uniques(
             continue
         columns = [e.name for e in ix.expressions if isinstance(e, sa.Column)]
         expressions = [target.sql(e) for e in ix.expressions if not isinstance(e, sa.Column)]
-        if target.family == "mysql":  # a MySQL unique index is reflected as a unique constraint
+        if target.rules.unique_index_is_constraint:
             out.append(DbUnique(_name(target, ix), tuple(columns), expressions=tuple(expressions)))
             continue
         where = ix.dialect_kwargs.get(f"{target.family}_where")

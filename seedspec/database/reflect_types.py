@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 from sqlalchemy.dialects.postgresql import DOMAIN, AbstractMultiRange, AbstractRange
 from sqlalchemy.engine import Dialect
@@ -194,6 +193,13 @@ def classify(sa_type: TypeEngine[Any], catalog_type: str | None = None) -> TypeF
     if kind == "timestamp" and getattr(sa_type, "timezone", False):
         kind = "timestamptz"
     facts.type = kind
+    _sized_facts(sa_type, facts)
+    return facts
+
+
+def _sized_facts(sa_type: TypeEngine[Any], facts: TypeFacts) -> None:
+    """Sign, precision / scale, length and members, by the kind already in ``facts``."""
+    kind = facts.type
     if kind in ("smallint", "integer", "bigint", "numeric", "float"):
         facts.unsigned = bool(getattr(sa_type, "unsigned", False))
     if kind == "numeric":
@@ -209,7 +215,6 @@ def classify(sa_type: TypeEngine[Any], catalog_type: str | None = None) -> TypeF
         facts.enum_values = tuple(str(v) for v in values)
         if kind == "enum":
             facts.enum_name = _enum_name(sa_type)
-    return facts
 
 
 def compiled_sql_type(sa_type: TypeEngine[Any], dialect: Dialect) -> str:
@@ -230,31 +235,11 @@ def compiled_sql_type(sa_type: TypeEngine[Any], dialect: Dialect) -> str:
 
 
 # --------------------------------------------------------------------------- PostgreSQL domains
+# (the catalog query is seedspec.dialects.postgresql.catalog.domain_checks)
 
-_DOMAIN_CHECKS_SQL = sa.text(
-    "SELECT n.nspname, t.typname, pg_catalog.pg_type_is_visible(t.oid), con.conname,"
-    " pg_catalog.pg_get_constraintdef(con.oid, true)"
-    " FROM pg_catalog.pg_constraint con"
-    " JOIN pg_catalog.pg_type t ON t.oid = con.contypid"
-    " JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
-    " WHERE con.contype = 'c' ORDER BY con.conname"
-)
-_CHECK_DEF = re.compile(r"^\s*CHECK\s*\((.*)\)(\s+NOT\s+VALID)?\s*$", re.S | re.I)
 _VALUE_TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\bVALUE\b", re.I)
 
 DomainChecks = dict[tuple[str | None, str], list[tuple[str, str]]]
-
-
-def load_domain_checks(conn: sa.Connection) -> DomainChecks:
-    """(schema, or None when visible; domain) -> [(constraint name, CHECK body)]."""
-    out: DomainChecks = {}
-    for schema, name, visible, conname, definition in conn.execute(_DOMAIN_CHECKS_SQL):
-        match = _CHECK_DEF.match(definition or "")
-        entry = (str(conname), (match.group(1) if match else str(definition)).strip())
-        out.setdefault((str(schema), str(name)), []).append(entry)
-        if visible:
-            out.setdefault((None, str(name)), []).append(entry)
-    return out
 
 
 def domain_column_checks(

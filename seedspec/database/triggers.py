@@ -1,15 +1,9 @@
-"""Trigger and exclusion reflection: a connection -> each table's triggers (timing, events, tables
-they write) and PostgreSQL EXCLUDE constraints."""
+"""Trigger and constraint text -> typed facts: a trigger's timing and events, the tables its body
+writes; top-level comma splitting. Dialects read the catalog and call these."""
 
 from __future__ import annotations
 
 import re
-
-import sqlalchemy as sa
-
-from seedspec.database.model import DbExclusion, DbTrigger
-
-TableKey = tuple[str, str]
 
 _WRITES = re.compile(
     r"\b(?:INSERT\s+(?:IGNORE\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"
@@ -18,48 +12,9 @@ _WRITES = re.compile(
 )
 _HEAD = re.compile(r"\b(BEFORE|AFTER|INSTEAD\s+OF)\s+(.+?)\s+ON\s", re.I | re.S)
 
-_PG = """
-SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid), p.prosrc
-FROM pg_catalog.pg_trigger t
-JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
-WHERE NOT t.tgisinternal AND n.nspname = ANY(:schemas)
-ORDER BY 1, 2, 3
-"""
-_MYSQL = sa.text(
-    "SELECT EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE, TRIGGER_NAME, ACTION_TIMING,"
-    " EVENT_MANIPULATION, ACTION_STATEMENT FROM information_schema.TRIGGERS"
-    " WHERE EVENT_OBJECT_SCHEMA IN :schemas ORDER BY 1, 2, 3"
-).bindparams(sa.bindparam("schemas", expanding=True))
 
-
-_PG_EXCLUSIONS = """
-SELECT n.nspname, c.relname, con.conname, pg_catalog.pg_get_constraintdef(con.oid)
-FROM pg_catalog.pg_constraint con
-JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE con.contype = 'x' AND n.nspname = ANY(:schemas)
-ORDER BY 1, 2, 3
-"""
-_EXCLUDE = re.compile(r"^EXCLUDE\s+USING\s+\w+\s*\((.*)\)\s*(?:WHERE\s*\((.*)\))?\s*$", re.I | re.S)
-
-
-def load_exclusions(conn: sa.Connection, schemas: list[str]) -> dict[TableKey, list[DbExclusion]]:
-    out: dict[TableKey, list[DbExclusion]] = {}
-    for nsp, rel, name, definition in conn.execute(sa.text(_PG_EXCLUSIONS), {"schemas": schemas}):
-        m = _EXCLUDE.match(definition or "")
-        if m is None:
-            continue
-        elements = []
-        for part in _split_commas(m.group(1)):
-            expr, _, op = part.rpartition(" WITH ")
-            elements.append((expr.strip().strip('"'), op.strip()))
-        out.setdefault((nsp, rel), []).append(DbExclusion(name, tuple(elements), m.group(2)))
-    return out
-
-
-def _split_commas(text: str) -> list[str]:
+def split_commas(text: str) -> list[str]:
+    """Top-level comma-separated parts (commas inside parentheses stay), stripped, non-empty."""
     parts, depth, start = [], 0, 0
     for i, ch in enumerate(text):
         depth += (ch == "(") - (ch == ")")
@@ -80,42 +35,19 @@ def written_tables(body: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def load_triggers(
-    conn: sa.Connection, dialect: str, schemas: list[str]
-) -> dict[TableKey, list[DbTrigger]]:
-    out: dict[TableKey, list[DbTrigger]] = {}
-    if dialect == "postgresql":
-        for nsp, rel, name, definition, source in conn.execute(sa.text(_PG), {"schemas": schemas}):
-            head = _HEAD.search(definition or "")
-            timing = head.group(1).upper() if head else ""
-            events = (
-                tuple(
-                    e.strip().split()[0].upper()
-                    for e in re.split(r"\bOR\b", head.group(2), flags=re.I)
-                )
-                if head
-                else ()
-            )
-            out.setdefault((nsp, rel), []).append(
-                DbTrigger(name, timing, events, written_tables(source))
-            )
-    elif dialect == "mysql":
-        for db, table, name, timing, event, body in conn.execute(_MYSQL, {"schemas": schemas}):
-            out.setdefault((db, table), []).append(
-                DbTrigger(name, str(timing).upper(), (str(event).upper(),), written_tables(body))
-            )
-    elif dialect == "sqlite":
-        for schema in schemas:
-            quoted = conn.dialect.identifier_preparer.quote(schema)
-            rows = conn.exec_driver_sql(
-                f"SELECT tbl_name, name, sql FROM {quoted}.sqlite_master WHERE type = 'trigger'"
-            )
-            for table, name, sql in rows:
-                head = _HEAD.search(sql or "")
-                timing = head.group(1).upper() if head else ""
-                event = head.group(2).split()[0].upper() if head else ""
-                body = (sql or "").split("BEGIN", 1)[-1]
-                out.setdefault((schema, table), []).append(
-                    DbTrigger(name, timing, (event,), written_tables(body))
-                )
-    return out
+def trigger_head(definition: str) -> tuple[str, tuple[str, ...]]:
+    """``CREATE TRIGGER t AFTER INSERT OR UPDATE ON ...`` -> ("AFTER", ("INSERT", "UPDATE"));
+    ("", ()) when the head is not found."""
+    head = _HEAD.search(definition or "")
+    if head is None:
+        return "", ()
+    events = re.split(r"\bOR\b", head.group(2), flags=re.I)
+    return head.group(1).upper(), tuple(e.strip().split()[0].upper() for e in events)
+
+
+def trigger_first_event(definition: str) -> tuple[str, str]:
+    """(timing, first word of the event clause), ("", "") when the head is not found."""
+    head = _HEAD.search(definition or "")
+    if head is None:
+        return "", ""
+    return head.group(1).upper(), head.group(2).split()[0].upper()

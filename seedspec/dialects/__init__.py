@@ -1,21 +1,3 @@
-"""Per-database loading: a Dialect object per SQLAlchemy dialect name."""
-
-from __future__ import annotations
-
-from seedspec.dialects.base import Dialect
-from seedspec.dialects.mysql import MySqlDialect
-from seedspec.dialects.postgresql import PostgresDialect
-from seedspec.dialects.sqlite import SqliteDialect
-
-
-def dialect_for(name: str) -> Dialect:
-    if name == "postgresql":
-        return PostgresDialect()
-    if name in ("mysql", "mariadb"):
-        return MySqlDialect()
-    if name == "sqlite":
-        return SqliteDialect()
-    return Dialect()
-
-
-__all__ = ["Dialect", "dialect_for"]
+"""Per-database knowledge, one folder each (postgresql/, mysql/, sqlite/): catalog queries,
+loading, encoding, connection setup; ``registry.dialect_for(name)`` picks one, and
+``capabilities`` is what the compiler may know of a database."""

@@ -1,4 +1,5 @@
-"""Generic loading through the DBAPI cursor (executemany); dialects override what they do better."""
+"""Dialect protocol and generic behaviour: reflection hooks, MetaData rules, connection setup and
+loading through the DBAPI cursor (executemany); each database's subclass overrides what differs."""
 
 from __future__ import annotations
 
@@ -10,13 +11,78 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from seedspec.database.model import DbColumn, DbSchema, DbTable
+from seedspec.database.catalog import Catalog, DdlColumn, TableKey
+from seedspec.database.model import DbCheck, DbColumn, DbSchema, DbTable
+from seedspec.database.reflect_types import DomainChecks, TypeFacts
+from seedspec.dialects.capabilities import Capabilities, capabilities_for
 
 
 class Dialect:
+    """One database family. Subclasses live in ``seedspec/dialects/<name>/``; the registry maps
+    SQLAlchemy dialect names to them. The generic class serves any other SQLAlchemy dialect."""
+
     name = "generic"
     placeholder = "%s"
     schema: DbSchema | None = None  # the reflected schema of the current apply
+    capabilities: Capabilities = capabilities_for("generic")
+
+    # -- connection setup ------------------------------------------------------------
+    url_schemes: dict[str, str] = {}  # URL scheme -> SQLAlchemy driver name to use
+    drivers: dict[str, str] = {}  # DBAPI module -> the pip extra that installs it
+    connect_args: dict[str, object] = {}
+
+    def setup_engine(self, engine: sa.Engine, schema: str | None) -> None:
+        """Per-connection settings (event listeners) for engines seedspec creates."""
+
+    # -- reflection (seedspec.database.reflect asks; the defaults change nothing) -----
+    default_schema: str | None = None  # the schema a fresh database puts tables in
+    primary_key_nullable = True  # False: a PK column is NOT NULL even if the catalog says not
+
+    def read_catalog(self, conn: sa.Connection, schemas: list[str]) -> Catalog:
+        """The facts the inspector does not give, read in bulk for ``schemas``."""
+        return Catalog()
+
+    def user_schemas(self, conn: sa.Connection) -> list[str]:
+        """Every schema that is not the database's own ([] where schemas are databases)."""
+        return []
+
+    def domain_checks(self, conn: sa.Connection) -> DomainChecks:
+        """(schema or None when visible, domain) -> [(constraint, CHECK body)]."""
+        return {}
+
+    def column_default(self, default: str) -> str:
+        """A reflected server default, as a seed may rely on it."""
+        return default
+
+    def column_kind(self, kind: str, column: str, checks: list[DbCheck]) -> str:
+        """The type kind of a reflected column, given its table's CHECKs."""
+        return kind
+
+    def implicit_identity(
+        self, col: dict[str, Any], table: TableKey, primary_key: tuple[str, ...], catalog: Catalog
+    ) -> str | None:
+        """An identity the column has without IDENTITY or a nextval() default."""
+        return None
+
+    # -- MetaData (offline prediction of what reflection would return) ------------------
+    fks_keep_deferrable = False  # whether reflection reports DEFERRABLE / INITIALLY DEFERRED
+    unique_index_is_constraint = False  # a unique index is reflected as a unique constraint
+
+    def metadata_dialect(self) -> sa.engine.Dialect | None:
+        """A driver-less SQLAlchemy dialect whose DDL compiler predicts create_all (None: none)."""
+        return None
+
+    def declared_type_facts(self, sa_dialect: Any, compiled: str) -> TypeFacts | None:
+        """Type facts read from the declared type text, when reflection reads them that way."""
+        return None
+
+    def metadata_type_facts(self, facts: TypeFacts, compiled: str | None) -> TypeFacts:
+        """Adjust classified type facts to what this database stores."""
+        return facts
+
+    def metadata_column(self, col: DdlColumn) -> DdlColumn:
+        """Identity, default and nullability as this database creates the column."""
+        return col
 
     # -- naming --------------------------------------------------------------------
     def quote(self, conn: sa.Connection, ident: str) -> str:

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 
 from seedspec.database.connect import connect, redact_text
 from seedspec.database.model import DbSchema, DbTable
-from seedspec.dialects import Dialect, dialect_for
+from seedspec.dialects.base import Dialect
+from seedspec.dialects.registry import dialect_for
 from seedspec.errors import ApplyError, SeedspecError
 from seedspec.execute.prefetch import prefetch
 from seedspec.plan.model import (

@@ -128,7 +128,7 @@ def test_mariadb_proofs_catch_planted_violations(mysql_url: str) -> None:
     import sqlalchemy as sa
 
     from seedspec.database.reflect import reflect_schema
-    from seedspec.dialects import dialect_for
+    from seedspec.dialects.registry import dialect_for
     from seedspec.dialects.verify import verify_foreign_keys, verify_uniques
 
     run_sql(

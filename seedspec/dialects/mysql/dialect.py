@@ -1,23 +1,34 @@
-"""MySQL/MariaDB: LOAD DATA LOCAL INFILE per chunk (multi-row INSERTs when the server refuses);
-NOT NULL cycles and the bulk path load with checks suspended, then prove them by query."""
+"""MySQL/MariaDB dialect: catalog reading, MetaData rules, LOAD DATA LOCAL INFILE per chunk
+(multi-row INSERTs when the server refuses); NOT NULL cycles and the bulk path load with checks
+suspended, then prove them by query."""
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.mysql.base import MySQLDialect
+from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
 
-from seedspec.database.model import DbSchema, DbTable
+from seedspec.database.catalog import Catalog, DdlColumn, TableKey
+from seedspec.database.model import DbCheck, DbSchema, DbTable
+from seedspec.database.reflect_types import TypeFacts
 from seedspec.dialects.base import Dialect
-from seedspec.dialects.copytext import encode_rows
+from seedspec.dialects.capabilities import capabilities_for
+from seedspec.dialects.mysql import catalog
+from seedspec.dialects.postgresql.copytext import encode_rows
 from seedspec.dialects.verify import verify_foreign_keys, verify_uniques
 from seedspec.errors import ApplyError
 from seedspec.generate.base import objects
 
 _REFUSED = (1148, 2068, 3948, 4166)  # LOAD DATA LOCAL disabled on the server or the client
+_ON_UPDATE = re.compile(r"\s+ON\s+UPDATE\s+.*$", re.S | re.I)
+_SIZED = re.compile(r"(TEXT|BLOB)\((\d+)\)")
 
 
 def _bit_ints(values: Any) -> Any:
@@ -25,13 +36,73 @@ def _bit_ints(values: Any) -> Any:
     return objects([int(v, 2) if isinstance(v, str) else v for v in list(values)])
 
 
+def _is_json_valid(column: str, checks: list[DbCheck]) -> bool:
+    pattern = re.compile(rf"^\s*json_valid\(\s*`?{re.escape(column)}`?\s*\)\s*$", re.I)
+    return any(pattern.match(c.sqltext) for c in checks)
+
+
 class MySqlDialect(Dialect):
     name = "mysql"
     placeholder = "%s"
+    capabilities = capabilities_for("mysql")
+    url_schemes = {"mysql": "mysql+pymysql", "mariadb": "mysql+pymysql"}
+    drivers = {"pymysql": "mysql"}
+    connect_args = {"local_infile": True}  # LOAD DATA LOCAL
+    unique_index_is_constraint = True  # a MySQL unique index is reflected as a unique constraint
 
     def __init__(self) -> None:
         self.load_data = True  # until the server refuses LOCAL INFILE
         self.schema: DbSchema | None = None
+
+    # -- reflection ----------------------------------------------------------------------
+    def read_catalog(self, conn: sa.Connection, schemas: list[str]) -> Catalog:
+        return catalog.read_catalog(conn, schemas)
+
+    def column_default(self, default: str) -> str:
+        return _ON_UPDATE.sub("", default)
+
+    def column_kind(self, kind: str, column: str, checks: list[DbCheck]) -> str:
+        if kind == "text" and _is_json_valid(column, checks):
+            return "json"  # MariaDB: JSON is LONGTEXT CHECK (json_valid(col))
+        return kind
+
+    def implicit_identity(
+        self, col: dict[str, Any], table: TableKey, primary_key: tuple[str, ...], catalog: Catalog
+    ) -> str | None:
+        return "auto_increment" if col.get("autoincrement") is True else None
+
+    # -- MetaData ------------------------------------------------------------------------
+    def metadata_dialect(self) -> sa.engine.Dialect:
+        return MySQLDialect()
+
+    def metadata_type_facts(self, facts: TypeFacts, compiled: str | None) -> TypeFacts:
+        if facts.type == "timestamptz":  # DATETIME has no time zone
+            facts.type = "timestamp"
+        if facts.type == "numeric":  # DECIMAL means DECIMAL(10, 0)
+            facts.precision = 10 if facts.precision is None else facts.precision
+            facts.scale = 0 if facts.scale is None else facts.scale
+        sized = _SIZED.match(compiled or "")
+        if sized:  # TEXT(n) / BLOB(n): the smallest type for n bytes (utf8mb4: 4 per char)
+            size = int(sized.group(2)) * (4 if sized.group(1) == "TEXT" else 1)
+            facts.length = 255 if size <= 255 else None  # TINYTEXT / TINYBLOB
+        return facts
+
+    def metadata_column(self, col: DdlColumn) -> DdlColumn:
+        nullable = col.nullable
+        if col.compiled is not None and not nullable:
+            # MariaDB drops NOT NULL from a generated column unless nullable was given explicitly
+            computed = col.column.computed
+            head = col.compiled + ("" if computed is None else " " + col.ddl.process(computed))
+            nullable = col.spec.startswith(head) and not col.spec[len(head) :].startswith(
+                " NOT NULL"
+            )
+        if col.spec.endswith(" AUTO_INCREMENT"):
+            return replace(
+                col, nullable=nullable, identity="auto_increment", default=None, decided=True
+            )
+        return replace(col, nullable=nullable)
+
+    # -- loading -------------------------------------------------------------------------
 
     def begin(self, conn: sa.Connection, deferred: bool, suspend_fk_checks: bool) -> None:
         self.execute_raw(conn, "SET time_zone = '+00:00'")
@@ -121,3 +192,12 @@ class MySqlDialect(Dialect):
                 + "; rolled back"
             )
         return True
+
+
+class MariaDbDialect(MySqlDialect):
+    """MariaDB: loads and reflects as MySQL; its DDL differs (native UUID, sequences)."""
+
+    def metadata_dialect(self) -> sa.engine.Dialect:
+        d = MariaDBDialect()
+        d.supports_sequences = True  # what initialize() sets for MariaDB 10.3+
+        return d

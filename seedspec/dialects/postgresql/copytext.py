@@ -29,24 +29,42 @@ def encode_rows(columns: Sequence[np.ndarray | list[Any]], flavor: str = "postgr
 
 def column_text(values: np.ndarray | list[Any], flavor: str = "postgresql") -> list[str]:
     arr = values if isinstance(values, np.ndarray) else None
-    if flavor == "mysql" and arr is not None and arr.dtype.kind == "b":
-        return list(np.where(arr, "1", "0").tolist())
-    if flavor == "mysql" and arr is not None and arr.dtype.kind == "M":
-        return [t.replace("T", " ") for t in column_text(arr)]
-    if flavor == "mysql" and arr is not None and arr.dtype == object:
-        return _escape_all([_mysql_text(v) for v in arr.tolist()])
-    if arr is not None and arr.dtype.kind in "iu":
+    if arr is None:
+        return _escape_all([_text(v) for v in values])
+    if flavor == "mysql":
+        special = _mysql_array_text(arr)
+        if special is not None:
+            return special
+    fast = _numpy_text(arr)
+    if fast is not None:
+        return fast
+    return _escape_all([_text(v) for v in arr.tolist()])
+
+
+def _numpy_text(arr: np.ndarray) -> list[str] | None:
+    """Whole-column conversion for numeric, boolean and datetime arrays (None: value by value)."""
+    if arr.dtype.kind in "iu":
         return list(arr.astype(str).tolist())
-    if arr is not None and arr.dtype.kind == "f":
+    if arr.dtype.kind == "f":
         return [repr(v) for v in arr.tolist()]
-    if arr is not None and arr.dtype.kind == "b":
+    if arr.dtype.kind == "b":
         return list(np.where(arr, "t", "f").tolist())
-    if arr is not None and arr.dtype.kind == "M":
+    if arr.dtype.kind == "M":
         if arr.dtype == np.dtype("datetime64[D]"):
             return list(np.datetime_as_string(arr, unit="D").tolist())
         return list(np.datetime_as_string(arr, unit="us").tolist())
-    items = arr.tolist() if arr is not None else values
-    return _escape_all([_text(v) for v in items])
+    return None
+
+
+def _mysql_array_text(arr: np.ndarray) -> list[str] | None:
+    """LOAD DATA's spellings where they differ from COPY's: 1/0, 'YYYY-MM-DD HH:MM:SS', JSON."""
+    if arr.dtype.kind == "b":
+        return list(np.where(arr, "1", "0").tolist())
+    if arr.dtype.kind == "M":
+        return [t.replace("T", " ") for t in column_text(arr)]
+    if arr.dtype == object:
+        return _escape_all([_mysql_text(v) for v in arr.tolist()])
+    return None
 
 
 def _text(value: Any) -> str:

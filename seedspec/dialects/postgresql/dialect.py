@@ -1,26 +1,83 @@
-"""PostgreSQL: COPY FROM STDIN via psycopg 3, deferred constraints, sequences moved past keys."""
+"""PostgreSQL dialect: catalog reading, MetaData rules, search_path, COPY FROM STDIN via psycopg 3,
+deferred constraints, sequences moved past keys."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects.postgresql.base import PGDialect
 
+from seedspec.database.catalog import Catalog, DdlColumn
 from seedspec.database.model import DbSchema, DbTable
-from seedspec.dialects import pg_bulk
+from seedspec.database.reflect_types import DomainChecks, TypeFacts
 from seedspec.dialects.base import Dialect
-from seedspec.dialects.copybinary import Field, encode_binary, fields_for
-from seedspec.dialects.copytext import encode_rows
+from seedspec.dialects.capabilities import capabilities_for
+from seedspec.dialects.postgresql import bulk as pg_bulk
+from seedspec.dialects.postgresql import catalog
+from seedspec.dialects.postgresql.copybinary import Field, encode_binary, fields_for
+from seedspec.dialects.postgresql.copytext import encode_rows
+
+_SERIALS = ("SERIAL", "BIGSERIAL", "SMALLSERIAL")
 
 
 class PostgresDialect(Dialect):
     name = "postgresql"
     placeholder = "%s"
+    capabilities = capabilities_for("postgresql")
+    url_schemes = {"postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg"}
+    drivers = {"psycopg": "postgresql"}
+    default_schema = "public"
+    fks_keep_deferrable = True  # MySQL ignores DEFERRABLE, SQLite does not report it
 
     def __init__(self) -> None:
         self._fields: dict[tuple[str, tuple[str, ...]], list[Field] | None] = {}
+
+    # -- connection, reflection, MetaData -----------------------------------------------
+    def setup_engine(self, engine: sa.Engine, schema: str | None) -> None:
+        if not schema:
+            return
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute(f'SET search_path TO "{schema}"')
+            cur.close()
+            dbapi_conn.commit()
+
+    def read_catalog(self, conn: sa.Connection, schemas: list[str]) -> Catalog:
+        return catalog.read_catalog(conn, schemas)
+
+    def user_schemas(self, conn: sa.Connection) -> list[str]:
+        return catalog.user_schemas(conn)
+
+    def domain_checks(self, conn: sa.Connection) -> DomainChecks:
+        return catalog.domain_checks(conn)
+
+    def metadata_dialect(self) -> sa.engine.Dialect:
+        return PGDialect()
+
+    def metadata_type_facts(self, facts: TypeFacts, compiled: str | None) -> TypeFacts:
+        if facts.type == "bytes":
+            facts.length = None  # BYTEA has no length
+        return facts
+
+    def metadata_column(self, col: DdlColumn) -> DdlColumn:
+        c = col.column
+        if c.identity is not None:  # identity columns are NOT NULL
+            identity = "always" if c.identity.always else "by_default"
+            return replace(col, identity=identity, nullable=False, decided=True)
+        if col.spec.split(" ", 1)[0] in _SERIALS:
+            sequence = col.key(col.table.schema, f"{col.table.name}_{c.name}_seq")
+            default = f"nextval('{sequence}'::regclass)"
+            return replace(col, identity="serial", default=default, decided=True)
+        return col
+
+    # -- loading -------------------------------------------------------------------------
 
     def begin(self, conn: sa.Connection, deferred: bool, suspend_fk_checks: bool) -> None:
         self.execute_raw(conn, "SET LOCAL TimeZone = 'UTC'")

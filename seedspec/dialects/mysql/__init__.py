@@ -1,0 +1,1 @@
+"""MySQL and MariaDB: catalog queries, LOAD DATA / INSERT loading, sessions."""

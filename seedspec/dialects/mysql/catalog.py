@@ -1,0 +1,46 @@
+"""MySQL / MariaDB catalog queries: a connection + database names -> Catalog facts (COLUMN_TYPE
+spellings, MariaDB's CHECK constraints, triggers)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from seedspec.database.catalog import Catalog, TableKey
+from seedspec.database.model import DbCheck, DbTrigger
+from seedspec.database.triggers import written_tables
+
+_COLUMNS = sa.text(
+    "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS"
+    " WHERE TABLE_SCHEMA IN :schemas"
+).bindparams(sa.bindparam("schemas", expanding=True))
+_MARIADB_CHECKS = sa.text(
+    "SELECT CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE"
+    " FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA IN :schemas"
+).bindparams(sa.bindparam("schemas", expanding=True))
+_TRIGGERS = sa.text(
+    "SELECT EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE, TRIGGER_NAME, ACTION_TIMING,"
+    " EVENT_MANIPULATION, ACTION_STATEMENT FROM information_schema.TRIGGERS"
+    " WHERE EVENT_OBJECT_SCHEMA IN :schemas ORDER BY 1, 2, 3"
+).bindparams(sa.bindparam("schemas", expanding=True))
+
+
+def read_catalog(conn: sa.Connection, schemas: list[str]) -> Catalog:
+    cat = Catalog()
+    params = {"schemas": schemas}
+    for db, table, column, typ in conn.execute(_COLUMNS, params):
+        cat.sql_types[(db, table, column)] = str(typ)
+    if getattr(conn.dialect, "is_mariadb", False):  # SQLAlchemy misses column-level CHECKs
+        cat.checks = {}
+        for db, table, name, clause in conn.execute(_MARIADB_CHECKS, params):
+            cat.checks.setdefault((db, table), []).append(DbCheck(name, str(clause)))
+    cat.triggers = _triggers(conn, params)
+    return cat
+
+
+def _triggers(conn: sa.Connection, params: dict[str, list[str]]) -> dict[TableKey, list[DbTrigger]]:
+    out: dict[TableKey, list[DbTrigger]] = {}
+    for db, table, name, timing, event, body in conn.execute(_TRIGGERS, params):
+        out.setdefault((db, table), []).append(
+            DbTrigger(name, str(timing).upper(), (str(event).upper(),), written_tables(body))
+        )
+    return out

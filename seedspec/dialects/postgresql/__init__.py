@@ -1,0 +1,1 @@
+"""PostgreSQL: catalog queries, COPY (binary and text encoders), the bulk path, sessions."""

@@ -1,0 +1,192 @@
+"""PostgreSQL catalog queries: a connection + schema names -> Catalog facts (kept tables, catalog
+type spellings, FK targets, partitions and their FKs, triggers, EXCLUDE constraints, domains)."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from seedspec.database.catalog import Catalog, TableKey
+from seedspec.database.model import DbExclusion, DbTrigger
+from seedspec.database.reflect_types import DomainChecks
+from seedspec.database.triggers import split_commas, trigger_head, written_tables
+
+_TABLES = """
+SELECT n.nspname, c.relname, c.relkind, {ispartition}, a.attname,
+       pg_catalog.format_type(a.atttypid, a.atttypmod)
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_attribute a
+  ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
+WHERE c.relkind IN ('r', 'p', 'f') AND n.nspname = ANY(:schemas)
+"""
+_FKS = """
+SELECT n.nspname, c.relname, con.conname, rn.nspname, rc.relname
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
+JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
+WHERE con.contype = 'f' AND {toplevel} AND n.nspname = ANY(:schemas)
+"""
+_PARTITIONS = """
+SELECT n.nspname, c.relname, pg_catalog.pg_get_partkeydef(c.oid),
+       pg_catalog.pg_get_expr(p.relpartbound, p.oid)
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_inherits i ON i.inhparent = c.oid
+LEFT JOIN pg_catalog.pg_class p ON p.oid = i.inhrelid
+WHERE c.relkind = 'p' AND n.nspname = ANY(:schemas)
+ORDER BY 1, 2, 4
+"""
+_PARTITION_FKS = """
+SELECT pn.nspname, pc.relname, con.conname,
+  ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, o)
+        JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n
+        ORDER BY k.o),
+  rn.nspname, rc.relname,
+  ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, o)
+        JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n
+        ORDER BY k.o),
+  con.condeferrable, con.condeferred
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid AND c.relispartition
+JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid
+JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
+JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
+JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
+WHERE con.contype = 'f' AND con.conparentid = 0 AND pn.nspname = ANY(:schemas)
+ORDER BY 1, 2, 3
+"""
+_TRIGGERS = """
+SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid), p.prosrc
+FROM pg_catalog.pg_trigger t
+JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
+WHERE NOT t.tgisinternal AND n.nspname = ANY(:schemas)
+ORDER BY 1, 2, 3
+"""
+_EXCLUSIONS = """
+SELECT n.nspname, c.relname, con.conname, pg_catalog.pg_get_constraintdef(con.oid)
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE con.contype = 'x' AND n.nspname = ANY(:schemas)
+ORDER BY 1, 2, 3
+"""
+_EXCLUDE = re.compile(r"^EXCLUDE\s+USING\s+\w+\s*\((.*)\)\s*(?:WHERE\s*\((.*)\))?\s*$", re.I | re.S)
+_DOMAIN_CHECKS = sa.text(
+    "SELECT n.nspname, t.typname, pg_catalog.pg_type_is_visible(t.oid), con.conname,"
+    " pg_catalog.pg_get_constraintdef(con.oid, true)"
+    " FROM pg_catalog.pg_constraint con"
+    " JOIN pg_catalog.pg_type t ON t.oid = con.contypid"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
+    " WHERE con.contype = 'c' ORDER BY con.conname"
+)
+_CHECK_DEF = re.compile(r"^\s*CHECK\s*\((.*)\)(\s+NOT\s+VALID)?\s*$", re.S | re.I)
+_USER_SCHEMAS = sa.text(
+    "SELECT nspname FROM pg_catalog.pg_namespace WHERE left(nspname, 3) <> 'pg_' "
+    "AND nspname <> 'information_schema' ORDER BY nspname"
+)
+
+
+def read_catalog(conn: sa.Connection, schemas: list[str]) -> Catalog:
+    version = conn.dialect.server_version_info or (0,)
+    params = {"schemas": schemas}
+    cat = Catalog(fk_refs={})
+    _tables(conn, params, version >= (10,), cat)
+    if version >= (10,):
+        for nsp, rel, key, bound in conn.execute(sa.text(_PARTITIONS), params):
+            entry = cat.partitions.setdefault((nsp, rel), (str(key), []))
+            if bound is not None:
+                entry[1].append(str(bound))
+    if version >= (11,):
+        _partition_fks(conn, params, cat)
+    toplevel = "con.conparentid = 0" if version >= (11,) else "true"
+    assert cat.fk_refs is not None
+    for nsp, rel, con, ref_nsp, ref_rel in conn.execute(
+        sa.text(_FKS.format(toplevel=toplevel)), params
+    ):
+        cat.fk_refs[(nsp, rel, con)] = (ref_nsp, ref_rel)
+    cat.triggers = _triggers(conn, params)
+    cat.exclusions = _exclusions(conn, params)
+    return cat
+
+
+def _tables(conn: sa.Connection, params: dict[str, list[str]], v10: bool, cat: Catalog) -> None:
+    """Catalog type spellings; which tables to keep where partitions / foreign tables exist."""
+    ispart = "c.relispartition" if v10 else "false"
+    excluded: set[str] = set()
+    for nsp, rel, kind, is_part, att, typ in conn.execute(
+        sa.text(_TABLES.format(ispartition=ispart)), params
+    ):
+        if kind == "f" or is_part:
+            excluded.add(nsp)
+            continue
+        cat.keep_tables.setdefault(nsp, set()).add(rel)
+        if att is not None:
+            cat.sql_types[(nsp, rel, att)] = typ
+    cat.keep_tables = {s: t for s, t in cat.keep_tables.items() if s in excluded}
+    for s in excluded - set(cat.keep_tables):
+        cat.keep_tables[s] = set()
+
+
+def _partition_fks(conn: sa.Connection, params: dict[str, list[str]], cat: Catalog) -> None:
+    for nsp, rel, con, cols, rnsp, rrel, rcols, deferrable, deferred in conn.execute(
+        sa.text(_PARTITION_FKS), params
+    ):
+        cat.partition_fks.setdefault((nsp, rel), []).append(
+            {
+                "name": con,
+                "columns": tuple(cols),
+                "ref": (rnsp, rrel),
+                "ref_columns": tuple(rcols),
+                "deferrable": bool(deferrable),
+                "deferred": bool(deferred),
+            }
+        )
+
+
+def _triggers(conn: sa.Connection, params: dict[str, list[str]]) -> dict[TableKey, list[DbTrigger]]:
+    out: dict[TableKey, list[DbTrigger]] = {}
+    for nsp, rel, name, definition, source in conn.execute(sa.text(_TRIGGERS), params):
+        timing, events = trigger_head(definition or "")
+        out.setdefault((nsp, rel), []).append(
+            DbTrigger(name, timing, events, written_tables(source))
+        )
+    return out
+
+
+def _exclusions(
+    conn: sa.Connection, params: dict[str, list[str]]
+) -> dict[TableKey, list[DbExclusion]]:
+    out: dict[TableKey, list[DbExclusion]] = {}
+    for nsp, rel, name, definition in conn.execute(sa.text(_EXCLUSIONS), params):
+        m = _EXCLUDE.match(definition or "")
+        if m is None:
+            continue
+        elements = []
+        for part in split_commas(m.group(1)):
+            expr, _, op = part.rpartition(" WITH ")
+            elements.append((expr.strip().strip('"'), op.strip()))
+        out.setdefault((nsp, rel), []).append(DbExclusion(name, tuple(elements), m.group(2)))
+    return out
+
+
+def domain_checks(conn: sa.Connection) -> DomainChecks:
+    """(schema, or None when visible; domain) -> [(constraint name, CHECK body)]."""
+    out: DomainChecks = {}
+    for schema, name, visible, conname, definition in conn.execute(_DOMAIN_CHECKS):
+        match = _CHECK_DEF.match(definition or "")
+        entry = (str(conname), (match.group(1) if match else str(definition)).strip())
+        out.setdefault((str(schema), str(name)), []).append(entry)
+        if visible:
+            out.setdefault((None, str(name)), []).append(entry)
+    return out
+
+
+def user_schemas(conn: sa.Connection) -> list[str]:
+    return [r[0] for r in conn.execute(_USER_SCHEMAS)]

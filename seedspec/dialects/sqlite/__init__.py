@@ -1,0 +1,1 @@
+"""SQLite: catalog queries, executemany loading, pragmas and transactions."""

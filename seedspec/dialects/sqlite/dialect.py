@@ -1,0 +1,94 @@
+"""SQLite dialect: catalog reading, MetaData rules, pragmas and explicit transactions,
+executemany in one transaction, FK checks deferred to commit and verified before it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+
+from seedspec.database.catalog import Catalog, DdlColumn, TableKey
+from seedspec.database.model import DbColumn
+from seedspec.database.reflect_types import TypeFacts, classify
+from seedspec.dialects.base import Dialect, iso_value
+from seedspec.dialects.capabilities import capabilities_for
+from seedspec.dialects.sqlite import catalog
+from seedspec.errors import ApplyError
+
+
+class SqliteDialect(Dialect):
+    name = "sqlite"
+    placeholder = "?"
+    capabilities = capabilities_for("sqlite")
+    default_schema = "main"
+    primary_key_nullable = False  # SQLite lets a PK column be NULL; a seed must never rely on it
+
+    def setup_engine(self, engine: sa.Engine, schema: str | None) -> None:
+        """pysqlite's own transaction handling is off; we emit BEGIN ourselves (SQLAlchemy
+        recipe), and foreign keys are enforced."""
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys = ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: sa.Connection) -> None:
+            conn.exec_driver_sql("BEGIN")
+
+    # -- reflection ----------------------------------------------------------------------
+    def read_catalog(self, conn: sa.Connection, schemas: list[str]) -> Catalog:
+        return catalog.read_catalog(conn, schemas)
+
+    def implicit_identity(
+        self, col: dict[str, Any], table: TableKey, primary_key: tuple[str, ...], catalog: Catalog
+    ) -> str | None:
+        rowid = primary_key == (str(col["name"]),) and table in catalog.rowid_tables
+        return "rowid" if rowid else None
+
+    # -- MetaData ------------------------------------------------------------------------
+    def metadata_dialect(self) -> sa.engine.Dialect:
+        return SQLiteDialect()
+
+    def declared_type_facts(self, sa_dialect: Any, compiled: str) -> TypeFacts:
+        # exactly what reflection does with the declared type text
+        return classify(sa_dialect._resolve_type_affinity(compiled))
+
+    def metadata_column(self, col: DdlColumn) -> DdlColumn:
+        if (
+            col.primary_key == (col.column.name,)
+            and (col.compiled or "").strip().upper() == "INTEGER"
+            and col.table.dialect_options["sqlite"]["with_rowid"] is not False
+        ):
+            return replace(col, identity="rowid", decided=True)  # INTEGER PRIMARY KEY is the rowid
+        return col
+
+    # -- loading -------------------------------------------------------------------------
+
+    def begin(self, conn: sa.Connection, deferred: bool, suspend_fk_checks: bool) -> None:
+        # Cycles and self-references load in any order; checked at COMMIT and by us before it.
+        self.execute_raw(conn, "PRAGMA defer_foreign_keys = ON")
+
+    def finish(self, conn: sa.Connection, suspend_fk_checks: bool) -> None:
+        cur = self.raw(conn).cursor()
+        try:
+            bad = cur.execute("PRAGMA foreign_key_check").fetchall()
+        finally:
+            cur.close()
+        if bad:
+            tables = sorted({str(r[0]) for r in bad})
+            raise ApplyError(
+                f"{len(bad)} rows violate foreign keys in {', '.join(tables)}; rolled back"
+            )
+
+    def adapter(self, values: list[Any], column: DbColumn | None) -> Callable[[Any], Any] | None:
+        sample = next((v for v in values if v is not None), None)
+        if sample is None or isinstance(sample, (int, float, str, bytes)):
+            return None
+        return iso_value
