@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -183,36 +183,36 @@ def plan(
     target = open_target(spec, db, schemas)
     try:
         compiled = compile_plan(spec, target.schema, scale, strict=strict)
-        choose_load_path(compiled, target, bulk)
-        return compiled, target
+        return choose_load_path(compiled, target, bulk), target
     except SeedspecError:
         target.engine.dispose()
         raise
 
 
-def choose_load_path(compiled: Plan, target: Target, bulk: bool) -> None:
-    """The bulk path when the database offers it for every seeded table, else the default."""
+def choose_load_path(compiled: Plan, target: Target, bulk: bool) -> Plan:
+    """The plan with its load path: bulk when the database offers it for every seeded table,
+    else the default (a new Plan; the compiled one is not changed)."""
     if not bulk:
-        compiled.load_path, compiled.load_path_reason = "default", "--no-bulk given"
-        return
+        return replace(compiled, load_path="default", load_path_reason="--no-bulk given")
     dialect = dialect_for(target.engine.dialect.name)
     tables = [t for name in compiled.tables if (t := target.schema.table(name)) is not None]
     if not tables:
-        compiled.load_path_reason = "nothing to load"
-        return
+        return replace(compiled, load_path_reason="nothing to load")
     conn = connect(target.engine)
     try:
         blocker = dialect.bulk_blocker(conn, tables)
     finally:
         conn.close()
-    if blocker is None:
-        compiled.load_path = "bulk"
-        compiled.load_path_reason = (
+    if blocker is not None:
+        return replace(compiled, load_path="default", load_path_reason=blocker)
+    return replace(
+        compiled,
+        load_path="bulk",
+        load_path_reason=(
             "the role may alter every seeded table: rows first, then keys and indexes built "
             "in bulk and each CHECK and FK validated in one pass, in the same transaction"
-        )
-    else:
-        compiled.load_path, compiled.load_path_reason = "default", blocker
+        ),
+    )
 
 
 def apply(

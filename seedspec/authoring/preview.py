@@ -11,6 +11,7 @@ from typing import Any
 
 from seedspec import api
 from seedspec.errors import UsageError
+from seedspec.plan.bind import bind
 from seedspec.plan.model import InsertRows
 
 
@@ -38,11 +39,12 @@ def preview_rows(
             )
         chosen = [t for t in chosen if t in tables]
     out: dict[str, list[dict[str, Any]]] = {}
+    model = bind(plan)
     for name in chosen:
         step = steps[name]
         n = max(0, min(rows, step.count))
         columns = list(step.columns)
-        values = plan.model.rows(name, columns, 0, n) if columns and n else []
+        values = model.rows(name, columns, 0, n) if columns and n else []
         out[name] = [
             {c: values[j][i] for j, c in enumerate(columns)} if values else {} for i in range(n)
         ]

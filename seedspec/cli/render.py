@@ -64,7 +64,7 @@ def plan_text(plan: Plan) -> str:
             lines.append(f"{n:>3}. move sequences/identity counters past the seeded keys")
     for b in plan.broken_edges:
         lines.append(
-            f"     cycle broken at {b['from']}.{'+'.join(b['columns'])} -> {b['to']} ({b['mode']})"
+            f"     cycle broken at {b.child}.{'+'.join(b.columns)} -> {b.parent} ({b.mode})"
         )
     total = sum(s.count for s in plan.steps if isinstance(s, InsertRows))
     lines.append(f"total: {total:,} rows in {len(plan.tables)} tables")

@@ -1,5 +1,5 @@
-"""Compile: (Spec, DbSchema) -> Plan (table order, broken cycle edges, steps, generation model)."""
+"""Compile: (Spec, DbSchema) -> frozen Plan, as the pass sequence `build.PASSES`."""
 
-from seedspec.compile.build import compile_plan
+from seedspec.compile.build import PASSES, compile_plan, run_passes
 
-__all__ = ["compile_plan"]
+__all__ = ["PASSES", "compile_plan", "run_passes"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -10,15 +10,18 @@ from seedspec.analysis.infer import DEFAULT_COUNT
 from seedspec.errors import Problem
 from seedspec.generate.links import PerParentLayout, per_parent_counts
 from seedspec.generate.random import stream_key
+from seedspec.plan.params import Params
+from seedspec.plan.recipes import LayoutRecipe
 from seedspec.spec.model import CountSpec
 
 
-@dataclass
+@dataclass(frozen=True)
 class CountDecision:
     count: int
     reason: str
-    layout: PerParentLayout | None = None
+    layout: PerParentLayout | None = field(default=None, compare=False)
     per_columns: tuple[str, ...] = ()  # the FK columns assigned by the per-parent layout
+    recipe: LayoutRecipe | None = None  # how `layout` is drawn again at bind time
 
 
 def scaled(n: int, scale: float) -> int:
@@ -40,10 +43,11 @@ def per_parent_count(
     key = stream_key(seed, table, "count", spec.per, spec.dist, sorted(params.items()))
     counts = per_parent_counts(key, n_parents, spec.dist, params)
     layout = PerParentLayout(spec.per or "", counts)
+    recipe = LayoutRecipe(spec.per or "", n_parents, key, spec.dist, Params.of(params))
     lo, hi = (int(counts.min()), int(counts.max())) if len(counts) else (0, 0)
     mean = float(np.mean(counts)) if len(counts) else 0.0
     reason = f"per {spec.per} row: {spec.dist} {lo}..{hi} (mean {mean:.2f})"
-    return CountDecision(layout.count, reason, layout, fk_columns)
+    return CountDecision(layout.count, reason, layout, fk_columns, recipe)
 
 
 def cap_problem(table: str, count: int, cap: int, why: str, location: object) -> Problem:

@@ -3,15 +3,18 @@
 Edge modes when a cycle must be broken:
   deferred  the FK is checked at commit (PostgreSQL DEFERRABLE, SQLite defer_foreign_keys)
   update    insert NULL, fill the column by UPDATE once both tables are loaded
-  suspend   MySQL/MariaDB: load with FOREIGN_KEY_CHECKS=0, then verify every FK by query
+  suspend   load with FK checks off (MySQL/MariaDB FOREIGN_KEY_CHECKS=0), then verify by query
+Which modes a database allows comes from its Capabilities, never its name.
 """
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from dataclasses import dataclass
 
 from seedspec.database.model import DbForeignKey
+from seedspec.dialects.capabilities import Capabilities
 
 
 @dataclass(frozen=True)
@@ -36,16 +39,16 @@ class Ordering:
     unbreakable: tuple[tuple[str, ...], ...]  # cycles that no allowed mode can break
 
 
-def edge_mode(edge: Edge, dialect: str) -> tuple[float, str] | None:
-    """(cost, mode) to break this edge, or None when it cannot be broken here."""
+def edge_mode(edge: Edge, caps: Capabilities) -> tuple[float, str] | None:
+    """(cost, mode) to break this edge, or None when this database cannot break it."""
     bump = 0.5 if edge.per_parent else 0.0
-    if dialect == "sqlite":
+    if caps.defers_all_to_commit:
         return 0.0 + bump, "deferred"
-    if dialect == "postgresql" and edge.fk.deferrable:
+    if caps.deferrable_fks and edge.fk.deferrable:
         return 0.0 + bump, "deferred"
     if edge.nullable:
         return 1.0 + bump, "update"
-    if dialect in ("mysql", "mariadb"):
+    if caps.can_suspend_fk_checks:
         return 100.0 + bump, "suspend"
     return None
 
@@ -102,21 +105,21 @@ def _is_acyclic(nodes: list[str], edges: list[Edge]) -> bool:
 
 
 def _break_component(
-    comp: list[str], edges: list[Edge], dialect: str
+    comp: list[str], edges: list[Edge], caps: Capabilities
 ) -> tuple[list[BrokenEdge], list[str] | None]:
     """Choose edges to break inside one cyclic component; returns (broken, unbreakable cycle)."""
     broken: list[BrokenEdge] = []
     remaining = []
     for e in edges:  # free breaks (deferred checks) first: they cost nothing at load time
-        mode = edge_mode(e, dialect)
+        mode = edge_mode(e, caps)
         if mode is not None and mode[0] < 1.0 and not e.per_parent:
             broken.append(BrokenEdge(e, mode[1]))
         else:
             remaining.append(e)
     if _is_acyclic(comp, remaining):
         return broken, None
-    candidates = [e for e in remaining if edge_mode(e, dialect) is not None]
-    cost = {id(e): edge_mode(e, dialect)[0] for e in candidates}  # type: ignore[index]
+    candidates = [e for e in remaining if edge_mode(e, caps) is not None]
+    cost = {id(e): edge_mode(e, caps)[0] for e in candidates}  # type: ignore[index]
     best: list[Edge] | None = None
     if len(candidates) <= 14:
         options = []
@@ -134,7 +137,7 @@ def _break_component(
     if best is None:
         return broken, _a_cycle(comp, remaining)
     for e in best:
-        broken.append(BrokenEdge(e, edge_mode(e, dialect)[1]))  # type: ignore[index]
+        broken.append(BrokenEdge(e, edge_mode(e, caps)[1]))  # type: ignore[index]
     return broken, None
 
 
@@ -165,7 +168,7 @@ def _a_cycle(comp: list[str], edges: list[Edge]) -> list[str]:
     return comp
 
 
-def order_tables(tables: list[str], edges: list[Edge], dialect: str) -> Ordering:
+def order_tables(tables: list[str], edges: list[Edge], caps: Capabilities) -> Ordering:
     """Parents before children; cycles broken; deterministic (ties by name)."""
     tables = sorted(tables)
     cross = [e for e in edges if e.child != e.parent]
@@ -176,7 +179,7 @@ def order_tables(tables: list[str], edges: list[Edge], dialect: str) -> Ordering
             continue
         members = set(comp)
         inside = [e for e in cross if e.child in members and e.parent in members]
-        chosen, cycle = _break_component(comp, inside, dialect)
+        chosen, cycle = _break_component(comp, inside, caps)
         broken.extend(chosen)
         if cycle is not None:
             unbreakable.append(tuple(cycle))
@@ -193,8 +196,6 @@ def _topological(tables: list[str], edges: list[Edge]) -> tuple[str, ...]:
         children[e.parent].add(e.child)
     ready = sorted(t for t in tables if not parents[t])
     order: list[str] = []
-    import heapq
-
     heapq.heapify(ready)
     while ready:
         t = heapq.heappop(ready)

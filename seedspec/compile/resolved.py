@@ -1,11 +1,13 @@
-"""The resolved spec: (Spec, DbSchema) -> every table's count and every column's generator, as
+"""The resolved spec: the compiled unit -> every table's count and every column's generator, as
 the compiler decided them (spec first, inference for the rest). `init` and `preview` read it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from seedspec.database.model import DbSchema
+from seedspec.compile.build import run_passes
+from seedspec.compile.unit import Linked, Unit
+from seedspec.database.model import DbColumn, DbSchema
 from seedspec.spec.model import CountSpec, GeneratorSpec, Spec, TreeSpec
 
 
@@ -29,8 +31,52 @@ class ResolvedTable:
 
 def resolve(spec: Spec, schema: DbSchema, scale: float | None = None) -> list[ResolvedTable]:
     """Compile without reconciling and report what was decided, in insert order."""
-    from seedspec.compile.build import _Compiler
+    compiled = run_passes(spec, schema, scale)
+    return resolved_tables(compiled.unit, compiled.plan.tables)
 
-    compiler = _Compiler(spec, schema, spec.scale if scale is None else scale)
-    plan = compiler.run()
-    return [compiler.resolved_table(name) for name in plan.tables]
+
+def resolved_tables(unit: Unit, names: list[str]) -> list[ResolvedTable]:
+    """The public view of passes `columns` .. `cap_counts`: one ResolvedTable per table."""
+    return [_table(unit, unit.linked[name]) for name in names]
+
+
+def _table(unit: Unit, t: Linked) -> ResolvedTable:
+    columns = tuple(_column(unit, t, col) for col in t.table.columns)
+    tree = t.spec.tree if t.spec else None
+    if tree is None and unit.count(t.name):
+        self_fk = next((link for link in t.links if link.fk.ref_table == t.name), None)
+        if self_fk is not None:
+            tree = TreeSpec(self_fk.fk.columns[0], 4)
+    decision = unit.counts.get(t.name)
+    return ResolvedTable(
+        t.name,
+        unit.count(t.name),
+        t.spec.count if t.spec else None,
+        decision.reason if decision else "",
+        tree,
+        tuple(c for c in columns if c is not None),
+    )
+
+
+def _column(unit: Unit, t: Linked, col: DbColumn) -> ResolvedColumn | None:
+    what = f"{col.sql_type or col.type}{'' if col.nullable else ' NOT NULL'}"
+    cols = unit.columns[t.name]
+    link = t.fk_columns.get(col.name)
+    if col.name in cols.skipped:
+        return ResolvedColumn(col.name, None, "skipped", f"{what}; {cols.skipped[col.name]}")
+    if link is not None:
+        ref_col = link.fk.ref_columns[link.fk.columns.index(col.name)]
+        parent = unit.ctx.schema.table(link.fk.ref_table)
+        plain = parent is not None and parent.primary_key == (ref_col,)
+        target = link.fk.ref_table if plain else f"{link.fk.ref_table}.{ref_col}"
+        params = dict(link.spec.params) if link.spec else {}
+        params.update(table=link.fk.ref_table, column=None if plain else ref_col)
+        null = link.spec.null if link.spec else 0.0
+        generator = GeneratorSpec("ref", params, null)
+        return ResolvedColumn(col.name, generator, "foreign key", f"{what}; references {target}")
+    if col.name in cols.specs:
+        g = cols.specs[col.name]
+        origin = "spec" if cols.notes.get(col.name) == "spec" else "inferred"
+        note = cols.notes.get(col.name, "")
+        return ResolvedColumn(col.name, g, origin, what if origin == "spec" else f"{what}; {note}")
+    return None

@@ -1,4 +1,4 @@
-"""Execute: (Plan, Engine, DbSchema) -> ApplyReport; one transaction, all or nothing."""
+"""Execute: (Plan, Engine, DbSchema) -> ApplyReport; the plan bound, loaded in one transaction."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from seedspec.dialects.base import Dialect
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import ApplyError, SeedspecError
 from seedspec.execute.prefetch import prefetch
+from seedspec.generate.model import Model
+from seedspec.plan.bind import bind
 from seedspec.plan.model import (
     FillDeferred,
     InsertRows,
@@ -82,7 +84,7 @@ def execute_plan(
     conn = connect(engine)
     try:
         with conn.begin():
-            _run(plan, conn, dialect, schema, report, truncate)
+            _run(plan, bind(plan), conn, dialect, schema, report, truncate)
     except SeedspecError:
         raise
     except sa.exc.DBAPIError as err:
@@ -115,13 +117,14 @@ def _tables(schema: DbSchema, names: list[str]) -> list[DbTable]:
 
 def _run(
     plan: Plan,
+    model: Model,
     conn: sa.Connection,
     dialect: Dialect,
     schema: DbSchema,
     report: ApplyReport,
     truncate: bool,
 ) -> None:
-    tables = _tables(schema, plan.tables + plan.trigger_filled)
+    tables = _tables(schema, plan.tables + list(plan.trigger_filled))
     busy = dialect.nonempty_tables(conn, tables)
     if busy and not truncate:
         raise ApplyError(
@@ -141,9 +144,9 @@ def _run(
             dialect.end_inserts(conn, bulk)
             inserting = False
         if isinstance(step, InsertRows):
-            report.tables.append(_insert(plan, conn, dialect, schema, step))
+            report.tables.append(_insert(model, conn, dialect, schema, step))
         elif isinstance(step, FillDeferred):
-            _fill(plan, conn, dialect, schema, step)
+            _fill(model, conn, dialect, schema, step)
         elif isinstance(step, VerifyForeignKeys):
             dialect.finish(conn, plan.suspend_fk_checks)
             bad = dialect.fk_violations(conn, schema, step.tables)
@@ -167,7 +170,7 @@ def _run(
 
 
 def _insert(
-    plan: Plan, conn: sa.Connection, dialect: Dialect, schema: DbSchema, step: InsertRows
+    model: Model, conn: sa.Connection, dialect: Dialect, schema: DbSchema, step: InsertRows
 ) -> TableReport:
     t0 = time.perf_counter()
     table = schema.table(step.table)
@@ -180,7 +183,7 @@ def _insert(
         """Chunks generated and encoded for the database, one step ahead of the load."""
         for start in range(0, step.count, CHUNK_ROWS):
             stop = min(step.count, start + CHUNK_ROWS)
-            arrays = plan.model.arrays(step.table, produced, start, stop)
+            arrays = model.arrays(step.table, produced, start, stop)
             values = dict(zip(produced, arrays, strict=True))
             none = np.full(stop - start, None, dtype=object)
             yield dialect.prepare(table, columns, [values.get(c, none) for c in columns])
@@ -198,14 +201,14 @@ def _insert(
 
 
 def _fill(
-    plan: Plan, conn: sa.Connection, dialect: Dialect, schema: DbSchema, step: FillDeferred
+    model: Model, conn: sa.Connection, dialect: Dialect, schema: DbSchema, step: FillDeferred
 ) -> None:
     table = schema.table(step.table)
     assert table is not None
     names = list(step.key_columns) + list(step.columns)
     for start in range(0, step.count, CHUNK_ROWS):
         stop = min(step.count, start + CHUNK_ROWS)
-        cols = plan.model.rows(step.table, names, start, stop)
+        cols = model.rows(step.table, names, start, stop)
         dialect.update(conn, table, step.key_columns, step.columns, cols)
 
 

@@ -405,3 +405,17 @@ class Lookup(Generator):
         vals = to_python(model.values(self.via.parent, self.parent_column, pidx[found]))
         out[np.flatnonzero(found)] = objects(vals)
         return out
+
+
+class TupleChoice(Generator):
+    """A finite column (choice, bool) as one digit of the table's distinct key tuple."""
+
+    kind = "choice"
+
+    def __init__(self, picker: TuplePicker, options: list[Any]) -> None:
+        super().__init__(0, {"values": options, "tuple_digit": picker.position})
+        self.picker = picker
+        self.options = objects(options)
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        return self.options[self.picker.pick(model, idx)]

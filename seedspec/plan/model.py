@@ -1,4 +1,10 @@
-"""Plan: the ordered steps of a seed run (recipes, not rows) and their JSON form."""
+"""Plan: the frozen, serialisable result of compile — table recipes, ordered steps, flags.
+
+`Plan.to_json()` / `Plan.from_json()` round-trip exactly (`from_json(p.to_json()) == p`);
+`digest()` hashes the canonical JSON without source locations or the load path, so comments,
+formatting and the spec's path do not change it. `seedspec.plan.bind` makes it runnable.
+Its JSON is described by schemas/plan-1.schema.json.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seedspec.analysis.drift import DriftReport
-from seedspec.errors import Problem, SourceLocation
-from seedspec.generate.model import Model
+from seedspec.errors import Problem, SeedspecError
+from seedspec.plan import codec
+from seedspec.plan import recipes as r
+from seedspec.plan.params import canonical, without_locations
+
+FORMAT = "seedspec-plan/1"
+_NOT_HASHED = {"digest": False}
 
 
 @dataclass(frozen=True)
@@ -18,19 +29,7 @@ class InsertRows:
     count: int
     columns: tuple[str, ...]  # inserted columns, in order
     null_columns: tuple[str, ...] = ()  # inserted as NULL now, filled by a later FillDeferred
-    generators: dict[str, Any] = field(default_factory=dict)  # column -> description
     reason: str = ""  # how the count was decided
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "step": "insert",
-            "table": self.table,
-            "rows": self.count,
-            "columns": list(self.columns),
-            "null_then_fill": list(self.null_columns),
-            "count_from": self.reason,
-            "generators": self.generators,
-        }
 
 
 @dataclass(frozen=True)
@@ -41,90 +40,136 @@ class FillDeferred:
     count: int
     reason: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "step": "fill",
-            "table": self.table,
-            "columns": list(self.columns),
-            "key": list(self.key_columns),
-            "rows": self.count,
-            "why": self.reason,
-        }
-
 
 @dataclass(frozen=True)
 class VerifyForeignKeys:
     tables: tuple[str, ...]
     reason: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"step": "verify_fks", "tables": list(self.tables), "why": self.reason}
-
 
 @dataclass(frozen=True)
 class ResetSequences:
     tables: tuple[str, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"step": "reset_sequences", "tables": list(self.tables)}
-
 
 @dataclass(frozen=True)
 class RunSql:
     sql: str
-    location: SourceLocation | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"step": "sql", "sql": self.sql}
-        if self.location:
-            out["at"] = str(self.location)
-        return out
+    location: str | None = field(default=None, compare=False, metadata=_NOT_HASHED)
 
 
 Step = InsertRows | FillDeferred | VerifyForeignKeys | ResetSequences | RunSql
 
 
-@dataclass
+@dataclass(frozen=True)
+class CycleBreak:
+    """A FK edge of a cycle and how it is broken: deferred | update | suspend."""
+
+    child: str
+    parent: str
+    columns: tuple[str, ...]
+    mode: str
+
+
+@dataclass(frozen=True)
+class PlanWarning:
+    """A compile warning the plan carries (its location takes no part in equality)."""
+
+    message: str
+    severity: str = "warning"
+    code: str = "spec"
+    table: str | None = None
+    column: str | None = None
+    fix: str | None = None
+    location: str | None = field(default=None, compare=False, metadata=_NOT_HASHED)
+
+    @classmethod
+    def of(cls, p: Problem) -> PlanWarning:
+        where = str(p.location) if p.location else None
+        return cls(p.message, p.severity, p.code, p.table, p.column, p.fix, where)
+
+
+@dataclass(frozen=True)
 class Plan:
-    dialect: str
+    dialect: str  # the database family the plan was compiled for ("mysql" for MariaDB too)
     seed: int
-    steps: list[Step]
-    model: Model
-    deferred_constraints: bool = False  # PostgreSQL SET CONSTRAINTS ALL DEFERRED / SQLite pragma
-    suspend_fk_checks: bool = False  # MySQL FOREIGN_KEY_CHECKS=0 during the load
-    broken_edges: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    spec_digest: str = ""
+    locale: str
+    recipes: tuple[r.TableRecipe, ...]  # every seeded table, in insert order
+    steps: tuple[Step, ...]
+    deferred_constraints: bool = False  # FKs checked at commit (DEFERRABLE / SQLite pragma)
+    suspend_fk_checks: bool = False  # FK checks off during the load, verified by query
+    broken_edges: tuple[CycleBreak, ...] = ()
+    trigger_filled: tuple[str, ...] = ()  # tables whose rows come from triggers on others
+    warnings: tuple[PlanWarning, ...] = ()
+    versions: tuple[tuple[str, str], ...] = ()
     schema_fingerprint: str = ""
-    versions: dict[str, str] = field(default_factory=dict)
-    drift: DriftReport = field(default_factory=DriftReport)
-    trigger_filled: list[str] = field(default_factory=list)  # rows come from triggers on others
-    load_path: str = "default"  # "bulk": constraints set aside and restored (PostgreSQL)
-    load_path_reason: str = ""
+    load_path: str = field(default="default", metadata=_NOT_HASHED)  # "bulk" | "default"
+    load_path_reason: str = field(default="", metadata=_NOT_HASHED)
+    drift: DriftReport = field(default_factory=DriftReport, compare=False, metadata={"json": False})
 
     @property
     def tables(self) -> list[str]:
         return [s.table for s in self.steps if isinstance(s, InsertRows)]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "format": "seedspec-plan/1",
-            "dialect": self.dialect,
-            "seed": self.seed,
-            "spec_digest": self.spec_digest,
-            "schema_fingerprint": self.schema_fingerprint,
-            "versions": self.versions,
-            "deferred_constraints": self.deferred_constraints,
-            "suspend_fk_checks": self.suspend_fk_checks,
-            "cycles_broken": self.broken_edges,
-            "filled_by_triggers": self.trigger_filled,
-            "load_path": self.load_path,
-            "load_path_reason": self.load_path_reason,
-            "total_rows": sum(s.count for s in self.steps if isinstance(s, InsertRows)),
-            "steps": [s.to_dict() for s in self.steps],
-            "warnings": [w.to_dict() for w in self.warnings],
-        }
+    @property
+    def total_rows(self) -> int:
+        return sum(s.count for s in self.steps if isinstance(s, InsertRows))
+
+    def recipe(self, table: str) -> r.TableRecipe | None:
+        return next((t for t in self.recipes if t.name == table), None)
 
     def digest(self) -> str:
-        text = json.dumps(self.to_dict(), sort_keys=True, default=str)
-        return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+        """blake2b over the canonical JSON: no locations, no load path."""
+        data = without_locations(codec.to_data(self, digest=True))
+        return hashlib.blake2b(canonical(data).encode(), digest_size=12).hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as JSON data: `format`, every field, and the derived `digest`, `total_rows`."""
+        data = codec.to_data(self)
+        return {"format": FORMAT, **data, "total_rows": self.total_rows, "digest": self.digest()}
+
+    def to_json(self) -> str:
+        return canonical(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Plan:
+        if data.get("format") != FORMAT:
+            raise SeedspecError(
+                f"not a seedspec plan (format {data.get('format')!r}, want {FORMAT})"
+            )
+        plan: Plan = codec.from_data(cls, data)
+        if "digest" in data and data["digest"] != plan.digest():
+            raise SeedspecError("plan digest does not match its contents; the file was edited")
+        return plan
+
+    @classmethod
+    def from_json(cls, text: str) -> Plan:
+        return cls.from_dict(json.loads(text))
+
+
+codec.register(
+    {
+        r.RandomPick: "random",
+        r.PerParentPick: "per_parent",
+        r.UniquePick: "unique",
+        r.DistinctInParentPick: "distinct_in_parent",
+        r.TuplePick: "tuple",
+        r.TreePick: "tree",
+        r.EarlierRowPick: "earlier_row",
+        r.DifferentFromPick: "different_from",
+        r.JointPick: "joint",
+        r.WherePick: "where",
+        r.ValueRecipe: "value",
+        r.RefRecipe: "ref",
+        r.TupleChoiceRecipe: "tuple_choice",
+        r.IndexInParentRecipe: "index_in_parent",
+        r.LookupRecipe: "lookup",
+        r.AggregateRecipe: "aggregate",
+        r.NullRecipe: "null",
+        InsertRows: "insert",
+        FillDeferred: "fill",
+        VerifyForeignKeys: "verify_fks",
+        ResetSequences: "reset_sequences",
+        RunSql: "sql",
+    }
+)

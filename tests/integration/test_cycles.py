@@ -89,7 +89,7 @@ def test_nullable_cycle_is_filled_after_insert_on_postgresql(pg_url: str, tmp_pa
     path.write_text("seedspec: 1\ntables:\n  team: {count: 10}\n  member: {count: 50}\n")
     compiled, target = plan(str(path), pg_url)
     target.engine.dispose()
-    assert [b["mode"] for b in compiled.broken_edges] == ["update"]
+    assert [b.mode for b in compiled.broken_edges] == ["update"]
     apply(str(path), pg_url)
     assert scalar(pg_url, "SELECT count(*) FROM team WHERE lead_id IS NULL") == 0
     assert violations(pg_url) == []

@@ -1,0 +1,150 @@
+"""Pass `pickers`: every FK link -> the pick recipe its child rows use to choose parent rows
+(None: the parent has no rows). Then CHECK (a <> b) between two FKs and FKs sharing a column."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from seedspec.analysis.infer import table_facts
+from seedspec.compile.counts import cap_problem
+from seedspec.compile.links import Link
+from seedspec.compile.passes.uniques import tuple_radices
+from seedspec.compile.unit import Errors, Linked, LinkRole, Unit, frozen
+from seedspec.errors import Problem
+from seedspec.generate.links import tree_levels
+from seedspec.generate.random import stream_key
+from seedspec.plan import recipes as r
+
+
+def pickers(unit: Unit, errors: Errors) -> Unit:
+    out = {}
+    for t in unit.seeded:
+        chosen = {link.id: _pick(unit, t, link, errors) for link in t.links}
+        picks = {k: p for k, p in chosen.items() if p is not None}
+        _differs(unit, t, picks)
+        _joint(unit, t, picks)
+        out[t.name] = frozen(picks)
+    return replace(unit, picks=frozen(out))
+
+
+def _tree_link(t: Linked) -> Link | None:
+    self_links = [link for link in t.links if link.fk.ref_table == t.name]
+    if not self_links:
+        return None
+    tree = t.spec.tree if t.spec else None
+    if tree is None:
+        return self_links[0]
+    return next((link for link in self_links if tree.parent in link.fk.columns), self_links[0])
+
+
+def _pick(unit: Unit, t: Linked, link: Link, errors: Errors) -> r.Pick | None:
+    n_parent = unit.count(link.fk.ref_table)
+    decision = unit.counts[t.name]
+    role = unit.keys[t.name].roles.get(link.id)
+    key = stream_key(unit.ctx.seed, t.name, "fk", *link.fk.columns)
+    if n_parent == 0 and link.fk.ref_table != t.name:
+        if not link.nullable:
+            errors.add(
+                Problem(
+                    f"{t.name}.{'+'.join(link.fk.columns)} needs rows in "
+                    f"{link.fk.ref_table!r}, which is seeded with 0 rows",
+                    t.location,
+                    code="unfillable",
+                )
+            )
+        return None
+    if decision.per_columns == link.fk.columns:
+        assert decision.layout is not None
+        return r.PerParentPick()
+    if link.fk.ref_table == t.name:
+        return _self_pick(unit, t, link, key)
+    if link.spec is not None and link.spec.params.get("where"):
+        return _where_pick(t, link, key, n_parent, errors)
+    if link.shared:
+        shared = link.shared[0]
+        parent_col = link.fk.ref_columns[link.fk.columns.index(shared)]
+        return r.WherePick(key, t.name, link.fk.ref_table, n_parent, shared, parent_col)
+    if role is not None:
+        return _role_pick(unit, t, link, role, key, n_parent, errors)
+    dist = link.spec.params.get("dist") or "uniform" if link.spec else "uniform"
+    s = float(link.spec.params.get("s") or 1.2) if link.spec else 1.2
+    return r.RandomPick(key, n_parent, dist, s)
+
+
+def _self_pick(unit: Unit, t: Linked, link: Link, key: int) -> r.Pick:
+    if link is not _tree_link(t):
+        return r.EarlierRowPick(key, root_links_self=not link.nullable)
+    tree = t.spec.tree if t.spec else None
+    depth = tree.max_depth if tree else 4
+    roots = tree.roots if tree else None
+    starts = tree_levels(unit.count(t.name), depth, roots)
+    return r.TreePick(key, tuple(starts), root_links_self=not link.nullable)
+
+
+def _role_pick(
+    unit: Unit, t: Linked, link: Link, role: LinkRole, key: int, n_parent: int, errors: Errors
+) -> r.Pick:
+    count = unit.count(t.name)
+    if role is LinkRole.UNIQUE:
+        if count > n_parent and not link.nullable:
+            why = f"each {link.fk.ref_table} row at most once"
+            errors.add(cap_problem(t.name, count, n_parent, why, t.location))
+        return r.UniquePick(key, n_parent, spill_null=link.nullable)
+    if role is LinkRole.DISTINCT_IN_PARENT:
+        assert unit.counts[t.name].layout is not None
+        return r.DistinctInParentPick(key, n_parent)
+    return tuple_pick(unit, t, link.id, errors)
+
+
+def tuple_pick(unit: Unit, t: Linked, digit: str, errors: Errors) -> r.TuplePick:
+    """The pick of one digit of the table's distinct tuple (checking the tuple has room)."""
+    radices = tuple_radices(unit, t)
+    total = 1
+    for radix in radices:
+        total *= radix
+    count = unit.count(t.name)
+    if count > total:
+        why = "distinct combinations of its parents"
+        errors.add(cap_problem(t.name, count, total, why, t.location))
+    table_key = stream_key(unit.ctx.seed, t.name, "tuple")
+    return r.TuplePick(table_key, radices, unit.keys[t.name].tuple_digits.index(digit))
+
+
+def _where_pick(t: Linked, link: Link, key: int, n_parent: int, errors: Errors) -> r.Pick:
+    assert link.spec is not None
+    where = link.spec.params["where"]
+    # where: {PARENT_COLUMN: THIS_ROW_COLUMN}, e.g. {account_id: id}: a user of this account
+    pairs = [(str(mine), str(theirs)) for theirs, mine in where.items()]
+    if len(pairs) != 1:
+        errors.add(Problem("ref where: one column pair is supported", link.spec.location))
+    child_column, parent_column = pairs[0]
+    return r.WherePick(key, t.name, link.fk.ref_table, n_parent, child_column, parent_column)
+
+
+def _differs(unit: Unit, t: Linked, picks: dict[str, r.Pick]) -> None:
+    """CHECK (a <> b) between two FKs to the same table: b never picks a's parent."""
+    facts, _ = table_facts(t.table)
+    for column, f in facts.items():
+        mine, other = t.fk_columns.get(column), t.fk_columns.get(f.differs_from or "")
+        if mine is None or other is None or mine.fk.ref_table != other.fk.ref_table:
+            continue
+        inner, theirs = picks.get(mine.id), picks.get(other.id)
+        if inner is not None and theirs is not None and len(mine.fk.columns) == 1:
+            picks[mine.id] = r.DifferentFromPick(inner, theirs, unit.count(mine.fk.ref_table))
+
+
+def _joint(unit: Unit, t: Linked, picks: dict[str, r.Pick]) -> None:
+    """The FK that fills a shared column picks only parents whose value of it also exists
+    in the other FKs' parents (a customer of a tenant that has products)."""
+    for link in t.links:
+        for shared in link.shared:
+            owner = t.fk_columns[shared]
+            pick = picks.get(owner.id)
+            if not isinstance(pick, (r.RandomPick, r.JointPick)):
+                continue
+            own_col = owner.fk.ref_columns[owner.fk.columns.index(shared)]
+            other_col = link.fk.ref_columns[link.fk.columns.index(shared)]
+            if isinstance(pick, r.RandomPick):
+                pick = r.JointPick(pick.key, owner.fk.ref_table, own_col, pick.n)
+            other = (link.fk.ref_table, other_col, unit.count(link.fk.ref_table))
+            picks[owner.id] = replace(pick, others=(*pick.others, other))

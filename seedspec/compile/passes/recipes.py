@@ -1,0 +1,232 @@
+"""Passes `recipes` and `checks`: every seeded table -> its TableRecipe (a recipe per produced
+column, in insert order), then the bound model is checked: no column dependency loop, enough
+distinct values for every unique column."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from seedspec.compile.links import Link
+from seedspec.compile.passes.pickers import tuple_pick
+from seedspec.compile.unit import Errors, Linked, Unit, frozen
+from seedspec.database.model import DbColumn
+from seedspec.errors import Problem, SeedspecError
+from seedspec.generate.model import Model
+from seedspec.generate.random import stream_key
+from seedspec.kinds import finite_values, resolve_column_defaults
+from seedspec.plan import bind
+from seedspec.plan import recipes as r
+from seedspec.plan.params import Params
+from seedspec.spec.model import GeneratorSpec
+
+
+def recipes(unit: Unit, errors: Errors) -> Unit:
+    out: dict[str, r.TableRecipe] = {}
+    for t in unit.seeded:
+        cols = [
+            r.ColumnRecipe(col.name, _column(unit, t, col, errors))
+            for col in t.table.columns
+            if col.name not in unit.columns[t.name].skipped
+            and (col.name in t.fk_columns or col.name in unit.columns[t.name].specs)
+        ]
+        decision = unit.counts[t.name]
+        key_cols = t.table.primary_key or next(
+            (u.columns for u in t.table.uniques if not u.predicate and u.columns), ()
+        )
+        out[t.name] = r.TableRecipe(
+            t.name, decision.count, decision.reason, tuple(cols), tuple(key_cols), decision.recipe
+        )
+    for t in unit.seeded:  # lookups and aggregates read other tables' recipes
+        specs = unit.columns[t.name].specs
+        cols = [
+            r.ColumnRecipe(c.name, _linked(unit, t, specs[c.name], out, errors))
+            if isinstance(c.recipe, _Pending)
+            else c
+            for c in out[t.name].columns
+        ]
+        out[t.name] = replace(out[t.name], columns=tuple(cols))
+    return replace(unit, recipes=frozen(out))
+
+
+class _Pending(r.NullRecipe):
+    """A lookup or aggregate, until every table's recipes exist (never leaves this pass)."""
+
+
+def _column(unit: Unit, t: Linked, col: DbColumn, errors: Errors) -> r.Recipe:
+    link = t.fk_columns.get(col.name)
+    if link is not None:
+        return _fk(unit, t, link, col.name, errors)
+    g = unit.columns[t.name].specs[col.name]
+    if col.name in unit.keys[t.name].tuple_digits:
+        pick = tuple_pick(unit, t, col.name, errors)
+        return r.TupleChoiceRecipe(Params.of({"values": finite_values(g) or []}), pick)
+    if g.kind == "index_in_parent":
+        if unit.counts[t.name].layout is None:
+            errors.add(
+                Problem("index_in_parent needs the table's count to be `per:` a parent", g.location)
+            )
+            return r.NullRecipe()
+        return r.IndexInParentRecipe(int(g.params.get("start", 1)))
+    if g.kind in ("lookup", "aggregate"):
+        return _Pending()
+    recipe = value_recipe(g, col)
+    try:
+        bind.value_generator(recipe, unit.ctx.seed, unit.ctx.spec.locale, t.name, col.name)
+    except SeedspecError as err:
+        errors.add(Problem(err.message, g.location or t.location))
+        return r.NullRecipe()
+    return recipe
+
+
+def value_recipe(g: GeneratorSpec, col: DbColumn | None) -> r.ValueRecipe:
+    """A value kind with the column's defaults resolved in (decimal scale, text length)."""
+    resolved = resolve_column_defaults(g, col)
+    key_params = Params.of(g.params) if resolved.params != g.params else None
+    return r.ValueRecipe(g.kind, Params.of(resolved.params), g.null, g.unique, key_params)
+
+
+def _fk(unit: Unit, t: Linked, link: Link, column: str, errors: Errors) -> r.Recipe:
+    pick = unit.picks[t.name].get(link.id)
+    if pick is None:
+        return r.NullRecipe()
+    ref_col = link.fk.ref_columns[link.fk.columns.index(column)]
+    parent, parent_linked = unit.columns[link.fk.ref_table], unit.linked[link.fk.ref_table]
+    if ref_col in parent.skipped or (
+        ref_col not in parent.specs and ref_col not in parent_linked.fk_columns
+    ):
+        errors.add(
+            Problem(
+                f"{t.name}.{column} references {link.fk.ref_table}.{ref_col}, which seedspec "
+                "does not generate",
+                t.column_location(column),
+            )
+        )
+    null = link.spec.null if link.spec is not None else 0.0
+    null_key = stream_key(unit.ctx.seed, t.name, column, "null") if null else 0
+    return r.RefRecipe(link.fk.ref_table, ref_col, link.id, pick, null, null_key)
+
+
+def _linked(
+    unit: Unit, t: Linked, g: GeneratorSpec, tables: dict[str, r.TableRecipe], errors: Errors
+) -> r.Recipe:
+    if g.kind == "aggregate":
+        return _aggregate(t, g, tables, errors)
+    fk_col, parent_col = g.params["fk_column"], g.params["parent_column"]
+    via = tables[t.name].column(fk_col)
+    if not isinstance(via, r.RefRecipe) or via.null:
+        errors.add(
+            Problem(f"lookup: {fk_col!r} is not a foreign key column of {t.name!r}", g.location)
+        )
+        return r.NullRecipe()
+    if (
+        parent_col not in unit.columns[via.parent].specs
+        and parent_col not in unit.linked[via.parent].fk_columns
+    ):
+        errors.add(
+            Problem(f"lookup: {via.parent}.{parent_col} is not generated by seedspec", g.location)
+        )
+        return r.NullRecipe()
+    return r.LookupRecipe(fk_col, parent_col)
+
+
+def _aggregate(
+    t: Linked, g: GeneratorSpec, tables: dict[str, r.TableRecipe], errors: Errors
+) -> r.Recipe:
+    child = tables.get(g.params["table"])
+    if child is None or child.layout is None or child.layout.parent != t.name:
+        errors.add(
+            Problem(
+                f"aggregate: {g.params['table']!r} must be counted per {t.name!r} "
+                f"(count: {{per: {t.name}}}) to aggregate its rows",
+                g.location,
+                code="aggregate",
+                table=t.name,
+            )
+        )
+        return r.NullRecipe()
+    of = list(g.params.get("of") or [])
+    missing = [c for c in of if child.column(c) is None]
+    if missing:
+        errors.add(
+            Problem(
+                f"aggregate: {child.name} does not generate {', '.join(missing)}",
+                g.location,
+                code="aggregate",
+                table=t.name,
+            )
+        )
+        return r.NullRecipe()
+    return r.AggregateRecipe(child.name, g.params.get("fn", "sum"), tuple(of))
+
+
+def checks(unit: Unit, errors: Errors) -> Unit:
+    """Bind the recipes and check what only the generators know."""
+    ctx = unit.ctx
+    model = bind.bind_tables(unit.recipes.values(), ctx.seed, ctx.spec.locale, _ignore)
+    _dependency_cycles(unit, model, errors)
+    _distinct_limits(unit, model, errors)
+    return unit
+
+
+def _ignore(table: str, column: str, err: SeedspecError) -> None:
+    """Build errors were reported by `recipes`; the column stays NULL here."""
+
+
+def _dependency_cycles(unit: Unit, model: Model, errors: Errors) -> None:
+    """Columns that read each other (templates, offsets, lookups) must not form a loop."""
+    graph: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for tm in model.tables.values():
+        for column, gen in tm.generators.items():
+            deps = [(t or tm.name, c) for t, c in gen.depends_on()]
+            graph[(tm.name, column)] = [d for d in deps if d[0] in model.tables]
+    state: dict[tuple[str, str], int] = {}  # 1 = on the current path, 2 = done
+    for start in sorted(graph):
+        if state.get(start):
+            continue
+        path, stack = [start], [iter(graph[start])]
+        state[start] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                loop = path[path.index(nxt) :] + [nxt]
+                table, column = loop[0]
+                errors.add(
+                    Problem(
+                        "columns depend on each other in a loop: "
+                        + " -> ".join(f"{t}.{c}" for t, c in loop),
+                        unit.linked[table].column_location(column),
+                        code="dependency-cycle",
+                        table=table,
+                        column=column,
+                        fix="break the loop: one of these columns must not read the others",
+                    )
+                )
+                return
+            elif not state.get(nxt) and nxt in graph:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(graph[nxt]))
+
+
+def _distinct_limits(unit: Unit, model: Model, errors: Errors) -> None:
+    for t in unit.seeded:
+        count = unit.count(t.name)
+        uniques = unit.keys[t.name].unique_columns
+        for column in [c.name for c in t.table.columns if c.name in uniques]:
+            gen = model.tables[t.name].generators.get(column)
+            limit = gen.distinct_limit() if gen is not None else None
+            if limit is not None and limit < count:
+                errors.add(
+                    Problem(
+                        f"{t.name}.{column} must be unique but its generator has only "
+                        f"{limit} distinct values for {count} rows",
+                        t.column_location(column),
+                        code="unique-capacity",
+                        table=t.name,
+                        column=column,
+                        fix="widen the generator's range or lower the count",
+                    )
+                )

@@ -1,0 +1,239 @@
+"""Passes `uniques` and `cap_counts`: unique sets -> how each is met by construction, then
+inferred counts shrunk to what the keys allow.
+
+A set is met by one unique-capable column, by an FK link picking each parent once (or distinct
+parents within a per-parent group), or by a distinct tuple over FK links and finite columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from seedspec.analysis.infer import integer_limits
+from seedspec.compile.counts import CountDecision
+from seedspec.compile.links import Link
+from seedspec.compile.passes.columns import INTEGER_KINDS, exclusions
+from seedspec.compile.unit import Columns, Errors, Keys, Linked, LinkRole, Unit, frozen
+from seedspec.database.model import DbTable
+from seedspec.errors import Problem
+from seedspec.kinds import finite_values, unique_capable
+from seedspec.spec.model import GeneratorSpec
+
+
+def uniques(unit: Unit, errors: Errors) -> Unit:
+    columns, keys = dict(unit.columns), {}
+    for t in unit.seeded:
+        cols = exclusions(t, columns[t.name], errors)
+        chooser = _Uniques(unit, t, cols, errors)
+        chooser.choose()
+        columns[t.name] = replace(cols, specs=frozen(chooser.specs))
+        keys[t.name] = Keys(
+            frozenset(chooser.unique_columns), frozen(chooser.roles), tuple(chooser.tuple_digits)
+        )
+    return replace(unit, columns=frozen(columns), keys=frozen(keys))
+
+
+def unique_sets(table: DbTable, errors: Errors) -> list[tuple[str, ...]]:
+    sets = [table.primary_key] if table.primary_key else []
+    for exclusion in table.exclusions:
+        if all(op == "=" for _, op in exclusion.elements):
+            sets.append(tuple(col for col, _ in exclusion.elements))
+    names = {c.name for c in table.columns}
+    for u in table.uniques:
+        # lower(email), (tenant_id, lower(email)): the columns inside the expressions count;
+        # values built distinct (row-number suffixes) stay distinct through lower()/trim()
+        inside = [w for e in u.expressions for w in re.findall(r"[A-Za-z_][\w$]*", e) if w in names]
+        cols = tuple(dict.fromkeys([*u.columns, *inside]))
+        if cols and (not u.expressions or inside):
+            sets.append(cols)
+        elif u.expressions:
+            errors.warn(
+                Problem(
+                    f"table {table.name!r}: unique index {u.name} on "
+                    f"{', '.join(u.expressions)} is not understood; rows may violate it",
+                    severity="warning",
+                    code="unique-not-understood",
+                )
+            )
+    return [tuple(s) for s in sets]
+
+
+class _Uniques:
+    """One table's working memory while its unique sets are met."""
+
+    def __init__(self, unit: Unit, t: Linked, cols: Columns, errors: Errors) -> None:
+        self.t, self.cols, self.errors = t, cols, errors
+        self.decision = unit.counts[t.name]
+        self.specs = dict(cols.specs)
+        self.unique_columns: set[str] = set()
+        self.roles: dict[str, LinkRole] = {}
+        self.tuple_digits: list[str] = []
+
+    def choose(self) -> None:
+        for cols in unique_sets(self.t.table, self.errors):
+            if any(self.is_unique(c) for c in cols) and len(cols) > 1:
+                continue
+            if len(cols) == 1:
+                self.make_unique(cols[0], cols)
+            elif not self.by_parent_group(cols) and not self.by_column(cols):
+                self.by_tuple(cols)
+
+    def by_parent_group(self, cols: tuple[str, ...]) -> bool:
+        """Per-parent tables: index_in_parent or a distinct-within-parent FK meets the set."""
+        layout, per_cols = self.decision.layout, set(self.decision.per_columns)
+        if layout is None or not per_cols <= set(cols):
+            return False
+        if any(self.kind(c) == "index_in_parent" for c in cols):
+            return True
+        others = [link for link in self.covering(cols) if set(link.fk.columns) != per_cols]
+        if others:
+            self.roles.setdefault(others[0].id, LinkRole.DISTINCT_IN_PARENT)
+            return True
+        return False
+
+    def by_column(self, cols: tuple[str, ...]) -> bool:
+        value_cols = [c for c in cols if c not in self.t.fk_columns]
+        wide = [
+            c for c in value_cols if self.can_be_unique(c) and finite_values(self.specs[c]) is None
+        ]
+        count = self.decision.count
+        roomy = [c for c in wide if (self.capacity(c) or count) >= count]
+        if roomy or (wide and not self.covering(cols)):
+            self.make_unique((roomy or wide)[0], cols)
+            return True
+        return False
+
+    def by_tuple(self, cols: tuple[str, ...]) -> None:
+        fk_links = self.covering(cols)
+        value_cols = [c for c in cols if c not in self.t.fk_columns]
+        finite = [
+            c for c in value_cols if c in self.specs and finite_values(self.specs[c]) is not None
+        ]
+        if (fk_links or finite) and not self.tuple_digits:
+            # a subset of the key made distinct is enough: rows get distinct combinations
+            self.tuple_digits = [link.id for link in fk_links] + finite
+            for link in fk_links:
+                self.roles[link.id] = LinkRole.TUPLE
+            return
+        self.errors.add(
+            Problem(
+                f"table {self.t.name!r}: cannot make ({', '.join(cols)}) unique by construction; "
+                "give one of these columns a unique generator",
+                self.t.location,
+                code="unfillable",
+            )
+        )
+
+    def kind(self, column: str) -> str:
+        g = self.specs.get(column)
+        return g.kind if g is not None else "?"
+
+    def covering(self, cols: tuple[str, ...]) -> list[Link]:
+        return [link for link in self.t.links if set(link.fk.columns) <= set(cols)]
+
+    def capacity(self, column: str) -> int | None:
+        """How many distinct values the column's generator could make unique (None: plenty)."""
+        g, col = self.specs.get(column), self.t.table.column(column)
+        if g is None or col is None:
+            return None
+        if g.kind == "gen" and col.length and col.type in ("char", "varchar"):
+            return 36**col.length if col.length < 12 else None
+        if g.kind == "int" and g.params.get("min") is not None and g.params.get("max") is not None:
+            return int(g.params["max"]) - int(g.params["min"]) + 1
+        return None
+
+    def is_unique(self, column: str) -> bool:
+        if column in self.unique_columns:
+            return True
+        g = self.specs.get(column)
+        return g is not None and (g.unique or g.kind in ("sequence", "uuid"))
+
+    def can_be_unique(self, column: str) -> bool:
+        g = self.specs.get(column)
+        return g is not None and unique_capable(g.kind) and not g.null
+
+    def make_unique(self, column: str, cols: tuple[str, ...]) -> bool:
+        if column in self.t.fk_columns:
+            link = self.t.fk_columns[column]
+            if set(link.fk.columns) <= set(cols):
+                self.roles[link.id] = LinkRole.UNIQUE
+                return True
+            return False
+        g = self.specs.get(column)
+        if g is None:
+            return column in self.cols.skipped  # the database fills it (e.g. identity default)
+        if not self.can_be_unique(column):
+            self.errors.add(
+                Problem(
+                    f"{self.t.name}.{column} must be unique ({', '.join(cols)}) but a "
+                    f"{g.kind!r} generator cannot guarantee distinct values",
+                    self.t.column_location(column),
+                    code="unique-capacity",
+                    table=self.t.name,
+                    column=column,
+                    fix="use a generator that can be unique (int range, gen, template)",
+                )
+            )
+            return False
+        if not g.unique:
+            self.specs[column] = GeneratorSpec(g.kind, g.params, g.null, True, g.location)
+        self.unique_columns.add(column)
+        return True
+
+
+def tuple_radices(
+    unit: Unit, t: Linked, counts: dict[str, CountDecision] | None = None
+) -> tuple[int, ...]:
+    """The radix of each digit of the table's distinct tuple: parent rows, or finite values."""
+    decided = unit.counts if counts is None else counts
+    links = {link.id: link for link in t.links}
+    specs = unit.columns[t.name].specs
+    radices = []
+    for digit in unit.keys[t.name].tuple_digits:
+        if digit in links:
+            parent = decided.get(links[digit].fk.ref_table)
+            radices.append(max(parent.count if parent else 0, 1))
+        else:
+            radices.append(len(finite_values(specs[digit]) or [None]))
+    return tuple(radices)
+
+
+def cap_counts(unit: Unit, errors: Errors) -> Unit:
+    """Inferred counts shrink to what one-to-one links and distinct tuples allow."""
+    counts = dict(unit.counts)
+    seeded = unit.seeded
+    for _ in range(len(seeded) + 1):
+        changed = False
+        for t in seeded:
+            inferred = not (t.spec and t.spec.count)
+            cap = _key_capacity(unit, t, counts)
+            if inferred and cap is not None and counts[t.name].count > cap:
+                counts[t.name] = CountDecision(cap, f"capped at {cap}: what its keys allow")
+                changed = True
+        if not changed:
+            break
+    return replace(unit, counts=frozen(counts))
+
+
+def _key_capacity(unit: Unit, t: Linked, counts: dict[str, CountDecision]) -> int | None:
+    """How many distinct rows this table's keys allow (None = no limit from its FKs)."""
+    caps = []
+    roles = unit.keys[t.name].roles
+    for link in t.links:
+        if roles.get(link.id) is LinkRole.UNIQUE and not link.nullable:
+            parent = counts.get(link.fk.ref_table)
+            caps.append(parent.count if parent else 0)
+    for column, g in unit.columns[t.name].specs.items():  # a TINYINT key holds 255 rows at most
+        col = t.table.column(column)
+        if g.kind == "sequence" and col is not None and col.type in INTEGER_KINDS:
+            top = integer_limits(col)[1]
+            start, step = int(g.params.get("start", 1)), int(g.params.get("step", 1))
+            if step > 0:
+                caps.append(max(0, (top - start) // step + 1))
+    if unit.keys[t.name].tuple_digits:
+        total = 1
+        for radix in tuple_radices(unit, t, counts):
+            total *= radix
+        caps.append(total)
+    return min(caps) if caps else None

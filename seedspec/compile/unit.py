@@ -1,0 +1,137 @@
+"""The compilation unit: (Spec, DbSchema, Capabilities) in, each pass's frozen output added.
+
+Every pass is `pass(unit, errors) -> unit`, returning `dataclasses.replace(unit, field=...)`
+with a new value; none changes a value an earlier pass produced. `Errors` is the one problem
+collector threaded through; the pass list in `build.PASSES` says where errors stop the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+from typing import Any
+
+from seedspec.compile.counts import CountDecision
+from seedspec.compile.graph import Ordering
+from seedspec.compile.links import Link
+from seedspec.database.model import DbSchema, DbTable
+from seedspec.dialects.capabilities import Capabilities
+from seedspec.errors import CompileError, Problem, SourceLocation
+from seedspec.plan import recipes as r
+from seedspec.plan.model import PlanWarning, Step
+from seedspec.spec.model import GeneratorSpec, Spec, TableSpec
+
+
+def frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A read-only view of a fresh copy (what a pass hands on)."""
+    return MappingProxyType(dict(mapping))
+
+
+class Errors:
+    """Problems found so far; `stop()` at a pass boundary raises when any is an error."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    def warn(self, problem: Problem) -> None:
+        """A warning that goes straight to the plan (not held back to the next boundary)."""
+        self.warnings.append(problem)
+
+    def stop(self) -> None:
+        if any(p.severity == "error" for p in self.problems):
+            raise CompileError(self.problems)
+        self.warnings.extend(self.problems)
+        self.problems = []
+
+
+@dataclass(frozen=True)
+class Context:
+    spec: Spec
+    schema: DbSchema
+    scale: float
+    capabilities: Capabilities
+
+    @property
+    def seed(self) -> int:
+        return self.spec.seed
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A table with its FK links (pass `links`)."""
+
+    table: DbTable
+    spec: TableSpec | None
+    links: tuple[Link, ...]
+    fk_columns: Mapping[str, Link]  # a shared column belongs to the first (widest) FK
+
+    @property
+    def name(self) -> str:
+        return self.table.name
+
+    @property
+    def location(self) -> SourceLocation | None:
+        return self.spec.location if self.spec else None
+
+    def column_location(self, column: str) -> SourceLocation | None:
+        cs = self.spec.column(column) if self.spec else None
+        return cs.location if cs else self.location
+
+
+@dataclass(frozen=True)
+class Columns:
+    """What each non-FK column gets (pass `columns`, then `exclusions`, `uniques`)."""
+
+    specs: Mapping[str, GeneratorSpec]  # value columns
+    skipped: Mapping[str, str]  # column -> why it is not inserted
+    notes: Mapping[str, str]  # column -> why this generator ("spec" when the spec says)
+
+
+class LinkRole(Enum):
+    """What a unique set asks of an FK link before its picker is chosen."""
+
+    UNIQUE = "unique"  # each parent at most once
+    DISTINCT_IN_PARENT = "distinct_in_parent"  # distinct parents within a per-parent group
+    TUPLE = "tuple"  # one digit of the table's distinct key tuple
+
+
+@dataclass(frozen=True)
+class Keys:
+    """How a table's unique sets are met (pass `uniques`)."""
+
+    unique_columns: frozenset[str] = frozenset()
+    roles: Mapping[str, LinkRole] = field(default_factory=lambda: frozen({}))
+    tuple_digits: tuple[str, ...] = ()  # FK link ids and finite columns, in digit order
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Everything the passes have decided so far (None: that pass has not run)."""
+
+    ctx: Context
+    linked: Mapping[str, Linked] = field(default_factory=lambda: frozen({}))
+    counts: Mapping[str, CountDecision] = field(default_factory=lambda: frozen({}))
+    trigger_filled: tuple[str, ...] = ()
+    columns: Mapping[str, Columns] = field(default_factory=lambda: frozen({}))
+    keys: Mapping[str, Keys] = field(default_factory=lambda: frozen({}))
+    picks: Mapping[str, Mapping[str, r.Pick | None]] = field(default_factory=lambda: frozen({}))
+    recipes: Mapping[str, r.TableRecipe] = field(default_factory=lambda: frozen({}))
+    ordering: Ordering | None = None
+    steps: tuple[Step, ...] = ()
+    fill_columns: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: frozen({}))
+    warnings: tuple[PlanWarning, ...] = ()
+
+    def count(self, table: str) -> int:
+        decision = self.counts.get(table)
+        return decision.count if decision else 0
+
+    @property
+    def seeded(self) -> list[Linked]:
+        """Tables that get rows, in schema order."""
+        return [t for name, t in self.linked.items() if self.count(name) > 0]
