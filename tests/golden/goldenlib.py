@@ -1,0 +1,243 @@
+"""Golden compile cases: a case folder (schema snapshot, spec, options) -> the rendered outcome.
+
+Each folder under ``tests/golden/cases/`` holds:
+
+- ``schema.json``: the database schema as a seedspec snapshot (``seedspec snapshot`` format),
+  reflected once from ``schema.<dialect>.sql`` (sqlite, postgresql or mariadb) and committed;
+- ``spec.yaml`` (absent: the whole schema is inferred, as ``seedspec plan`` does without a spec);
+- ``case.json``: ``about`` (what the case shows) and optional ``scale``, ``profile``, ``strict``,
+  ``cli`` ("plan" or "check": also run the command line for this case);
+- the expected outcome, written by ``python scripts/bless.py``: ``expected.plan.json`` (the
+  compiled plan) or ``expected.problems.json`` (the error type, exit code and every diagnostic);
+  ``expected.cli.json`` for the cases that also run the command line.
+
+The compile path is the one ``seedspec plan`` takes (``api.load_or_infer`` then
+``compile.compile_plan``), with the schema read from the snapshot, so no database server is needed.
+``render`` is the one place that knows how a Plan becomes JSON.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+# the seedspec code the cases run against (default: this checkout); bless.py can point it at an
+# exported older commit to bless a baseline: SEEDSPEC_GOLDEN_CODE=/tmp/old scripts/bless.py
+CODE = Path(os.environ.get("SEEDSPEC_GOLDEN_CODE") or REPO)
+CASES = HERE / "cases"
+SCHEMA_FILE = "schema.json"
+SPEC_FILE = "spec.yaml"
+PLAN_FILE = "expected.plan.json"
+PROBLEMS_FILE = "expected.problems.json"
+CLI_FILE = "expected.cli.json"
+DIALECTS = ("sqlite", "postgresql", "mariadb")
+MASK = "<masked>"
+# plan fields the CLI sets from the live database: the load path (the library path leaves the
+# defaults) and the schema fingerprint (a live schema records the server version, a snapshot not)
+LIVE_KEYS = ("load_path", "load_path_reason", "schema_fingerprint")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    path: Path
+    about: str
+    scale: float | None = None
+    profile: str | None = None
+    strict: bool = False
+    cli: str | None = None  # "plan" | "check"
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def spec(self) -> Path | None:
+        spec = self.path / SPEC_FILE
+        return spec if spec.is_file() else None
+
+    def ddl(self) -> tuple[str, Path] | None:
+        """(dialect, schema.<dialect>.sql) when the case keeps the DDL its snapshot came from."""
+        for dialect in DIALECTS:
+            sql = self.path / f"schema.{dialect}.sql"
+            if sql.is_file():
+                return dialect, sql
+        return None
+
+
+def cases() -> list[Case]:
+    return [load_case(p) for p in sorted(CASES.iterdir()) if (p / "case.json").is_file()]
+
+
+def load_case(path: Path) -> Case:
+    opts = json.loads((path / "case.json").read_text(encoding="utf-8"))
+    return Case(
+        name=path.name,
+        path=path,
+        about=opts["about"],
+        scale=opts.get("scale"),
+        profile=opts.get("profile"),
+        strict=bool(opts.get("strict", False)),
+        cli=opts.get("cli"),
+        options=opts,
+    )
+
+
+@contextlib.contextmanager
+def inside(path: Path) -> Iterator[None]:
+    """Run with the case folder as working directory: spec locations read `spec.yaml:L:C`."""
+    before = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+# -- the one adapter between the library's values and the golden JSON ----------------------
+def render(plan: Any) -> dict[str, Any]:
+    """The Plan as golden JSON: its canonical dict with versions masked."""
+    doc = plan.to_dict()
+    return mask(doc)
+
+
+def render_error(err: Any) -> dict[str, Any]:
+    """A SeedspecError as golden JSON: its type, exit code and every diagnostic."""
+    report = getattr(err, "report", None)
+    if report is not None:  # DriftError: the findings, without the message+fix concatenation
+        items = [f.to_dict() for f in report.findings]
+    else:
+        items = [p.to_dict() for p in err.problems]
+    return mask(
+        {
+            "error": type(err).__name__,
+            "exit_code": int(err.exit_code),
+            "problems": [{k: v for k, v in item.items() if v is not None} for item in items],
+        }
+    )
+
+
+def mask(doc: Any) -> Any:
+    """Versions masked; absolute paths of the case folders made relative."""
+    if isinstance(doc, dict):
+        out = {k: mask(v) for k, v in doc.items()}
+        if isinstance(out.get("versions"), dict):
+            out["versions"] = {k: MASK for k in out["versions"]}
+        return out
+    if isinstance(doc, (list, tuple)):
+        return [mask(v) for v in doc]
+    if isinstance(doc, str):
+        for root in (CASES, REPO, CODE):
+            doc = doc.replace(str(root) + os.sep, "")
+        return doc
+    return doc
+
+
+def _jsonable(value: Any) -> Any:
+    item = getattr(value, "item", None)  # numpy scalars
+    if callable(item):
+        return item()
+    return str(value)
+
+
+def dumps(doc: Any) -> str:
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False, default=_jsonable) + "\n"
+
+
+# -- running a case ------------------------------------------------------------------------
+def outcome(case: Case) -> tuple[str, dict[str, Any]]:
+    """(expected file name, rendered document) for the case as the code stands."""
+    from seedspec.api import load_or_infer
+    from seedspec.compile import compile_plan
+    from seedspec.database import snapshot
+    from seedspec.errors import SeedspecError
+
+    with inside(case.path):
+        try:
+            schema = snapshot.read(SCHEMA_FILE)
+            spec = load_or_infer(SPEC_FILE if case.spec else None, case.profile)
+            plan = compile_plan(spec, schema, case.scale, strict=case.strict)
+        except SeedspecError as err:
+            return PROBLEMS_FILE, render_error(err)
+    return PLAN_FILE, render(plan)
+
+
+def cli_outcome(case: Case) -> dict[str, Any]:
+    """The command line's JSON document and exit code for the case (`plan` or `check`)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        if case.cli == "plan":
+            db = Path(tmp) / "golden.db"
+            ddl = case.ddl()
+            if ddl is None or ddl[0] != "sqlite":
+                raise ValueError(f"{case.name}: `cli: plan` needs schema.sqlite.sql")
+            _sqlite_from(ddl[1], db)
+            args = ["plan", *([SPEC_FILE] if case.spec else []), "--db", f"sqlite:///{db}"]
+        elif case.cli == "check":
+            args = ["check", *([SPEC_FILE] if case.spec else []), "--schema", SCHEMA_FILE]
+        else:
+            raise ValueError(f"{case.name}: cli must be 'plan' or 'check', not {case.cli!r}")
+        if case.scale is not None:
+            args += ["--scale", str(case.scale)]
+        if case.profile:
+            args += ["--profile", case.profile]
+        if case.strict:
+            args.append("--strict")
+        env = {k: v for k, v in os.environ.items() if "DATABASE_URL" not in k}
+        env["PYTHONPATH"] = str(CODE)
+        proc = subprocess.run(
+            [sys.executable, "-m", "seedspec.cli.app", *args, "-o", "json"],
+            cwd=case.path,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+    try:
+        doc = json.loads(proc.stdout)
+    except ValueError:
+        doc = {"unparsed_stdout": proc.stdout, "stderr": proc.stderr}
+    if isinstance(doc.get("plan"), dict):  # the server version takes part in the fingerprint
+        doc["plan"]["schema_fingerprint"] = MASK
+    shown = [MASK if a.startswith("sqlite:///") else a for a in args]
+    return mask({"args": shown, "exit_code": proc.returncode, "stdout": doc})
+
+
+def _sqlite_from(sql: Path, db: Path) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        conn.executescript(sql.read_text(encoding="utf-8"))
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def without_live_keys(plan: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in plan.items() if k not in LIVE_KEYS}
+
+
+def diff(expected: str, actual: str, name: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            expected.splitlines(True),
+            actual.splitlines(True),
+            f"{name} (expected)",
+            f"{name} (actual)",
+            n=4,
+        )
+    )
+
+
+def messages_of(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """(severity, message) of every diagnostic in an expected document (problems or warnings)."""
+    items = doc.get("problems") or doc.get("warnings") or []
+    return [(str(i.get("severity", "error")), str(i.get("message", ""))) for i in items]

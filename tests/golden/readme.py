@@ -1,0 +1,34 @@
+"""tests/golden/README.md's generated part: the compiler messages and the cases that cover them."""
+
+from __future__ import annotations
+
+from goldenlib import HERE, cases
+from messages import GUARDED, compiler_messages, coverage, dynamic_entry
+
+README = HERE / "README.md"
+BEGIN = "<!-- messages:begin (written by scripts/bless.py) -->"
+END = "<!-- messages:end -->"
+
+
+def table() -> str:
+    found = coverage(compiler_messages(), [c.path for c in cases()])
+    rows = ["| message (from seedspec/compile/) | where | covered by |", "| --- | --- | --- |"]
+    for m, names in sorted(found.items(), key=lambda kv: (kv[0].file, kv[0].template)):
+        text = m.template.replace("|", "\\|").replace("\n", " ")
+        if m.dynamic:
+            entry = dynamic_entry(m.source)
+            text = f"*dynamic:* `{m.source}` — {entry[1][1] if entry else 'not in DYNAMIC'}"
+        guard = next((v for k, v in GUARDED.items() if m.template.startswith(k)), None)
+        if guard:
+            text += f" — *guarded:* {guard[1]}"
+        where = f"{m.file.removeprefix('seedspec/')}"
+        cover = ", ".join(f"`{n}`" for n in names) or "**not covered**"
+        rows.append(f"| {text} | {where} | {cover} |")
+    return "\n".join(rows)
+
+
+def rewritten() -> str:
+    text = README.read_text(encoding="utf-8")
+    head, _, rest = text.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    return f"{head}{BEGIN}\n{table()}\n{END}{tail}"
