@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from seedspec.database.checks import literal
 from seedspec.database.model import DbTable
-from seedspec.spec.model import GeneratorSpec
+from seedspec.kinds.spec import GeneratorSpec
 
 _KEY = re.compile(r"^(RANGE|LIST|HASH)\s*\(\s*\"?([A-Za-z_][A-Za-z0-9_]*)\"?\s*\)$", re.I)
 _RANGE = re.compile(r"^FOR VALUES FROM \((.*)\) TO \((.*)\)$", re.I | re.S)
