@@ -1,5 +1,7 @@
-"""DbTable -> TableFacts: its SQL texts (CHECKs, partition bounds, unique index expressions,
-trigger writes) parsed once into typed, frozen per-table facts; ``facts_of(schema)`` for all.
+"""DbTable -> TableFacts: its SQL texts parsed once into typed, frozen per-table facts.
+
+CHECKs, partition bounds, unique index expressions and trigger writes; ``facts_of(schema)`` for
+every table.
 
 The compiler, inference and drift read these instead of parsing text themselves. Facts are a pure
 function of the table, so they are computed on first use and kept while the table lives.

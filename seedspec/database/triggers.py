@@ -1,5 +1,6 @@
-"""Trigger and constraint text -> typed facts: a trigger's timing and events, the tables its body
-writes; top-level comma splitting. Dialects read the catalog and call these."""
+"""Trigger text -> typed facts: a trigger's timing and events, the tables its body writes.
+
+Also top-level comma splitting of constraint text. Dialects read the catalog and call these."""
 
 from __future__ import annotations
 

@@ -1,3 +1,5 @@
-"""Per-database knowledge, one folder each (postgresql/, mysql/, sqlite/): catalog queries,
-loading, encoding, connection setup; ``registry.dialect_for(name)`` picks one, and
-``capabilities`` is what the compiler may know of a database."""
+"""Dialects: a database name -> everything seedspec knows of that database, one folder each.
+
+postgresql/, mysql/ (MariaDB too), sqlite/: catalog queries, loading, encoding, connection setup.
+``registry.dialect_for(name)`` picks one; ``capabilities`` is what the compiler may know of it.
+"""

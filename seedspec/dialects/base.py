@@ -1,5 +1,7 @@
-"""Dialect protocol and generic behaviour: reflection hooks, MetaData rules, connection setup and
-loading through the DBAPI cursor (executemany); each database's subclass overrides what differs."""
+"""Dialect base: a database family -> its reflection hooks, MetaData rules, setup and loading.
+
+The generic behaviour loads through the DBAPI cursor (executemany); each database's subclass in
+``seedspec/dialects/<name>/`` overrides what differs."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""MySQL / MariaDB catalog queries: a connection + database names -> Catalog facts (COLUMN_TYPE
-spellings, MariaDB's CHECK constraints, triggers)."""
+"""MySQL / MariaDB catalog queries: a connection + database names -> Catalog facts.
+
+COLUMN_TYPE spellings, MariaDB's CHECK constraints (SQLAlchemy misses column-level ones), triggers.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""MySQL/MariaDB dialect: catalog reading, MetaData rules, LOAD DATA LOCAL INFILE per chunk
-(multi-row INSERTs when the server refuses); NOT NULL cycles and the bulk path load with checks
-suspended, then prove them by query."""
+"""MySQL/MariaDB dialect: connection + tables -> catalog facts, MetaData rules, loaded rows.
+
+LOAD DATA LOCAL INFILE per chunk (multi-row INSERTs when the server refuses); NOT NULL cycles and
+the bulk path load with checks suspended, then prove them by query."""
 
 from __future__ import annotations
 

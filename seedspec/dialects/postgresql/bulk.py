@@ -1,5 +1,7 @@
-"""PostgreSQL bulk path: seeded tables -> their constraints and indexes set aside for the load
-and restored afterwards (the pg_restore order), all inside the one apply transaction.
+"""PostgreSQL bulk path: seeded tables -> constraints and indexes set aside, then restored.
+
+Set aside for the load and restored afterwards (the pg_restore order), all inside the one apply
+transaction.
 
 Restored exactly as defined (same names, definitions, deferrability, validity, comments); a
 failure anywhere rolls the whole transaction back, so nothing is ever left disabled.

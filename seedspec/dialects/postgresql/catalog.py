@@ -1,5 +1,7 @@
-"""PostgreSQL catalog queries: a connection + schema names -> Catalog facts (kept tables, catalog
-type spellings, FK targets, partitions and their FKs, triggers, EXCLUDE constraints, domains)."""
+"""PostgreSQL catalog queries: a connection + schema names -> Catalog facts.
+
+Kept tables, catalog type spellings, FK targets, partitions and their FKs, triggers, EXCLUDE
+constraints, domain CHECKs, user schemas."""
 
 from __future__ import annotations
 

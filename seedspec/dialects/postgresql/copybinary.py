@@ -1,5 +1,6 @@
-"""COPY binary encoding: column arrays + the table's column types -> one PostgreSQL binary COPY
-payload, assembled with numpy (fixed-width fields in one pass, text by byte scattering).
+"""COPY binary encoding: column arrays + column types -> one PostgreSQL binary COPY payload.
+
+Assembled with numpy (fixed-width fields in one pass, text by byte scattering).
 
 Types without a simple binary form (numeric, arrays, ranges, intervals ...) return no encoder:
 the caller then uses the text format for that table.

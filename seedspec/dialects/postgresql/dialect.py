@@ -1,5 +1,6 @@
-"""PostgreSQL dialect: catalog reading, MetaData rules, search_path, COPY FROM STDIN via psycopg 3,
-deferred constraints, sequences moved past keys."""
+"""PostgreSQL dialect: connection + tables -> catalog facts, MetaData rules, loaded rows.
+
+search_path, COPY FROM STDIN via psycopg 3, deferred constraints, sequences moved past keys."""
 
 from __future__ import annotations
 

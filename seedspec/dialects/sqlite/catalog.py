@@ -1,5 +1,6 @@
-"""SQLite catalog queries: a connection + attached schema names -> Catalog facts (rowid tables,
-ON DELETE actions, unique expression indexes parsed from their DDL, triggers)."""
+"""SQLite catalog queries: a connection + attached schema names -> Catalog facts.
+
+Rowid tables, ON DELETE actions, unique expression indexes parsed from their DDL, triggers."""
 
 from __future__ import annotations
 

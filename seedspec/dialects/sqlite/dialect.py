@@ -1,5 +1,7 @@
-"""SQLite dialect: catalog reading, MetaData rules, pragmas and explicit transactions,
-executemany in one transaction, FK checks deferred to commit and verified before it."""
+"""SQLite dialect: connection + tables -> catalog facts, MetaData rules, loaded rows.
+
+Pragmas and explicit transactions; executemany in one transaction, FK checks deferred to commit
+and verified before it."""
 
 from __future__ import annotations
 
