@@ -1,9 +1,9 @@
-"""Error types shared by every stage: SourceLocation, Problem, SeedspecError tree, ExitCode."""
+"""Diagnostics for every stage: SourceLocation, Problem (the one diagnostic), errors, ExitCode."""
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class ExitCode(enum.IntEnum):
@@ -30,26 +30,56 @@ class SourceLocation:
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding about a spec (or a schema), with its location when one exists."""
+    """The one diagnostic: a spec error, a drift finding or a compile problem, with where and how.
+
+    `message` is the bare statement; `fix` (when known) says what to change, and `text` joins the
+    two the way people read them. Source locations are part of a Problem (unlike the Plan's)."""
 
     message: str
     location: SourceLocation | None = None
     severity: str = "error"  # "error" | "warning"
-    code: str = "spec"
+    code: str = "spec"  # e.g. spec, missing-column, type-mismatch, choice-outside-check
     table: str | None = None
     column: str | None = None
     fix: str | None = None
 
+    @property
+    def text(self) -> str:
+        """The message with its fix, as printed: `... (fix: ...)`."""
+        return f"{self.message} (fix: {self.fix})" if self.fix else self.message
+
+    def escalated(self, strict: bool) -> Problem:
+        """With --strict a warning counts as an error."""
+        if strict and self.severity == "warning":
+            return replace(self, severity="error")
+        return self
+
     def format(self) -> str:
+        """`file:line:col: severity: message (fix: ...)`, the human line."""
         where = f"{self.location}: " if self.location else ""
-        return f"{where}{self.severity}: {self.message}"
+        return f"{where}{self.severity}: {self.text}"
 
     def to_dict(self) -> dict[str, object]:
+        """The JSON form of a drift finding (every key present)."""
+        out: dict[str, object] = {
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "table": self.table,
+            "column": self.column,
+            "fix": self.fix,
+        }
+        if self.location:
+            out.update(file=self.location.file, line=self.location.line, col=self.location.col)
+        return out
+
+    def to_error_dict(self) -> dict[str, object]:
+        """The JSON form of a failed command's error (message with its fix; no empty keys)."""
         out: dict[str, object] = {
             "fix": self.fix,
             "severity": self.severity,
             "code": self.code,
-            "message": self.message,
+            "message": self.text,
         }
         if self.table:
             out["table"] = self.table
@@ -61,9 +91,9 @@ class Problem:
 
 
 class SeedspecError(Exception):
-    """Base of every error seedspec reports to a user (never a traceback)."""
+    """Base of every error seedspec reports to a user (never a traceback).
 
-    exit_code: ExitCode = ExitCode.ERROR
+    Which exit code an error means is decided in one place: seedspec/cli/exits.py."""
 
     def __init__(self, message: str, location: SourceLocation | None = None) -> None:
         super().__init__(message)
@@ -108,8 +138,6 @@ class CompileError(SeedspecError):
 
     compile_plan reports it as drift (exit 3), together with the reconciliation findings."""
 
-    exit_code = ExitCode.DRIFT
-
     def __init__(self, problems: list[Problem]) -> None:
         self._problems = problems
         super().__init__(problems[0].message, problems[0].location)
@@ -124,4 +152,8 @@ class ApplyError(SeedspecError):
 
 
 class UsageError(SeedspecError):
-    exit_code = ExitCode.USAGE
+    """The command line asks for something that cannot be done (exit 2)."""
+
+
+class StaleSnapshot(SeedspecError):
+    """`snapshot --check`: the committed snapshot no longer matches the database (exit 3)."""

@@ -6,11 +6,11 @@ import difflib
 import json
 from typing import Any
 
-from seedspec.analysis.drift import DriftReport, Finding
+from seedspec.analysis.drift import DriftReport
 from seedspec.analysis.infer import table_facts
 from seedspec.database.checks import ColumnFacts
 from seedspec.database.model import DbColumn, DbSchema, DbTable
-from seedspec.errors import SeedspecError
+from seedspec.errors import Problem, SeedspecError
 from seedspec.generate.pools import pool
 from seedspec.spec.model import ColumnSpec, GeneratorSpec, Spec, TableSpec
 
@@ -37,7 +37,7 @@ _PY_CLASS = {bool: "bool", int: "int", float: "float", str: "str", dict: "json",
 
 def reconcile(spec: Spec, schema: DbSchema) -> DriftReport:
     """Every finding of the drift table (docs/SPEC-LANGUAGE.md), each with a location and a fix."""
-    out: list[Finding] = []
+    out: list[Problem] = []
     for ts in spec.tables:
         table = schema.table(ts.name)
         if table is None:
@@ -49,20 +49,19 @@ def reconcile(spec: Spec, schema: DbSchema) -> DriftReport:
         for table in schema.tables:
             if table.name not in named:
                 out.append(
-                    Finding(
-                        "warning",
-                        "table-unnamed",
+                    Problem(
                         f"table {table.name!r} is not in the spec; it is filled by inference",
-                        table.name,
-                        None,
-                        spec.location,
-                        f"add `{table.name}: {{count: N}}` under tables: (or `count: 0`)",
+                        location=spec.location,
+                        severity="warning",
+                        code="table-unnamed",
+                        table=table.name,
+                        fix=f"add `{table.name}: {{count: N}}` under tables: (or `count: 0`)",
                     )
                 )
     return DriftReport(out, spec_path=spec.path)
 
 
-def _missing_table(ts: TableSpec, schema: DbSchema, named: set[str]) -> Finding:
+def _missing_table(ts: TableSpec, schema: DbSchema, named: set[str]) -> Problem:
     names = [t.name for t in schema.tables]
     hint = difflib.get_close_matches(ts.name, names, n=1) or _renamed_to(ts, schema, named)
     fix = (
@@ -70,42 +69,37 @@ def _missing_table(ts: TableSpec, schema: DbSchema, named: set[str]) -> Finding:
         if hint
         else "remove it from the spec, or run the migration that creates it"
     )
-    return Finding(
-        "error",
-        "missing-table",
+    return Problem(
         f"table {ts.name!r} is not in the database",
-        ts.name,
-        None,
-        ts.location,
-        fix,
+        location=ts.location,
+        code="missing-table",
+        table=ts.name,
+        fix=fix,
     )
 
 
-def _table_findings(spec: Spec, ts: TableSpec, table: DbTable, schema: DbSchema) -> list[Finding]:
-    out: list[Finding] = []
+def _table_findings(spec: Spec, ts: TableSpec, table: DbTable, schema: DbSchema) -> list[Problem]:
+    out: list[Problem] = []
     facts, unread = table_facts(table)
     for problem in unread:
         out.append(
-            Finding(
-                "warning",
-                "check-not-understood",
+            Problem(
                 problem.message,
-                table.name,
-                None,
-                ts.location,
-                "name the column's values in the spec",
+                location=ts.location,
+                severity="warning",
+                code="check-not-understood",
+                table=table.name,
+                fix="name the column's values in the spec",
             )
         )
     if ts.count and ts.count.per and schema.table(ts.count.per) is None:
         out.append(
-            Finding(
-                "error",
-                "missing-table",
+            Problem(
                 f"count per {ts.count.per!r}: no such table in the database",
-                table.name,
-                None,
-                ts.count.location,
-                "point `per:` at the parent table's new name",
+                location=ts.count.location,
+                code="missing-table",
+                table=table.name,
+                fix="point `per:` at the parent table's new name",
             )
         )
     fk_of = {c: fk for fk in table.foreign_keys for c in fk.columns}
@@ -130,15 +124,15 @@ def _table_findings(spec: Spec, ts: TableSpec, table: DbTable, schema: DbSchema)
         ):
             continue
         out.append(
-            Finding(
-                "warning",
-                "not-null-unnamed",
+            Problem(
                 f"{table.name}.{col.name} is NOT NULL without a default and the spec does not name "
                 f"it; it is filled by inference",
-                table.name,
-                col.name,
-                ts.location,
-                f"add `{col.name}:` with a generator under {table.name}.columns",
+                location=ts.location,
+                severity="warning",
+                code="not-null-unnamed",
+                table=table.name,
+                column=col.name,
+                fix=f"add `{col.name}:` with a generator under {table.name}.columns",
             )
         )
     return out
@@ -157,21 +151,20 @@ def _renamed_to(ts: TableSpec, schema: DbSchema, named: set[str]) -> list[str]:
     return fits if len(fits) == 1 else []
 
 
-def _missing_column(ts: TableSpec, cs: ColumnSpec, table: DbTable) -> Finding:
+def _missing_column(ts: TableSpec, cs: ColumnSpec, table: DbTable) -> Problem:
     hint = difflib.get_close_matches(cs.name, [c.name for c in table.columns], n=1)
     fix = (
         f"if it was renamed to {hint[0]!r}, rename it in the spec"
         if hint
         else "remove it from the spec"
     )
-    return Finding(
-        "error",
-        "missing-column",
+    return Problem(
         f"column {ts.name}.{cs.name} is not in the database",
-        ts.name,
-        cs.name,
-        cs.location,
-        fix,
+        location=cs.location,
+        code="missing-column",
+        table=ts.name,
+        column=cs.name,
+        fix=fix,
     )
 
 
@@ -183,12 +176,12 @@ def _column_findings(
     facts: ColumnFacts | None,
     fk: Any,
     schema: DbSchema,
-) -> list[Finding]:
+) -> list[Problem]:
     g = cs.generator
     where = f"{table.name}.{col.name}"
 
-    def err(code: str, message: str, fix: str) -> Finding:
-        return Finding("error", code, message, table.name, col.name, cs.location, fix)
+    def err(code: str, message: str, fix: str) -> Problem:
+        return Problem(message, cs.location, "error", code, table.name, col.name, fix)
 
     if col.generated:
         return [
@@ -238,44 +231,42 @@ def _column_findings(
 
 def _ref_findings(
     table: DbTable, col: DbColumn, cs: ColumnSpec, fk: Any, schema: DbSchema
-) -> list[Finding]:
+) -> list[Problem]:
     target = cs.generator.params["table"]
     where = f"{table.name}.{col.name}"
     if schema.table(target) is None:
         return [
-            Finding(
-                "error",
-                "missing-table",
+            Problem(
                 f"{where}: ref to {target!r}, which is not in the database",
-                table.name,
-                col.name,
-                cs.location,
-                "point the ref at the parent table's new name",
+                location=cs.location,
+                code="missing-table",
+                table=table.name,
+                column=col.name,
+                fix="point the ref at the parent table's new name",
             )
         ]
     if fk is not None and fk.ref_table != target:
         return [
-            Finding(
-                "error",
-                "ref-mismatch",
+            Problem(
                 f"{where} references {fk.ref_table!r} in the "
                 f"database, but the spec says `ref: {target}`",
-                table.name,
-                col.name,
-                cs.location,
-                f"use `ref: {fk.ref_table}`",
+                location=cs.location,
+                code="ref-mismatch",
+                table=table.name,
+                column=col.name,
+                fix=f"use `ref: {fk.ref_table}`",
             )
         ]
     if fk is None:
         return [
-            Finding(
-                "warning",
-                "ref-without-fk",
+            Problem(
                 f"{where} has `ref: {target}` but no foreign key constraint in the database",
-                table.name,
-                col.name,
-                cs.location,
-                "add the FK in a migration, or keep it as a logical link",
+                location=cs.location,
+                severity="warning",
+                code="ref-without-fk",
+                table=table.name,
+                column=col.name,
+                fix="add the FK in a migration, or keep it as a logical link",
             )
         ]
     return []
@@ -357,68 +348,73 @@ def _describe(classes: set[str]) -> str:
 
 def _value_findings(
     where: str, col: DbColumn, g: GeneratorSpec, facts: ColumnFacts, err: Any
-) -> list:
+) -> list[Problem]:
+    """What a choice/const's values, or a number generator's range, break: CHECK, enum, length."""
+    values = _listed_values(g)
     out = []
-    values: list[Any] | None = None
-    if g.kind == "choice":
-        values = list(g.params.get("values") or [])
-    elif g.kind == "const" and g.params.get("value") is not None:
-        values = [g.params["value"]]
-    allowed = facts.allowed
-    label = "CHECK"
-    if allowed is None and col.enum_values:
-        allowed, label = list(col.enum_values), f"{col.type} type"
-    if values is not None and allowed is not None:
-        outside = [v for v in values if v not in allowed and str(v) not in map(str, allowed)]
-        if outside:
-            out.append(
-                err(
-                    "choice-outside-check",
-                    f"{where}: {', '.join(map(repr, outside))} "
-                    f"not allowed by its {label} ({', '.join(map(repr, allowed))})",
-                    "remove those values or change the constraint",
-                )
-            )
-    if values is not None and col.length and col.type in ("char", "varchar"):
-        long = [v for v in values if isinstance(v, str) and len(v) > col.length]
-        if long:
-            out.append(
-                err(
-                    "value-too-long",
-                    f"{where} is {col.sql_type or col.type}: {', '.join(map(repr, long))} too long",
-                    "shorten the values",
-                )
-            )
+    if values is not None:
+        out.extend(_allowed_findings(where, col, values, facts, err))
+        out.extend(_length_findings(where, col, values, err))
     out.extend(_range_findings(where, g, values, facts, err))
     return out
 
 
+def _listed_values(g: GeneratorSpec) -> list[Any] | None:
+    """The values a generator lists in the spec (choice, const), else None."""
+    if g.kind == "choice":
+        return list(g.params.get("values") or [])
+    if g.kind == "const" and g.params.get("value") is not None:
+        return [g.params["value"]]
+    return None
+
+
+def _allowed_findings(
+    where: str, col: DbColumn, values: list[Any], facts: ColumnFacts, err: Any
+) -> list[Problem]:
+    allowed, label = facts.allowed, "CHECK"
+    if allowed is None and col.enum_values:
+        allowed, label = list(col.enum_values), f"{col.type} type"
+    if allowed is None:
+        return []
+    outside = [v for v in values if v not in allowed and str(v) not in map(str, allowed)]
+    if not outside:
+        return []
+    return [
+        err(
+            "choice-outside-check",
+            f"{where}: {', '.join(map(repr, outside))} "
+            f"not allowed by its {label} ({', '.join(map(repr, allowed))})",
+            "remove those values or change the constraint",
+        )
+    ]
+
+
+def _length_findings(where: str, col: DbColumn, values: list[Any], err: Any) -> list[Problem]:
+    if not col.length or col.type not in ("char", "varchar"):
+        return []
+    long = [v for v in values if isinstance(v, str) and len(v) > col.length]
+    if not long:
+        return []
+    return [
+        err(
+            "value-too-long",
+            f"{where} is {col.sql_type or col.type}: {', '.join(map(repr, long))} too long",
+            "shorten the values",
+        )
+    ]
+
+
 def _range_findings(
     where: str, g: GeneratorSpec, values: list[Any] | None, facts: ColumnFacts, err: Any
-) -> list:
+) -> list[Problem]:
     if facts.lower is None and facts.upper is None:
         return []
-    lo = hi = None
-    if g.kind in ("int", "float", "decimal"):
-        lo, hi = g.params.get("min"), g.params.get("max")
-    elif g.kind == "sequence":
-        lo = g.params.get("start", 1)
-    elif values is not None and all(isinstance(v, (int, float)) for v in values) and values:
-        lo, hi = min(values), max(values)
+    lo, hi = _bounds(g, values)
     bad = []
-    low, high = facts.lower, facts.upper
-    if (
-        lo is not None
-        and low is not None
-        and (lo < low or (lo == low and not facts.lower_inclusive))
-    ):
+    if lo is not None and _below(lo, facts):
         op = ">=" if facts.lower_inclusive else ">"
         bad.append(f"min {lo} but CHECK requires {op} {facts.lower:g}")
-    if (
-        hi is not None
-        and high is not None
-        and (hi > high or (hi == high and not facts.upper_inclusive))
-    ):
+    if hi is not None and _above(hi, facts):
         op = "<=" if facts.upper_inclusive else "<"
         bad.append(f"max {hi} but CHECK requires {op} {facts.upper:g}")
     if not bad:
@@ -430,3 +426,24 @@ def _range_findings(
             "narrow the generator's range to what the CHECK admits",
         )
     ]
+
+
+def _bounds(g: GeneratorSpec, values: list[Any] | None) -> tuple[Any, Any]:
+    """The least and greatest value a generator can produce, where the spec says (else None)."""
+    if g.kind in ("int", "float", "decimal"):
+        return g.params.get("min"), g.params.get("max")
+    if g.kind == "sequence":
+        return g.params.get("start", 1), None
+    if values and all(isinstance(v, (int, float)) for v in values):
+        return min(values), max(values)
+    return None, None
+
+
+def _below(lo: Any, facts: ColumnFacts) -> bool:
+    low = facts.lower
+    return low is not None and (lo < low or (lo == low and not facts.lower_inclusive))
+
+
+def _above(hi: Any, facts: ColumnFacts) -> bool:
+    high = facts.upper
+    return high is not None and (hi > high or (hi == high and not facts.upper_inclusive))

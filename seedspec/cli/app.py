@@ -12,8 +12,9 @@ from typing import Annotated, Any
 import typer
 
 from seedspec import __version__, api
-from seedspec.cli import render
-from seedspec.errors import ExitCode, Problem, SeedspecError
+from seedspec.analysis.drift import DriftError, DriftReport
+from seedspec.cli import exits, render
+from seedspec.errors import ExitCode, Problem, SeedspecError, StaleSnapshot, UsageError
 
 app = typer.Typer(
     name="seedspec",
@@ -54,26 +55,37 @@ SpecArg = Annotated[str | None, typer.Argument(help="Spec file (default ./seed.y
 
 
 def _run(output: Output, verb: str, body: Callable[[], dict[str, Any] | None]) -> None:
-    """Run a verb: map SeedspecError to its exit code, never show a traceback to users."""
+    """Run a verb's body and exit: 0 with its JSON document, else the exit code that
+    `exits.EXIT_CODES` gives the exception, with its problems (never a traceback)."""
     try:
         doc = body()
     except (typer.Exit, typer.Abort):
         raise
-    except SeedspecError as err:
-        _fail(output, verb, err.problems, err.exit_code)
-    except KeyboardInterrupt:
-        _fail(output, verb, [Problem("interrupted; nothing was written")], ExitCode.INTERRUPTED)
-    except Exception as err:  # noqa: BLE001 - the last line of defence
-        if os.environ.get("SEEDSPEC_DEBUG"):
-            traceback.print_exc()
-        msg = f"internal error ({type(err).__name__}: {err}); please report it"
-        _fail(output, verb, [Problem(msg)], ExitCode.INTERNAL)
+    except exits.Reported as err:  # already printed as text; JSON is the verb's own document
+        code = int(exits.exit_code_of(err))
+        if output is Output.json:
+            render.emit_json({"ok": False, "command": verb, "exit_code": code, **err.document})
+        raise typer.Exit(code) from None
+    except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - the last line of defence
+        _fail(output, verb, err)
     if doc is not None and output is Output.json:
         render.emit_json({"ok": True, "command": verb, **doc})
     raise typer.Exit(0)
 
 
-def _fail(output: Output, verb: str, problems: list[Problem], code: int) -> None:
+def _problems_of(err: BaseException, code: ExitCode) -> list[Problem]:
+    if isinstance(err, SeedspecError):
+        return err.problems
+    if code is ExitCode.INTERRUPTED:
+        return [Problem("interrupted; nothing was written")]
+    if os.environ.get("SEEDSPEC_DEBUG"):
+        traceback.print_exc()
+    return [Problem(f"internal error ({type(err).__name__}: {err}); please report it")]
+
+
+def _fail(output: Output, verb: str, err: BaseException) -> None:
+    code = exits.exit_code_of(err)
+    problems = _problems_of(err, code)
     if output is Output.github:
         render.github_problems(problems)
     if output is Output.json:
@@ -82,12 +94,12 @@ def _fail(output: Output, verb: str, problems: list[Problem], code: int) -> None
                 "ok": False,
                 "command": verb,
                 "exit_code": int(code),
-                "errors": [p.to_dict() for p in problems],
+                "errors": [p.to_error_dict() for p in problems],
             }
         )
     else:
         render.problems_text(problems)
-    raise typer.Exit(int(code))
+    raise typer.Exit(int(code)) from None
 
 
 @app.command()
@@ -168,20 +180,31 @@ def apply(
         bool,
         typer.Option("--no-bulk", help="Load with every constraint in place (the default path)."),
     ] = False,
+    plan_file: Annotated[
+        str | None,
+        typer.Option("--plan", help="Apply this plan (`seedspec plan -o json` output) instead."),
+    ] = None,
 ) -> None:
     """Seed the database in one transaction: all rows or none."""
 
     def body() -> dict[str, Any]:
-        report, compiled = api.apply(
-            spec,
-            db,
-            scale=scale,
-            profile=profile,
-            truncate=truncate,
-            strict=strict,
-            schemas=schema,
-            bulk=not no_bulk,
-        )
+        if plan_file is not None:
+            if spec is not None:
+                raise UsageError("give a SPEC or --plan, not both")
+            report, compiled = api.apply_plan(
+                plan_file, db, truncate=truncate, schemas=schema, bulk=not no_bulk
+            )
+        else:
+            report, compiled = api.apply(
+                spec,
+                db,
+                scale=scale,
+                profile=profile,
+                truncate=truncate,
+                strict=strict,
+                schemas=schema,
+                bulk=not no_bulk,
+            )
         if output is not Output.json:
             render.findings_stderr(compiled.drift.findings)
             sys.stdout.write(render.apply_text(report) + "\n")
@@ -237,19 +260,10 @@ def check(
         if output is Output.text:
             render.findings_stdout(findings)
         elif output is Output.github:
-            render.findings_github(findings)
-        if errors and output is not Output.json:
-            raise typer.Exit(int(ExitCode.DRIFT))
+            render.github_problems(findings)
         if errors:
-            render.emit_json(
-                {
-                    "ok": False,
-                    "command": "check",
-                    "exit_code": int(ExitCode.DRIFT),
-                    "reports": [r.to_dict() for r in reports],
-                }
-            )
-            raise typer.Exit(int(ExitCode.DRIFT))
+            merged = DriftReport([f for r in reports for f in r.errors])
+            raise exits.Reported(DriftError(merged), {"reports": [r.to_dict() for r in reports]})
         return {"reports": [r.to_dict() for r in reports]}
 
     _run(output, "check", body)
@@ -289,11 +303,7 @@ def snapshot(
             "diff": result.diff,
         }
         if stale:
-            if output is Output.json:
-                render.emit_json(
-                    {"ok": False, "command": "snapshot", "exit_code": int(ExitCode.DRIFT), **doc}
-                )
-            raise typer.Exit(int(ExitCode.DRIFT))
+            raise exits.Reported(StaleSnapshot(f"{result.path}: stale"), doc)
         return doc
 
     _run(output, "snapshot", body)

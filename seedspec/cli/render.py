@@ -1,4 +1,4 @@
-"""Renderers: results and problems -> text for people or exactly one JSON document for machines."""
+"""Renderers: Problems, plans, apply reports -> text, GitHub annotations or one JSON document."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import json
 import sys
 from typing import Any
 
-from seedspec.analysis.drift import Finding
 from seedspec.errors import Problem
 from seedspec.execute.run import ApplyReport
 from seedspec.plan.model import FillDeferred, InsertRows, Plan, RunSql, VerifyForeignKeys
@@ -21,28 +20,36 @@ def problems_text(problems: list[Problem]) -> None:
         sys.stderr.write(p.format() + "\n")
 
 
+def github_line(p: Problem) -> str:
+    """A GitHub Actions workflow command: an annotation on the spec's line."""
+    parts = []
+    if p.location:
+        parts = [f"file={p.location.file}", f"line={p.location.line}", f"col={p.location.col}"]
+    parts.append(f"title=seedspec {p.code}")
+    level = "error" if p.severity == "error" else "warning"
+    return f"::{level} {','.join(parts)}::{_escape(p.text)}"
+
+
+def _escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
 def github_problems(problems: list[Problem]) -> None:
     for p in problems:
-        f = Finding(p.severity, p.code, p.message, p.table, p.column, p.location)
-        sys.stdout.write(f.github() + "\n")
+        sys.stdout.write(github_line(p) + "\n")
 
 
-def findings_stderr(findings: list[Finding]) -> None:
+def findings_stderr(findings: list[Problem]) -> None:
     for f in findings:
-        sys.stderr.write(f.to_problem().format() + "\n")
+        sys.stderr.write(f.format() + "\n")
 
 
-def findings_stdout(findings: list[Finding]) -> None:
+def findings_stdout(findings: list[Problem]) -> None:
     for f in findings:
-        sys.stdout.write(f.to_problem().format() + "\n")
+        sys.stdout.write(f.format() + "\n")
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
     sys.stdout.write(f"{errors} error(s), {warnings} warning(s)\n" if findings else "no drift\n")
-
-
-def findings_github(findings: list[Finding]) -> None:
-    for f in findings:
-        sys.stdout.write(f.github() + "\n")
 
 
 def plan_text(plan: Plan) -> str:

@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from seedspec.analysis.drift import Finding
 from seedspec.database.model import DbColumn, DbForeignKey, DbSchema, DbTable
-from seedspec.errors import SeedspecError, SourceLocation
+from seedspec.errors import Problem, SeedspecError, SourceLocation
 
 FORMAT = "seedspec-snapshot/1"
 
@@ -144,19 +143,19 @@ def text_diff(old: str, new: str, path: str) -> str:
     )
 
 
-def changes(old: DbSchema, new: DbSchema, where: SourceLocation | None) -> list[Finding]:
+def changes(old: DbSchema, new: DbSchema, where: SourceLocation | None) -> list[Problem]:
     """What changed since the committed snapshot: warnings a reviewer should look at."""
-    out: list[Finding] = []
+    out: list[Problem] = []
 
     def warn(table: str, column: str | None, message: str) -> None:
         out.append(
-            Finding(
+            Problem(
+                message,
+                where,
                 "warning",
                 "snapshot-changed",
-                message,
                 table,
                 column,
-                where,
                 "review the spec, then refresh the snapshot: seedspec snapshot",
             )
         )
