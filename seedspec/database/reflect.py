@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine.reflection import Inspector, ObjectKind
 
 from seedspec.database.catalog import Catalog, TableKey
+from seedspec.database.connect import connect, make_engine
 from seedspec.database.model import (
     DbCheck,
     DbColumn,
@@ -39,7 +40,7 @@ from seedspec.dialects.capabilities import family_of
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import ConnectionFailed, SeedspecError
 
-__all__ = ["fingerprint", "reflect_schema", "user_schemas"]
+__all__ = ["fingerprint", "reflect_schema", "reflect_url", "user_schemas"]
 
 
 def reflect_schema(conn: sa.Connection | sa.Engine, schemas: list[str] | None = None) -> DbSchema:
@@ -67,6 +68,25 @@ def reflect_schema(conn: sa.Connection | sa.Engine, schemas: list[str] | None = 
         raise
     except failures as exc:
         raise SeedspecError(_one_line(exc, password)) from exc
+
+
+def reflect_url(url: str, schemas: list[str] | None = None) -> tuple[sa.Engine, DbSchema]:
+    """An engine for ``url`` and its reflected schemas; none chosen: the default one, or every
+    non-system schema when the default one has no tables (e.g. AdventureWorks: person, sales ...).
+    ``["*"]``: every non-system schema."""
+    everything = schemas == ["*"]
+    names = None if everything or not schemas else schemas
+    engine = make_engine(url, names[0] if names else None)  # PG: the first is the default
+    conn = connect(engine)
+    try:
+        schema = reflect_schema(conn, names) if names and len(names) > 1 else reflect_schema(conn)
+        if everything or (not names and not schema.tables):
+            others = user_schemas(conn)
+            if others:
+                schema = reflect_schema(conn, others)
+    finally:
+        conn.close()
+    return engine, schema
 
 
 def fingerprint(schema: DbSchema) -> str:
