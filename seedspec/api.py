@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -10,12 +11,13 @@ import sqlalchemy as sa
 
 from seedspec.analysis.drift import DriftError, DriftReport
 from seedspec.compile import compile_plan
+from seedspec.compile.passes.steps import schema_fingerprint
 from seedspec.database import snapshot as snap
-from seedspec.database.connect import connect, make_engine, resolve_url
+from seedspec.database.connect import connect, resolve_url
 from seedspec.database.model import DbSchema
-from seedspec.database.reflect import reflect_schema
+from seedspec.database.reflect import reflect_url
 from seedspec.dialects.registry import dialect_for
-from seedspec.errors import SeedspecError, UsageError
+from seedspec.errors import CompileError, Problem, SeedspecError, UsageError
 from seedspec.execute.run import ApplyReport, execute_plan
 from seedspec.plan.model import Plan
 from seedspec.spec.model import Spec
@@ -44,37 +46,6 @@ def load_or_infer(path: str | None, profile: str | None = None) -> Spec:
 class Target:
     engine: sa.Engine
     schema: DbSchema
-
-
-def reflect_url(url: str, schemas: list[str] | None = None) -> tuple[sa.Engine, DbSchema]:
-    """Reflect the chosen schemas; none chosen: the default one, or every non-system schema
-    when the default one has no tables (e.g. AdventureWorks: person, sales, ...)."""
-    everything = schemas == ["*"]
-    names = None if everything or not schemas else schemas
-    engine = make_engine(url, names[0] if names else None)  # PG: the first is the default
-    conn = connect(engine)
-    try:
-        schema = reflect_schema(conn, names) if names and len(names) > 1 else reflect_schema(conn)
-        if everything or (not names and not schema.tables):
-            others = user_schemas(conn)
-            if others:
-                schema = reflect_schema(conn, others)
-    finally:
-        conn.close()
-    return engine, schema
-
-
-def user_schemas(conn: sa.Connection) -> list[str]:
-    """Every schema that is not the database's own (PostgreSQL); [] elsewhere."""
-    if conn.dialect.name != "postgresql":
-        return []
-    rows = conn.execute(
-        sa.text(
-            "SELECT nspname FROM pg_catalog.pg_namespace WHERE left(nspname, 3) <> 'pg_' "
-            "AND nspname <> 'information_schema' ORDER BY nspname"
-        )
-    )
-    return [r[0] for r in rows]
 
 
 def schema_list(spec: Spec, given: str | None) -> list[str] | None:
@@ -213,6 +184,49 @@ def choose_load_path(compiled: Plan, target: Target, bulk: bool) -> Plan:
             "in bulk and each CHECK and FK validated in one pass, in the same transaction"
         ),
     )
+
+
+def read_plan(path: str) -> Plan:
+    """A plan file: `seedspec plan -o json` output ({"ok", "plan", "drift"}) or a bare plan."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise UsageError(f"--plan {path}: cannot read a JSON plan ({err})") from None
+    if isinstance(doc, dict) and isinstance(doc.get("plan"), dict):
+        doc = doc["plan"]
+    if not isinstance(doc, dict):
+        raise UsageError(f"--plan {path}: not a seedspec plan")
+    return Plan.from_dict(doc)
+
+
+def apply_plan(
+    plan_path: str,
+    db: str | None,
+    *,
+    truncate: bool = False,
+    schemas: str | None = None,
+    bulk: bool = True,
+) -> tuple[ApplyReport, Plan]:
+    """Apply a written plan; the database's schema must be the one it was compiled against."""
+    written = read_plan(plan_path)
+    names = [s.strip() for s in schemas.split(",") if s.strip()] if schemas else None
+    engine, schema = reflect_url(resolve_url(db, None), names)
+    target = Target(engine, schema)
+    try:
+        found = schema_fingerprint(schema)
+        if found != written.schema_fingerprint:
+            problem = Problem(
+                f"--plan {plan_path} was compiled against another schema (fingerprint "
+                f"{written.schema_fingerprint}, this database's is {found}); nothing was written",
+                code="plan-schema-mismatch",
+                fix="compile the plan again against this database: seedspec plan -o json",
+            )
+            raise CompileError([problem])
+        compiled = choose_load_path(written, target, bulk)
+        report = execute_plan(compiled, engine, schema, truncate=truncate)
+    finally:
+        engine.dispose()
+    return report, compiled
 
 
 def apply(

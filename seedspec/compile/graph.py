@@ -120,18 +120,8 @@ def _break_component(
         return broken, None
     candidates = [e for e in remaining if edge_mode(e, caps) is not None]
     cost = {id(e): edge_mode(e, caps)[0] for e in candidates}  # type: ignore[index]
-    best: list[Edge] | None = None
     if len(candidates) <= 14:
-        options = []
-        for size in range(1, len(candidates) + 1):
-            for subset in itertools.combinations(candidates, size):
-                rest = [e for e in remaining if all(e is not s for s in subset)]
-                if _is_acyclic(comp, rest):
-                    options.append((sum(cost[id(e)] for e in subset), subset))
-            if options:
-                break
-        if options:
-            best = list(min(options, key=lambda o: o[0])[1])
+        best = _exhaustive(comp, remaining, candidates, cost)
     else:
         best = _greedy(comp, remaining, candidates, cost)
     if best is None:
@@ -139,6 +129,21 @@ def _break_component(
     for e in best:
         broken.append(BrokenEdge(e, edge_mode(e, caps)[1]))  # type: ignore[index]
     return broken, None
+
+
+def _exhaustive(
+    comp: list[str], remaining: list[Edge], candidates: list[Edge], cost: dict[int, float]
+) -> list[Edge] | None:
+    """The cheapest among the smallest edge sets whose removal leaves the component acyclic."""
+    options = []
+    for size in range(1, len(candidates) + 1):
+        for subset in itertools.combinations(candidates, size):
+            rest = [e for e in remaining if all(e is not s for s in subset)]
+            if _is_acyclic(comp, rest):
+                options.append((sum(cost[id(e)] for e in subset), subset))
+        if options:
+            return list(min(options, key=lambda o: o[0])[1])
+    return None
 
 
 def _greedy(

@@ -54,27 +54,39 @@ def table_links(
         links.append(Link(fk, gspec, nullable, shared))
         covered.update(fk.columns)
     if tspec is not None:
-        for cs in tspec.columns:
-            if cs.generator.kind != "ref" or cs.name in covered:
-                continue
-            parent_name = cs.generator.params["table"]
-            parent = schema.table(parent_name)
-            if parent is None:
-                continue  # reported by the name checks
-            ref_col = cs.generator.params.get("column")
-            if ref_col is None:
-                if len(parent.primary_key) != 1:
-                    problems.append(
-                        Problem(
-                            f"ref: {parent_name} has no single-column primary key; "
-                            f"write `ref: {parent_name}.COLUMN`",
-                            cs.location,
-                        )
+        spec_links, spec_problems = _spec_links(table, tspec, schema, covered)
+        links += spec_links
+        problems += spec_problems
+    return links, problems
+
+
+def _spec_links(
+    table: DbTable, tspec: TableSpec, schema: DbSchema, covered: set[str]
+) -> tuple[list[Link], list[Problem]]:
+    """Links of spec-only `ref` columns (no FK in the schema)."""
+    links: list[Link] = []
+    problems: list[Problem] = []
+    for cs in tspec.columns:
+        if cs.generator.kind != "ref" or cs.name in covered:
+            continue
+        parent_name = cs.generator.params["table"]
+        parent = schema.table(parent_name)
+        if parent is None:
+            continue  # reported by the name checks
+        ref_col = cs.generator.params.get("column")
+        if ref_col is None:
+            if len(parent.primary_key) != 1:
+                problems.append(
+                    Problem(
+                        f"ref: {parent_name} has no single-column primary key; "
+                        f"write `ref: {parent_name}.COLUMN`",
+                        cs.location,
                     )
-                    continue
-                ref_col = parent.primary_key[0]
-            fk = DbForeignKey(None, (cs.name,), parent_name, (ref_col,))
-            col = table.column(cs.name)
-            links.append(Link(fk, cs.generator, bool(col and col.nullable)))
-            covered.add(cs.name)
+                )
+                continue
+            ref_col = parent.primary_key[0]
+        fk = DbForeignKey(None, (cs.name,), parent_name, (ref_col,))
+        col = table.column(cs.name)
+        links.append(Link(fk, cs.generator, bool(col and col.nullable)))
+        covered.add(cs.name)
     return links, problems

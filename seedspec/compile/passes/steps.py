@@ -11,6 +11,7 @@ import mimesis
 import seedspec
 from seedspec.compile.graph import Edge, order_tables
 from seedspec.compile.unit import Errors, Unit, frozen
+from seedspec.database.model import DbSchema
 from seedspec.errors import Problem
 from seedspec.plan.model import (
     CycleBreak,
@@ -113,7 +114,10 @@ def plan_of(unit: Unit, errors: Errors) -> Plan:
         trigger_filled=tuple(dict.fromkeys(unit.trigger_filled)),
         warnings=tuple(PlanWarning.of(w) for w in errors.warnings),
         versions=(("mimesis", mimesis.__version__), ("seedspec", seedspec.__version__)),
-        schema_fingerprint=hashlib.blake2b(
-            ctx.schema.to_json().encode(), digest_size=12
-        ).hexdigest(),
+        schema_fingerprint=schema_fingerprint(ctx.schema),
     )
+
+
+def schema_fingerprint(schema: DbSchema) -> str:
+    """What the plan was compiled against: a hash of the schema's snapshot JSON."""
+    return hashlib.blake2b(schema.to_json().encode(), digest_size=12).hexdigest()
