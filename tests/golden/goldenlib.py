@@ -104,9 +104,12 @@ def inside(path: Path) -> Iterator[None]:
 
 # -- the one adapter between the library's values and the golden JSON ----------------------
 def render(plan: Any) -> dict[str, Any]:
-    """The Plan as golden JSON: its canonical dict with versions masked."""
-    doc = plan.to_dict()
-    return mask(doc)
+    """The Plan as golden JSON: its canonical dict with versions masked (and the plan digest,
+    which hashes the versions too)."""
+    doc = mask(plan.to_dict())
+    if "digest" in doc:
+        doc["digest"] = MASK
+    return doc
 
 
 def render_error(err: Any) -> dict[str, Any]:
@@ -119,18 +122,30 @@ def render_error(err: Any) -> dict[str, Any]:
     return mask(
         {
             "error": type(err).__name__,
-            "exit_code": int(err.exit_code),
+            "exit_code": exit_code(err),
             "problems": [{k: v for k, v in item.items() if v is not None} for item in items],
         }
     )
+
+
+def exit_code(err: BaseException) -> int:
+    """The exit code the command line gives for `err` (its one exception -> exit code table)."""
+    try:
+        from seedspec.cli.exits import exit_code_of
+    except ImportError:  # before the table existed, each error class carried its code
+        return int(err.exit_code)  # type: ignore[attr-defined]
+    return int(exit_code_of(err))
 
 
 def mask(doc: Any) -> Any:
     """Versions masked; absolute paths of the case folders made relative."""
     if isinstance(doc, dict):
         out = {k: mask(v) for k, v in doc.items()}
-        if isinstance(out.get("versions"), dict):
-            out["versions"] = {k: MASK for k in out["versions"]}
+        versions = out.get("versions")
+        if isinstance(versions, dict):
+            out["versions"] = {k: MASK for k in versions}
+        elif isinstance(versions, list):  # pairs: [["mimesis", "22.2.0"], ...]
+            out["versions"] = [[pair[0], MASK] for pair in versions]
         return out
     if isinstance(doc, (list, tuple)):
         return [mask(v) for v in doc]
@@ -206,6 +221,8 @@ def cli_outcome(case: Case) -> dict[str, Any]:
         doc = {"unparsed_stdout": proc.stdout, "stderr": proc.stderr}
     if isinstance(doc.get("plan"), dict):  # the server version takes part in the fingerprint
         doc["plan"]["schema_fingerprint"] = MASK
+        if "digest" in doc["plan"]:  # which the digest hashes, with the versions
+            doc["plan"]["digest"] = MASK
     shown = [MASK if a.startswith("sqlite:///") else a for a in args]
     return mask({"args": shown, "exit_code": proc.returncode, "stdout": doc})
 
