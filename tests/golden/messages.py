@@ -131,6 +131,21 @@ def _convert(expr: ast.expr) -> tuple[str, str, int]:
     return ".*?", "{" + ast.unparse(expr) + "}", 0
 
 
+def skeleton(template: str) -> str:
+    """The template with each top-level {...} field emptied: what a variable rename keeps."""
+    out, depth = [], 0
+    for ch in template:
+        if ch == "{":
+            if depth == 0:
+                out.append("{}")
+            depth += 1
+        elif ch == "}" and depth:
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
 def expected_messages(case_path: Path) -> list[tuple[str, str]]:
     """(severity, message) of every diagnostic a case's expected file holds."""
     import json

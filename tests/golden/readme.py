@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from goldenlib import HERE, cases
-from messages import GUARDED, compiler_messages, coverage, dynamic_entry
+from messages import GUARDED, compiler_messages, coverage, dynamic_entry, skeleton
 
 README = HERE / "README.md"
 BEGIN = "<!-- messages:begin (written by scripts/bless.py) -->"
@@ -32,3 +32,12 @@ def rewritten() -> str:
     head, _, rest = text.partition(BEGIN)
     _, _, tail = rest.partition(END)
     return f"{head}{BEGIN}\n{table()}\n{END}{tail}"
+
+
+def listed_skeletons() -> set[str]:
+    """The skeletons of the messages the README's table lists (first column)."""
+    text = README.read_text(encoding="utf-8")
+    _, _, rest = text.partition(BEGIN)
+    rows = rest.partition(END)[0].splitlines()[3:]
+    cells = [row[2:].split(" | ", 1)[0].replace("\\|", "|") for row in rows if row.startswith("| ")]
+    return {skeleton(c.split(" — *guarded:*")[0]) for c in cells}
