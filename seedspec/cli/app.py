@@ -1,12 +1,11 @@
-"""The `seedspec` command: argv -> a verb's output on stdout, problems on stderr, an exit code."""
+"""The `seedspec` command: argv -> a verb's output on stdout, problems on stderr, an exit code.
+
+The verbs validate, check, snapshot, plan, apply and version live here; init and preview in
+cli/authoring.py; the typer app, options and the one way a verb ends (run_verb) in cli/base.py."""
 
 from __future__ import annotations
 
-import enum
-import os
 import sys
-import traceback
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -14,92 +13,19 @@ import typer
 from seedspec import __version__, api
 from seedspec.analysis.drift import DriftError, DriftReport
 from seedspec.cli import exits, render
-from seedspec.errors import ExitCode, Problem, SeedspecError, StaleSnapshot, UsageError
-
-app = typer.Typer(
-    name="seedspec",
-    help="Declarative seed specs -> valid, connected, deterministic rows.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+from seedspec.cli.base import (
+    DbOption,
+    Output,
+    OutputOption,
+    ProfileOption,
+    ScaleOption,
+    SchemaOption,
+    SpecArg,
+    StrictOption,
+    app,
+    run_verb,
 )
-
-
-class Output(str, enum.Enum):
-    text = "text"
-    json = "json"
-    github = "github"
-
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Database URL (else SEEDSPEC_DATABASE_URL or DATABASE_URL)."),
-]
-OutputOption = Annotated[
-    Output, typer.Option("--output", "-o", help="text, json (one document) or github")
-]
-ScaleOption = Annotated[
-    float | None, typer.Option("--scale", min=0.0, help="Multiply every count (overrides spec).")
-]
-ProfileOption = Annotated[str | None, typer.Option("--profile", help="Apply profiles.NAME.")]
-StrictOption = Annotated[bool, typer.Option("--strict", help="Treat drift warnings as errors.")]
-SchemaOption = Annotated[
-    str | None,
-    typer.Option(
-        "--schema",
-        help="Database schema(s) to seed: a, or a,b, or * for all (default: the default "
-        "schema, or all when it has no tables).",
-    ),
-]
-SpecArg = Annotated[str | None, typer.Argument(help="Spec file (default ./seed.yaml, else none).")]
-
-
-def _run(output: Output, verb: str, body: Callable[[], dict[str, Any] | None]) -> None:
-    """Run a verb's body and exit: 0 with its JSON document, else the exit code that
-    `exits.EXIT_CODES` gives the exception, with its problems (never a traceback)."""
-    try:
-        doc = body()
-    except (typer.Exit, typer.Abort):
-        raise
-    except exits.Reported as err:  # already printed as text; JSON is the verb's own document
-        code = int(exits.exit_code_of(err))
-        if output is Output.json:
-            render.emit_json({"ok": False, "command": verb, "exit_code": code, **err.document})
-        raise typer.Exit(code) from None
-    except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - the last line of defence
-        _fail(output, verb, err)
-    if doc is not None and output is Output.json:
-        render.emit_json({"ok": True, "command": verb, **doc})
-    raise typer.Exit(0)
-
-
-def _problems_of(err: BaseException, code: ExitCode) -> list[Problem]:
-    if isinstance(err, SeedspecError):
-        return err.problems
-    if code is ExitCode.INTERRUPTED:
-        return [Problem("interrupted; nothing was written")]
-    if os.environ.get("SEEDSPEC_DEBUG"):
-        traceback.print_exc()
-    return [Problem(f"internal error ({type(err).__name__}: {err}); please report it")]
-
-
-def _fail(output: Output, verb: str, err: BaseException) -> None:
-    code = exits.exit_code_of(err)
-    problems = _problems_of(err, code)
-    if output is Output.github:
-        render.github_problems(problems)
-    if output is Output.json:
-        render.emit_json(
-            {
-                "ok": False,
-                "command": verb,
-                "exit_code": int(code),
-                "errors": [p.to_error_dict() for p in problems],
-            }
-        )
-    else:
-        render.problems_text(problems)
-    raise typer.Exit(int(code)) from None
+from seedspec.errors import Problem, SeedspecError, StaleSnapshot, UsageError
 
 
 @app.command()
@@ -123,7 +49,7 @@ def validate(
                 sys.stdout.write(f"{path}: ok\n")
         return {"files": specs}
 
-    _run(output, "validate", body)
+    run_verb(output, "validate", body)
 
 
 class _Many(SeedspecError):
@@ -161,7 +87,7 @@ def plan(
             sys.stdout.write(render.plan_text(compiled) + "\n")
         return {"plan": compiled.to_dict(), "drift": compiled.drift.to_dict()}
 
-    _run(output, "plan", body)
+    run_verb(output, "plan", body)
 
 
 @app.command()
@@ -210,7 +136,7 @@ def apply(
             sys.stdout.write(render.apply_text(report) + "\n")
         return {"report": report.to_dict(), "drift": compiled.drift.to_dict()}
 
-    _run(output, "apply", body)
+    run_verb(output, "apply", body)
 
 
 @app.command()
@@ -266,7 +192,7 @@ def check(
             raise exits.Reported(DriftError(merged), {"reports": [r.to_dict() for r in reports]})
         return {"reports": [r.to_dict() for r in reports]}
 
-    _run(output, "check", body)
+    run_verb(output, "check", body)
 
 
 @app.command()
@@ -306,7 +232,7 @@ def snapshot(
             raise exits.Reported(StaleSnapshot(f"{result.path}: stale"), doc)
         return doc
 
-    _run(output, "snapshot", body)
+    run_verb(output, "snapshot", body)
 
 
 @app.command()
@@ -319,20 +245,8 @@ def main() -> None:
     app()
 
 
-def _register_more_commands() -> None:
-    """Commands that live in their own modules (authoring: init, preview)."""
-    import importlib.util
-
-    if importlib.util.find_spec("seedspec.cli.authoring") is not None:
-        importlib.import_module("seedspec.cli.authoring")
-
-
-_register_more_commands()
-
+# init and preview register themselves on the same app (cli/base.py), also under `python -m`
+from seedspec.cli import authoring  # noqa: E402, F401
 
 if __name__ == "__main__":
-    # `python -m seedspec.cli.app` runs this file as __main__; the commands registered by other
-    # modules live on the importable module's app, so run that one.
-    from seedspec.cli import app as _canonical
-
-    _canonical.main()
+    main()

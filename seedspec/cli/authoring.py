@@ -9,14 +9,14 @@ from typing import Annotated, Any
 import typer
 
 from seedspec.cli import render
-from seedspec.cli.app import (
+from seedspec.cli.base import (
     DbOption,
     Output,
     ProfileOption,
     ScaleOption,
     SpecArg,
-    _run,
     app,
+    run_verb,
 )
 from seedspec.errors import UsageError
 
@@ -28,7 +28,7 @@ AuthoringOutput = Annotated[Output, typer.Option("--output", "-o", help="text or
 
 
 def _command(func: Any) -> Any:
-    """Register on the app (`python -m seedspec.cli.app` runs this same app: see its main)."""
+    """Register a verb on the one typer app (cli/base.py)."""
     app.command()(func)
     return func
 
@@ -69,7 +69,7 @@ def init(
             doc["spec"] = result.text
         return doc
 
-    _run(output, "init", body)
+    run_verb(output, "init", body)
 
 
 def _report(result: Any) -> None:
@@ -116,7 +116,7 @@ def preview(
         for name, table_rows in data.items():
             _print_rows(console, name, table_rows, cell)
 
-    _run(output, "preview", body)
+    run_verb(output, "preview", body)
 
 
 def _print_rows(console: Any, name: str, rows: list[dict[str, Any]], cell: Any) -> None:

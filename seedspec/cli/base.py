@@ -1,0 +1,99 @@
+"""The command line's shared parts: the typer app, common options, and run_verb (body -> exit)."""
+
+from __future__ import annotations
+
+import enum
+import os
+import traceback
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from seedspec.cli import exits, render
+from seedspec.errors import ExitCode, Problem, SeedspecError
+
+app = typer.Typer(
+    name="seedspec",
+    help="Declarative seed specs -> valid, connected, deterministic rows.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class Output(str, enum.Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (else SEEDSPEC_DATABASE_URL or DATABASE_URL)."),
+]
+OutputOption = Annotated[
+    Output, typer.Option("--output", "-o", help="text, json (one document) or github")
+]
+ScaleOption = Annotated[
+    float | None, typer.Option("--scale", min=0.0, help="Multiply every count (overrides spec).")
+]
+ProfileOption = Annotated[str | None, typer.Option("--profile", help="Apply profiles.NAME.")]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Treat drift warnings as errors.")]
+SchemaOption = Annotated[
+    str | None,
+    typer.Option(
+        "--schema",
+        help="Database schema(s) to seed: a, or a,b, or * for all (default: the default "
+        "schema, or all when it has no tables).",
+    ),
+]
+SpecArg = Annotated[str | None, typer.Argument(help="Spec file (default ./seed.yaml, else none).")]
+
+
+def run_verb(output: Output, verb: str, body: Callable[[], dict[str, Any] | None]) -> None:
+    """Run a verb's body and exit: 0 with its JSON document, else the exit code that
+    `exits.EXIT_CODES` gives the exception, with its problems (never a traceback)."""
+    try:
+        doc = body()
+    except (typer.Exit, typer.Abort):
+        raise
+    except exits.Reported as err:  # already printed as text; JSON is the verb's own document
+        code = int(exits.exit_code_of(err))
+        if output is Output.json:
+            render.emit_json({"ok": False, "command": verb, "exit_code": code, **err.document})
+        raise typer.Exit(code) from None
+    except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - the last line of defence
+        _fail(output, verb, err)
+    if doc is not None and output is Output.json:
+        render.emit_json({"ok": True, "command": verb, **doc})
+    raise typer.Exit(0)
+
+
+def _problems_of(err: BaseException, code: ExitCode) -> list[Problem]:
+    if isinstance(err, SeedspecError):
+        return err.problems
+    if code is ExitCode.INTERRUPTED:
+        return [Problem("interrupted; nothing was written")]
+    if os.environ.get("SEEDSPEC_DEBUG"):
+        traceback.print_exc()
+    return [Problem(f"internal error ({type(err).__name__}: {err}); please report it")]
+
+
+def _fail(output: Output, verb: str, err: BaseException) -> None:
+    code = exits.exit_code_of(err)
+    problems = _problems_of(err, code)
+    if output is Output.github:
+        render.github_problems(problems)
+    if output is Output.json:
+        render.emit_json(
+            {
+                "ok": False,
+                "command": verb,
+                "exit_code": int(code),
+                "errors": [p.to_error_dict() for p in problems],
+            }
+        )
+    else:
+        render.problems_text(problems)
+    raise typer.Exit(int(code)) from None
