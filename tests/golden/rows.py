@@ -94,6 +94,7 @@ def _dump_with(code: Path) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--against", type=Path, help="the other seedspec code (a folder)")
+    parser.add_argument("--code", type=Path, default=g.REPO, help="this code (default: checkout)")
     parser.add_argument("--dump", action="store_true", help="print this code's rows as JSON")
     args = parser.parse_args()
     if args.dump:
@@ -101,7 +102,7 @@ def main() -> int:
         return 0
     if args.against is None:
         parser.error("--against DIR is required")
-    found = differences(_dump_with(args.against.resolve()), _dump_with(g.REPO))
+    found = differences(_dump_with(args.against.resolve()), _dump_with(args.code.resolve()))
     print("\n".join(found) or f"every row of every case is identical ({len(g.cases())} cases)")
     return 1 if found else 0
 
