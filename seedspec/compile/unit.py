@@ -19,6 +19,7 @@ from seedspec.compile.links import Link
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.dialects.capabilities import Capabilities
 from seedspec.errors import CompileError, Problem, SourceLocation
+from seedspec.generate.base import Generator
 from seedspec.plan import recipes as r
 from seedspec.plan.model import PlanWarning, Step
 from seedspec.spec.model import GeneratorSpec, Spec, TableSpec
@@ -126,6 +127,10 @@ class Unit:
     steps: tuple[Step, ...] = ()
     fill_columns: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: frozen({}))
     warnings: tuple[PlanWarning, ...] = ()
+    # value generators `recipes` built to check them, reused by `checks` (never in the Plan)
+    built: Mapping[tuple[str, str], Generator] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False
+    )
 
     def count(self, table: str) -> int:
         decision = self.counts.get(table)

@@ -7,7 +7,8 @@ kind's build error as a problem (the column then yields NULLs) instead of raisin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from seedspec.errors import SeedspecError
 from seedspec.generate import links as lk
@@ -22,22 +23,44 @@ from seedspec.plan.model import Plan
 OnError = Callable[[str, str, SeedspecError], None]
 
 
+@dataclass(frozen=True)
+class Built:
+    """Runtime objects already made from a plan's recipes: per-parent layouts by table, value
+    generators by (table, column)."""
+
+    layouts: Mapping[str, lk.PerParentLayout] = field(default_factory=dict)
+    values: Mapping[tuple[str, str], Generator] = field(default_factory=dict)
+
+
 def bind(plan: Plan, on_error: OnError | None = None) -> Model:
     """The generation model of every table the plan seeds."""
     return bind_tables(plan.recipes, plan.seed, plan.locale, on_error)
 
 
 def bind_tables(
-    tables: Iterable[r.TableRecipe], seed: int, locale: str, on_error: OnError | None = None
+    tables: Iterable[r.TableRecipe],
+    seed: int,
+    locale: str,
+    on_error: OnError | None = None,
+    built: Built | None = None,
 ) -> Model:
+    """The model of these tables; `built`: layouts and value generators already made from
+    the same recipes (the compiler's), used instead of making them again."""
     recipes = list(tables)
-    layouts = {t.name: layout(t.layout) for t in recipes if t.layout is not None}
+    done = built or Built()
+    layouts = {
+        t.name: done.layouts.get(t.name) or layout(t.layout)
+        for t in recipes
+        if t.layout is not None
+    }
     model = Model(seed, {})
     for t in recipes:
         own = layouts.get(t.name)
         gens: dict[str, Generator] = {}
         for c in t.columns:  # lookups read this table's FK generators: built after them
-            if not isinstance(c.recipe, r.LookupRecipe):
+            if (t.name, c.name) in done.values:
+                gens[c.name] = done.values[(t.name, c.name)]
+            elif not isinstance(c.recipe, r.LookupRecipe):
                 gens[c.name] = _column(
                     c.recipe, t.name, c.name, seed, locale, own, layouts, on_error
                 )

@@ -5,12 +5,14 @@ distinct values for every unique column."""
 from __future__ import annotations
 
 from dataclasses import replace
+from types import MappingProxyType
 
 from seedspec.compile.links import Link
 from seedspec.compile.passes.pickers import tuple_pick
 from seedspec.compile.unit import Errors, Linked, Unit, frozen
 from seedspec.database.model import DbColumn
 from seedspec.errors import Problem, SeedspecError
+from seedspec.generate.base import Generator
 from seedspec.generate.model import Model
 from seedspec.generate.random import stream_key
 from seedspec.kinds import finite_values, resolve_column_defaults
@@ -22,9 +24,10 @@ from seedspec.spec.model import GeneratorSpec
 
 def recipes(unit: Unit, errors: Errors) -> Unit:
     out: dict[str, r.TableRecipe] = {}
+    built: dict[tuple[str, str], Generator] = {}
     for t in unit.seeded:
         cols = [
-            r.ColumnRecipe(col.name, _column(unit, t, col, errors))
+            r.ColumnRecipe(col.name, _column(unit, t, col, errors, built))
             for col in t.table.columns
             if col.name not in unit.columns[t.name].skipped
             and (col.name in t.fk_columns or col.name in unit.columns[t.name].specs)
@@ -45,14 +48,20 @@ def recipes(unit: Unit, errors: Errors) -> Unit:
             for c in out[t.name].columns
         ]
         out[t.name] = replace(out[t.name], columns=tuple(cols))
-    return replace(unit, recipes=frozen(out))
+    return replace(unit, recipes=frozen(out), built=MappingProxyType(built))
 
 
 class _Pending(r.NullRecipe):
     """A lookup or aggregate, until every table's recipes exist (never leaves this pass)."""
 
 
-def _column(unit: Unit, t: Linked, col: DbColumn, errors: Errors) -> r.Recipe:
+def _column(
+    unit: Unit,
+    t: Linked,
+    col: DbColumn,
+    errors: Errors,
+    built: dict[tuple[str, str], Generator],
+) -> r.Recipe:
     link = t.fk_columns.get(col.name)
     if link is not None:
         return _fk(unit, t, link, col.name, errors)
@@ -70,11 +79,12 @@ def _column(unit: Unit, t: Linked, col: DbColumn, errors: Errors) -> r.Recipe:
     if g.kind in ("lookup", "aggregate"):
         return _Pending()
     recipe = value_recipe(g, col)
-    try:
-        bind.value_generator(recipe, unit.ctx.seed, unit.ctx.spec.locale, t.name, col.name)
+    try:  # built now so that a kind's build error is reported here, in column order
+        gen = bind.value_generator(recipe, unit.ctx.seed, unit.ctx.spec.locale, t.name, col.name)
     except SeedspecError as err:
         errors.add(Problem(err.message, g.location or t.location))
         return r.NullRecipe()
+    built[(t.name, col.name)] = gen
     return recipe
 
 
@@ -162,14 +172,12 @@ def _aggregate(
 def checks(unit: Unit, errors: Errors) -> Unit:
     """Bind the recipes and check what only the generators know."""
     ctx = unit.ctx
-    model = bind.bind_tables(unit.recipes.values(), ctx.seed, ctx.spec.locale, _ignore)
+    layouts = {n: d.layout for n, d in unit.counts.items() if d.recipe and d.layout}
+    done = bind.Built(layouts, unit.built)
+    model = bind.bind_tables(unit.recipes.values(), ctx.seed, ctx.spec.locale, built=done)
     _dependency_cycles(unit, model, errors)
     _distinct_limits(unit, model, errors)
     return unit
-
-
-def _ignore(table: str, column: str, err: SeedspecError) -> None:
-    """Build errors were reported by `recipes`; the column stays NULL here."""
 
 
 def _dependency_cycles(unit: Unit, model: Model, errors: Errors) -> None:
