@@ -168,8 +168,8 @@ def dumps(doc: Any) -> str:
 
 
 # -- running a case ------------------------------------------------------------------------
-def outcome(case: Case) -> tuple[str, dict[str, Any]]:
-    """(expected file name, rendered document) for the case as the code stands."""
+def compile_case(case: Case) -> Any:
+    """The case's Plan, or the SeedspecError it raises: the library path `seedspec plan` takes."""
     from seedspec.api import load_or_infer
     from seedspec.compile import compile_plan
     from seedspec.database import snapshot
@@ -179,10 +179,26 @@ def outcome(case: Case) -> tuple[str, dict[str, Any]]:
         try:
             schema = snapshot.read(SCHEMA_FILE)
             spec = load_or_infer(SPEC_FILE if case.spec else None, case.profile)
-            plan = compile_plan(spec, schema, case.scale, strict=case.strict)
+            return compile_plan(spec, schema, case.scale, strict=case.strict)
         except SeedspecError as err:
-            return PROBLEMS_FILE, render_error(err)
-    return PLAN_FILE, render(plan)
+            return err
+
+
+def outcome(case: Case) -> tuple[str, dict[str, Any]]:
+    """(expected file name, rendered document) for the case as the code stands."""
+    return outcome_of(compile_case(case))
+
+
+def outcome_of(result: Any) -> tuple[str, dict[str, Any]]:
+    if isinstance(result, Exception):
+        return PROBLEMS_FILE, render_error(result)
+    return PLAN_FILE, render(result)
+
+
+def read_back(plan: Any) -> Any:
+    """The plan written as JSON and read again (None while the Plan cannot be read back)."""
+    from_json = getattr(type(plan), "from_json", None)
+    return None if from_json is None else from_json(plan.to_json())
 
 
 def cli_outcome(case: Case) -> dict[str, Any]:

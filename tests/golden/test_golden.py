@@ -7,6 +7,7 @@ see tests/golden/README.md.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import goldenlib as g
 import pytest
@@ -14,6 +15,7 @@ from messages import DYNAMIC, MIN_MESSAGES, compiler_messages, coverage, dynamic
 from readme import listed_skeletons
 
 CASES = g.cases()
+COMPILED: dict[str, Any] = {}  # test_case's compile, reused by test_plan_round_trips
 BLESS = "re-bless with `.venv/bin/python scripts/bless.py {name}` if the change is intended"
 
 
@@ -23,7 +25,8 @@ def test_enough_cases() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_case(case: g.Case) -> None:
-    name, doc = g.outcome(case)
+    COMPILED[case.name] = result = g.compile_case(case)
+    name, doc = g.outcome_of(result)
     actual = g.dumps(doc)
     expected_path = case.path / name
     if not expected_path.is_file():
@@ -46,6 +49,21 @@ def test_case(case: g.Case) -> None:
             + BLESS.format(name=case.name),
             pytrace=False,
         )
+
+
+PLAN_CASES = [c for c in CASES if (c.path / g.PLAN_FILE).is_file()]
+
+
+@pytest.mark.parametrize("case", PLAN_CASES, ids=[c.name for c in PLAN_CASES])
+def test_plan_round_trips(case: g.Case) -> None:
+    """Every golden plan, written as JSON and read back, is an equal plan with the same digest."""
+    plan = COMPILED.get(case.name) or g.compile_case(case)
+    assert not isinstance(plan, Exception), f"{case.name}: {plan}"
+    back = g.read_back(plan)
+    if back is None:
+        pytest.skip("this Plan has no from_json")
+    assert back == plan
+    assert back.digest() == plan.digest()
 
 
 CLI_CASES = [c for c in CASES if c.cli]
