@@ -379,12 +379,9 @@ def _uniques(
     indexes: list[dict[str, Any]],
 ) -> tuple[DbUnique, ...]:
     out = [DbUnique(u.get("name"), tuple(u.get("column_names") or ())) for u in uniques]
-    covered = {u.get("name") for u in uniques} | {u.get("duplicates_index") for u in uniques}
-    covered |= {pk.get("name")}
-    covered.discard(None)
+    covered = _covered_names(pk, uniques)
     covered_sets = {frozenset(u.columns) for u in out}
     covered_sets.add(frozenset(pk.get("constrained_columns") or ()))
-    reported = {ix.get("name") for ix in indexes}
     for ix in indexes:
         if not ix.get("unique") or ix.get("duplicates_constraint") or ix.get("name") in covered:
             continue
@@ -392,10 +389,19 @@ def _uniques(
         plain = unique.predicate is None and not unique.expressions
         if not (plain and frozenset(unique.columns) in covered_sets):
             out.append(unique)
+    reported = {ix.get("name") for ix in indexes}
     for parsed in ctx.catalog.index_uniques.get(table, []):  # expression indexes from their DDL
         if parsed.name not in reported and parsed.name not in covered:
             out.append(parsed)
     return tuple(sorted(out, key=lambda u: (u.name or "", u.columns, u.expressions)))
+
+
+def _covered_names(pk: dict[str, Any], uniques: list[dict[str, Any]]) -> set[Any]:
+    """Index names that are the primary key or a unique constraint (reported once, as those)."""
+    covered = {u.get("name") for u in uniques} | {u.get("duplicates_index") for u in uniques}
+    covered |= {pk.get("name")}
+    covered.discard(None)
+    return covered
 
 
 def _index_unique(ix: dict[str, Any]) -> DbUnique:
