@@ -173,6 +173,11 @@ def changes(old: DbSchema, new: DbSchema, where: SourceLocation | None) -> list[
 
 
 def _table_changes(a: DbTable, b: DbTable, warn: Any) -> None:
+    _column_changes(a, b, warn)
+    _constraint_changes(a, b, warn)
+
+
+def _column_changes(a: DbTable, b: DbTable, warn: Any) -> None:
     for ca in a.columns:
         cb = b.column(ca.name)
         where = f"{a.name}.{ca.name}"
@@ -202,6 +207,9 @@ def _table_changes(a: DbTable, b: DbTable, warn: Any) -> None:
     for cb in b.columns:
         if a.column(cb.name) is None:
             warn(a.name, cb.name, f"column {a.name}.{cb.name} is new since the snapshot")
+
+
+def _constraint_changes(a: DbTable, b: DbTable, warn: Any) -> None:
     fks = {_fk_key(f) for f in a.foreign_keys}, {_fk_key(f) for f in b.foreign_keys}
     for key in sorted(fks[0] - fks[1]):
         warn(a.name, key[0][0], f"{a.name}: FK ({', '.join(key[0])}) -> {key[1]} was removed")
