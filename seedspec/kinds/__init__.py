@@ -1,52 +1,101 @@
-"""The generator-kind registry: GeneratorSpec (params resolved) -> runtime Generator, kind facts.
+"""The generator-kind registry: kind name -> Kind (normalise, checks, render, runtime build).
 
-Public API (the compiler and bind call these; nothing here reads a database column):
+One dict, `KINDS`, in the order the spec language lists the kinds. Adding a kind is one
+module under seedspec/kinds/ (a `Kind` subclass) plus one line here. Public API:
+
+  KINDS: dict[str, Kind]                   every kind; GENERATOR_KINDS = tuple(KINDS)
+  kind_of(entry) -> str                    the kind a (schema-valid) column entry names
   build_generator(spec, *, seed, locale, table, column, path="", key_params=None) -> Generator
   finite_values(spec) -> list | None       the finite values a generator draws from
   unique_capable(kind) -> bool             whether `unique: true` can be honoured by the kind
   resolve_column_defaults(spec, column) -> GeneratorSpec   decimal scale / text length in params
+  check_column(spec, column, rules, *, where, locale, seed) -> list[ColumnProblem]
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from seedspec.errors import SeedspecError
-from seedspec.generate import values as v
 from seedspec.generate.base import Generator
-from seedspec.kinds.column import ColumnShape, resolve_column_defaults
+from seedspec.generate.values import Nullable, key_for
+from seedspec.kinds import (
+    binary,
+    choice,
+    links,
+    network,
+    numbers,
+    offset,
+    ranges,
+    structured,
+    temporal,
+    text,
+)
+from seedspec.kinds.base import BuildContext, CheckContext, Kind, RenderContext
+from seedspec.kinds.column import ColumnRules, ColumnShape
+from seedspec.kinds.fit import ColumnProblem
 from seedspec.kinds.spec import GeneratorSpec
 
 __all__ = [
+    "GENERATOR_KINDS",
+    "KINDS",
+    "BuildContext",
+    "CheckContext",
+    "ColumnProblem",
+    "ColumnRules",
     "ColumnShape",
     "GeneratorSpec",
+    "Kind",
+    "RenderContext",
     "build_generator",
+    "check_column",
     "finite_values",
+    "kind_of",
     "resolve_column_defaults",
     "unique_capable",
 ]
 
-_UNIQUE_CAPABLE = frozenset(
-    ("int", "decimal", "choice", "date", "datetime", "time", "gen", "sequence", "uuid")
-    + ("template", "cidr", "bytes")
-)
-_SIMPLE: dict[str, type[Generator]] = {
-    "sequence": v.Sequence,
-    "int": v.Integer,
-    "float": v.Float,
-    "decimal": v.DecimalNumber,
-    "choice": v.Choice,
-    "bool": v.Boolean,
-    "const": v.Const,
-    "uuid": v.Uuid,
-    "bytes": v.Bytes,
-    "bits": v.BitString,
-    "cidr": v.Cidr,
-    "interval": v.Interval,
-    "range": v.RangeValue,
-    "partition": v.PartitionValues,
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        text.GenKind(),
+        numbers.IntKind(),
+        numbers.FloatKind(),
+        numbers.DecimalKind(),
+        choice.ChoiceKind(),
+        choice.BoolKind(),
+        temporal.DateKind(),
+        temporal.DatetimeKind(),
+        temporal.TimeKind(),
+        numbers.SequenceKind(),
+        text.TemplateKind(),
+        choice.ConstKind(),
+        text.UuidKind(),
+        structured.JsonKind(),
+        structured.ArrayKind(),
+        links.RefKind(),
+        links.IndexInParentKind(),
+        links.LookupKind(),
+        links.DefaultKind(),
+        offset.OffsetKind(),
+        binary.BytesKind(),
+        binary.BitsKind(),
+        network.CidrKind(),
+        temporal.IntervalKind(),
+        ranges.RangeKind(),
+        ranges.PartitionKind(),
+        links.AggregateKind(),
+    )
 }
+# Every generator kind a column entry may name (exactly one per column), in the spec's order.
+GENERATOR_KINDS: tuple[str, ...] = tuple(KINDS)
+
+
+def kind_of(entry: Mapping[str, Any]) -> str:
+    """The generator kind a (schema-valid) column entry names."""
+    return next(kind for kind in KINDS if kind in entry)
 
 
 def build_generator(
@@ -59,81 +108,69 @@ def build_generator(
     path: str = "",
     key_params: Mapping[str, Any] | None = None,
 ) -> Generator:
-    """A runtime Generator for a value kind (null modifier applied).
+    """A runtime Generator for a value kind (null modifier applied); link kinds raise.
 
-    `spec.params` must already hold the database-derived defaults (decimal `scale`, gen
-    `max_length`); `key_params` are the params the stream key hashes — the spec's params
-    before those were resolved in (default: `spec.params`), so values stay byte-identical.
+    `spec.params` must already hold the database-derived defaults (resolve_column_defaults:
+    decimal `scale`, gen `max_length`); `key_params` are the params the stream key hashes —
+    the spec's params before those were resolved in (default: `spec.params`), so values are
+    the same as when the defaults were applied at build time.
     """
     key_source = spec.params if key_params is None else key_params
-    key = v.key_for(seed, table, column + path, {"kind": spec.kind, **key_source})
-    gen = _build(spec, key, seed=seed, locale=locale, table=table, column=column, path=path)
+    key = key_for(seed, table, column + path, {"kind": spec.kind, **key_source})
+    kind = KINDS.get(spec.kind)
+    ctx = BuildContext(seed, locale, table, column, path, build_generator)
+    if kind is None:
+        raise SeedspecError(f"{table}.{column}: generator {spec.kind!r} cannot be used here")
+    # Absent optional parameters arrive as None; laws fall back to their own defaults.
+    params = {k: p for k, p in spec.params.items() if p is not None or spec.kind == "const"}
+    gen = kind.build(spec, params, key, ctx)
     if spec.null:
-        gen = v.Nullable(gen, spec.null, key)
+        gen = Nullable(gen, spec.null, key)
     return gen
 
 
 def finite_values(spec: GeneratorSpec) -> list[Any] | None:
     """The finite values a generator draws from (choice, bool), or None when unbounded."""
-    if spec.null:
+    kind = KINDS.get(spec.kind)
+    if spec.null or kind is None:
         return None
-    if spec.kind == "choice":
-        return list(spec.params.get("values") or [])
-    if spec.kind == "bool":
-        return [False, True]
-    return None
+    return kind.finite_values(spec)
 
 
 def unique_capable(kind: str) -> bool:
     """Whether a kind can produce distinct values on demand (`unique: true`)."""
-    return kind in _UNIQUE_CAPABLE
+    found = KINDS.get(kind)
+    return found is not None and found.unique_capable
 
 
-def _build(
-    spec: GeneratorSpec, key: int, *, seed: int, locale: str, table: str, column: str, path: str
-) -> Generator:
-    kind = spec.kind
-    # Absent optional parameters arrive as None; laws fall back to their own defaults.
-    params = {k: p for k, p in spec.params.items() if p is not None or kind == "const"}
-    if kind in _SIMPLE:
-        if kind in ("int", "float", "decimal"):
-            _default_bounds(params)
-        return _SIMPLE[kind](key, params, spec.unique)
-    if kind in ("date", "datetime", "time"):
-        return v.Instant(kind, key, params, spec.unique)
-    if kind == "gen":
-        max_length = params.pop("max_length", None)
-        return v.Provider(key, params, spec.unique, locale=locale, seed=seed, max_length=max_length)
-    if kind == "template":
-        return v.Template(key, params, table, spec.unique)
-    if kind == "offset":
-        return v.Offset(key, params, table, spec.unique)
+def resolve_column_defaults(spec: GeneratorSpec, column: ColumnShape | None) -> GeneratorSpec:
+    """The spec with its column's defaults in the params (decimal scale, varchar length).
 
-    def sub(inner: GeneratorSpec, sub_path: str) -> Generator:
-        return build_generator(
-            inner, seed=seed, locale=locale, table=table, column=column, path=sub_path
-        )
-
-    if kind == "json":
-        fields = params.get("fields", {})
-        return v.JsonObject(
-            key,
-            {
-                name: sub(s, f"{path}.{name}")
-                for name, s in fields.items()
-                if isinstance(s, GeneratorSpec)
-            },
-        )
-    if kind == "array":
-        item = sub(params["of"], f"{path}[]")
-        return v.ArrayOf(key, item, params.get("length", {"min": 0, "max": 3}))
-    raise SeedspecError(f"{table}.{column}: generator {kind!r} cannot be used here")
+    Build the generator from the result with `key_params=spec.params` (the original).
+    """
+    kind = KINDS.get(spec.kind)
+    if column is None or kind is None:
+        return spec
+    return replace(spec, params=kind.resolve_column(dict(spec.params), column))
 
 
-def _default_bounds(params: dict[str, Any]) -> None:
-    if params.get("min") is None:
-        params["min"] = 0 if params.get("max") is None or float(params["max"]) >= 0 else -1000
-    if params.get("max") is None:
-        params["max"] = max(float(params["min"]) * 10, float(params["min"]) + 1000)
-        if isinstance(params["min"], int):
-            params["max"] = int(params["max"])
+def check_column(
+    spec: GeneratorSpec,
+    column: ColumnShape,
+    rules: ColumnRules,
+    *,
+    where: str,
+    locale: str,
+    seed: int,
+) -> list[ColumnProblem]:
+    """Every way a column's generator does not fit the database column (for reconcile).
+
+    Type mismatch (bad-generator / type-mismatch), values outside the CHECK or enum
+    (choice-outside-check), too long (value-too-long), min/max outside the CHECK
+    (range-outside-check), `default: true` without a default (no-default). Link kinds
+    other than default give none: reconcile checks them against the foreign keys.
+    """
+    kind = KINDS.get(spec.kind)
+    if kind is None:
+        return []
+    return kind.check_column(spec, column, rules, where=where, locale=locale, seed=seed)

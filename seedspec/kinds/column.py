@@ -1,11 +1,8 @@
-"""The column facts a kind may read (a Protocol, so kinds never import seedspec.database)."""
+"""The column facts a kind may read (Protocols, so kinds never import seedspec.database)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Protocol
-
-from seedspec.kinds.spec import GeneratorSpec
 
 
 class ColumnShape(Protocol):
@@ -15,7 +12,13 @@ class ColumnShape(Protocol):
     def name(self) -> str: ...
 
     @property
-    def type(self) -> str: ...
+    def type(self) -> str: ...  # one of seedspec.database.model.TYPE_KINDS
+
+    @property
+    def sql_type(self) -> str: ...
+
+    @property
+    def nullable(self) -> bool: ...
 
     @property
     def length(self) -> int | None: ...
@@ -26,22 +29,27 @@ class ColumnShape(Protocol):
     @property
     def scale(self) -> int | None: ...
 
+    @property
+    def enum_values(self) -> tuple[str, ...] | None: ...
 
-def resolve_column_defaults(spec: GeneratorSpec, column: ColumnShape | None) -> GeneratorSpec:
-    """The spec with the column-derived defaults in its params: decimal scale, text max length.
+    @property
+    def has_default(self) -> bool: ...
 
-    Build the generator from the result, hashing the original `spec.params` for its stream key.
-    """
-    if column is None:
-        return spec
-    params: dict[str, Any] = dict(spec.params)
-    if spec.kind == "decimal":
-        if params.get("scale") is None:
-            params["scale"] = column.scale if column.scale is not None else 2
-    elif spec.kind == "gen":
-        if column.length and column.type in ("char", "varchar"):
-            current = params.get("max_length")
-            params["max_length"] = min(current or column.length, column.length)
-    else:
-        return spec
-    return replace(spec, params=params)
+
+class ColumnRules(Protocol):
+    """A column's CHECK facts; `seedspec.database.checks.ColumnFacts` satisfies it."""
+
+    @property
+    def allowed(self) -> list[Any] | None: ...
+
+    @property
+    def lower(self) -> float | None: ...
+
+    @property
+    def upper(self) -> float | None: ...
+
+    @property
+    def lower_inclusive(self) -> bool: ...
+
+    @property
+    def upper_inclusive(self) -> bool: ...

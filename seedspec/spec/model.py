@@ -6,38 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seedspec.errors import SourceLocation
+# Every generator kind a column entry may name (exactly one per column): the registry's.
+from seedspec.kinds import GENERATOR_KINDS as GENERATOR_KINDS
 from seedspec.kinds.spec import GeneratorSpec as GeneratorSpec  # re-exported (lives in kinds)
-
-# Every generator kind a column entry may name (exactly one per column).
-GENERATOR_KINDS = (
-    "gen",
-    "int",
-    "float",
-    "decimal",
-    "choice",
-    "bool",
-    "date",
-    "datetime",
-    "time",
-    "sequence",
-    "template",
-    "const",
-    "uuid",
-    "json",
-    "array",
-    "ref",
-    "index_in_parent",
-    "lookup",
-    "default",
-    "offset",
-    "bytes",
-    "bits",
-    "cidr",
-    "interval",
-    "range",
-    "partition",
-    "aggregate",
-)
 
 COUNT_DISTRIBUTIONS = (
     "uniform",

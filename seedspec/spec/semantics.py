@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import math
-import re
-import string
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from seedspec.errors import Problem
-from seedspec.spec.model import GENERATOR_KINDS
+from seedspec.kinds import KINDS, kind_of
+from seedspec.kinds.links import split_ref as split_ref  # re-exported: it lives with ref
 from seedspec.spec.source import Document, Pointer
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_NOT_FINITE_OK = {"const", "choice", "args"}  # values there are data, not parameters
+# Values there are data, not parameters (no finite-number check).
+_NOT_FINITE_OK = {name for name, kind in KINDS.items() if kind.holds_data} | {"args"}
 
 
 @dataclass(frozen=True)
@@ -54,15 +52,8 @@ def where(pointer: Pointer) -> str:
 
 
 def generator_kind(entry: dict[str, Any]) -> str:
-    return next(kind for kind in GENERATOR_KINDS if kind in entry)
-
-
-def split_ref(target: str) -> tuple[str, str | None]:
-    """users -> (users, None); users.id -> (users, id); public.users.id -> (public.users, id)."""
-    if "." not in target:
-        return target, None
-    table, column = target.rsplit(".", 1)
-    return table, column
+    """The generator kind a (schema-valid) column entry names."""
+    return kind_of(entry)
 
 
 def suggest(word: Any, choices: list[str]) -> str:
@@ -147,13 +138,37 @@ def _apply_profile(view: SpecView, prof: dict[str, Any], pointer: Pointer) -> No
 
 @dataclass
 class _Ctx:
+    """What a kind's check sees of the spec (seedspec.kinds.CheckContext)."""
+
     doc: Document
     view: SpecView
     table: TableView
     problems: list[Problem]
+    nested: bool = False  # the entry being checked sits inside a json field / array item
+
+    @property
+    def table_name(self) -> str:
+        return self.table.name
 
     def add(self, pointer: Pointer, message: str) -> None:
         self.problems.append(Problem(f"{where(pointer)}: {message}", self.doc.location(pointer)))
+
+    def known_table(self, name: str) -> bool:
+        return _known_table(self.view, name)
+
+    def unknown_table(self, pointer: Pointer, what: str, name: str) -> None:
+        _unknown_table(self, pointer, what, name)
+
+    def has_per_parent_count(self) -> bool:
+        count = self.table.count
+        return count is not None and isinstance(count.value, dict)
+
+    def declared_kind(self, column: str) -> str | None:
+        declared = self.table.columns.get(column)
+        return None if declared is None else generator_kind(declared.value)
+
+    def check_min_max(self, params: Any, pointer: Pointer) -> None:
+        _check_min_max(self, params, pointer)
 
 
 def check_view(doc: Document, view: SpecView) -> list[Problem]:
@@ -190,19 +205,14 @@ def _entries(
     entry: dict[str, Any], pointer: Pointer, nested: bool
 ) -> Iterator[tuple[dict[str, Any], Pointer, bool]]:
     yield entry, pointer, nested
-    for name, sub in (entry.get("json") or {}).items():
-        yield from _entries(sub, (*pointer, "json", name), True)
-    if "array" in entry:
-        yield from _entries(entry["array"]["of"], (*pointer, "array", "of"), True)
+    for sub, sub_pointer in KINDS[generator_kind(entry)].nested_entries(entry, pointer):
+        yield from _entries(sub, sub_pointer, True)
 
 
 def _check_entry(ctx: _Ctx, entry: dict[str, Any], pointer: Pointer, nested: bool) -> None:
     kind = generator_kind(entry)
-    if nested and kind == "default":
-        ctx.add((*pointer, kind), "default: true applies to a table column, not inside json/array")
-    check = _CHECKS.get(kind)
-    if check is not None:
-        check(ctx, entry, (*pointer, kind))
+    ctx.nested = nested
+    KINDS[kind].check(entry, (*pointer, kind), ctx)
 
 
 def _known_table(view: SpecView, name: str) -> bool:
@@ -217,121 +227,12 @@ def _unknown_table(ctx: _Ctx, pointer: Pointer, what: str, name: str) -> None:
     )
 
 
-def _check_ref(ctx: _Ctx, entry: dict[str, Any], pointer: Pointer) -> None:
-    table, _ = split_ref(entry["ref"])
-    if not _known_table(ctx.view, table):
-        _unknown_table(ctx, pointer, "ref to", table)
-
-
 def _check_min_max(ctx: _Ctx, params: Any, pointer: Pointer, what: str = "min") -> None:
     if not isinstance(params, dict) or params.get("min") is None or params.get("max") is None:
         return
     if params["min"] > params["max"]:
         message = f"{what} ({params['min']}) is greater than max ({params['max']})"
         ctx.add((*pointer, "max"), message)
-
-
-def _check_numbers(ctx: _Ctx, entry: dict[str, Any], pointer: Pointer) -> None:
-    _check_min_max(ctx, entry[pointer[-1]], pointer)
-
-
-def _check_array(ctx: _Ctx, entry: dict[str, Any], pointer: Pointer) -> None:
-    _check_min_max(ctx, entry["array"].get("length"), (*pointer, "length"))
-
-
-def _check_choice(ctx: _Ctx, entry: dict[str, Any], pointer: Pointer) -> None:
-    choice = entry["choice"]
-    if isinstance(choice, dict) and not any(w > 0 for w in choice.values()):
-        ctx.add(pointer, "every choice weight is 0; at least one must be > 0")
-
-
-_PARSERS: dict[str, Callable[[str], Any]] = {
-    "date": dt.date.fromisoformat,
-    "datetime": lambda s: dt.datetime.fromisoformat(re.sub(r"[Zz]$", "+00:00", s)),
-    "time": lambda s: dt.time.fromisoformat(re.sub(r"[Zz]$", "+00:00", s)),
-}
-
-
-def _check_dates(ctx: _Ctx, entry: dict[str, Any], pointer: Pointer) -> None:
-    kind = pointer[-1]
-    parsed = {}
-    for end in ("from", "to"):
-        text = entry[kind].get(end)
-        if text is None:
-            continue
-        try:
-            parsed[end] = _PARSERS[kind](text)
-        except ValueError:
-            ctx.add((*pointer, end), f"{text!r} is not an ISO 8601 {kind}")
-    if len(parsed) == 2 and _later(parsed["from"], parsed["to"]):
-        ctx.add((*pointer, "to"), f"from ({entry[kind]['from']}) is after to ({entry[kind]['to']})")
-
-
-def _later(first: Any, second: Any) -> bool:
-    if isinstance(first, dt.datetime | dt.time) and (first.tzinfo is None) != (
-        second.tzinfo is None
-    ):
-        first, second = (v.replace(tzinfo=v.tzinfo or dt.timezone.utc) for v in (first, second))
-    return bool(first > second)
-
-
-def _check_template(ctx: _Ctx, entry: dict[str, Any], pointer: Pointer) -> None:
-    try:
-        fields = [(name, spec) for _, name, spec, _ in string.Formatter().parse(entry["template"])]
-    except ValueError as exc:
-        ctx.add(pointer, f"malformed template: {exc}")
-        return
-    for name, spec in fields:
-        if name is None:
-            continue
-        if not _NAME.fullmatch(name):
-            ctx.add(pointer, f"template placeholder {{{name}}} must be row or a column name")
-        elif spec and "{" in spec:
-            ctx.add(pointer, f"template placeholder {{{name}:{spec}}}: nested placeholders")
-        elif name == "row" and spec and not _formats_int(spec):
-            ctx.add(pointer, f"template placeholder {{row:{spec}}}: bad format spec for a number")
-
-
-def _formats_int(spec: str) -> bool:
-    try:
-        format(0, spec)
-    except ValueError:
-        return False
-    return True
-
-
-def _check_index(ctx: _Ctx, entry: dict[str, Any], pointer: Pointer) -> None:
-    count = ctx.table.count
-    if count is None or not isinstance(count.value, dict):
-        ctx.add(
-            pointer,
-            f"index_in_parent needs a per-parent count on table {ctx.table.name!r} "
-            "(count: {per: PARENT, ...})",
-        )
-
-
-def _check_lookup(ctx: _Ctx, entry: dict[str, Any], pointer: Pointer) -> None:
-    fk_column = entry["lookup"].split(".", 1)[0]
-    declared = ctx.table.columns.get(fk_column)
-    if declared is not None and "ref" not in declared.value:
-        kind = generator_kind(declared.value)
-        ctx.add(pointer, f"lookup goes through {fk_column!r}, whose generator is {kind}, not ref")
-
-
-_CHECKS: dict[str, Callable[[_Ctx, dict[str, Any], Pointer], None]] = {
-    "ref": _check_ref,
-    "int": _check_numbers,
-    "float": _check_numbers,
-    "decimal": _check_numbers,
-    "array": _check_array,
-    "choice": _check_choice,
-    "date": _check_dates,
-    "datetime": _check_dates,
-    "time": _check_dates,
-    "template": _check_template,
-    "index_in_parent": _check_index,
-    "lookup": _check_lookup,
-}
 
 
 def _check_count(ctx: _Ctx) -> None:
@@ -390,14 +291,4 @@ def _fixed_rows(ctx: _Ctx) -> int | None:
 
 def _distinct_values(entry: dict[str, Any]) -> int | None:
     kind = generator_kind(entry)
-    value = entry[kind]
-    if kind == "const":
-        return 1
-    if kind == "bool":
-        return 1 if value in (0, 1) else 2
-    if kind == "choice":
-        values = [k for k, w in value.items() if w > 0] if isinstance(value, dict) else value
-        return len({repr(v) for v in values})
-    if kind == "int" and value.get("min") is not None and value.get("max") is not None:
-        return int(value["max"]) - int(value["min"]) + 1
-    return None
+    return KINDS[kind].distinct_count(entry[kind])

@@ -12,6 +12,7 @@ from jsonschema import Draft7Validator
 from jsonschema.exceptions import ValidationError
 
 from seedspec.errors import Problem, SpecError
+from seedspec.kinds import KINDS
 from seedspec.spec.model import (
     GENERATOR_KINDS,
     AfterSql,
@@ -30,7 +31,6 @@ from seedspec.spec.semantics import (
     check_view,
     generator_kind,
     make_view,
-    split_ref,
     suggest,
     where,
 )
@@ -39,20 +39,6 @@ from seedspec.spec.source import Document, Pointer, load_document
 SCHEMA_PATH = Path(__file__).parent.parent / "schemas" / "seedspec-1.schema.json"
 
 _COLUMN_KEYS = {*GENERATOR_KINDS, "null", "unique", "args", "dist", "s", "where"}
-_NUMBER_KEYS = (
-    "min",
-    "max",
-    "dist",
-    "mean",
-    "sigma",
-    "mu",
-    "lambda",
-    "p",
-    "s",
-    "precision",
-    "scale",
-    "round",
-)
 _COUNT_KEYS = ("min", "max", "mean", "sigma", "mu", "s", "p", "lambda")
 _TYPE_WORDS = {
     "integer": "an integer",
@@ -64,11 +50,6 @@ _TYPE_WORDS = {
     "null": "null",
 }
 _BOUNDS = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
-_PATTERN_HINTS = {
-    "gen": "must look like provider.method (e.g. person.email)",
-    "lookup": "must look like fk_column.parent_column (e.g. product_id.price_cents)",
-    "ref": "must look like table or table.column (e.g. users.id)",
-}
 
 
 def load_spec(path: str, profile: str | None = None) -> Spec:
@@ -253,10 +234,15 @@ def _simple_message(err: ValidationError, path: Pointer) -> str:
     if kind == "maxProperties":
         return "takes no parameters; write {}"
     if kind == "pattern":
-        return f"{_PATTERN_HINTS.get(str(path[-1]), 'has the wrong form')}; got {_show(instance)}"
+        return f"{_pattern_hint(path[-1])}; got {_show(instance)}"
     if kind == "not":
         return f"must not be {_show(instance)}"
     return str(err.message)
+
+
+def _pattern_hint(key: Any) -> str:
+    kind = KINDS.get(str(key))
+    return (kind.pattern_hint if kind else None) or "has the wrong form"
 
 
 def _show(value: Any) -> str:
@@ -343,120 +329,16 @@ def _tree(doc: Document, tree: At) -> TreeSpec:
 
 
 def generator(doc: Document, entry: dict[str, Any], pointer: Pointer) -> GeneratorSpec:
-    """One (schema-valid) column entry -> its normalised GeneratorSpec."""
+    """One (schema-valid) column entry -> its normalised GeneratorSpec (the kind's normalise)."""
     kind = generator_kind(entry)
+
+    def nested(sub: dict[str, Any], sub_pointer: Pointer) -> GeneratorSpec:
+        return generator(doc, sub, sub_pointer)
+
     return GeneratorSpec(
         kind=kind,
-        params=_PARAMS[kind](doc, entry, (*pointer, kind)),
+        params=KINDS[kind].normalise(entry, (*pointer, kind), nested),
         null=float(entry.get("null", 0.0)),
         unique=bool(entry.get("unique", False)),
         location=doc.location_of_key((*pointer, kind)),
     )
-
-
-_Params = dict[str, Any]
-
-
-def _numbers(doc: Document, entry: dict[str, Any], ptr: Pointer) -> _Params:
-    value = entry[ptr[-1]]
-    params: _Params = {key: value.get(key) for key in _NUMBER_KEYS}
-    params["dist"] = params["dist"] or "uniform"
-    if ptr[-1] == "int":
-        params.update({k: int(params[k]) for k in ("min", "max") if params[k] is not None})
-    return params
-
-
-def _choice(doc: Document, entry: dict[str, Any], ptr: Pointer) -> _Params:
-    value = entry["choice"]
-    if isinstance(value, dict):
-        return {"values": list(value), "weights": [float(w) for w in value.values()]}
-    return {"values": list(value), "weights": None}
-
-
-def _temporal(doc: Document, entry: dict[str, Any], ptr: Pointer) -> _Params:
-    value = entry[ptr[-1]]
-    return {"from": value.get("from"), "to": value.get("to"), "dist": value.get("dist", "uniform")}
-
-
-def _sequence(doc: Document, entry: dict[str, Any], ptr: Pointer) -> _Params:
-    value = entry["sequence"]
-    if isinstance(value, dict):
-        return {"start": int(value.get("start", 1)), "step": int(value.get("step", 1))}
-    return {"start": int(value), "step": 1}
-
-
-def _json(doc: Document, entry: dict[str, Any], ptr: Pointer) -> _Params:
-    fields = entry["json"]
-    return {"fields": {name: generator(doc, sub, (*ptr, name)) for name, sub in fields.items()}}
-
-
-def _array(doc: Document, entry: dict[str, Any], ptr: Pointer) -> _Params:
-    value = entry["array"]
-    length = value.get("length")
-    if isinstance(length, dict):
-        length = {"min": int(length.get("min", 0)), "max": int(length["max"])}
-    elif length is not None:
-        length = int(length)
-    return {"of": generator(doc, value["of"], (*ptr, "of")), "length": length}
-
-
-def _ref(doc: Document, entry: dict[str, Any], ptr: Pointer) -> _Params:
-    table, column = split_ref(entry["ref"])
-    where_map = entry.get("where")
-    return {
-        "table": table,
-        "column": column,
-        "dist": entry.get("dist", "uniform"),
-        "s": float(entry.get("s", 1.0)),
-        "where": dict(where_map) if where_map is not None else None,
-    }
-
-
-def _lookup(doc: Document, entry: dict[str, Any], ptr: Pointer) -> _Params:
-    fk_column, parent_column = entry["lookup"].split(".", 1)
-    return {"fk_column": fk_column, "parent_column": parent_column}
-
-
-_PARAMS: dict[str, Callable[[Document, dict[str, Any], Pointer], _Params]] = {
-    "gen": lambda d, e, p: {"provider": e["gen"], "args": dict(e.get("args") or {})},
-    "int": _numbers,
-    "float": _numbers,
-    "decimal": _numbers,
-    "choice": _choice,
-    "bool": lambda d, e, p: {"p": float(e["bool"])},
-    "date": _temporal,
-    "datetime": _temporal,
-    "time": _temporal,
-    "sequence": _sequence,
-    "template": lambda d, e, p: {"template": e["template"]},
-    "const": lambda d, e, p: {"value": e["const"]},
-    "uuid": lambda d, e, p: {},
-    "json": _json,
-    "array": _array,
-    "ref": _ref,
-    "index_in_parent": lambda d, e, p: {"start": int(e["index_in_parent"])},
-    "lookup": _lookup,
-    "default": lambda d, e, p: {},
-    "offset": lambda d, e, p: {
-        "from": e["offset"]["from"],
-        "min": e["offset"].get("min", 0),
-        "max": e["offset"].get("max", 30),
-        "unit": e["offset"].get("unit", "days"),
-    },
-    "bytes": lambda d, e, p: {"length": int(e["bytes"].get("length", 16))},
-    "bits": lambda d, e, p: {"length": int(e["bits"].get("length", 1))},
-    "cidr": lambda d, e, p: {},
-    "interval": lambda d, e, p: {},
-    "range": lambda d, e, p: {"of": e["range"].get("of", "int")},
-    "aggregate": lambda d, e, p: {
-        "table": e["aggregate"]["table"],
-        "fn": e["aggregate"].get("fn", "sum"),
-        "of": [e["aggregate"]["of"]]
-        if isinstance(e["aggregate"].get("of"), str)
-        else list(e["aggregate"].get("of") or []),
-    },
-    "partition": lambda d, e, p: {
-        "ranges": [list(r) for r in e["partition"]["ranges"]],
-        "of": e["partition"].get("of", "int"),
-    },
-}

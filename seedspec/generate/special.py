@@ -1,0 +1,171 @@
+"""Special-type generators (bytes, bits, cidr, interval, ranges, partitions, offsets) -> arrays."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from seedspec.generate.base import Generator, objects
+from seedspec.generate.base import ValueSource as Model
+from seedspec.generate.instants import EPOCH, US, parse_instant
+from seedspec.generate.random import bits, integers, permute, uniform
+
+
+class Bytes(Generator):
+    """Deterministic binary strings (bytea / blob)."""
+
+    kind = "bytes"
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        n = int(self.params.get("length", 16))
+        words = -(-n // 8)
+        parts = np.stack([bits(self.key, idx, d) for d in range(words)], axis=1)
+        raw = parts.astype("<u8").tobytes()
+        return objects([raw[i * words * 8 : i * words * 8 + n] for i in range(len(idx))])
+
+
+class BitString(Generator):
+    kind = "bits"
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        n = int(self.params.get("length", 1))
+        raw = bits(self.key, idx).tolist()
+        return objects([format(v, "064b")[-n:].rjust(n, "0") for v in raw])
+
+
+class Cidr(Generator):
+    """Distinct /24 networks in 10.0.0.0/8."""
+
+    kind = "cidr"
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        nets = permute(self.key, idx % 65536, 65536).tolist()
+        return objects([f"10.{n >> 8}.{n & 255}.0/24" for n in nets])
+
+
+class Interval(Generator):
+    kind = "interval"
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        minutes = integers(self.key, idx, 1, 60 * 24 * 30).tolist()
+        return objects([dt.timedelta(minutes=m) for m in minutes])
+
+
+class RangeValue(Generator):
+    """Range literals ([lower, upper)) of ints, dates or timestamps."""
+
+    kind = "range"
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        of = self.params.get("of", "int")
+        if self.params.get("disjoint"):  # EXCLUDE ... WITH &&: row i owns its own slot
+            return objects([_slot(of, i) for i in idx.tolist()])
+        start = integers(self.key, idx, 0, 10_000).tolist()
+        width = integers(self.key, idx, 1, 30, draw=1).tolist()
+        out = []
+        for s, w in zip(start, width, strict=True):
+            if of == "int":
+                out.append(f"[{s},{s + w})")
+            else:
+                lo = dt.date(2020, 1, 1) + dt.timedelta(days=s % 2000)
+                out.append(f"[{lo.isoformat()},{(lo + dt.timedelta(days=w)).isoformat()})")
+        return objects(out)
+
+
+def _slot(of: str, i: int) -> str:
+    """The i-th of a row of non-overlapping ranges."""
+    if of == "int":
+        return f"[{i * 10 + 1},{i * 10 + 6})"
+    if of == "date":
+        day = dt.date(2020, 1, 1) + dt.timedelta(days=i)
+        return f"[{day.isoformat()},{(day + dt.timedelta(days=1)).isoformat()})"
+    start = dt.datetime(2024, 1, 1) + dt.timedelta(hours=i)
+    end = start + dt.timedelta(minutes=45)
+    return f"[{start.isoformat(' ')},{end.isoformat(' ')})"
+
+
+class PartitionValues(Generator):
+    """Values inside the union of a table's range partitions: a partition, then a point in it."""
+
+    kind = "partition"
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        ranges = self.params["ranges"]
+        of = self.params.get("of", "int")
+        pick = integers(self.key, idx, 0, len(ranges) - 1)
+        u = uniform(self.key, idx, 1)
+        lows, highs = [], []
+        for lo, hi in ranges:
+            lo_n, hi_n = self._number(lo, of, -(10**9)), self._number(hi, of, 10**9)
+            lows.append(lo_n)
+            highs.append(hi_n)
+        lo_a, hi_a = np.array(lows, dtype=np.int64)[pick], np.array(highs, dtype=np.int64)[pick]
+        ticks = lo_a + ((hi_a - lo_a) * u).astype(np.int64)  # [lo, hi): upper bound excluded
+        if of == "date":
+            return ticks.astype("datetime64[D]")
+        if of == "datetime":
+            return (ticks * US).astype("datetime64[us]")
+        return ticks
+
+    @staticmethod
+    def _number(value: Any, of: str, default: int) -> int:
+        if value is None:
+            return default
+        if of == "int":
+            return int(value)
+        instant = parse_instant(value)
+        seconds = (instant - EPOCH) // dt.timedelta(seconds=1)
+        return seconds // 86_400 if of == "date" else seconds
+
+
+_UNIT_SECONDS = {"days": 86_400, "hours": 3_600, "minutes": 60, "seconds": 1}
+
+
+class Offset(Generator):
+    """Another column of the same row plus a random amount (updated_at after created_at)."""
+
+    kind = "offset"
+
+    def __init__(self, key: int, params: dict[str, Any], table: str, unique: bool = False) -> None:
+        super().__init__(key, params, unique)
+        self.table = table
+
+    def depends_on(self) -> list[tuple[str | None, str]]:
+        return [(None, self.params["from"])]
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        base = model.values(self.table, self.params["from"], idx)
+        lo, hi = float(self.params.get("min", 0)), float(self.params.get("max", 30))
+        u = uniform(self.key, idx)
+        if base.dtype.kind == "M":
+            if base.dtype == np.dtype("datetime64[D]"):
+                days = np.floor(lo + u * (hi - lo + 1)).astype(np.int64)
+                factor = _UNIT_SECONDS[self.params.get("unit", "days")] / 86_400
+                return base + (days * factor).astype("timedelta64[D]")
+            step = _UNIT_SECONDS[self.params.get("unit", "days")] * US
+            return base.astype("datetime64[us]") + ((lo + u * (hi - lo)) * step).astype(
+                "timedelta64[us]"
+            )
+        if base.dtype.kind in "iu":
+            return base + np.floor(lo + u * (hi - lo + 1)).astype(np.int64)
+        if base.dtype.kind == "f":
+            return base + lo + u * (hi - lo)
+        out = [
+            None if b is None else _add(b, lo + x * (hi - lo))
+            for b, x in zip(base.tolist(), u.tolist(), strict=True)
+        ]
+        return objects(out)
+
+
+def _add(value: Any, amount: float) -> Any:
+    if isinstance(value, Decimal):
+        places = Decimal(1).scaleb(min(int(value.as_tuple().exponent), 0))
+        return value + Decimal(str(amount)).quantize(places)
+    if isinstance(value, dt.datetime):
+        return value + dt.timedelta(days=amount)
+    if isinstance(value, dt.date):
+        return value + dt.timedelta(days=int(amount))
+    return value + amount

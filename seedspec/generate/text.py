@@ -1,0 +1,151 @@
+"""Text generators (mimesis providers, templates, UUIDs): params + stream key -> str arrays."""
+
+from __future__ import annotations
+
+import string
+import uuid as uuidlib
+from typing import Any
+
+import numpy as np
+
+from seedspec.generate.base import Generator, objects
+from seedspec.generate.base import ValueSource as Model
+from seedspec.generate.pools import pool
+from seedspec.generate.random import bits, permute
+
+
+class Uuid(Generator):
+    """Deterministic version-4 UUIDs; the 64-bit row bijection is kept whole, so unique."""
+
+    kind = "uuid"
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        hi = bits(self.key, idx, 0).tolist()
+        lo = bits(self.key, idx, 1).tolist()
+        out = []
+        for h, low in zip(hi, lo, strict=True):
+            displaced = (h >> 12) & 0xF  # the version nibble's bits move into the low half
+            h = (h & ~(0xF << 12)) | (4 << 12)
+            low = (low & 0x3FFFFFFFFFFFFFF0) | 0x8000000000000000 | displaced
+            out.append(str(uuidlib.UUID(int=(h << 64) | low)))
+        return objects(out)
+
+
+class Provider(Generator):
+    """mimesis `provider.method` values drawn from a seeded pool; `unique` adds a row key."""
+
+    kind = "gen"
+
+    def __init__(
+        self,
+        key: int,
+        params: dict[str, Any],
+        unique: bool = False,
+        *,
+        locale: str = "en",
+        seed: int = 0,
+        max_length: int | None = None,
+    ) -> None:
+        super().__init__(key, params, unique)
+        self.locale, self.seed, self.max_length = locale, seed, max_length
+
+    def _pool(self) -> np.ndarray:
+        return pool(
+            self.params["provider"],
+            locale=self.locale,
+            seed=self.seed,
+            args=self.params.get("args"),
+        )
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        values = self._pool()
+        if self.unique and self.max_length is not None and self.max_length < SHORT_UNIQUE:
+            return objects(short_codes(self.key, idx, self.max_length))
+        picked = values[(bits(self.key, idx) % np.uint64(len(values))).astype(np.int64)]
+        if self.unique:
+            return objects(uniquify(picked.tolist(), idx, self.max_length))
+        if self.max_length is not None:
+            n = self.max_length
+            return objects([v[:n] if isinstance(v, str) else v for v in picked.tolist()])
+        return picked
+
+    def distinct_limit(self) -> int | None:
+        if self.unique and self.max_length is not None and self.max_length < SHORT_UNIQUE:
+            return int(len(_CODE_ALPHABET) ** self.max_length)
+        return None
+
+
+SHORT_UNIQUE = 12  # below this length a value + row number does not fit: use distinct codes
+_CODE_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def short_codes(key: int, idx: np.ndarray, width: int) -> list[str]:
+    """Distinct fixed-width codes (a keyed permutation written in base 36)."""
+    base = len(_CODE_ALPHABET)
+    space = base**width
+    codes = permute(key, idx, space) if space < 2**62 else idx
+    out = []
+    for code in codes.tolist():
+        chars = []
+        for _ in range(width):
+            code, digit = divmod(code, base)
+            chars.append(_CODE_ALPHABET[digit])
+        out.append("".join(reversed(chars)))
+    return out
+
+
+def uniquify(values: list[Any], idx: np.ndarray, max_length: int | None) -> list[str]:
+    """Distinct strings by construction: value + separator + row number (the last token).
+
+    The row number contains no separator, so two rows can only collide if their numbers
+    match; emails keep their domain (`name.123@example.com`).
+    """
+    out = []
+    for value, row in zip(values, (idx + 1).tolist(), strict=True):
+        text = str(value)
+        if "@" in text:
+            local, domain = text.rsplit("@", 1)
+            suffix = f".{row}@{domain}"
+            room = None if max_length is None else max_length - len(suffix)
+            out.append((local if room is None else local[: max(room, 0)]) + suffix)
+            continue
+        suffix = f"-{row}"
+        room = None if max_length is None else max_length - len(suffix)
+        out.append((text if room is None else text[: max(room, 0)]) + suffix)
+    return out
+
+
+class Template(Generator):
+    """A format string over {row} (1-based) and other columns of the same row."""
+
+    kind = "template"
+
+    def __init__(self, key: int, params: dict[str, Any], table: str, unique: bool = False) -> None:
+        super().__init__(key, params, unique)
+        self.table = table
+        self.fields = template_fields(params["template"])
+
+    def depends_on(self) -> list[tuple[str | None, str]]:
+        return [(None, f) for f in self.fields if f != "row"]
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        columns: dict[str, list[Any]] = {"row": (idx + 1).tolist()}
+        for name in self.fields:
+            if name != "row":
+                columns[name] = model.values(self.table, name, idx).tolist()
+        template = self.params["template"]
+        names = list(columns)
+        out = [
+            template.format(**dict(zip(names, row, strict=True)))
+            for row in zip(*columns.values(), strict=True)
+        ]
+        return objects(out)
+
+
+def template_fields(template: str) -> list[str]:
+    """The distinct field names a format string reads (first segment of each field)."""
+    seen: dict[str, None] = {}
+    for _, field, _, _ in string.Formatter().parse(template):
+        if field:
+            seen.setdefault(field.split(".")[0].split("[")[0], None)
+    return list(seen)

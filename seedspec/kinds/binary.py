@@ -1,0 +1,53 @@
+"""The binary kinds (bytes, bits): YAML entry <-> params (a length) <-> Generator."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from seedspec.generate.base import Generator
+from seedspec.generate.special import BitString, Bytes
+from seedspec.kinds.base import BuildContext, Entry, Kind, Nested, Params, Pointer, RenderContext
+from seedspec.kinds.spec import GeneratorSpec
+
+
+@dataclass(frozen=True)
+class LengthParams:
+    length: int | None = None
+
+    @classmethod
+    def of(cls, params: Mapping[str, Any]) -> LengthParams:
+        n = params.get("length")
+        return cls(None if n is None else int(n))
+
+
+class BytesKind(Kind):
+    name = "bytes"
+    unique_capable = True
+    value_class = "bytes"
+    default_length = 16
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        return {"length": int(entry["bytes"].get("length", self.default_length))}
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        n = LengthParams.of(params).length
+        return {"bytes": {} if n is None or n == self.default_length else {"length": n}}
+
+    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        return Bytes(key, params, spec.unique)
+
+
+class BitsKind(Kind):
+    name = "bits"
+    value_class = "str"
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        return {"length": int(entry["bits"].get("length", 1))}
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        return {"bits": {"length": LengthParams.of(params).length or 1}}
+
+    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        return BitString(key, params, spec.unique)

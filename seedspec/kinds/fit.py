@@ -1,0 +1,173 @@
+"""GeneratorSpec + database column facts -> ColumnProblems: type, CHECK, enum and length fit."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from seedspec.errors import SeedspecError
+from seedspec.kinds.column import ColumnRules, ColumnShape
+from seedspec.kinds.spec import GeneratorSpec
+
+# What each column type kind accepts, by the class of value a generator produces.
+_ANY = {"int", "float", "decimal", "bool", "str", "date", "datetime", "time", "uuid", "json"}
+ACCEPTS: dict[str, set[str]] = {
+    **{k: {"int"} for k in ("smallint", "integer", "bigint", "year")},
+    **{k: {"int", "float", "decimal"} for k in ("numeric", "float", "money")},
+    "boolean": {"bool", "int"},
+    **{k: _ANY | {"array"} for k in ("char", "varchar", "text")},
+    "date": {"date", "str"},
+    "timestamp": {"datetime", "date", "str"},
+    "timestamptz": {"datetime", "date", "str"},
+    "time": {"time", "str"},
+    "uuid": {"uuid", "str"},
+    "json": {"json", "array"},
+    "enum": {"str"},
+    "set": {"str"},
+    "array": {"array"},
+    "bytes": {"bytes", "str"},
+}
+_PY_CLASS = {bool: "bool", int: "int", float: "float", str: "str", dict: "json", list: "array"}
+
+
+@dataclass(frozen=True)
+class ColumnProblem:
+    """A generator that does not fit its database column (reconcile turns it into a Problem).
+
+    `code` is one of: bad-generator, type-mismatch, choice-outside-check, value-too-long,
+    range-outside-check, no-default. `message` starts with the column's `where`.
+    """
+
+    code: str
+    message: str
+    fix: str
+
+
+class KindFacts(Protocol):
+    """The per-kind answers the fit checks need (every `seedspec.kinds.base.Kind` has them)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def value_classes(self, spec: GeneratorSpec, locale: str, seed: int) -> set[str]: ...
+
+    def literal_values(self, spec: GeneratorSpec) -> list[Any] | None: ...
+
+    def bounds(self, spec: GeneratorSpec) -> tuple[Any, Any]: ...
+
+
+def class_of(value: Any) -> str:
+    """The value class (int, str, json ...) of one Python value."""
+    if value is None:
+        return "null"
+    return _PY_CLASS.get(type(value), "str")
+
+
+def column_problems(
+    kind: KindFacts,
+    spec: GeneratorSpec,
+    column: ColumnShape,
+    rules: ColumnRules,
+    *,
+    where: str,
+    locale: str,
+    seed: int,
+) -> list[ColumnProblem]:
+    """Type mismatch, then values outside the CHECK / enum, too long, range outside the CHECK."""
+    out = type_problems(kind, spec, column, where=where, locale=locale, seed=seed)
+    values = kind.literal_values(spec)
+    out += _allowed_problems(values, column, rules, where)
+    if values is not None and column.length and column.type in ("char", "varchar"):
+        long = [v for v in values if isinstance(v, str) and len(v) > column.length]
+        if long:
+            message = f"{where} is {column.sql_type or column.type}: "
+            out.append(
+                ColumnProblem(
+                    "value-too-long",
+                    message + f"{', '.join(map(repr, long))} too long",
+                    "shorten the values",
+                )
+            )
+    out += range_problems(kind.bounds(spec), rules, where)
+    return out
+
+
+def type_problems(
+    kind: KindFacts, spec: GeneratorSpec, column: ColumnShape, *, where: str, locale: str, seed: int
+) -> list[ColumnProblem]:
+    """The generator produces a class of values the column's type does not accept."""
+    accepted = ACCEPTS.get(column.type)
+    if accepted is None:
+        return []
+    try:
+        produced = kind.value_classes(spec, locale, seed) - {"null"}
+    except SeedspecError as e:
+        fix = "use an existing mimesis provider"
+        return [ColumnProblem("bad-generator", f"{where}: {e.message}", fix)]
+    if column.type == "json" and produced == {"str"} and spec.kind == "const":
+        try:
+            json.loads(str(spec.params.get("value")))
+            return []
+        except ValueError:
+            pass
+    wrong = sorted(produced - accepted)
+    if not wrong:
+        return []
+    name = spec.params.get("provider") if spec.kind == "gen" else spec.kind
+    return [
+        ColumnProblem(
+            "type-mismatch",
+            f"{where} is {column.sql_type or column.type} but `{name}` "
+            f"produces {', '.join(wrong)} values",
+            f"use a generator of {'/'.join(sorted(accepted))} values",
+        )
+    ]
+
+
+def _allowed_problems(
+    values: list[Any] | None, column: ColumnShape, rules: ColumnRules, where: str
+) -> list[ColumnProblem]:
+    allowed, label = rules.allowed, "CHECK"
+    if allowed is None and column.enum_values:
+        allowed, label = list(column.enum_values), f"{column.type} type"
+    if values is None or allowed is None:
+        return []
+    outside = [v for v in values if v not in allowed and str(v) not in map(str, allowed)]
+    if not outside:
+        return []
+    return [
+        ColumnProblem(
+            "choice-outside-check",
+            f"{where}: {', '.join(map(repr, outside))} "
+            f"not allowed by its {label} ({', '.join(map(repr, allowed))})",
+            "remove those values or change the constraint",
+        )
+    ]
+
+
+def range_problems(bounds: tuple[Any, Any], rules: ColumnRules, where: str) -> list[ColumnProblem]:
+    """The generator's min / max fall outside the column's CHECK range."""
+    low, high = rules.lower, rules.upper
+    if low is None and high is None:
+        return []
+    lo, hi = bounds
+    bad = []
+    if (
+        lo is not None
+        and low is not None
+        and (lo < low or (lo == low and not rules.lower_inclusive))
+    ):
+        op = ">=" if rules.lower_inclusive else ">"
+        bad.append(f"min {lo} but CHECK requires {op} {low:g}")
+    if (
+        hi is not None
+        and high is not None
+        and (hi > high or (hi == high and not rules.upper_inclusive))
+    ):
+        op = "<=" if rules.upper_inclusive else "<"
+        bad.append(f"max {hi} but CHECK requires {op} {high:g}")
+    if not bad:
+        return []
+    fix = "narrow the generator's range to what the CHECK admits"
+    return [ColumnProblem("range-outside-check", f"{where}: {'; '.join(bad)}", fix)]

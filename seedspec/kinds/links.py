@@ -1,0 +1,213 @@
+"""The link kinds (ref, lookup, index_in_parent, aggregate, default): YAML <-> params, checks.
+
+Their runtime values come from the schema's links, so compile/bind builds them, not `build`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from seedspec.kinds.base import (
+    CheckContext,
+    Entry,
+    Kind,
+    Nested,
+    Params,
+    Pointer,
+    RenderContext,
+    plain,
+)
+from seedspec.kinds.column import ColumnRules, ColumnShape
+from seedspec.kinds.fit import ColumnProblem
+from seedspec.kinds.spec import GeneratorSpec
+
+
+def split_ref(target: str) -> tuple[str, str | None]:
+    """users -> (users, None); users.id -> (users, id); public.users.id -> (public.users, id)."""
+    if "." not in target:
+        return target, None
+    table, column = target.rsplit(".", 1)
+    return table, column
+
+
+@dataclass(frozen=True)
+class RefParams:
+    table: str
+    column: str | None = None
+    dist: str = "uniform"
+    s: float = 1.0
+    where: Mapping[str, str] | None = None  # {parent_column: this_row_column}
+
+    @classmethod
+    def of(cls, params: Mapping[str, Any]) -> RefParams:
+        s = params.get("s")
+        return cls(
+            params["table"],
+            params.get("column"),
+            params.get("dist") or "uniform",
+            1.0 if s is None else float(s),
+            params.get("where"),
+        )
+
+
+class _Link(Kind):
+    link = True
+
+    def check_column(
+        self,
+        spec: GeneratorSpec,
+        column: ColumnShape,
+        rules: ColumnRules,
+        *,
+        where: str,
+        locale: str,
+        seed: int,
+    ) -> list[ColumnProblem]:
+        return []  # reconcile checks links against the schema's foreign keys
+
+
+class RefKind(_Link):
+    name = "ref"
+    pattern_hint = "must look like table or table.column (e.g. users.id)"
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        table, column = split_ref(entry["ref"])
+        where_map = entry.get("where")
+        return {
+            "table": table,
+            "column": column,
+            "dist": entry.get("dist", "uniform"),
+            "s": float(entry.get("s", 1.0)),
+            "where": dict(where_map) if where_map is not None else None,
+        }
+
+    def check(self, entry: Entry, pointer: Pointer, ctx: CheckContext) -> None:
+        table, _ = split_ref(entry["ref"])
+        if not ctx.known_table(table):
+            ctx.unknown_table(pointer, "ref to", table)
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        typed = RefParams.of(params)
+        table, column = typed.table, typed.column
+        if column is None and "." in table:  # schema.table alone would read as table.column
+            key = ctx.primary_key(table)
+            if key is not None and len(key) == 1:
+                column = key[0]
+        entry: Entry = {"ref": table if column is None else f"{table}.{column}"}
+        if params.get("dist") not in (None, "uniform"):
+            entry["dist"] = params["dist"]
+        if params.get("s") is not None and typed.s != 1.0:
+            entry["s"] = plain(params["s"])
+        if typed.where:
+            entry["where"] = dict(typed.where)
+        return entry
+
+
+class LookupKind(_Link):
+    name = "lookup"
+    pattern_hint = "must look like fk_column.parent_column (e.g. product_id.price_cents)"
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        fk_column, parent_column = entry["lookup"].split(".", 1)
+        return {"fk_column": fk_column, "parent_column": parent_column}
+
+    def check(self, entry: Entry, pointer: Pointer, ctx: CheckContext) -> None:
+        fk_column = entry["lookup"].split(".", 1)[0]
+        kind = ctx.declared_kind(fk_column)
+        if kind is not None and kind != "ref":
+            ctx.add(
+                pointer, f"lookup goes through {fk_column!r}, whose generator is {kind}, not ref"
+            )
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        return {"lookup": f"{params['fk_column']}.{params['parent_column']}"}
+
+
+class IndexInParentKind(_Link):
+    name = "index_in_parent"
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        return {"start": int(entry["index_in_parent"])}
+
+    def check(self, entry: Entry, pointer: Pointer, ctx: CheckContext) -> None:
+        if not ctx.has_per_parent_count():
+            ctx.add(
+                pointer,
+                f"index_in_parent needs a per-parent count on table {ctx.table_name!r} "
+                "(count: {per: PARENT, ...})",
+            )
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        return {"index_in_parent": int(params.get("start", 1))}
+
+
+@dataclass(frozen=True)
+class AggregateParams:
+    table: str  # the child table whose rows are aggregated
+    fn: str = "sum"
+    of: tuple[str, ...] = ()  # the child columns
+
+    @classmethod
+    def of_params(cls, params: Mapping[str, Any]) -> AggregateParams:
+        return cls(params["table"], params.get("fn", "sum"), tuple(params.get("of") or ()))
+
+
+class AggregateKind(_Link):
+    name = "aggregate"
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        value = entry["aggregate"]
+        of = value.get("of")
+        return {
+            "table": value["table"],
+            "fn": value.get("fn", "sum"),
+            "of": [of] if isinstance(of, str) else list(of or []),
+        }
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        typed = AggregateParams.of_params(params)
+        body: Entry = {"table": typed.table}
+        if typed.fn != "sum":
+            body["fn"] = typed.fn
+        if typed.of:
+            body["of"] = typed.of[0] if len(typed.of) == 1 else list(typed.of)
+        return {"aggregate": body}
+
+
+class DefaultKind(_Link):
+    """`default: true`: the database's default fills the column (it is left out of inserts)."""
+
+    name = "default"
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        return {}
+
+    def check(self, entry: Entry, pointer: Pointer, ctx: CheckContext) -> None:
+        if ctx.nested:
+            ctx.add(pointer, "default: true applies to a table column, not inside json/array")
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        return {"default": True}
+
+    def check_column(
+        self,
+        spec: GeneratorSpec,
+        column: ColumnShape,
+        rules: ColumnRules,
+        *,
+        where: str,
+        locale: str,
+        seed: int,
+    ) -> list[ColumnProblem]:
+        if column.has_default or column.nullable:
+            return []
+        return [
+            ColumnProblem(
+                "no-default",
+                f"{where} has `default: true` but the database has no "
+                "default for it and it is NOT NULL",
+                "give it a generator",
+            )
+        ]

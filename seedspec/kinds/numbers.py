@@ -1,0 +1,157 @@
+"""The number kinds (int, float, decimal, sequence): YAML entry <-> params <-> Generator."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from seedspec.generate import values as v
+from seedspec.generate.base import Generator
+from seedspec.kinds.base import (
+    BuildContext,
+    CheckContext,
+    Entry,
+    Kind,
+    Nested,
+    Params,
+    Pointer,
+    RenderContext,
+    plain,
+)
+from seedspec.kinds.column import ColumnShape
+from seedspec.kinds.spec import GeneratorSpec
+
+LAW_KEYS = ("mean", "sigma", "mu", "lambda", "p", "s")  # distribution parameters
+NUMBER_KEYS = ("min", "max", "dist", *LAW_KEYS, "precision", "scale", "round")
+
+
+@dataclass(frozen=True)
+class NumberParams:
+    """int / float / decimal: a range, a distribution law, and (decimal) digits."""
+
+    min: float | None = None
+    max: float | None = None
+    dist: str = "uniform"
+    law: tuple[tuple[str, Any], ...] = ()  # (parameter, value) of the distribution
+    precision: int | None = None
+    scale: int | None = None
+    round: int | None = None
+
+    @classmethod
+    def of(cls, params: Mapping[str, Any]) -> NumberParams:
+        law = tuple((k, params[k]) for k in LAW_KEYS if params.get(k) is not None)
+        return cls(
+            min=params.get("min"),
+            max=params.get("max"),
+            dist=params.get("dist") or "uniform",
+            law=law,
+            precision=params.get("precision"),
+            scale=params.get("scale"),
+            round=params.get("round"),
+        )
+
+
+def default_bounds(params: Params) -> None:
+    """Fill an open range: min 0 (or -1000 below a negative max), max 10x min or min + 1000."""
+    if params.get("min") is None:
+        params["min"] = 0 if params.get("max") is None or float(params["max"]) >= 0 else -1000
+    if params.get("max") is None:
+        params["max"] = max(float(params["min"]) * 10, float(params["min"]) + 1000)
+        if isinstance(params["min"], int):
+            params["max"] = int(params["max"])
+
+
+class _Number(Kind):
+    generator: type[Generator] = v.Integer
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        value = entry[self.name]
+        params: Params = {key: value.get(key) for key in NUMBER_KEYS}
+        params["dist"] = params["dist"] or "uniform"
+        return params
+
+    def check(self, entry: Entry, pointer: Pointer, ctx: CheckContext) -> None:
+        ctx.check_min_max(entry[self.name], pointer)
+
+    def bounds(self, spec: GeneratorSpec) -> tuple[Any, Any]:
+        typed = NumberParams.of(spec.params)
+        return typed.min, typed.max
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        body = {k: plain(params[k]) for k in NUMBER_KEYS if params.get(k) is not None}
+        if body.get("dist") == "uniform":
+            del body["dist"]
+        return {self.name: body}
+
+    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        default_bounds(params)
+        return self.generator(key, params, spec.unique)
+
+
+class IntKind(_Number):
+    name = "int"
+    unique_capable = True
+    value_class = "int"
+    generator = v.Integer
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        params = super().normalise(entry, pointer, nested)
+        params.update({k: int(params[k]) for k in ("min", "max") if params[k] is not None})
+        return params
+
+    def distinct_count(self, value: Any) -> int | None:
+        if value.get("min") is not None and value.get("max") is not None:
+            return int(value["max"]) - int(value["min"]) + 1
+        return None
+
+
+class FloatKind(_Number):
+    name = "float"
+    value_class = "float"
+    generator = v.Float
+
+
+class DecimalKind(_Number):
+    name = "decimal"
+    unique_capable = True
+    value_class = "decimal"
+    generator = v.DecimalNumber
+
+    def resolve_column(self, params: Params, column: ColumnShape) -> Params:
+        if params.get("scale") is None:
+            params["scale"] = column.scale if column.scale is not None else 2
+        return params
+
+
+@dataclass(frozen=True)
+class SequenceParams:
+    start: int = 1
+    step: int = 1
+
+    @classmethod
+    def of(cls, params: Mapping[str, Any]) -> SequenceParams:
+        return cls(int(params.get("start", 1)), int(params.get("step", 1)))
+
+
+class SequenceKind(Kind):
+    name = "sequence"
+    unique_capable = True
+    value_class = "int"
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        value = entry["sequence"]
+        if isinstance(value, dict):
+            return {"start": int(value.get("start", 1)), "step": int(value.get("step", 1))}
+        return {"start": int(value), "step": 1}
+
+    def bounds(self, spec: GeneratorSpec) -> tuple[Any, Any]:
+        return spec.params.get("start", 1), None
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        typed = SequenceParams.of(params)
+        body = typed.start if typed.step == 1 else {"start": typed.start, "step": typed.step}
+        return {"sequence": body}
+
+    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        return v.Sequence(key, params, spec.unique)

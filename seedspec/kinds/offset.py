@@ -1,0 +1,63 @@
+"""The offset kind (another column of the row plus an amount): YAML <-> params <-> Generator."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from seedspec.generate.base import Generator
+from seedspec.generate.special import Offset
+from seedspec.kinds.base import (
+    BuildContext,
+    Entry,
+    Kind,
+    Nested,
+    Params,
+    Pointer,
+    RenderContext,
+    plain,
+)
+from seedspec.kinds.spec import GeneratorSpec
+
+DEFAULTS = (("min", 0), ("max", 30), ("unit", "days"))
+
+
+@dataclass(frozen=True)
+class OffsetParams:
+    start: str  # `from`: the column of the same row it follows
+    min: float = 0
+    max: float = 30
+    unit: str = "days"  # days | hours | minutes | seconds
+
+    @classmethod
+    def of(cls, params: Mapping[str, Any]) -> OffsetParams:
+        return cls(
+            params["from"],
+            params.get("min", 0),
+            params.get("max", 30),
+            params.get("unit", "days"),
+        )
+
+
+class OffsetKind(Kind):
+    name = "offset"
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        value = entry["offset"]
+        return {
+            "from": value["from"],
+            "min": value.get("min", 0),
+            "max": value.get("max", 30),
+            "unit": value.get("unit", "days"),
+        }
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        body: Entry = {"from": OffsetParams.of(params).start}
+        for key, default in DEFAULTS:
+            if params.get(key) is not None and params[key] != default:
+                body[key] = plain(params[key])
+        return {"offset": body}
+
+    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        return Offset(key, params, ctx.table, spec.unique)

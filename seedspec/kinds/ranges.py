@@ -1,0 +1,74 @@
+"""The range kinds (range literals, partition keys): YAML entry <-> params <-> Generator."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from seedspec.generate.base import Generator
+from seedspec.generate.special import PartitionValues, RangeValue
+from seedspec.kinds.base import (
+    BuildContext,
+    Entry,
+    Kind,
+    Nested,
+    Params,
+    Pointer,
+    RenderContext,
+    plain,
+)
+from seedspec.kinds.spec import GeneratorSpec
+
+
+@dataclass(frozen=True)
+class RangeParams:
+    of: str = "int"  # int | date | timestamp
+
+    @classmethod
+    def of_params(cls, params: Mapping[str, Any]) -> RangeParams:
+        return cls(params.get("of", "int"))
+
+
+class RangeKind(Kind):
+    name = "range"
+    value_class = "str"
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        return {"of": entry["range"].get("of", "int")}
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        of = RangeParams.of_params(params).of
+        return {"range": {} if of == "int" else {"of": of}}
+
+    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        return RangeValue(key, params, spec.unique)
+
+
+@dataclass(frozen=True)
+class PartitionParams:
+    ranges: tuple[tuple[Any, Any], ...]  # [lower, upper) of each range partition
+    of: str = "int"  # int | date | datetime
+
+    @classmethod
+    def of_params(cls, params: Mapping[str, Any]) -> PartitionParams:
+        ranges = tuple((r[0], r[1]) for r in params.get("ranges") or ())
+        return cls(ranges, params.get("of", "int"))
+
+
+class PartitionKind(Kind):
+    name = "partition"
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        value = entry["partition"]
+        return {"ranges": [list(r) for r in value["ranges"]], "of": value.get("of", "int")}
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        body: Entry = {"ranges": [plain(list(r)) for r in params.get("ranges") or []]}
+        typed = PartitionParams.of_params(params)
+        if typed.of != "int":
+            body["of"] = typed.of
+        return {"partition": body}
+
+    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        return PartitionValues(key, params, spec.unique)

@@ -1,0 +1,98 @@
+"""The nested kinds (json, array): YAML entry <-> params holding GeneratorSpecs <-> Generator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from seedspec.generate.base import Generator
+from seedspec.generate.structured import ArrayOf, JsonObject
+from seedspec.kinds.base import (
+    BuildContext,
+    CheckContext,
+    Entry,
+    Kind,
+    Nested,
+    Params,
+    Pointer,
+    RenderContext,
+    plain,
+)
+from seedspec.kinds.spec import GeneratorSpec
+
+DEFAULT_LENGTH = {"min": 0, "max": 3}
+
+
+@dataclass(frozen=True)
+class JsonParams:
+    fields: Mapping[str, GeneratorSpec]
+
+    @classmethod
+    def of(cls, params: Mapping[str, Any]) -> JsonParams:
+        fields = params.get("fields") or {}
+        return cls({k: s for k, s in fields.items() if isinstance(s, GeneratorSpec)})
+
+
+class JsonKind(Kind):
+    name = "json"
+    value_class = "json"
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        fields = entry["json"]
+        return {"fields": {name: nested(sub, (*pointer, name)) for name, sub in fields.items()}}
+
+    def nested_entries(self, entry: Entry, pointer: Pointer) -> Iterator[tuple[Entry, Pointer]]:
+        for name, sub in (entry.get("json") or {}).items():
+            yield sub, (*pointer, "json", name)
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        fields = params.get("fields") or {}
+        return {"json": {name: ctx.entry(sub) for name, sub in fields.items()}}
+
+    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        fields = JsonParams.of(params).fields
+        return JsonObject(key, {name: ctx.nested(sub, f".{name}") for name, sub in fields.items()})
+
+
+@dataclass(frozen=True)
+class ArrayParams:
+    of: GeneratorSpec
+    length: int | Mapping[str, int] | None = None  # fixed, or {min, max}; None = 0..3
+
+    @classmethod
+    def of_params(cls, params: Mapping[str, Any]) -> ArrayParams:
+        return cls(params["of"], params.get("length"))
+
+
+class ArrayKind(Kind):
+    name = "array"
+    value_class = "array"
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        value = entry["array"]
+        length = value.get("length")
+        if isinstance(length, dict):
+            length = {"min": int(length.get("min", 0)), "max": int(length["max"])}
+        elif length is not None:
+            length = int(length)
+        return {"of": nested(value["of"], (*pointer, "of")), "length": length}
+
+    def check(self, entry: Entry, pointer: Pointer, ctx: CheckContext) -> None:
+        ctx.check_min_max(entry["array"].get("length"), (*pointer, "length"))
+
+    def nested_entries(self, entry: Entry, pointer: Pointer) -> Iterator[tuple[Entry, Pointer]]:
+        if "array" in entry:
+            yield entry["array"]["of"], (*pointer, "array", "of")
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        typed = ArrayParams.of_params(params)
+        body: Entry = {"of": ctx.entry(typed.of)}
+        if typed.length is not None:
+            body["length"] = plain(typed.length)
+        return {"array": body}
+
+    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        typed = ArrayParams.of_params(params)
+        item = ctx.nested(typed.of, "[]")
+        return ArrayOf(key, item, params.get("length", DEFAULT_LENGTH))

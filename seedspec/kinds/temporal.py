@@ -1,0 +1,130 @@
+"""The time kinds (date, datetime, time, interval): YAML entry <-> params <-> Generator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from seedspec.generate.base import Generator
+from seedspec.generate.instants import Instant
+from seedspec.generate.special import Interval
+from seedspec.kinds.base import (
+    BuildContext,
+    CheckContext,
+    Entry,
+    Kind,
+    Nested,
+    Params,
+    Pointer,
+    RenderContext,
+    plain,
+)
+from seedspec.kinds.spec import GeneratorSpec
+
+
+def _iso_datetime(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(re.sub(r"[Zz]$", "+00:00", text))
+
+
+def _iso_time(text: str) -> dt.time:
+    return dt.time.fromisoformat(re.sub(r"[Zz]$", "+00:00", text))
+
+
+@dataclass(frozen=True)
+class InstantParams:
+    """date / datetime / time: an ISO range (None = the generator's default) and a law."""
+
+    start: Any = None  # `from`
+    end: Any = None  # `to`
+    dist: str = "uniform"
+
+    @classmethod
+    def of(cls, params: Mapping[str, Any]) -> InstantParams:
+        return cls(params.get("from"), params.get("to"), params.get("dist") or "uniform")
+
+
+def _later(first: Any, second: Any) -> bool:
+    if isinstance(first, dt.datetime | dt.time) and (first.tzinfo is None) != (
+        second.tzinfo is None
+    ):
+        first, second = (x.replace(tzinfo=x.tzinfo or dt.timezone.utc) for x in (first, second))
+    return bool(first > second)
+
+
+class _Instant(Kind):
+    unique_capable = True
+    parse: Callable[[str], Any] = staticmethod(dt.date.fromisoformat)
+    default_range: tuple[str | None, str | None] = (Instant.DEFAULT_FROM, Instant.DEFAULT_TO)
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        value = entry[self.name]
+        return {
+            "from": value.get("from"),
+            "to": value.get("to"),
+            "dist": value.get("dist", "uniform"),
+        }
+
+    def check(self, entry: Entry, pointer: Pointer, ctx: CheckContext) -> None:
+        value = entry[self.name]
+        parsed = {}
+        for end in ("from", "to"):
+            text = value.get(end)
+            if text is None:
+                continue
+            try:
+                parsed[end] = self.parse(text)
+            except ValueError:
+                ctx.add((*pointer, end), f"{text!r} is not an ISO 8601 {self.name}")
+        if len(parsed) == 2 and _later(parsed["from"], parsed["to"]):
+            ctx.add((*pointer, "to"), f"from ({value['from']}) is after to ({value['to']})")
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        typed = InstantParams.of(params)
+        body: Entry = {}
+        lo = self.default_range[0] if typed.start is None else typed.start
+        hi = self.default_range[1] if typed.end is None else typed.end
+        if lo is not None:
+            body["from"] = plain(lo)
+        if hi is not None:
+            body["to"] = plain(hi)
+        if params.get("dist") not in (None, "uniform"):
+            body["dist"] = params["dist"]
+        return {self.name: body}
+
+    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        return Instant(self.name, key, params, spec.unique)
+
+
+class DateKind(_Instant):
+    name = "date"
+    value_class = "date"
+
+
+class DatetimeKind(_Instant):
+    name = "datetime"
+    value_class = "datetime"
+    parse = staticmethod(_iso_datetime)
+
+
+class TimeKind(_Instant):
+    name = "time"
+    value_class = "time"
+    parse = staticmethod(_iso_time)
+    default_range = (None, None)  # the generator's whole day is not written out
+
+
+class IntervalKind(Kind):
+    name = "interval"
+    value_class = "str"
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        return {}
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        return {"interval": {}}
+
+    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        return Interval(key, params, spec.unique)

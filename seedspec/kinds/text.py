@@ -1,0 +1,132 @@
+"""The text kinds (gen, template, uuid): YAML entry <-> params <-> Generator, value classes."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from seedspec.generate.base import Generator
+from seedspec.generate.pools import pool
+from seedspec.generate.text import Provider, Template, Uuid
+from seedspec.kinds.base import (
+    BuildContext,
+    CheckContext,
+    Entry,
+    Kind,
+    Nested,
+    Params,
+    Pointer,
+    RenderContext,
+    plain,
+)
+from seedspec.kinds.column import ColumnShape
+from seedspec.kinds.fit import class_of
+from seedspec.kinds.spec import GeneratorSpec
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class ProviderParams:
+    """gen: a mimesis `provider.method`, its arguments, and the column's max length."""
+
+    provider: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+    max_length: int | None = None  # internal: the compiler derives it from the column
+
+    @classmethod
+    def of(cls, params: Mapping[str, Any]) -> ProviderParams:
+        return cls(params["provider"], dict(params.get("args") or {}), params.get("max_length"))
+
+
+class GenKind(Kind):
+    name = "gen"
+    unique_capable = True
+    pattern_hint = "must look like provider.method (e.g. person.email)"
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        return {"provider": entry["gen"], "args": dict(entry.get("args") or {})}
+
+    def value_classes(self, spec: GeneratorSpec, locale: str, seed: int) -> set[str]:
+        typed = ProviderParams.of(spec.params)
+        values = pool(
+            typed.provider, locale=locale, seed=seed, args=spec.params.get("args"), size=8
+        )
+        return {class_of(x) for x in values}
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        typed = ProviderParams.of(params)
+        entry: Entry = {"gen": typed.provider}  # max_length is internal: the compiler re-derives it
+        if typed.args:
+            entry["args"] = plain(dict(typed.args))
+        return entry
+
+    def resolve_column(self, params: Params, column: ColumnShape) -> Params:
+        if column.length and column.type in ("char", "varchar"):
+            current = params.get("max_length")
+            params["max_length"] = min(current or column.length, column.length)
+        return params
+
+    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        max_length = params.pop("max_length", None)
+        return Provider(
+            key, params, spec.unique, locale=ctx.locale, seed=ctx.seed, max_length=max_length
+        )
+
+
+def _formats_int(spec: str) -> bool:
+    try:
+        format(0, spec)
+    except ValueError:
+        return False
+    return True
+
+
+class TemplateKind(Kind):
+    name = "template"
+    unique_capable = True
+    value_class = "str"
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        return {"template": entry["template"]}
+
+    def check(self, entry: Entry, pointer: Pointer, ctx: CheckContext) -> None:
+        try:
+            fields = [(n, s) for _, n, s, _ in string.Formatter().parse(entry["template"])]
+        except ValueError as exc:
+            ctx.add(pointer, f"malformed template: {exc}")
+            return
+        for name, spec in fields:
+            if name is None:
+                continue
+            if not _NAME.fullmatch(name):
+                ctx.add(pointer, f"template placeholder {{{name}}} must be row or a column name")
+            elif spec and "{" in spec:
+                ctx.add(pointer, f"template placeholder {{{name}:{spec}}}: nested placeholders")
+            elif name == "row" and spec and not _formats_int(spec):
+                message = f"template placeholder {{row:{spec}}}: bad format spec for a number"
+                ctx.add(pointer, message)
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        return {"template": params["template"]}
+
+    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        return Template(key, params, ctx.table, spec.unique)
+
+
+class UuidKind(Kind):
+    name = "uuid"
+    unique_capable = True
+    value_class = "uuid"
+
+    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
+        return {}
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        return {"uuid": {}}
+
+    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        return Uuid(key, params, spec.unique)
