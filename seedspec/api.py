@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import mimesis
 import sqlalchemy as sa
 
 from seedspec.analysis.drift import DriftError, DriftReport
@@ -220,6 +221,15 @@ def apply_plan(
                 f"{written.schema_fingerprint}, this database's is {found}); nothing was written",
                 code="plan-schema-mismatch",
                 fix="compile the plan again against this database: seedspec plan -o json",
+            )
+            raise CompileError([problem])
+        wanted = dict(written.versions).get("mimesis")
+        if wanted is not None and wanted != mimesis.__version__:
+            problem = Problem(
+                f"--plan {plan_path} was compiled with mimesis {wanted}, this is "
+                f"{mimesis.__version__}: its rows would differ; nothing was written",
+                code="plan-version-mismatch",
+                fix=f"install mimesis {wanted}, or compile the plan again",
             )
             raise CompileError([problem])
         compiled = choose_load_path(written, target, bulk)

@@ -4,7 +4,7 @@ distinct values for every unique column."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from seedspec.compile.links import Link
@@ -22,15 +22,32 @@ from seedspec.plan.params import Params
 from seedspec.spec.model import GeneratorSpec
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A lookup or aggregate column, until every table's other recipes exist."""
+
+
+Draft = dict[str, r.Recipe | Pending]  # one table's column recipes, in insert order
+
+
 def recipes(unit: Unit, errors: Errors) -> Unit:
-    out: dict[str, r.TableRecipe] = {}
+    drafts: dict[str, Draft] = {}
     built: dict[tuple[str, str], Generator] = {}
     for t in unit.seeded:
-        cols = [
-            r.ColumnRecipe(col.name, _column(unit, t, col, errors, built))
+        drafts[t.name] = {
+            col.name: _column(unit, t, col, errors, built)
             for col in t.table.columns
             if col.name not in unit.columns[t.name].skipped
             and (col.name in t.fk_columns or col.name in unit.columns[t.name].specs)
+        }
+    out: dict[str, r.TableRecipe] = {}
+    for t in unit.seeded:  # lookups and aggregates read other tables' recipes
+        specs = unit.columns[t.name].specs
+        cols = [
+            r.ColumnRecipe(name, _linked(unit, t, specs[name], drafts, errors))
+            if isinstance(recipe, Pending)
+            else r.ColumnRecipe(name, recipe)
+            for name, recipe in drafts[t.name].items()
         ]
         decision = unit.counts[t.name]
         key_cols = t.table.primary_key or next(
@@ -39,20 +56,7 @@ def recipes(unit: Unit, errors: Errors) -> Unit:
         out[t.name] = r.TableRecipe(
             t.name, decision.count, decision.reason, tuple(cols), tuple(key_cols), decision.recipe
         )
-    for t in unit.seeded:  # lookups and aggregates read other tables' recipes
-        specs = unit.columns[t.name].specs
-        cols = [
-            r.ColumnRecipe(c.name, _linked(unit, t, specs[c.name], out, errors))
-            if isinstance(c.recipe, _Pending)
-            else c
-            for c in out[t.name].columns
-        ]
-        out[t.name] = replace(out[t.name], columns=tuple(cols))
     return replace(unit, recipes=frozen(out), built=MappingProxyType(built))
-
-
-class _Pending(r.NullRecipe):
-    """A lookup or aggregate, until every table's recipes exist (never leaves this pass)."""
 
 
 def _column(
@@ -61,7 +65,7 @@ def _column(
     col: DbColumn,
     errors: Errors,
     built: dict[tuple[str, str], Generator],
-) -> r.Recipe:
+) -> r.Recipe | Pending:
     link = t.fk_columns.get(col.name)
     if link is not None:
         return _fk(unit, t, link, col.name, errors)
@@ -77,7 +81,7 @@ def _column(
             return r.NullRecipe()
         return r.IndexInParentRecipe(int(g.params.get("start", 1)))
     if g.kind in ("lookup", "aggregate"):
-        return _Pending()
+        return Pending()
     recipe = value_recipe(g, col)
     try:  # built now so that a kind's build error is reported here, in column order
         gen = bind.value_generator(recipe, unit.ctx.seed, unit.ctx.spec.locale, t.name, col.name)
@@ -117,12 +121,12 @@ def _fk(unit: Unit, t: Linked, link: Link, column: str, errors: Errors) -> r.Rec
 
 
 def _linked(
-    unit: Unit, t: Linked, g: GeneratorSpec, tables: dict[str, r.TableRecipe], errors: Errors
+    unit: Unit, t: Linked, g: GeneratorSpec, drafts: dict[str, Draft], errors: Errors
 ) -> r.Recipe:
     if g.kind == "aggregate":
-        return _aggregate(t, g, tables, errors)
+        return _aggregate(unit, t, g, drafts, errors)
     fk_col, parent_col = g.params["fk_column"], g.params["parent_column"]
-    via = tables[t.name].column(fk_col)
+    via = drafts[t.name].get(fk_col)
     if not isinstance(via, r.RefRecipe) or via.null:
         errors.add(
             Problem(f"lookup: {fk_col!r} is not a foreign key column of {t.name!r}", g.location)
@@ -140,13 +144,14 @@ def _linked(
 
 
 def _aggregate(
-    t: Linked, g: GeneratorSpec, tables: dict[str, r.TableRecipe], errors: Errors
+    unit: Unit, t: Linked, g: GeneratorSpec, drafts: dict[str, Draft], errors: Errors
 ) -> r.Recipe:
-    child = tables.get(g.params["table"])
-    if child is None or child.layout is None or child.layout.parent != t.name:
+    child = g.params["table"]
+    layout = unit.counts[child].recipe if child in drafts else None
+    if layout is None or layout.parent != t.name:
         errors.add(
             Problem(
-                f"aggregate: {g.params['table']!r} must be counted per {t.name!r} "
+                f"aggregate: {child!r} must be counted per {t.name!r} "
                 f"(count: {{per: {t.name}}}) to aggregate its rows",
                 g.location,
                 code="aggregate",
@@ -155,18 +160,18 @@ def _aggregate(
         )
         return r.NullRecipe()
     of = list(g.params.get("of") or [])
-    missing = [c for c in of if child.column(c) is None]
+    missing = [c for c in of if c not in drafts[child]]
     if missing:
         errors.add(
             Problem(
-                f"aggregate: {child.name} does not generate {', '.join(missing)}",
+                f"aggregate: {child} does not generate {', '.join(missing)}",
                 g.location,
                 code="aggregate",
                 table=t.name,
             )
         )
         return r.NullRecipe()
-    return r.AggregateRecipe(child.name, g.params.get("fn", "sum"), tuple(of))
+    return r.AggregateRecipe(child, g.params.get("fn", "sum"), tuple(of))
 
 
 def checks(unit: Unit, errors: Errors) -> Unit:
