@@ -1,0 +1,695 @@
+"""Every value generator kind, no database: spec entry -> values for row indices, checked.
+
+Golden values (the first rows of every case at a fixed seed) live in data/kind_values.json.
+Re-bless after an intended change of generated values, then review the diff:
+
+    SEEDSPEC_BLESS=1 .venv/bin/python -m pytest -q tests/unit/test_kinds.py
+
+Link kinds (ref, lookup, index_in_parent, aggregate, default, tree) go through the compiler
+and are in test_kind_links.py; test_every_registered_kind_has_tests covers both modules.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import functools
+import json
+import os
+import re
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from seedspec.generate.model import Model, TableModel
+from seedspec.generate.values import to_python
+from seedspec.kinds import build_generator, finite_values, unique_capable
+from seedspec.spec.model import GENERATOR_KINDS, GeneratorSpec
+from seedspec.spec.source import Document
+from seedspec.spec.validate import validate_document
+
+HERE = Path(__file__).parent
+GOLDEN = HERE / "data" / "kind_values.json"
+BLESS = os.environ.get("SEEDSPEC_BLESS") == "1"
+SEED = 20261201
+TABLE = "t"
+N = 10_000
+ROWS = np.arange(N, dtype=np.int64)
+
+
+# -- the one adapter: a spec column entry -> a generator of values for row indices -------------
+
+
+@dataclass
+class Built:
+    """One column generator, built the way a run builds it, plus the model it reads from."""
+
+    spec: GeneratorSpec
+    generator: Any
+    model: Model
+    table: str
+    column: str
+
+    def __call__(self, idx: np.ndarray | range | list[int]) -> list[Any]:
+        rows = np.asarray(idx, dtype=np.int64)
+        return to_python(self.model.values(self.table, self.column, rows))
+
+    def distinct_limit(self) -> int | None:
+        return self.generator.distinct_limit()
+
+
+def domain(built: Built, n: int) -> int:
+    """n, or fewer for a unique generator: a keyed permutation is defined on its capacity only."""
+    limit = built.distinct_limit() if built.spec.unique else None
+    return n if limit is None else min(n, limit)
+
+
+def build(
+    entry: dict[str, Any],
+    *,
+    others: dict[str, dict[str, Any]] | None = None,
+    column: str = "c",
+    seed: int = SEED,
+    table: str = TABLE,
+) -> Built:
+    """Validate a one-table spec holding `entry` (plus sibling columns), build every column.
+
+    Goes through the public path: the JSON Schema and semantic checks of seedspec.spec.validate
+    produce the GeneratorSpec, the kinds registry builds the runtime generator.
+    """
+    columns = {**(others or {}), column: entry}
+    doc = Document(
+        "<kind test>",
+        {"seedspec": 1, "seed": seed, "tables": {table: {"count": 1, "columns": columns}}},
+    )
+    spec = validate_document(doc)
+    specs = {c.name: c.generator for c in spec.tables[0].columns}
+    gens = {
+        name: build_generator(g, seed=seed, locale=spec.locale, table=table, column=name)
+        for name, g in specs.items()
+    }
+    model = Model(seed, {table: TableModel(table, N, gens)})
+    return Built(specs[column], gens[column], model, table, column)
+
+
+# -- golden values: every case at a fixed seed ------------------------------------------------
+
+INT = {"int": {"min": 1, "max": 100}}
+CASES: dict[str, dict[str, Any]] = {
+    "gen_first_name": {"entry": {"gen": "person.first_name"}},
+    "gen_email_unique": {"entry": {"gen": "person.email", "unique": True}},
+    "gen_args": {"entry": {"gen": "numeric.integer_number", "args": {"start": 5, "end": 9}}},
+    "int_uniform": {"entry": INT},
+    "int_unique": {"entry": {"int": {"min": -5, "max": 5}, "unique": True}},
+    "int_normal": {
+        "entry": {"int": {"min": 0, "max": 100, "dist": "normal", "mean": 50, "sigma": 5}}
+    },
+    "int_zipf": {"entry": {"int": {"min": 1, "max": 50, "dist": "zipf", "s": 1.5}}},
+    "int_poisson": {"entry": {"int": {"min": 0, "max": 40, "dist": "poisson", "mean": 4}}},
+    "int_null": {"entry": {**INT, "null": 0.5}},
+    "float_uniform": {"entry": {"float": {"min": -1.5, "max": 1.5}}},
+    "float_round": {"entry": {"float": {"min": 0, "max": 10, "round": 2}}},
+    "float_lognormal": {
+        "entry": {"float": {"min": 0.001, "max": 1e6, "dist": "lognormal", "mu": 2, "sigma": 0.5}}
+    },
+    "decimal_scale2": {"entry": {"decimal": {"min": 0, "max": 100, "scale": 2}}},
+    "decimal_unique": {"entry": {"decimal": {"min": 0, "max": 1, "scale": 1}, "unique": True}},
+    "choice_list": {"entry": {"choice": ["red", "green", "blue"]}},
+    "choice_weighted": {"entry": {"choice": {"a": 1, "b": 3, "c": 6}}},
+    "choice_unique": {"entry": {"choice": [10, 20, 30, 40], "unique": True}},
+    "bool_p": {"entry": {"bool": 0.3}},
+    "date_range": {"entry": {"date": {"from": "2024-02-27", "to": "2024-03-02"}}},
+    "date_unique": {"entry": {"date": {"from": "2024-01-01", "to": "2024-12-31"}, "unique": True}},
+    "datetime_range": {
+        "entry": {"datetime": {"from": "2024-01-01T00:00:00", "to": "2024-01-01T06:00:00Z"}}
+    },
+    "time_range": {"entry": {"time": {"from": "08:00:00", "to": "17:30:00"}}},
+    "sequence_step": {"entry": {"sequence": {"start": 100, "step": -3}}},
+    "sequence_start": {"entry": {"sequence": 7}},
+    "template_row": {"entry": {"template": "SKU-{row:05d}"}},
+    "template_column": {"entry": {"template": "{row}:{n}"}, "others": {"n": INT}},
+    "const_text": {"entry": {"const": "same"}},
+    "const_number": {"entry": {"const": 42}},
+    "uuid": {"entry": {"uuid": {}}},
+    "json_fields": {"entry": {"json": {"n": INT, "tag": {"choice": ["x", "y"]}}}},
+    "array_of_int": {"entry": {"array": {"of": INT, "length": {"min": 1, "max": 4}}}},
+    "array_fixed": {"entry": {"array": {"of": {"bool": 0.5}, "length": 2}}},
+    "offset_int": {"entry": {"offset": {"from": "n", "min": 1, "max": 5}}, "others": {"n": INT}},
+    "offset_hours": {
+        "entry": {"offset": {"from": "at", "min": 1, "max": 2, "unit": "hours"}},
+        "others": {"at": {"datetime": {"from": "2024-01-01", "to": "2024-01-31"}}},
+    },
+    "offset_date": {
+        "entry": {"offset": {"from": "d", "min": 0, "max": 3}},
+        "others": {"d": {"date": {"from": "2024-01-01", "to": "2024-01-31"}}},
+    },
+    "bytes_5": {"entry": {"bytes": {"length": 5}}},
+    "bits_12": {"entry": {"bits": {"length": 12}}},
+    "cidr": {"entry": {"cidr": {}}},
+    "interval": {"entry": {"interval": {}}},
+    "range_int": {"entry": {"range": {"of": "int"}}},
+    "range_date": {"entry": {"range": {"of": "date"}}},
+    "partition_int": {"entry": {"partition": {"ranges": [[0, 10], [100, 110]]}}},
+    "partition_date": {
+        "entry": {"partition": {"ranges": [["2024-01-01", "2024-02-01"]], "of": "date"}}
+    },
+}
+GOLDEN_ROWS = [*range(10), 4_321, 2**31 + 5]
+
+
+def golden_of(case: dict[str, Any]) -> dict[str, Any]:
+    built = build(case["entry"], others=case.get("others"))
+    limit = built.distinct_limit() if built.spec.unique else None
+    rows = [r for r in GOLDEN_ROWS if limit is None or r < limit]  # a permutation's domain
+    return {
+        "entry": case["entry"],
+        "others": case.get("others", {}),
+        "rows": rows,
+        "values": [repr(v) for v in built(rows)],
+    }
+
+
+def _stored() -> dict[str, Any]:
+    if not GOLDEN.exists():
+        return {}
+    return dict(json.loads(GOLDEN.read_text(encoding="utf-8")))
+
+
+def test_golden_values_file_matches_the_cases() -> None:
+    if BLESS:
+        GOLDEN.write_text(
+            json.dumps({name: golden_of(c) for name, c in CASES.items()}, indent=1) + "\n",
+            encoding="utf-8",
+        )
+    assert sorted(_stored()) == sorted(CASES), "run with SEEDSPEC_BLESS=1 to add/remove cases"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_golden_values(name: str) -> None:
+    """The first rows (and two far ones) at the fixed seed, exactly as pinned (repr per value)."""
+    stored = _stored().get(name)
+    assert stored is not None, f"{name} is not blessed: run with SEEDSPEC_BLESS=1"
+    assert stored["entry"] == CASES[name]["entry"], "the case changed: re-bless and review"
+    assert golden_of(CASES[name]) == stored
+
+
+# -- properties every case has ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_values_do_not_depend_on_chunking(name: str) -> None:
+    built = build(CASES[name]["entry"], others=CASES[name].get("others"))
+    n = domain(built, 1000)
+    whole = built(range(n))
+    assert whole == built(range(n // 2)) + built(range(n // 2, n))
+    shuffled = np.random.default_rng(3).permutation(n)
+    assert built(shuffled) == [whole[i] for i in shuffled]
+    assert built([n - 1, 0]) == [whole[n - 1], whole[0]]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_value_ignores_other_columns_generators(name: str) -> None:
+    case = CASES[name]
+    others = dict(case.get("others") or {})
+    a = build(case["entry"], others={**others, "zz": {"int": {"min": 0, "max": 9}}})
+    b = build(case["entry"], others={**others, "zz": {"choice": ["p", "q"]}, "yy": {"uuid": {}}})
+    n = domain(a, 120)
+    assert a(range(n)) == b(range(n))
+
+
+CONSTANT = {"const_text", "const_number", "sequence_step", "sequence_start", "template_row"}
+
+
+@pytest.mark.parametrize("name", sorted(set(CASES) - CONSTANT))
+def test_value_depends_on_seed_table_and_column(name: str) -> None:
+    case = CASES[name]
+    built = build(case["entry"], others=case.get("others"))
+    n = domain(built, 60)
+    base = built(range(n))
+    own_stream = not name.startswith("template")  # a template only formats other columns
+    for changed in ({"seed": SEED + 1}, {"table": "other"}, {"column": "c2"} if own_stream else {}):
+        if not changed:
+            continue
+        assert build(case["entry"], others=case.get("others"), **changed)(range(n)) != base
+
+
+# -- per kind: params honoured -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"min": -3, "max": 3},
+        {"min": 5, "max": 5},
+        {"min": 0, "max": 20, "dist": "normal", "mean": 30, "sigma": 4},
+        {"min": 1, "max": 9, "dist": "zipf", "s": 2},
+        {"min": 2, "max": 60, "dist": "geometric", "p": 0.5},
+        {"min": 0, "max": 7, "dist": "poisson", "mean": 20},
+        {"min": 10, "max": 90, "dist": "exponential", "lambda": 0.01},
+        {"min": 1, "max": 1000, "dist": "lognormal", "mu": 3, "sigma": 2},
+    ],
+)
+def test_int_bounds_hold_for_every_law(params: dict[str, Any]) -> None:
+    values = build({"int": params})(ROWS)
+    assert all(isinstance(v, int) for v in values)
+    assert min(values) >= params["min"] and max(values) <= params["max"]
+
+
+def test_int_uniform_covers_the_range_evenly() -> None:
+    counts = Counter(build({"int": {"min": 1, "max": 10}})(ROWS))
+    assert sorted(counts) == list(range(1, 11))
+    assert max(abs(n - N / 10) for n in counts.values()) < 5 * (N * 0.1 * 0.9) ** 0.5
+
+
+def test_int_law_parameters_reach_the_sampler() -> None:
+    """Each law's own parameter moves the sample the way the law says (shape on 10,000)."""
+    normal = np.array(
+        build({"int": {"min": 0, "max": 1000, "dist": "normal", "mean": 400, "sigma": 30}})(ROWS)
+    )
+    assert abs(normal.mean() - 400) < 2 and abs(normal.std() - 30) < 2
+    poisson = np.array(build({"int": {"min": 0, "max": 100, "dist": "poisson", "mean": 9}})(ROWS))
+    assert abs(poisson.mean() - 9) < 0.2 and abs(poisson.var() - 9) < 0.8
+    geometric = np.array(
+        build({"int": {"min": 1, "max": 500, "dist": "geometric", "p": 0.2}})(ROWS)
+    )
+    assert abs(geometric.mean() - 5) < 0.25
+    zipf = Counter(build({"int": {"min": 1, "max": 20, "dist": "zipf", "s": 1.2}})(ROWS))
+    freq = [zipf[k] for k in range(1, 21)]
+    assert freq[0] > 2 * freq[1] > 0 and freq[0] > 20 * freq[19]
+    weights = np.arange(1, 21, dtype=float) ** -1.2
+    assert abs(freq[0] / N - weights[0] / weights.sum()) < 0.015
+
+
+def test_float_laws_and_bounds() -> None:
+    uniform = np.array(build({"float": {"min": -2.0, "max": 3.0}})(ROWS))
+    assert uniform.min() >= -2 and uniform.max() <= 3 and abs(uniform.mean() - 0.5) < 0.05
+    normal = np.array(
+        build({"float": {"min": -100, "max": 100, "dist": "normal", "mean": 10, "sigma": 2}})(ROWS)
+    )
+    assert abs(normal.mean() - 10) < 0.06 and abs(normal.std() - 2) < 0.06
+    expo = np.array(
+        build({"float": {"min": 0, "max": 1e9, "dist": "exponential", "lambda": 4}})(ROWS)
+    )
+    assert abs(expo.mean() - 0.25) < 0.01
+    logn = np.array(
+        build({"float": {"min": 1e-9, "max": 1e9, "dist": "lognormal", "mu": 1, "sigma": 0.3}})(
+            ROWS
+        )
+    )
+    assert abs(np.log(logn).mean() - 1) < 0.01 and abs(np.log(logn).std() - 0.3) < 0.01
+    discrete = build({"float": {"min": 1, "max": 6, "dist": "poisson", "mean": 3}})(ROWS)
+    assert all(float(v).is_integer() and 1 <= v <= 6 for v in discrete)
+
+
+def test_float_round_keeps_that_many_digits() -> None:
+    values = build({"float": {"min": 0, "max": 1, "round": 3}})(range(2000))
+    assert all(round(v, 3) == v for v in values)
+    assert any(round(v, 2) != v for v in values)
+
+
+def test_decimal_scale_bounds_and_type() -> None:
+    values = build({"decimal": {"min": 1.5, "max": 2.5, "scale": 3}})(ROWS)
+    assert all(isinstance(v, Decimal) and v.as_tuple().exponent == -3 for v in values)
+    assert min(values) >= Decimal("1.5") and max(values) <= Decimal("2.5")
+    normal = [
+        float(v)
+        for v in build(
+            {
+                "decimal": {
+                    "min": 0,
+                    "max": 100,
+                    "scale": 2,
+                    "dist": "normal",
+                    "mean": 70,
+                    "sigma": 3,
+                }
+            }
+        )(ROWS)
+    ]
+    assert abs(np.mean(normal) - 70) < 0.1
+
+
+def test_decimal_unique_fills_its_capacity_exactly() -> None:
+    built = build({"decimal": {"min": 0, "max": 10, "scale": 2}, "unique": True})
+    assert built.distinct_limit() == 1001
+    values = built(range(1001))
+    assert (
+        len(set(values)) == 1001
+        and min(values) == Decimal("0.00")
+        and max(values) == Decimal("10.00")
+    )
+
+
+@pytest.mark.parametrize("lo, hi", [(1, 1000), (-50, 49), (7, 7)])
+def test_int_unique_is_a_permutation_of_its_range(lo: int, hi: int) -> None:
+    built = build({"int": {"min": lo, "max": hi}, "unique": True})
+    assert built.distinct_limit() == hi - lo + 1
+    assert sorted(built(range(hi - lo + 1))) == list(range(lo, hi + 1))
+
+
+def test_choice_frequencies_follow_the_weights() -> None:
+    counts = Counter(build({"choice": {"a": 1, "b": 3, "c": 6, "never": 0}})(ROWS))
+    assert set(counts) == {"a", "b", "c"}
+    for value, share in (("a", 0.1), ("b", 0.3), ("c", 0.6)):
+        assert abs(counts[value] / N - share) < 4 * (share * (1 - share) / N) ** 0.5
+
+
+def test_choice_list_is_uniform_and_keeps_value_types() -> None:
+    counts = Counter(build({"choice": [2, "one", 1.5, True]})(ROWS))
+    assert {type(v) for v in counts} == {int, str, float, bool}
+    assert all(abs(n / N - 0.25) < 0.02 for n in counts.values())
+
+
+def test_choice_unique_uses_each_option_once_and_reports_capacity() -> None:
+    built = build({"choice": ["a", "b", "c", "d", "e"], "unique": True})
+    assert built.distinct_limit() == 5
+    assert sorted(built(range(5))) == ["a", "b", "c", "d", "e"]
+
+
+@pytest.mark.parametrize("p", [0.0, 0.05, 0.5, 0.9, 1.0])
+def test_bool_rate(p: float) -> None:
+    built = build({"bool": p})
+    values = built(ROWS)
+    assert all(isinstance(v, bool) for v in values)
+    assert abs(sum(values) / N - p) <= 4 * (p * (1 - p) / N) ** 0.5
+    assert built.distinct_limit() == 2
+
+
+def test_date_bounds_are_inclusive_and_uniform() -> None:
+    built = build({"date": {"from": "2024-02-27", "to": "2024-03-02"}})
+    counts = Counter(built(ROWS))
+    days = [dt.date(2024, 2, 27) + dt.timedelta(days=i) for i in range(5)]  # leap day included
+    assert sorted(counts) == days and built.distinct_limit() == 5
+    assert all(abs(n / N - 0.2) < 0.02 for n in counts.values())
+
+
+def test_date_unique_covers_every_day_once() -> None:
+    built = build({"date": {"from": "2023-01-01", "to": "2023-12-31"}, "unique": True})
+    assert built.distinct_limit() == 365
+    values = built(range(365))
+    assert len(set(values)) == 365 and min(values) == dt.date(2023, 1, 1)
+
+
+def test_datetime_bounds_and_bare_date_upper_bound_means_end_of_day() -> None:
+    values = build({"datetime": {"from": "2024-05-01", "to": "2024-05-01"}})(ROWS)
+    assert all(isinstance(v, dt.datetime) and v.tzinfo is None for v in values)
+    assert min(values) >= dt.datetime(2024, 5, 1) and max(values) < dt.datetime(2024, 5, 2)
+    assert max(values) > dt.datetime(2024, 5, 1, 23)
+    zulu = build({"datetime": {"from": "2024-01-01T10:00:00+02:00", "to": "2024-01-01T09:00:00Z"}})
+    values = zulu(ROWS)  # offsets converted to naive UTC: 08:00 .. 09:00
+    assert min(values) >= dt.datetime(2024, 1, 1, 8) and max(values) <= dt.datetime(2024, 1, 1, 9)
+
+
+def test_datetime_unique_and_capacity_in_seconds() -> None:
+    built = build(
+        {"datetime": {"from": "2024-01-01T00:00:00", "to": "2024-01-01T00:59:59"}, "unique": True}
+    )
+    assert built.distinct_limit() == 3600
+    assert len(set(built(range(3600)))) == 3600
+
+
+def test_time_bounds() -> None:
+    values = build({"time": {"from": "08:30:00", "to": "09:00:00"}})(ROWS)
+    assert all(isinstance(v, dt.time) for v in values)
+    assert min(values) >= dt.time(8, 30) and max(values) <= dt.time(9, 0)
+    assert len(set(values)) > 1000  # second resolution over 30 minutes
+
+
+def test_sequence_is_start_plus_step_times_row() -> None:
+    assert build({"sequence": {"start": 100, "step": -3}})([0, 1, 2, 1000]) == [100, 97, 94, -2900]
+    assert build({"sequence": 7})([0, 5]) == [7, 12]
+    assert build({"sequence": {}})([0, 1]) == [1, 2]
+
+
+def test_template_row_is_one_based_and_reads_other_columns() -> None:
+    built = build({"template": "{row:03d}/{n}/{tag}"}, others={"n": INT, "tag": {"const": "k"}})
+    n = build(INT, column="n")(range(50))
+    assert built(range(50)) == [f"{i + 1:03d}/{n[i]}/k" for i in range(50)]
+
+
+def test_const_is_constant_and_has_one_distinct_value() -> None:
+    for value in ("x", 0, 2.5, None, True):
+        built = build({"const": value})
+        assert built(range(100)) == [value] * 100
+        assert built.distinct_limit() == 1
+
+
+def test_uuid_is_version_4_and_distinct() -> None:
+    values = build({"uuid": {}})(ROWS)
+    parsed = [uuid.UUID(v) for v in values]
+    assert all(u.version == 4 and u.variant == uuid.RFC_4122 for u in parsed)
+    assert len(set(values)) == N
+
+
+def test_json_object_fields_are_their_own_generators() -> None:
+    built = build(
+        {"json": {"n": INT, "tag": {"choice": ["x", "y"]}, "maybe": {"bool": 0.5, "null": 0.5}}}
+    )
+    objects = [json.loads(text) for text in built(ROWS)]
+    assert all(list(o) == ["n", "tag", "maybe"] for o in objects)
+    assert all(1 <= o["n"] <= 100 and o["tag"] in ("x", "y") for o in objects)
+    assert 0.45 < sum(o["maybe"] is None for o in objects) / N < 0.55
+    # a field's stream is its own: the same entry as a top-level column gives other values
+    top = build(INT)(range(100))
+    assert [o["n"] for o in objects[:100]] != top
+
+
+def test_array_lengths_and_items() -> None:
+    values = build(
+        {"array": {"of": {"int": {"min": 3, "max": 4}}, "length": {"min": 1, "max": 3}}}
+    )(ROWS)
+    assert Counter(len(v) for v in values).keys() == {1, 2, 3}
+    assert all(item in (3, 4) for v in values for item in v)
+    fixed = build({"array": {"of": {"uuid": {}}, "length": 4}})(range(100))
+    assert all(len(v) == 4 and len(set(v)) == 4 for v in fixed)
+    assert len({u for v in fixed for u in v}) == 400
+    assert (
+        build({"array": {"of": INT}})(ROWS)
+        and max(len(v) for v in build({"array": {"of": INT}})(ROWS)) == 3
+    )
+
+
+def test_offset_adds_within_bounds_for_each_base_type() -> None:
+    ints = build({"offset": {"from": "n", "min": 2, "max": 4}}, others={"n": INT})
+    base = build(INT, column="n")(ROWS)
+    diffs = Counter(v - b for v, b in zip(ints(ROWS), base, strict=True))
+    assert set(diffs) == {2, 3, 4}
+    days = build({"offset": {"from": "d", "min": 0, "max": 3}}, others={"d": {"date": {}}})
+    base_d = build({"date": {}}, column="d")(ROWS)
+    assert {(v - b).days for v, b in zip(days(ROWS), base_d, strict=True)} == {0, 1, 2, 3}
+    at = {"datetime": {"from": "2024-01-01", "to": "2024-02-01"}}
+    hours = build(
+        {"offset": {"from": "at", "min": 1, "max": 2, "unit": "hours"}}, others={"at": at}
+    )
+    base_t = build(at, column="at")(ROWS)
+    gaps = [(v - b).total_seconds() for v, b in zip(hours(ROWS), base_t, strict=True)]
+    assert min(gaps) >= 3600 and max(gaps) <= 7200 and max(gaps) - min(gaps) > 3000
+
+
+def test_bytes_length_and_spread() -> None:
+    values = build({"bytes": {"length": 21}})(range(1000))
+    assert all(isinstance(v, bytes) and len(v) == 21 for v in values)
+    assert len(set(values)) == 1000
+    assert len({b for v in values for b in v}) == 256
+
+
+def test_bits_length_and_alphabet() -> None:
+    values = build({"bits": {"length": 12}})(ROWS)
+    assert all(len(v) == 12 and set(v) <= {"0", "1"} for v in values)
+    ones = sum(v.count("1") for v in values) / (12 * N)
+    assert abs(ones - 0.5) < 0.01
+
+
+def test_cidr_networks_are_distinct_slash_24_in_ten_slash_8() -> None:
+    values = build({"cidr": {}})(range(65536))
+    assert all(re.fullmatch(r"10\.\d{1,3}\.\d{1,3}\.0/24", v) for v in values)
+    assert all(int(part) < 256 for v in values for part in v[:-3].split("."))
+    assert len(set(values)) == 65536
+
+
+def test_interval_between_a_minute_and_thirty_days() -> None:
+    values = build({"interval": {}})(ROWS)
+    assert all(isinstance(v, dt.timedelta) for v in values)
+    assert min(values) >= dt.timedelta(minutes=1) and max(values) <= dt.timedelta(days=30)
+    assert max(values) > dt.timedelta(days=25)
+
+
+def test_range_literals_are_half_open_and_ordered() -> None:
+    parsers: dict[str, Any] = {"int": int, "date": dt.date.fromisoformat}
+    for of, parse in parsers.items():
+        values = build({"range": {"of": of}})(range(2000))
+        for text in values:
+            assert text[0] == "[" and text[-1] == ")"
+            lo, hi = (parse(part) for part in text[1:-1].split(","))
+            assert lo < hi
+
+
+def test_partition_values_fall_inside_one_of_the_ranges() -> None:
+    ints = build({"partition": {"ranges": [[0, 10], [100, 110], [None, -1000]]}})(ROWS)
+    assert all(0 <= v < 10 or 100 <= v < 110 or v < -1000 for v in ints)
+    assert {v // 100 for v in ints if v >= 0} == {0, 1}
+    dates = build({"partition": {"ranges": [["2024-01-01", "2024-01-03"]], "of": "date"}})(ROWS)
+    assert set(dates) == {dt.date(2024, 1, 1), dt.date(2024, 1, 2)}
+    stamps = build({"partition": {"ranges": [["2024-01-01", "2024-01-02"]], "of": "datetime"}})(
+        ROWS
+    )
+    assert all(dt.datetime(2024, 1, 1) <= v < dt.datetime(2024, 1, 2) for v in stamps)
+
+
+def test_gen_values_come_from_the_provider_and_unique_is_distinct() -> None:
+    cities = build({"gen": "address.city"})(ROWS)
+    assert all(isinstance(v, str) and v for v in cities) and 50 < len(set(cities)) < N
+    emails = build({"gen": "person.email", "unique": True})(ROWS)
+    assert len(set(emails)) == N and all(e.count("@") == 1 for e in emails)
+    assert build({"gen": "numeric.integer_number", "args": {"start": 5, "end": 9}})(ROWS)
+    assert set(
+        build({"gen": "numeric.integer_number", "args": {"start": 5, "end": 9}})(ROWS)
+    ) <= set(range(5, 10))
+
+
+def test_gen_unique_short_columns_get_distinct_fixed_width_codes() -> None:
+    spec = build({"gen": "person.email", "unique": True}).spec
+    params = {**spec.params, "max_length": 3}
+    short = GeneratorSpec(spec.kind, params, unique=True)
+    gen = build_generator(short, seed=SEED, locale="en", table=TABLE, column="c")
+    assert gen.distinct_limit() == 36**3
+    values = to_python(gen.values(Model(SEED, {}), np.arange(5000, dtype=np.int64)))
+    assert len(set(values)) == 5000 and all(len(v) == 3 for v in values)
+
+
+# -- the null modifier --------------------------------------------------------------------------
+
+
+NULL_CASES = [
+    ("int_uniform", 0.1),
+    ("int_uniform", 0.95),
+    ("choice_list", 0.5),
+    ("date_range", 0.3),
+    ("uuid", 0.05),
+    ("gen_first_name", 0.5),
+    ("json_fields", 0.2),
+]
+
+
+@pytest.mark.parametrize("name, rate", NULL_CASES)
+def test_null_rate_on_10000_rows(name: str, rate: float) -> None:
+    entry = {**CASES[name]["entry"], "null": rate}
+    plain = build(CASES[name]["entry"])(ROWS)
+    values = build(entry)(ROWS)
+    nulls = sum(v is None for v in values)
+    assert abs(nulls / N - rate) < 4 * (rate * (1 - rate) / N) ** 0.5
+    # NULL replaces the value; the other rows keep exactly the values they had without null:
+    assert all(v == p for v, p in zip(values, plain, strict=True) if v is not None)
+
+
+def test_null_rows_differ_between_columns() -> None:
+    a = build({**INT, "null": 0.5}, column="a")(range(1000))
+    b = build({**INT, "null": 0.5}, column="b")(range(1000))
+    assert [v is None for v in a] != [v is None for v in b]
+
+
+def test_null_keeps_the_distinct_limit() -> None:
+    assert build({"choice": ["a", "b"], "null": 0.2}).distinct_limit() == 2
+
+
+# -- unique capacity: what cannot be made distinct is reported ---------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="cidr and bytes report no distinct limit (see report)")
+@pytest.mark.parametrize(
+    "entry, capacity",
+    [
+        ({"cidr": {}, "unique": True}, 65536),
+        ({"bytes": {"length": 1}, "unique": True}, 256),
+    ],
+)
+def test_finite_kinds_report_their_distinct_limit(entry: dict[str, Any], capacity: int) -> None:
+    built = build(entry)
+    assert built.distinct_limit() == capacity
+    assert len(set(built(range(capacity + 100)))) == capacity
+
+
+@pytest.mark.xfail(strict=True, reason="bytes: unique draws random words, not a permutation")
+def test_bytes_unique_is_distinct_by_construction() -> None:
+    values = build({"bytes": {"length": 2}, "unique": True})(range(5000))
+    assert len(set(values)) == 5000
+
+
+UNIQUE_CASES: dict[str, dict[str, Any]] = {
+    "int": {"int": {"min": 0, "max": 999}},
+    "decimal": {"decimal": {"min": 0, "max": 9.99, "scale": 2}},
+    "choice": {"choice": list("abcdefg")},
+    "date": {"date": {"from": "2020-01-01", "to": "2020-01-31"}},
+    "datetime": {"datetime": {"from": "2020-01-01", "to": "2020-01-01"}},
+    "time": {"time": {"from": "10:00:00", "to": "10:10:00"}},
+    "gen": {"gen": "address.country"},
+    "sequence": {"sequence": {"start": 5, "step": 2}},
+    "uuid": {"uuid": {}},
+    "template": {"template": "K{row}"},
+    "cidr": {"cidr": {}},
+    "bytes": {"bytes": {"length": 16}},
+}
+
+
+@pytest.mark.parametrize("kind", [k for k in GENERATOR_KINDS if unique_capable(k)])
+def test_unique_capable_kinds_give_distinct_values_up_to_capacity(kind: str) -> None:
+    assert kind in UNIQUE_CASES, f"add a unique case for {kind}"
+    built = build({**UNIQUE_CASES[kind], "unique": True})
+    limit = built.distinct_limit()
+    n = min(limit if limit is not None else 5000, 5000)
+    values = built(range(n))
+    assert len(set(values)) == n
+
+
+def test_kinds_that_cannot_be_unique_are_not_unique_capable() -> None:
+    assert set(UNIQUE_CASES) == {k for k in GENERATOR_KINDS if unique_capable(k)}
+    for kind in ("bool", "float", "const", "json", "array", "interval", "ref", "default"):
+        assert not unique_capable(kind)
+
+
+def test_finite_values_of_choice_and_bool_only() -> None:
+    def spec_of(entry: dict[str, Any]) -> GeneratorSpec:
+        return build(entry).spec
+
+    assert finite_values(spec_of({"choice": {"x": 1, "y": 2}})) == ["x", "y"]
+    assert finite_values(spec_of({"choice": [3, 1, 2]})) == [3, 1, 2]
+    assert finite_values(spec_of({"bool": 0.2})) == [False, True]
+    assert finite_values(spec_of({"choice": ["x"], "null": 0.1})) is None
+    unbounded: list[dict[str, Any]] = [INT, {"uuid": {}}, {"const": 1}, {"date": {}}]
+    for entry in unbounded:
+        assert finite_values(spec_of(entry)) is None
+
+
+# -- every kind has tests ---------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _test_names() -> frozenset[str]:
+    names: set[str] = set()
+    for path in HERE.glob("test_kind*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names |= {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    return frozenset(names)
+
+
+def _registered_kinds() -> list[str]:
+    import seedspec.kinds as kinds
+
+    registry = getattr(kinds, "KINDS", None)
+    return sorted(registry) if registry is not None else sorted(GENERATOR_KINDS)
+
+
+@pytest.mark.parametrize("kind", _registered_kinds())
+def test_every_registered_kind_has_tests(kind: str) -> None:
+    """A golden case named after the kind and a test function of its own (here or in links)."""
+    cases = {name for name in CASES if name == kind or name.startswith(f"{kind}_")}
+    tests = {n for n in _test_names() if n.startswith(f"test_{kind}_")}
+    link_kinds = {"ref", "lookup", "index_in_parent", "aggregate", "default"}
+    assert tests, f"no test_{kind}_* function in tests/unit/test_kind*.py"
+    assert cases or kind in link_kinds, f"no golden case for {kind} in CASES"
