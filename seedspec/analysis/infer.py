@@ -4,13 +4,35 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from seedspec.analysis.names import (
+    COMPANY_TABLES,
+    CREATED,
+    LATER_THAN,
+    LATER_THAN_CREATED,
+    NAME_DATES,
+    NAME_NUMBERS,
+    NAME_PROVIDERS,
+    PERSON_TABLES,
+    PROVIDER_ARGS,
+)
 from seedspec.database.checks import ColumnFacts, read_check
 from seedspec.database.model import DbColumn, DbTable
 from seedspec.errors import Problem
-from seedspec.spec.model import GeneratorSpec
+from seedspec.kinds import (
+    binary,
+    choice,
+    network,
+    numbers,
+    offset,
+    ranges,
+    structured,
+    temporal,
+    text,
+)
+from seedspec.kinds.spec import GeneratorSpec
 
 DEFAULT_COUNT = 20
 INTEGER_RANGES = {"smallint": (1, 1_000), "integer": (1, 100_000), "bigint": (1, 1_000_000)}
@@ -22,107 +44,7 @@ INTEGER_LIMITS = {
 }
 TEXT_KINDS = ("char", "varchar", "text")
 
-# Column-name patterns -> mimesis providers, first match wins (names compared lower-case).
-NAME_PROVIDERS: tuple[tuple[str, str], ...] = (
-    (r"(^|_)e?mail(_?address)?$", "person.email"),
-    (r"^(first_?name|given_name|forename)$", "person.first_name"),
-    (r"^(last_?name|surname|family_name)$", "person.last_name"),
-    (r"^(full_?name|display_name|contact_name)$", "person.full_name"),
-    (r"^(user_?name|login|handle)$", "person.username"),
-    (r"(^|_)(phone|fax|mobile|telephone)(_number)?$", "person.telephone"),
-    (r"^(address|street|address_?line_?1|street_address|address1)$", "address.address"),
-    (r"^(city|town)$", "address.city"),
-    (r"^(state|region|province)$", "address.state"),
-    (r"^country(_name)?$", "address.country"),
-    (r"^(postal_?code|zip(_?code)?|postcode)$", "address.postal_code"),
-    (r"^(company(_name)?|organization|organisation)$", "finance.company"),
-    (r"^(job_?title|occupation|position)$", "person.occupation"),
-    (r"(^|_)url$|^website$|^homepage$", "internet.url"),
-    (r"^(domain|hostname|host)$", "internet.hostname"),
-    (r"(^|_)(ip|ip_address)$", "internet.ip_v4"),
-    (r"^(description|body|bio|comment|comments|notes?|summary|content)$", "text.sentence"),
-    (r"(^|_)(courtesy|salutation|honorific)(_|$)", "person.title"),
-    (r"^(gender|sex)$", "person.gender"),
-    (r"^(language|lang)$", "person.language"),
-    (r"^nationality$", "person.nationality"),
-    (r"^(country_code|country_iso|iso_country)$", "address.country_code"),
-    (r"^(street|street_name)$", "address.street_name"),
-    (r"^(password|password_hash|passwd|pwd_hash|hash|digest|checksum)$", "cryptographic.hash"),
-    (r"^(token|api_key|secret|session_key)$", "cryptographic.token_hex"),
-    (r"^(user_agent|useragent)$", "internet.user_agent"),
-    (r"^(uri|link|href)$", "internet.uri"),
-    (r"^isbn(13|10)?$", "code.isbn"),
-    (r"^(ean|barcode|upc)$", "code.ean"),
-    (r"^(locale|locale_code)$", "code.locale_code"),
-    (r"^(university|school|college)$", "person.university"),
-    (r"^(bank|bank_name)$", "finance.bank"),
-    (r"^(timezone|time_zone|tz)$", "datetime.timezone"),
-    (r"^(continent)$", "address.continent"),
-    (r"^(title|subject|headline)$", "text.title"),
-    (r"^(slug)$", "internet.slug"),
-    (r"^(currency|currency_code)$", "finance.currency_iso_code"),
-    (r"^(colou?r)$", "text.color"),
-    (r"^(file_?name)$", "file.file_name"),
-    (r"^(mime_?type|content_type)$", "file.mime_type"),
-)
-# Provider arguments that make values vary (some providers default to the locale's one value).
-PROVIDER_ARGS: dict[str, dict[str, Any]] = {"finance.currency_iso_code": {"allow_random": True}}
-# Column-name patterns -> numeric ranges (min, max, distribution parameters); CHECKs still win.
-NAME_NUMBERS: tuple[tuple[str, dict[str, Any]], ...] = (
-    (r"(^|_)cents$", {"min": 100, "max": 100_000, "dist": "lognormal", "mu": 8.0, "sigma": 1.0}),
-    (
-        r"(^|_)(price|amount|cost|total|subtotal|fee|balance|revenue|payment|freight|tax)s?$",
-        {"min": 1, "max": 1_000, "dist": "lognormal", "mu": 3.5, "sigma": 1.0},
-    ),
-    (
-        r"(^|_)(salary|income|wage)$",
-        {"min": 20_000, "max": 250_000, "dist": "lognormal", "mu": 11.0, "sigma": 0.4},
-    ),
-    (
-        r"(^|_)(qty|quantity|units|stock|count|in_stock)$",
-        {"min": 1, "max": 100, "dist": "geometric", "p": 0.1},
-    ),
-    (r"^(lat|latitude)$", {"min": -90, "max": 90}),
-    (r"^(lng|lon|long|longitude)$", {"min": -180, "max": 180}),
-    (r"^age$", {"min": 18, "max": 90}),
-    (r"(^|_)(rating|stars|score)$", {"min": 1, "max": 5}),
-    (r"(^|_)(percent|percentage|pct)$", {"min": 0, "max": 100}),
-    (r"(^|_)(discount|ratio|rate)$", {"min": 0, "max": 1}),
-    (r"(^|_)year$", {"min": 1990, "max": 2025}),
-)
-# Column-name patterns -> date ranges.
-NAME_DATES: tuple[tuple[str, str, str], ...] = (
-    (r"(^|_)(birth|dob|birthday|born)", "1950-01-01", "2005-12-31"),
-    (r"(^|_)hire", "2005-01-01", "2025-12-31"),
-)
-# A later column follows an earlier one of the same row: (later name part, earlier name part).
-LATER_THAN: tuple[tuple[str, str], ...] = (
-    # (updated / modified / deleted ... after created: LATER_THAN_CREATED below)
-    ("end", "start"),
-    ("ends", "starts"),
-    ("finished", "started"),
-    ("finish", "start"),
-    ("to", "from"),
-    ("until", "from"),
-    ("return", "rental"),
-    ("returned", "rented"),
-    ("shipped", "order"),
-    ("required", "order"),
-    ("delivered", "shipped"),
-    ("due", "issue"),
-    ("closed", "opened"),
-    ("expires", "issued"),
-    ("expiry", "issue"),
-    ("paid", "invoice"),
-    ("resolved", "reported"),
-)
 DATE_KINDS = ("date", "timestamp", "timestamptz")
-PERSON_TABLES = re.compile(
-    r"(user|person|people|employee|customer|staff|author|artist|actor|member)"
-)
-COMPANY_TABLES = re.compile(
-    r"(compan|supplier|vendor|shipper|organi[sz]ation|publisher|store|account|client|tenant)"
-)
 
 
 @dataclass(frozen=True)
@@ -182,17 +104,14 @@ def infer_column(
     facts = facts or ColumnFacts()
     if facts.allowed:
         values = [v for v in facts.allowed if v not in facts.excluded]
-        return InferredColumn(
-            GeneratorSpec("choice", {"values": values, "weights": None}, unique=unique),
-            "CHECK IN list",
-        )
+        return InferredColumn(choice.choice_spec(values, unique=unique), "CHECK IN list")
     kind = "json" if facts.is_json else column.type
     later = _later_than(table, column, facts)
     if later is not None:
         return InferredColumn(later, "follows another column of the row")
     if kind in ("enum", "set") and column.enum_values:
-        params = {"values": list(column.enum_values), "weights": None}
-        return InferredColumn(GeneratorSpec("choice", params, unique=unique), f"{kind} type")
+        enum = choice.choice_spec(list(column.enum_values), unique=unique)
+        return InferredColumn(enum, f"{kind} type")
     maker = _BY_KIND.get(kind)
     if maker is None:
         return InferredColumn(None, f"type {column.sql_type or kind} has no generator")
@@ -200,7 +119,7 @@ def infer_column(
     if spec is None:
         return InferredColumn(None, f"type {column.sql_type or kind} has no generator")
     if unique:
-        spec = GeneratorSpec(spec.kind, spec.params, unique=True)
+        spec = replace(spec, unique=True)
     return InferredColumn(spec, f"type {kind}")
 
 
@@ -216,24 +135,13 @@ def _later_than(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generat
     if anchor.type != column.type and not (anchor.type in DATE_KINDS and column.type in DATE_KINDS):
         return None
     if column.type in numeric:
-        return GeneratorSpec("offset", {"from": anchor.name, "min": int(strict), "max": 100})
+        return offset.offset_spec(anchor.name, int(strict), 100)
     if column.type not in DATE_KINDS:
         return None
     unit = "days" if column.type == "date" else "hours"
     span = 30 if unit == "days" else 24 * 90
     null = 0.85 if column.nullable and re.search(r"deleted|archived|closed", column.name) else 0.0
-    params = {"from": anchor.name, "min": int(strict), "max": span, "unit": unit}
-    return GeneratorSpec("offset", params, null=null)
-
-
-CREATED = re.compile(
-    r"^(created(_at|_on|_date|_time)?|create(d)?_(date|time|ts)|creation_(date|time)|"
-    r"date_created|inserted_at|insert_date)$"
-)
-LATER_THAN_CREATED = re.compile(
-    r"(^|_)(updated|modified|changed|edited|deleted|archived|last_update|last_updated|"
-    r"last_modified|last_login|last_seen)(_|$)"
-)
+    return offset.offset_spec(anchor.name, int(strict), span, unit=unit, null=null)
 
 
 def _earlier_by_name(table: DbTable, column: DbColumn) -> str | None:
@@ -292,7 +200,7 @@ def _int_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generator
     lo, hi = max(lo, lo_lim), min(hi, hi_lim)
     if facts.lower is not None or facts.upper is not None:
         dist_params = {"dist": "uniform"}  # a CHECK's range replaces the name's law
-    return GeneratorSpec("int", {"min": lo, "max": max(lo, hi), **dist_params})
+    return numbers.int_spec(lo, max(lo, hi), dist_params)
 
 
 def _numeric_bounds(column: DbColumn, facts: ColumnFacts, default_hi: float) -> tuple[float, float]:
@@ -319,9 +227,9 @@ def _numeric_bounds(column: DbColumn, facts: ColumnFacts, default_hi: float) -> 
 def _decimal_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
     lo, hi = _numeric_bounds(column, facts, 1000.0)
     scale = column.scale if column.scale is not None else 2
-    params = {"min": lo, "max": hi, **_law(column, facts)}
-    params.update(precision=column.precision, scale=scale)
-    return GeneratorSpec("decimal", params)
+    return numbers.decimal_spec(
+        lo, hi, _law(column, facts), precision=column.precision, scale=scale
+    )
 
 
 def _law(column: DbColumn, facts: ColumnFacts) -> dict[str, Any]:
@@ -332,16 +240,16 @@ def _law(column: DbColumn, facts: ColumnFacts) -> dict[str, Any]:
 
 
 def _money_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
-    return GeneratorSpec("decimal", {"min": 0, "max": 1000, "dist": "uniform", "scale": 2})
+    return numbers.decimal_spec(0, 1000, {"dist": "uniform"}, scale=2)
 
 
 def _float_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
     lo, hi = _numeric_bounds(column, facts, 1000.0)
-    return GeneratorSpec("float", {"min": lo, "max": hi, **_law(column, facts), "round": 6})
+    return numbers.float_spec(lo, hi, _law(column, facts), round=6)
 
 
 def _bool_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
-    return GeneratorSpec("bool", {"p": 0.5})
+    return choice.bool_spec(0.5)
 
 
 def provider_for(table: DbTable, column: DbColumn) -> str | None:
@@ -371,7 +279,7 @@ def _text_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generato
     if length is not None and length < 3 and provider != "text.word":
         provider = "text.word"
     args = dict(PROVIDER_ARGS.get(provider, {}))
-    return GeneratorSpec("gen", {"provider": provider, "args": args, "max_length": length})
+    return text.provider_spec(provider, args, max_length=length)
 
 
 def _instant_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
@@ -383,7 +291,7 @@ def _instant_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Gener
             break
     if kind != "time" and (facts.earliest or facts.latest):
         start, end = _within(start or DEFAULT_FROM, end or DEFAULT_TO, facts)
-    return GeneratorSpec(kind, {"from": start, "to": end, "dist": "uniform"})
+    return temporal.instant_spec(kind, start, end)
 
 
 DEFAULT_FROM, DEFAULT_TO = "2020-01-01", "2025-12-31"
@@ -400,51 +308,47 @@ def _within(start: str, end: str, facts: ColumnFacts) -> tuple[str, str]:
 
 
 def _uuid_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
-    return GeneratorSpec("uuid", {})
+    return text.uuid_spec()
 
 
 def _json_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
     fields = {
-        "id": GeneratorSpec("int", {"min": 1, "max": 1000, "dist": "uniform"}),
-        "tag": GeneratorSpec("gen", {"provider": "text.word", "args": {}}),
+        "id": numbers.int_spec(1, 1000, {"dist": "uniform"}),
+        "tag": text.provider_spec("text.word"),
     }
-    return GeneratorSpec("json", {"fields": fields})
-
-
-def _template_spec(text: str) -> GeneratorSpec:
-    return GeneratorSpec("template", {"template": text})
+    return structured.json_spec(fields)
 
 
 def _bytes_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
-    return GeneratorSpec("bytes", {"length": min(column.length or 16, 16)})
+    return binary.bytes_spec(min(column.length or 16, 16))
 
 
 def _interval_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
-    return GeneratorSpec("interval", {})
+    return temporal.interval_spec()
 
 
 def _inet_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
-    return GeneratorSpec("gen", {"provider": "internet.ip_v4", "args": {}})
+    return text.provider_spec("internet.ip_v4")
 
 
 def _mac_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
-    return GeneratorSpec("gen", {"provider": "internet.mac_address", "args": {}})
+    return text.provider_spec("internet.mac_address")
 
 
 def _cidr_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
-    return GeneratorSpec("cidr", {})
+    return network.cidr_spec()
 
 
 def _bit_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
-    return GeneratorSpec("bits", {"length": column.length or 1})
+    return binary.bits_spec(column.length or 1)
 
 
 def _xml_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
-    return _template_spec('<item id="{row}"/>')
+    return text.template_spec('<item id="{row}"/>')
 
 
 def _tsvector_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
-    return GeneratorSpec("gen", {"provider": "text.word", "args": {}})
+    return text.provider_spec("text.word")
 
 
 def _array_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec | None:
@@ -455,13 +359,13 @@ def _array_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generat
     item = maker(table, DbColumn(column.name, item_kind), ColumnFacts())
     if item is None:
         return None
-    return GeneratorSpec("array", {"of": item, "length": {"min": 0, "max": 3}})
+    return structured.array_spec(item, {"min": 0, "max": 3})
 
 
 def _range_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec | None:
     sql = column.sql_type.lower()
     of = "date" if "date" in sql else "timestamp" if "ts" in sql else "int"
-    return GeneratorSpec("range", {"of": of})
+    return ranges.range_spec(of)
 
 
 _BY_KIND = {

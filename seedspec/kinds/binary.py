@@ -51,3 +51,11 @@ class BitsKind(Kind):
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         return BitString(key, params, spec.unique)
+
+
+def bytes_spec(length: int) -> GeneratorSpec:
+    return GeneratorSpec("bytes", {"length": length})
+
+
+def bits_spec(length: int) -> GeneratorSpec:
+    return GeneratorSpec("bits", {"length": length})

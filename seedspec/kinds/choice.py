@@ -117,3 +117,13 @@ class ConstKind(Kind):
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         return v.Const(key, params, spec.unique)
+
+
+def choice_spec(values: list[Any], *, unique: bool = False) -> GeneratorSpec:
+    """`choice` among `values`, equally likely."""
+    return GeneratorSpec("choice", {"values": values, "weights": None}, unique=unique)
+
+
+def bool_spec(p: float) -> GeneratorSpec:
+    """`bool` true with probability p."""
+    return GeneratorSpec("bool", {"p": p})

@@ -24,3 +24,7 @@ class CidrKind(Kind):
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         return Cidr(key, params, spec.unique)
+
+
+def cidr_spec() -> GeneratorSpec:
+    return GeneratorSpec("cidr", {})

@@ -155,3 +155,21 @@ class SequenceKind(Kind):
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         return v.Sequence(key, params, spec.unique)
+
+
+# -- constructors (inference builds specs through these; dicts exactly as hashed) -----------
+
+
+def int_spec(lo: int, hi: int, law: Mapping[str, Any]) -> GeneratorSpec:
+    """`int` over [lo, hi] with a distribution law ({"dist": ..., parameters})."""
+    return GeneratorSpec("int", {"min": lo, "max": hi, **law})
+
+
+def float_spec(lo: float, hi: float, law: Mapping[str, Any], **digits: Any) -> GeneratorSpec:
+    """`float` over [lo, hi]; `digits` = round."""
+    return GeneratorSpec("float", {"min": lo, "max": hi, **law, **digits})
+
+
+def decimal_spec(lo: float, hi: float, law: Mapping[str, Any], **digits: Any) -> GeneratorSpec:
+    """`decimal` over [lo, hi]; `digits` = precision, scale (in that order when given)."""
+    return GeneratorSpec("decimal", {"min": lo, "max": hi, **law, **digits})

@@ -61,3 +61,13 @@ class OffsetKind(Kind):
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         return Offset(key, params, ctx.table, spec.unique)
+
+
+def offset_spec(
+    column: str, lo: float, hi: float, *, unit: str | None = None, null: float = 0.0
+) -> GeneratorSpec:
+    """`offset` from another column of the row by lo..hi (in `unit`, when given)."""
+    params: Params = {"from": column, "min": lo, "max": hi}
+    if unit is not None:
+        params["unit"] = unit
+    return GeneratorSpec("offset", params, null=null)

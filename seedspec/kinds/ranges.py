@@ -72,3 +72,8 @@ class PartitionKind(Kind):
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         return PartitionValues(key, params, spec.unique)
+
+
+def range_spec(of: str) -> GeneratorSpec:
+    """`range` literals of int, date or timestamp bounds."""
+    return GeneratorSpec("range", {"of": of})

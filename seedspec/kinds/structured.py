@@ -96,3 +96,13 @@ class ArrayKind(Kind):
         typed = ArrayParams.of_params(params)
         item = ctx.nested(typed.of, "[]")
         return ArrayOf(key, item, params.get("length", DEFAULT_LENGTH))
+
+
+def json_spec(fields: Mapping[str, GeneratorSpec]) -> GeneratorSpec:
+    """`json` objects whose fields are the given generators."""
+    return GeneratorSpec("json", {"fields": dict(fields)})
+
+
+def array_spec(of: GeneratorSpec, length: int | Mapping[str, int]) -> GeneratorSpec:
+    """`array` of `of` items, `length` fixed or {min, max}."""
+    return GeneratorSpec("array", {"of": of, "length": length})

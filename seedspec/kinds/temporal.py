@@ -128,3 +128,14 @@ class IntervalKind(Kind):
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         return Interval(key, params, spec.unique)
+
+
+def instant_spec(kind: str, start: str | None, end: str | None) -> GeneratorSpec:
+    """`date` / `datetime` / `time` between start and end (None = the kind's default)."""
+    if kind not in ("date", "datetime", "time"):
+        raise ValueError(f"not an instant kind: {kind!r}")
+    return GeneratorSpec(kind, {"from": start, "to": end, "dist": "uniform"})
+
+
+def interval_spec() -> GeneratorSpec:
+    return GeneratorSpec("interval", {})

@@ -130,3 +130,18 @@ class UuidKind(Kind):
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         return Uuid(key, params, spec.unique)
+
+
+def provider_spec(
+    provider: str, args: Mapping[str, Any] | None = None, **limits: Any
+) -> GeneratorSpec:
+    """`gen` from a mimesis provider; `limits` = max_length (internal, from the column)."""
+    return GeneratorSpec("gen", {"provider": provider, "args": dict(args or {}), **limits})
+
+
+def template_spec(template: str) -> GeneratorSpec:
+    return GeneratorSpec("template", {"template": template})
+
+
+def uuid_spec() -> GeneratorSpec:
+    return GeneratorSpec("uuid", {})

@@ -9,7 +9,8 @@ import pytest
 from conftest import query, run_sql
 from dbcheck import violations
 
-from seedspec.analysis.infer import NAME_DATES, NAME_NUMBERS, NAME_PROVIDERS, provider_for
+from seedspec.analysis.infer import provider_for
+from seedspec.analysis.names import NAME_DATES, NAME_NUMBERS, NAME_PROVIDERS
 from seedspec.api import apply
 from seedspec.database.model import DbColumn, DbTable
 
