@@ -89,6 +89,8 @@ class Kind:
     value_class: ClassVar[str | None] = None  # the class of Python values produced (reconcile)
     holds_data: ClassVar[bool] = False  # its entry value is data (no finite-number check)
     pattern_hint: ClassVar[str | None] = None  # what the schema's pattern for it wants
+    # Column entries as a user writes them (tests round-trip each: normalise, render, normalise).
+    examples: ClassVar[tuple[Entry, ...]] = ()
 
     # -- front end -------------------------------------------------------------------------
 

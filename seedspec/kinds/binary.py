@@ -24,6 +24,7 @@ class LengthParams:
 
 class BytesKind(Kind):
     name = "bytes"
+    examples = ({"bytes": {"length": 8}}, {"bytes": {}})
     unique_capable = True
     value_class = "bytes"
     default_length = 16
@@ -41,6 +42,7 @@ class BytesKind(Kind):
 
 class BitsKind(Kind):
     name = "bits"
+    examples = ({"bits": {"length": 4}},)
     value_class = "str"
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:

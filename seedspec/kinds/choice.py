@@ -36,6 +36,7 @@ class ChoiceParams:
 
 class ChoiceKind(Kind):
     name = "choice"
+    examples = ({"choice": ["a", "b"]}, {"choice": {"x": 3, "y": 1}})
     unique_capable = True
     holds_data = True
 
@@ -77,6 +78,7 @@ class ChoiceKind(Kind):
 
 class BoolKind(Kind):
     name = "bool"
+    examples = ({"bool": 0.3},)
     value_class = "bool"
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
@@ -97,6 +99,7 @@ class BoolKind(Kind):
 
 class ConstKind(Kind):
     name = "const"
+    examples = ({"const": 7}, {"const": "on"})
     holds_data = True
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:

@@ -70,6 +70,7 @@ class _Link(Kind):
 
 class RefKind(_Link):
     name = "ref"
+    examples = ({"ref": "parent"}, {"ref": "parent.id", "dist": "zipf", "s": 1.5})
     pattern_hint = "must look like table or table.column (e.g. users.id)"
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
@@ -107,6 +108,7 @@ class RefKind(_Link):
 
 class LookupKind(_Link):
     name = "lookup"
+    examples = ({"lookup": "pid.id"},)
     pattern_hint = "must look like fk_column.parent_column (e.g. product_id.price_cents)"
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
@@ -127,6 +129,7 @@ class LookupKind(_Link):
 
 class IndexInParentKind(_Link):
     name = "index_in_parent"
+    examples = ({"index_in_parent": 1},)
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
         return {"start": int(entry["index_in_parent"])}
@@ -156,6 +159,7 @@ class AggregateParams:
 
 class AggregateKind(_Link):
     name = "aggregate"
+    examples = ({"aggregate": {"table": "child", "of": "pid"}},)
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
         value = entry["aggregate"]
@@ -180,6 +184,7 @@ class DefaultKind(_Link):
     """`default: true`: the database's default fills the column (it is left out of inserts)."""
 
     name = "default"
+    examples = ({"default": True},)
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
         return {}

@@ -13,6 +13,7 @@ from seedspec.kinds.spec import GeneratorSpec
 
 class CidrKind(Kind):
     name = "cidr"
+    examples = ({"cidr": {}},)
     unique_capable = True
     value_class = "str"
 

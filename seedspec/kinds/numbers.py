@@ -91,6 +91,10 @@ class _Number(Kind):
 
 class IntKind(_Number):
     name = "int"
+    examples = (
+        {"int": {"min": 1, "max": 9}},
+        {"int": {"min": 1, "max": 99, "dist": "zipf", "s": 1.2}},
+    )
     unique_capable = True
     value_class = "int"
     generator = v.Integer
@@ -108,12 +112,14 @@ class IntKind(_Number):
 
 class FloatKind(_Number):
     name = "float"
+    examples = ({"float": {"min": 0, "max": 1, "round": 2}, "null": 0.25},)
     value_class = "float"
     generator = v.Float
 
 
 class DecimalKind(_Number):
     name = "decimal"
+    examples = ({"decimal": {"min": 0, "max": 100, "scale": 2}},)
     unique_capable = True
     value_class = "decimal"
     generator = v.DecimalNumber
@@ -136,6 +142,7 @@ class SequenceParams:
 
 class SequenceKind(Kind):
     name = "sequence"
+    examples = ({"sequence": 1}, {"sequence": {"start": 10, "step": 5}})
     unique_capable = True
     value_class = "int"
 

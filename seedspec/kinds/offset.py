@@ -42,6 +42,7 @@ class OffsetParams:
 
 class OffsetKind(Kind):
     name = "offset"
+    examples = ({"offset": {"from": "pid", "min": 1, "max": 5, "unit": "hours"}},)
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
         value = entry["offset"]

@@ -32,6 +32,7 @@ class RangeParams:
 
 class RangeKind(Kind):
     name = "range"
+    examples = ({"range": {}}, {"range": {"of": "date"}})
     value_class = "str"
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
@@ -58,6 +59,7 @@ class PartitionParams:
 
 class PartitionKind(Kind):
     name = "partition"
+    examples = ({"partition": {"ranges": [[0, 10], [10, 20]]}},)
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
         value = entry["partition"]

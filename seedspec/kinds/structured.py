@@ -36,6 +36,7 @@ class JsonParams:
 
 class JsonKind(Kind):
     name = "json"
+    examples = ({"json": {"n": {"int": {"min": 1, "max": 3}}, "w": {"gen": "text.word"}}},)
     value_class = "json"
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
@@ -67,6 +68,7 @@ class ArrayParams:
 
 class ArrayKind(Kind):
     name = "array"
+    examples = ({"array": {"of": {"bool": 0.5}, "length": {"min": 1, "max": 4}}},)
     value_class = "array"
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:

@@ -100,17 +100,20 @@ class _Instant(Kind):
 
 class DateKind(_Instant):
     name = "date"
+    examples = ({"date": {"from": "2021-01-01", "to": "2021-12-31"}},)
     value_class = "date"
 
 
 class DatetimeKind(_Instant):
     name = "datetime"
+    examples = ({"datetime": {"from": "2021-01-01", "to": "2022-01-01", "dist": "normal"}},)
     value_class = "datetime"
     parse = staticmethod(_iso_datetime)
 
 
 class TimeKind(_Instant):
     name = "time"
+    examples = ({"time": {"from": "08:00:00", "to": "18:00:00"}}, {"time": {}})
     value_class = "time"
     parse = staticmethod(_iso_time)
     default_range = (None, None)  # the generator's whole day is not written out
@@ -118,6 +121,7 @@ class TimeKind(_Instant):
 
 class IntervalKind(Kind):
     name = "interval"
+    examples = ({"interval": {}},)
     value_class = "str"
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:

@@ -44,6 +44,10 @@ class ProviderParams:
 
 class GenKind(Kind):
     name = "gen"
+    examples = (
+        {"gen": "person.email"},
+        {"gen": "text.word", "args": {"quantity": 2}, "unique": True},
+    )
     unique_capable = True
     pattern_hint = "must look like provider.method (e.g. person.email)"
 
@@ -87,6 +91,7 @@ def _formats_int(spec: str) -> bool:
 
 class TemplateKind(Kind):
     name = "template"
+    examples = ({"template": "SKU-{row:06d}"},)
     unique_capable = True
     value_class = "str"
 
@@ -119,6 +124,7 @@ class TemplateKind(Kind):
 
 class UuidKind(Kind):
     name = "uuid"
+    examples = ({"uuid": {}},)
     unique_capable = True
     value_class = "uuid"
 
