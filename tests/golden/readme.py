@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from goldenlib import HERE, cases
+from goldenlib import HERE, PLAN_FILE, cases
 from messages import GUARDED, compiler_messages, coverage, dynamic_entry, skeleton
 
 README = HERE / "README.md"
 BEGIN = "<!-- messages:begin (written by scripts/bless.py) -->"
 END = "<!-- messages:end -->"
+CASES_BEGIN = "<!-- cases:begin (written by scripts/bless.py) -->"
+CASES_END = "<!-- cases:end -->"
 
 
 def table() -> str:
@@ -27,11 +29,27 @@ def table() -> str:
     return "\n".join(rows)
 
 
+def case_index() -> str:
+    rows = ["| case | database | expected | what it shows |", "| --- | --- | --- | --- |"]
+    for c in cases():
+        ddl = c.ddl()
+        kind = "plan" if (c.path / PLAN_FILE).is_file() else "problems"
+        extra = f" + `{c.cli}` CLI" if c.cli else ""
+        about = c.about.replace("|", "\\|")
+        rows.append(f"| `{c.name}` | {ddl[0] if ddl else '?'} | {kind}{extra} | {about} |")
+    return "\n".join(rows)
+
+
+def _replace(text: str, begin: str, end: str, body: str) -> str:
+    head, _, rest = text.partition(begin)
+    _, _, tail = rest.partition(end)
+    return f"{head}{begin}\n{body}\n{end}{tail}"
+
+
 def rewritten() -> str:
     text = README.read_text(encoding="utf-8")
-    head, _, rest = text.partition(BEGIN)
-    _, _, tail = rest.partition(END)
-    return f"{head}{BEGIN}\n{table()}\n{END}{tail}"
+    text = _replace(text, CASES_BEGIN, CASES_END, case_index())
+    return _replace(text, BEGIN, END, table())
 
 
 def listed_skeletons() -> set[str]:
