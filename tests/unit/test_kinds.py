@@ -29,8 +29,8 @@ import pytest
 
 from seedspec.generate.model import Model, TableModel
 from seedspec.generate.values import to_python
-from seedspec.kinds import build_generator, finite_values, unique_capable
-from seedspec.spec.model import GENERATOR_KINDS, GeneratorSpec
+from seedspec.kinds import KINDS, build_generator, finite_values, unique_capable
+from seedspec.kinds.spec import GeneratorSpec
 from seedspec.spec.source import Document
 from seedspec.spec.validate import validate_document
 
@@ -637,7 +637,7 @@ UNIQUE_CASES: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.mark.parametrize("kind", [k for k in GENERATOR_KINDS if unique_capable(k)])
+@pytest.mark.parametrize("kind", [k for k in KINDS if unique_capable(k)])
 def test_unique_capable_kinds_give_distinct_values_up_to_capacity(kind: str) -> None:
     assert kind in UNIQUE_CASES, f"add a unique case for {kind}"
     built = build({**UNIQUE_CASES[kind], "unique": True})
@@ -648,7 +648,7 @@ def test_unique_capable_kinds_give_distinct_values_up_to_capacity(kind: str) -> 
 
 
 def test_kinds_that_cannot_be_unique_are_not_unique_capable() -> None:
-    assert set(UNIQUE_CASES) == {k for k in GENERATOR_KINDS if unique_capable(k)}
+    assert set(UNIQUE_CASES) == {k for k in KINDS if unique_capable(k)}
     for kind in ("bool", "float", "const", "json", "array", "interval", "ref", "default"):
         assert not unique_capable(kind)
 
@@ -678,18 +678,31 @@ def _test_names() -> frozenset[str]:
     return frozenset(names)
 
 
-def _registered_kinds() -> list[str]:
-    import seedspec.kinds as kinds
-
-    registry = getattr(kinds, "KINDS", None)
-    return sorted(registry) if registry is not None else sorted(GENERATOR_KINDS)
-
-
-@pytest.mark.parametrize("kind", _registered_kinds())
+@pytest.mark.parametrize("kind", sorted(KINDS))
 def test_every_registered_kind_has_tests(kind: str) -> None:
-    """A golden case named after the kind and a test function of its own (here or in links)."""
+    """A test function of its own (here or in test_kind_links.py); a value kind also has a
+    golden case. A kind added to seedspec.kinds.KINDS without tests fails here."""
     cases = {name for name in CASES if name == kind or name.startswith(f"{kind}_")}
     tests = {n for n in _test_names() if n.startswith(f"test_{kind}_")}
-    link_kinds = {"ref", "lookup", "index_in_parent", "aggregate", "default"}
     assert tests, f"no test_{kind}_* function in tests/unit/test_kind*.py"
-    assert cases or kind in link_kinds, f"no golden case for {kind} in CASES"
+    assert cases or KINDS[kind].link, f"no golden case for {kind} in CASES"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_distinct_count_of_the_entry_bounds_the_values(name: str) -> None:
+    """What the front end says an entry can produce (the unique-capacity check) holds."""
+    entry = CASES[name]["entry"]
+    kind = next(k for k in KINDS if k in entry)
+    count = KINDS[kind].distinct_count(entry[kind])
+    built = build(entry, others=CASES[name].get("others"))
+    values = built(range(domain(built, 5000)))
+    distinct = len({repr(v) for v in values if v is not None})
+    if count is None:
+        limit = built.distinct_limit()
+        assert limit is None or limit >= distinct
+        return
+    assert distinct <= count
+    if kind in ("int", "choice", "const"):
+        assert built.distinct_limit() == count
+    if kind in ("choice", "const") or kind == "int" and "dist" not in entry["int"]:
+        assert distinct == count  # uniform over 5,000 rows reaches every value
