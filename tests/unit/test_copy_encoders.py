@@ -18,12 +18,14 @@ import math
 import os
 import struct
 import uuid
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from conftest import PG_ADMIN_URL
 
 from seedspec.database.model import DbColumn
 from seedspec.dialects.postgresql import copybinary, copytext
@@ -419,17 +421,35 @@ PG_TEXT: dict[str, list[str | None]] = {
 }
 
 
+@pytest.fixture(scope="module")
+def pg_conn() -> Iterator[Any]:
+    """One connection to the test server; each test works in a scratch schema, rolled back."""
+    psycopg = pytest.importorskip("psycopg")
+    url = PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        conn = psycopg.connect(url, connect_timeout=5)
+    except psycopg.OperationalError as err:
+        reason = f"PostgreSQL is not reachable ({err})"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI is set, so database tests must run", pytrace=False)
+        pytest.skip(reason)
+    with conn:
+        yield conn
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("fmt", ["binary", "text"])
-def test_postgresql_copy_reads_back_equal_values(pg_url: str, fmt: str) -> None:
-    psycopg = pytest.importorskip("psycopg")
+def test_postgresql_copy_reads_back_equal_values(pg_conn: Any, fmt: str) -> None:
     names = [n for n in PG_TEXT if fmt == "text" or n not in NO_BINARY]
-    with psycopg.connect(pg_url.replace("postgresql+psycopg://", "postgresql://")) as conn:
-        conn.execute("SET TIME ZONE 'UTC'")
-        conn.execute("CREATE TYPE mood AS ENUM ('sad', 'happy')")
+    schema = f"copy_test_{uuid.uuid4().hex[:12]}"
+    try:
+        pg_conn.execute(f"CREATE SCHEMA {schema}")
+        pg_conn.execute(f"SET LOCAL search_path TO {schema}")
+        pg_conn.execute("SET LOCAL TIME ZONE 'UTC'")
+        pg_conn.execute("CREATE TYPE mood AS ENUM ('sad', 'happy')")
         for name in names:
             table = f"t_{name}"
-            conn.execute(f"CREATE TABLE {table} (n serial, v {CASES[name][1]})")
+            pg_conn.execute(f"CREATE TABLE {table} (n serial, v {CASES[name][1]})")
             if fmt == "binary":
                 payload = binary_payload([name])
                 assert payload is not None
@@ -437,7 +457,9 @@ def test_postgresql_copy_reads_back_equal_values(pg_url: str, fmt: str) -> None:
             else:
                 payload = copytext.encode_rows([values_of(name)])
                 sql = f"COPY {table} (v) FROM STDIN"
-            with conn.cursor().copy(sql) as copy:
+            with pg_conn.cursor().copy(sql) as copy:
                 copy.write(payload)
-            got = [r[0] for r in conn.execute(f"SELECT v::text FROM {table} ORDER BY n")]
+            got = [r[0] for r in pg_conn.execute(f"SELECT v::text FROM {table} ORDER BY n")]
             assert got == PG_TEXT[name], name
+    finally:
+        pg_conn.rollback()  # the schema, type and tables were never committed
