@@ -469,10 +469,8 @@ def test_array_lengths_and_items() -> None:
     fixed = build({"array": {"of": {"uuid": {}}, "length": 4}})(range(100))
     assert all(len(v) == 4 and len(set(v)) == 4 for v in fixed)
     assert len({u for v in fixed for u in v}) == 400
-    assert (
-        build({"array": {"of": INT}})(ROWS)
-        and max(len(v) for v in build({"array": {"of": INT}})(ROWS)) == 3
-    )
+    default = Counter(len(v) for v in build({"array": {"of": INT}})(ROWS))
+    assert sorted(default) == [0, 1, 2, 3]  # no length: 0..3 items
 
 
 def test_offset_adds_within_bounds_for_each_base_type() -> None:
@@ -547,10 +545,8 @@ def test_gen_values_come_from_the_provider_and_unique_is_distinct() -> None:
     assert all(isinstance(v, str) and v for v in cities) and 50 < len(set(cities)) < N
     emails = build({"gen": "person.email", "unique": True})(ROWS)
     assert len(set(emails)) == N and all(e.count("@") == 1 for e in emails)
-    assert build({"gen": "numeric.integer_number", "args": {"start": 5, "end": 9}})(ROWS)
-    assert set(
-        build({"gen": "numeric.integer_number", "args": {"start": 5, "end": 9}})(ROWS)
-    ) <= set(range(5, 10))
+    numbers = build({"gen": "numeric.integer_number", "args": {"start": 5, "end": 9}})(ROWS)
+    assert set(numbers) == set(range(5, 10))  # args reach the provider
 
 
 def test_gen_unique_short_columns_get_distinct_fixed_width_codes() -> None:
