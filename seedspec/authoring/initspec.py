@@ -9,8 +9,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sqlalchemy as sa
-
 import seedspec
 from seedspec import api
 from seedspec.analysis.drift import DriftError
@@ -24,6 +22,7 @@ from seedspec.authoring.yamlgen import (
     tree_entry,
 )
 from seedspec.compile.resolved import ResolvedColumn, ResolvedTable, resolve
+from seedspec.database.connect import URL, safe_url
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.partitions import partition_rule
 from seedspec.errors import SeedspecError
@@ -32,7 +31,6 @@ from seedspec.spec.validate import load_spec
 
 SCHEMA_FILE = Path(seedspec.__file__).parent / "schemas" / "seedspec-1.schema.json"
 DEFAULT_SEED = 1
-_SECRET_QUERY = ("pass", "secret", "token", "key")
 
 
 @dataclass
@@ -146,7 +144,7 @@ def init_spec(
     return result
 
 
-def render_new(layout: Layout, path: str, url: sa.URL) -> str:
+def render_new(layout: Layout, path: str, url: URL) -> str:
     today = dt.datetime.now(dt.timezone.utc).date().isoformat()
     out = [
         f"# yaml-language-server: $schema={schema_ref(path)}",
@@ -180,12 +178,6 @@ def schema_ref(path: str) -> str:
         return Path(os.path.relpath(real, folder)).as_posix()
     except ValueError:  # another drive (Windows)
         return real.as_posix()
-
-
-def safe_url(url: sa.URL) -> str:
-    """A database URL without its password (nor secret-looking query parameters)."""
-    query = {k: v for k, v in url.query.items() if not any(s in k.lower() for s in _SECRET_QUERY)}
-    return url.set(password=None, query=query).render_as_string(hide_password=True)
 
 
 def _checked_write(path: str, text: str, *, write: bool) -> None:

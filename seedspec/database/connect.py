@@ -11,7 +11,20 @@ from sqlalchemy.engine import URL
 from seedspec.dialects.registry import dialect_for, driver_extra, url_schemes
 from seedspec.errors import ConnectionFailed, UsageError
 
+__all__ = [
+    "URL",
+    "URL_ENV_VARS",
+    "connect",
+    "make_engine",
+    "normalise_url",
+    "redact",
+    "redact_text",
+    "resolve_url",
+    "safe_url",
+]
+
 URL_ENV_VARS = ("SEEDSPEC_DATABASE_URL", "DATABASE_URL")
+_SECRET_QUERY = ("pass", "secret", "token", "key")
 
 
 def resolve_url(given: str | None, url_env: str | None = None) -> str:
@@ -43,6 +56,12 @@ def normalise_url(text: str) -> URL:
 
 def redact(url: URL) -> str:
     return url.render_as_string(hide_password=True)
+
+
+def safe_url(url: URL) -> str:
+    """A database URL without its password (nor secret-looking query parameters)."""
+    query = {k: v for k, v in url.query.items() if not any(s in k.lower() for s in _SECRET_QUERY)}
+    return url.set(password=None, query=query).render_as_string(hide_password=True)
 
 
 def redact_text(text: str) -> str:
