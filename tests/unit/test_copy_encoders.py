@@ -35,6 +35,9 @@ BLESS = os.environ.get("SEEDSPEC_BLESS") == "1"
 PG_EPOCH = dt.datetime(2000, 1, 1)
 U1 = "6f1c2e0a-3b4d-4e5f-8a9b-0c1d2e3f4a5b"
 U2 = "00000000-0000-4000-8000-000000000000"
+STAMPS = ["2000-01-01T00:00:00", "2024-05-06T07:08:09.123456", "1970-01-01T00:00:00"]
+ESCAPES = ["tab\there", "new\nline", "back\\slash", "cr\r", "a\\tb"]  # text needing escapes
+INTERVAL = dt.timedelta(days=2, seconds=1)
 
 
 def column_array(values: list[Any], dtype: str) -> np.ndarray:
@@ -59,42 +62,22 @@ CASES: dict[str, tuple[str, str, list[Any], str]] = {
     "bool_null": ("boolean", "boolean", [True, None, False], "O"),
     "date": ("date", "date", ["2000-01-01", "1999-12-31", "2024-02-29"], "datetime64[D]"),
     "date_null": ("date", "date", [dt.date(2001, 2, 3), None], "O"),
-    "timestamp": (
-        "timestamp",
-        "timestamp without time zone",
-        ["2000-01-01T00:00:00", "2024-05-06T07:08:09.123456", "1970-01-01T00:00:00"],
-        "datetime64[us]",
-    ),
+    "timestamp": ("timestamp", "timestamp without time zone", STAMPS, "datetime64[us]"),
     "timestamp_null": ("timestamp", "timestamp", [None, dt.datetime(2020, 1, 2, 3, 4, 5)], "O"),
-    "timestamptz": (
-        "timestamptz",
-        "timestamp with time zone",
-        ["2023-06-30T23:59:59.5"],
-        "datetime64[us]",
-    ),
+    "timestamptz": ("timestamptz", "timestamptz", ["2023-06-30T23:59:59.5"], "datetime64[us]"),
     "uuid": ("uuid", "uuid", [U1, U2, None], "O"),
     "bytea": ("bytes", "bytea", [b"", b"\x00\xff\\\n", None], "O"),
     "json": ("json", "json", ['{"a": 1}', {"b": [1, "x\ty"]}, None], "O"),
     "jsonb": ("json", "jsonb", ['{"a": 1}', {"b": None}, None], "O"),
     "text": ("text", "text", ["", "héllo", "plain", None], "O"),
-    "text_escapes": (
-        "text",
-        "text",
-        ["tab\there", "new\nline", "back\\slash", "cr\r", "a\\tb"],
-        "O",
-    ),
+    "text_escapes": ("text", "text", ESCAPES, "O"),
     "varchar": ("varchar", "character varying(12)", ["abc", "x" * 12], "O"),
     "char": ("char", "character(3)", ["abc", "xyz"], "O"),
     "enum": ("enum", "mood", ["sad", "happy", None], "O"),
     # types without a binary encoder (the loader uses COPY text for their tables)
     "numeric": ("numeric", "numeric(7,2)", [Decimal("12.50"), Decimal("-0.01"), None], "O"),
     "time": ("time", "time without time zone", [dt.time(8, 0), dt.time(23, 59, 59, 5), None], "O"),
-    "interval": (
-        "interval",
-        "interval",
-        [dt.timedelta(minutes=90), dt.timedelta(days=2, seconds=1)],
-        "O",
-    ),
+    "interval": ("interval", "interval", [dt.timedelta(minutes=90), INTERVAL], "O"),
     "int_array": ("array", "integer[]", [[1, 2, 3], [], [None, -4]], "O"),
     "text_array": ("array", "text[]", [["a b", 'q"uote', "back\\slash"], ["x"]], "O"),
     "inet": ("inet", "inet", ["10.1.2.3", "::1"], "O"),
@@ -126,28 +109,22 @@ def binary_payload(names: list[str]) -> bytes | None:
     return copybinary.encode_binary(fields, [values_of(n) for n in names])
 
 
-def encodings(name: str) -> dict[str, str | None]:
-    payload = binary_payload([name])
+MULTI = ["int2", "bool", "date", "timestamp", "uuid", "text"]  # a table of these, 3 rows
+
+
+def encodings(names: list[str], rows: int | None = None) -> dict[str, str | None]:
+    """Hex of the binary payload (None: no binary form), COPY text and LOAD DATA blocks."""
+    arrays = [values_of(n)[:rows] for n in names]
+    fields = copybinary.fields_for([db_column(n) for n in names])
     return {
-        "binary": payload.hex() if payload is not None else None,
-        "text": copytext.encode_rows([values_of(name)]).hex(),
-        "mysql": copytext.encode_rows([values_of(name)], flavor="mysql").hex(),
+        "binary": None if fields is None else copybinary.encode_binary(fields, arrays).hex(),
+        "text": copytext.encode_rows(arrays).hex(),
+        "mysql": copytext.encode_rows(arrays, flavor="mysql").hex(),
     }
 
 
 def all_encodings() -> dict[str, dict[str, str | None]]:
-    out = {name: encodings(name) for name in CASES}
-    rows = 3
-    names = ["int2", "bool", "date", "timestamp", "uuid", "text"]
-    arrays = [values_of(n)[:rows] for n in names]
-    fields = copybinary.fields_for([db_column(n) for n in names])
-    assert fields is not None
-    out["multi_column"] = {
-        "binary": copybinary.encode_binary(fields, arrays).hex(),
-        "text": copytext.encode_rows(arrays).hex(),
-        "mysql": copytext.encode_rows(arrays, flavor="mysql").hex(),
-    }
-    return out
+    return {**{name: encodings([name]) for name in CASES}, "multi_column": encodings(MULTI, 3)}
 
 
 # -- golden bytes ----------------------------------------------------------------------------
@@ -163,7 +140,7 @@ def test_golden_file_lists_every_case() -> None:
 @pytest.mark.parametrize("name", [*CASES, "multi_column"])
 def test_golden_bytes(name: str) -> None:
     stored = json.loads(GOLDEN.read_text(encoding="utf-8"))[name]
-    assert all_encodings()[name] == stored if name == "multi_column" else encodings(name) == stored
+    assert (encodings(MULTI, 3) if name == "multi_column" else encodings([name])) == stored
 
 
 # -- binary COPY: structure and values, decoded here -----------------------------------------
@@ -250,12 +227,10 @@ def test_binary_payload_decodes_to_the_values(name: str) -> None:
 
 
 def test_binary_multi_column_rows_keep_field_order_and_nulls() -> None:
-    names = ["int2", "bool", "date", "timestamp", "uuid", "text"]
-    payload = bytes.fromhex(all_encodings()["multi_column"]["binary"] or "")
-    rows = parse_binary(payload)
+    rows = parse_binary(bytes.fromhex(encodings(MULTI, 3)["binary"] or ""))
     assert len(rows) == 3 and all(len(r) == 6 for r in rows)
     for i, row in enumerate(rows):
-        for name, raw in zip(names, row, strict=True):
+        for name, raw in zip(MULTI, row, strict=True):
             kind, sql, values, _ = CASES[name]
             got = None if raw is None else decode(kind, sql, raw)
             assert got == expected(kind, sql, values[i])
