@@ -2,8 +2,9 @@
 
 JSON keeps str/int/float/bool/None/list/dict-with-str-keys as they are; everything else is tagged
 so that decoding gives back the same Python value (tuples stay tuples, int dict keys stay ints,
-a dict whose keys are not in sorted order keeps its order, since stream keys and JSON fields
-depend on it):
+a nested dict whose keys are not in sorted order keeps its order, since the stream keys of
+nested specs and the order of JSON fields depend on it; a recipe's top-level params are read by
+name only, so they are written as a plain object):
   {"$gen": {kind, params, null, unique, at}}   a nested GeneratorSpec (json fields, array items)
   {"$tuple": [...]}   {"$map": [[key, value], ...]}   {"$decimal": "1.50"}   {"$date": "..."}
 `at` (the nested spec's source location) takes no part in a plan's digest: `without_locations`.
@@ -113,6 +114,9 @@ class Params:
 
     @classmethod
     def of(cls, params: Any) -> Params:
+        """Frozen params; the top-level keys are read by name only, so they are sorted."""
+        if isinstance(params, dict) and all(isinstance(k, str) for k in params):
+            return cls(canonical({k: encode(v) for k, v in params.items()}))
         return cls(canonical(encode(params)))
 
     @classmethod
