@@ -2,13 +2,19 @@
 
 ref, lookup, index_in_parent, aggregate, default and tree are resolved by the compiler (they
 read other tables), so each test compiles a tiny schema with `compile_plan` and reads the values
-the bound model gives, as a run would insert them.
+the bound model gives, as a run would insert them. The first rows of every table are pinned in
+data/kind_links.json; re-bless (then review the diff) with
+
+    SEEDSPEC_BLESS=1 .venv/bin/python -m pytest -q tests/unit/test_kind_links.py
 """
 
 from __future__ import annotations
 
+import json
+import os
 from collections import Counter, defaultdict
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -154,6 +160,17 @@ def data(plan: Plan) -> dict[str, dict[str, list[Any]]]:
     return {name: rows(plan, name) for name in plan.tables}
 
 
+GOLDEN = Path(__file__).parent / "data" / "kind_links.json"
+
+
+def test_golden_link_values(data: dict[str, dict[str, list[Any]]]) -> None:
+    """The first 12 rows of every column of every table, exactly (repr per value)."""
+    got = {t: {c: [repr(v) for v in vs[:12]] for c, vs in cols.items()} for t, cols in data.items()}
+    if os.environ.get("SEEDSPEC_BLESS") == "1":
+        GOLDEN.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    assert got == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
 # -- ref -----------------------------------------------------------------------------------------
 
 
@@ -285,3 +302,66 @@ def test_aggregate_of_an_unknown_child_is_an_error() -> None:
     }
     with pytest.raises(DriftError):
         compile_spec(bad)
+
+
+# -- what the compiler resolves from the column into a value kind's params ------------------------
+
+COLUMN_SCHEMA = DbSchema.from_dict(
+    {
+        "dialect": "postgresql",
+        "tables": [
+            table(
+                "item",
+                col("code", "varchar", False, sql_type="character varying(6)", length=6),
+                col("price", "numeric", False, sql_type="numeric(7,3)", precision=7, scale=3),
+                col("qty", "integer", False),
+            ),
+            table("box", col("item_id", nullable=False), fks=(fk("item_id", "item"),)),
+        ],
+    }
+)
+
+
+def item_spec(count: int) -> dict[str, Any]:
+    return {
+        "seedspec": 1,
+        "seed": 3,
+        "tables": {
+            "item": {
+                "count": count,
+                "columns": {
+                    "code": {"gen": "person.email", "unique": True},
+                    "price": {"decimal": {"min": 1, "max": 2}},
+                    "qty": {"int": {"min": 1, "max": 9}},
+                },
+            },
+            "box": {"count": {"per": "item", "min": 0, "max": 3, "dist": "poisson", "mean": 1}},
+        },
+    }
+
+
+def test_gen_unique_on_a_short_column_fits_and_stays_distinct() -> None:
+    item = rows(compile_spec(item_spec(3000), COLUMN_SCHEMA), "item")
+    assert all(len(code) <= 6 for code in item["code"])
+    assert len(set(item["code"])) == 3000
+
+
+def test_decimal_scale_comes_from_the_column() -> None:
+    item = rows(compile_spec(item_spec(500), COLUMN_SCHEMA), "item")
+    assert {Decimal(str(p)).as_tuple().exponent for p in item["price"]} == {-3}
+    assert all(Decimal(1) <= Decimal(str(p)) <= Decimal(2) for p in item["price"])
+
+
+def test_raising_a_count_keeps_the_earlier_rows() -> None:
+    small = rows(compile_spec(item_spec(200), COLUMN_SCHEMA), "item")
+    large = rows(compile_spec(item_spec(900), COLUMN_SCHEMA), "item")
+    for column in ("id", "price", "qty"):
+        assert large[column][:200] == small[column]
+
+
+def test_ref_per_parent_counts_follow_their_law() -> None:
+    plan = compile_spec(item_spec(4000), COLUMN_SCHEMA)
+    per_item = Counter(rows(plan, "box")["item_id"])
+    counts = [per_item.get(i, 0) for i in rows(plan, "item")["id"]]
+    assert min(counts) >= 0 and max(counts) <= 3
+    assert 0.34 < counts.count(0) / 4000 < 0.41  # poisson(1) truncated to 0..3: 0.375 empty
