@@ -117,8 +117,8 @@ def parse(text: str, origin: str = "snapshot") -> DbSchema:
                 "columns": cols,
                 "partition_by": t.get("partition_by"),
                 "partitions": t.get("partitions", []),
-                **{  # absent optional names (SQLite FKs) were left out of the leaf lines
-                    key: [{"name": None, **item} for item in t.get(key, [])]
+                **{  # absent optional names (SQLite FKs), empty lists were left out of the leaves
+                    key: [{"name": None, "columns": [], **item} for item in t.get(key, [])]
                     for key in ("foreign_keys", "uniques", "checks", "triggers", "exclusions")
                 },
             }
