@@ -25,10 +25,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from seedspec.generate.model import Model, TableModel
+from seedspec.generate.model import Model
 from seedspec.generate.values import to_python
-from seedspec.kinds import KINDS, build_generator, finite_values, unique_capable
+from seedspec.kinds import KINDS, finite_values, unique_capable
 from seedspec.kinds.spec import GeneratorSpec
+from seedspec.plan.bind import bind_tables
+from seedspec.plan.params import Params
+from seedspec.plan.recipes import ColumnRecipe, TableRecipe, ValueRecipe
 from seedspec.spec.source import Document
 from seedspec.spec.validate import validate_document
 
@@ -75,11 +78,16 @@ def build(
     column: str = "c",
     seed: int = SEED,
     table: str = TABLE,
+    resolved: dict[str, Any] | None = None,
 ) -> Built:
-    """Validate a one-table spec holding `entry` (plus sibling columns), build every column.
+    """Validate a one-table spec holding `entry` (plus sibling columns), bind every column.
 
-    Goes through the public path: the JSON Schema and semantic checks of seedspec.spec.validate
-    produce the GeneratorSpec, the kinds registry builds the runtime generator.
+    The public path of a run: the JSON Schema and semantic checks of seedspec.spec.validate give
+    the GeneratorSpec; it becomes the Plan IR's ValueRecipe (params frozen as JSON), and
+    seedspec.plan.bind turns the table recipe into the runtime model (the kinds registry builds
+    each generator). Only compile is skipped: `resolved` stands in for the params it resolves
+    from the database column into `entry`'s recipe (decimal scale, gen max_length), the stream
+    key still hashing the params as written, as compile does.
     """
     columns = {**(others or {}), column: entry}
     doc = Document(
@@ -88,12 +96,17 @@ def build(
     )
     spec = validate_document(doc)
     specs = {c.name: c.generator for c in spec.tables[0].columns}
-    gens = {
-        name: build_generator(g, seed=seed, locale=spec.locale, table=table, column=name)
-        for name, g in specs.items()
-    }
-    model = Model(seed, {table: TableModel(table, N, gens)})
-    return Built(specs[column], gens[column], model, table, column)
+
+    def recipe_of(name: str, g: GeneratorSpec) -> ValueRecipe:
+        if name != column or not resolved:
+            return ValueRecipe(g.kind, Params.of(g.params), g.null, g.unique)
+        full = Params.of({**g.params, **resolved})
+        return ValueRecipe(g.kind, full, g.null, g.unique, key_params=Params.of(g.params))
+
+    columns_ = tuple(ColumnRecipe(name, recipe_of(name, g)) for name, g in specs.items())
+    recipe = TableRecipe(table, N, "kind test", columns_)
+    model = bind_tables([recipe], seed, spec.locale)
+    return Built(specs[column], model.tables[table].generators[column], model, table, column)
 
 
 # -- golden values: every case at a fixed seed ------------------------------------------------
