@@ -365,3 +365,24 @@ def test_ref_per_parent_counts_follow_their_law() -> None:
     counts = [per_item.get(i, 0) for i in rows(plan, "item")["id"]]
     assert min(counts) >= 0 and max(counts) <= 3
     assert 0.34 < counts.count(0) / 4000 < 0.41  # poisson(1) truncated to 0..3: 0.375 empty
+
+
+@pytest.mark.xfail(
+    strict=True, reason="cidr reports no distinct limit: 70,000 rows compile, 65,536 distinct"
+)
+def test_unique_capacity_of_cidr_is_checked_by_compile() -> None:
+    schema = DbSchema.from_dict(
+        {
+            "dialect": "postgresql",
+            "tables": [
+                table(
+                    "net",
+                    col("block", "cidr", False),
+                    uniques=[{"name": "u", "columns": ["block"]}],
+                )
+            ],
+        }
+    )
+    spec = {"seedspec": 1, "tables": {"net": {"count": 70_000, "columns": {"block": {"cidr": {}}}}}}
+    with pytest.raises(DriftError, match="distinct values"):
+        compile_spec(spec, schema)
