@@ -1,8 +1,9 @@
 """Frozen plan dataclasses <-> JSON data, driven by their field types (one codec for all).
 
-A member of a union (a pick, a column recipe, a step) carries its tag under "type"; tuples are
-JSON lists; `Params` are their tagged JSON. Fields with metadata {"json": False} are not written;
-with {"digest": False} they are written but left out of what a digest hashes.
+A member of a union carries its tag under that union's key ("step": "insert" for a step,
+"pick": "random" for a pick, "type": "value" for a column recipe); tuples are JSON lists;
+`Params` are their tagged JSON. Fields with metadata {"json": False} are not written; with
+{"digest": False} they are written but left out of what a digest hashes.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from typing import Any
 
 from seedspec.plan.params import Params
 
-_TAGS: dict[type, str] = {}
-_BY_TAG: dict[str, type] = {}
+_TAGS: dict[type, tuple[str, str]] = {}  # class -> (key, tag)
+_BY_TAG: dict[tuple[str, str], type] = {}
 
 
-def register(tags: dict[type, str]) -> None:
-    """Tags for the members of the plan's unions (e.g. RandomPick -> "random")."""
-    _TAGS.update(tags)
-    _BY_TAG.update({tag: cls for cls, tag in tags.items()})
+def register(key: str, tags: dict[type, str]) -> None:
+    """Tags for the members of one of the plan's unions (e.g. "pick", RandomPick -> "random")."""
+    _TAGS.update({cls: (key, tag) for cls, tag in tags.items()})
+    _BY_TAG.update({(key, tag): cls for cls, tag in tags.items()})
 
 
 def to_data(value: Any, *, digest: bool = False) -> Any:
@@ -32,7 +33,8 @@ def to_data(value: Any, *, digest: bool = False) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {}
         if type(value) in _TAGS:
-            out["type"] = _TAGS[type(value)]
+            key, tag = _TAGS[type(value)]
+            out[key] = tag
         for f in fields(value):
             if f.metadata.get("json") is False or (digest and f.metadata.get("digest") is False):
                 continue
@@ -59,7 +61,8 @@ def from_data(hint: Any, data: Any) -> Any:
             return None
         if len(members) == 1:
             return from_data(members[0], data)
-        return from_data(_BY_TAG[data["type"]], data)
+        key = _TAGS[members[0]][0]
+        return from_data(_BY_TAG[(key, data[key])], data)
     if origin is tuple:
         args = typing.get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:

@@ -23,8 +23,15 @@ FORMAT = "seedspec-plan/1"
 _NOT_HASHED = {"digest": False}
 
 
+class _StepJson:
+    def to_dict(self) -> dict[str, Any]:
+        """The step as plan JSON ({"step": "insert", ...})."""
+        data: dict[str, Any] = codec.to_data(self)
+        return data
+
+
 @dataclass(frozen=True)
-class InsertRows:
+class InsertRows(_StepJson):
     table: str
     count: int
     columns: tuple[str, ...]  # inserted columns, in order
@@ -33,7 +40,7 @@ class InsertRows:
 
 
 @dataclass(frozen=True)
-class FillDeferred:
+class FillDeferred(_StepJson):
     table: str
     columns: tuple[str, ...]
     key_columns: tuple[str, ...]
@@ -42,18 +49,18 @@ class FillDeferred:
 
 
 @dataclass(frozen=True)
-class VerifyForeignKeys:
+class VerifyForeignKeys(_StepJson):
     tables: tuple[str, ...]
     reason: str = ""
 
 
 @dataclass(frozen=True)
-class ResetSequences:
+class ResetSequences(_StepJson):
     tables: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class RunSql:
+class RunSql(_StepJson):
     sql: str
     location: str | None = field(default=None, compare=False, metadata=_NOT_HASHED)
 
@@ -148,6 +155,7 @@ class Plan:
 
 
 codec.register(
+    "pick",
     {
         r.RandomPick: "random",
         r.PerParentPick: "per_parent",
@@ -159,6 +167,11 @@ codec.register(
         r.DifferentFromPick: "different_from",
         r.JointPick: "joint",
         r.WherePick: "where",
+    },
+)
+codec.register(
+    "type",
+    {
         r.ValueRecipe: "value",
         r.RefRecipe: "ref",
         r.TupleChoiceRecipe: "tuple_choice",
@@ -166,10 +179,15 @@ codec.register(
         r.LookupRecipe: "lookup",
         r.AggregateRecipe: "aggregate",
         r.NullRecipe: "null",
+    },
+)
+codec.register(
+    "step",
+    {
         InsertRows: "insert",
         FillDeferred: "fill",
         VerifyForeignKeys: "verify_fks",
         ResetSequences: "reset_sequences",
         RunSql: "sql",
-    }
+    },
 )

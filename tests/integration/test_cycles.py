@@ -63,7 +63,7 @@ def test_not_null_cycle_loads_on_mariadb_with_checks_suspended_then_verified(
     compiled, target = plan(spec_file(tmp_path), mysql_url)
     target.engine.dispose()
     assert compiled.suspend_fk_checks
-    assert any(s["type"] == "verify_fks" for s in compiled.to_dict()["steps"])
+    assert any(s.to_dict()["step"] == "verify_fks" for s in compiled.steps)
     apply(spec_file(tmp_path), mysql_url)
     assert violations(mysql_url) == []
     assert scalar(mysql_url, "SELECT count(*) FROM store WHERE manager_id IS NULL") == 0
