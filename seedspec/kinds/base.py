@@ -80,6 +80,22 @@ class BuildContext:
         )
 
 
+class KindParams(Protocol):
+    """A kind's typed params, parsed from the GeneratorSpec's JSON-facing params mapping."""
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> KindParams: ...
+
+
+@dataclass(frozen=True)
+class NoParams:
+    """The params of a kind that takes none (uuid, cidr, interval, default)."""
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> NoParams:
+        return cls()
+
+
 class Kind:
     """One generator kind. Subclasses override what applies to them; defaults do nothing."""
 
@@ -89,8 +105,13 @@ class Kind:
     value_class: ClassVar[str | None] = None  # the class of Python values produced (reconcile)
     holds_data: ClassVar[bool] = False  # its entry value is data (no finite-number check)
     pattern_hint: ClassVar[str | None] = None  # what the schema's pattern for it wants
+    params_type: ClassVar[type[KindParams]] = NoParams  # its typed params (a frozen dataclass)
     # Column entries as a user writes them (tests round-trip each: normalise, render, normalise).
     examples: ClassVar[tuple[Entry, ...]] = ()
+
+    def parse(self, params: Mapping[str, Any]) -> Any:
+        """The typed params (`params_type`) of a normalised params mapping."""
+        return self.params_type.from_params(params)
 
     # -- front end -------------------------------------------------------------------------
 

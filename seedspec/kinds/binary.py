@@ -17,13 +17,14 @@ class LengthParams:
     length: int | None = None
 
     @classmethod
-    def of(cls, params: Mapping[str, Any]) -> LengthParams:
+    def from_params(cls, params: Mapping[str, Any]) -> LengthParams:
         n = params.get("length")
         return cls(None if n is None else int(n))
 
 
 class BytesKind(Kind):
     name = "bytes"
+    params_type = LengthParams
     examples = ({"bytes": {"length": 8}}, {"bytes": {}})
     unique_capable = True
     value_class = "bytes"
@@ -33,7 +34,7 @@ class BytesKind(Kind):
         return {"length": int(entry["bytes"].get("length", self.default_length))}
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        n = LengthParams.of(params).length
+        n = LengthParams.from_params(params).length
         return {"bytes": {} if n is None or n == self.default_length else {"length": n}}
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
@@ -42,6 +43,7 @@ class BytesKind(Kind):
 
 class BitsKind(Kind):
     name = "bits"
+    params_type = LengthParams
     examples = ({"bits": {"length": 4}},)
     value_class = "str"
 
@@ -49,7 +51,7 @@ class BitsKind(Kind):
         return {"length": int(entry["bits"].get("length", 1))}
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        return {"bits": {"length": LengthParams.of(params).length or 1}}
+        return {"bits": {"length": LengthParams.from_params(params).length or 1}}
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         return BitString(key, params, spec.unique)

@@ -29,13 +29,32 @@ class ChoiceParams:
     weights: tuple[float, ...] | None = None
 
     @classmethod
-    def of(cls, params: Mapping[str, Any]) -> ChoiceParams:
+    def from_params(cls, params: Mapping[str, Any]) -> ChoiceParams:
         weights = params.get("weights")
         return cls(tuple(params.get("values") or ()), None if weights is None else tuple(weights))
 
 
+@dataclass(frozen=True)
+class BoolParams:
+    p: float = 0.5  # the probability of true
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> BoolParams:
+        return cls(params.get("p", 0.5))
+
+
+@dataclass(frozen=True)
+class ConstParams:
+    value: Any = None
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> ConstParams:
+        return cls(params.get("value"))
+
+
 class ChoiceKind(Kind):
     name = "choice"
+    params_type = ChoiceParams
     examples = ({"choice": ["a", "b"]}, {"choice": {"x": 3, "y": 1}})
     unique_capable = True
     holds_data = True
@@ -56,16 +75,16 @@ class ChoiceKind(Kind):
         return len({repr(x) for x in values})
 
     def finite_values(self, spec: GeneratorSpec) -> list[Any] | None:
-        return list(ChoiceParams.of(spec.params).values)
+        return list(ChoiceParams.from_params(spec.params).values)
 
     def literal_values(self, spec: GeneratorSpec) -> list[Any] | None:
-        return list(ChoiceParams.of(spec.params).values)
+        return list(ChoiceParams.from_params(spec.params).values)
 
     def value_classes(self, spec: GeneratorSpec, locale: str, seed: int) -> set[str]:
-        return {class_of(x) for x in ChoiceParams.of(spec.params).values}
+        return {class_of(x) for x in ChoiceParams.from_params(spec.params).values}
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        typed = ChoiceParams.of(params)
+        typed = ChoiceParams.from_params(params)
         values = [plain(x) for x in typed.values]
         keyable = all(isinstance(x, (str, int, float)) and not isinstance(x, bool) for x in values)
         if typed.weights is None or not keyable or len(set(values)) != len(values):
@@ -78,6 +97,7 @@ class ChoiceKind(Kind):
 
 class BoolKind(Kind):
     name = "bool"
+    params_type = BoolParams
     examples = ({"bool": 0.3},)
     value_class = "bool"
 
@@ -91,7 +111,7 @@ class BoolKind(Kind):
         return [False, True]
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        return {"bool": plain(params.get("p", 0.5))}
+        return {"bool": plain(self.parse(params).p)}
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         return v.Boolean(key, params, spec.unique)
@@ -99,6 +119,7 @@ class BoolKind(Kind):
 
 class ConstKind(Kind):
     name = "const"
+    params_type = ConstParams
     examples = ({"const": 7}, {"const": "on"})
     holds_data = True
 
@@ -109,14 +130,14 @@ class ConstKind(Kind):
         return 1
 
     def literal_values(self, spec: GeneratorSpec) -> list[Any] | None:
-        value = spec.params.get("value")
+        value = self.parse(spec.params).value
         return None if value is None else [value]
 
     def value_classes(self, spec: GeneratorSpec, locale: str, seed: int) -> set[str]:
-        return {class_of(spec.params.get("value"))}
+        return {class_of(self.parse(spec.params).value)}
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        return {"const": plain(params.get("value"))}
+        return {"const": plain(self.parse(params).value)}
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         return v.Const(key, params, spec.unique)

@@ -41,7 +41,7 @@ class RefParams:
     where: Mapping[str, str] | None = None  # {parent_column: this_row_column}
 
     @classmethod
-    def of(cls, params: Mapping[str, Any]) -> RefParams:
+    def from_params(cls, params: Mapping[str, Any]) -> RefParams:
         s = params.get("s")
         return cls(
             params["table"],
@@ -70,6 +70,7 @@ class _Link(Kind):
 
 class RefKind(_Link):
     name = "ref"
+    params_type = RefParams
     examples = ({"ref": "parent"}, {"ref": "parent.id", "dist": "zipf", "s": 1.5})
     pattern_hint = "must look like table or table.column (e.g. users.id)"
 
@@ -90,7 +91,7 @@ class RefKind(_Link):
             ctx.unknown_table(pointer, "ref to", table)
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        typed = RefParams.of(params)
+        typed = RefParams.from_params(params)
         table, column = typed.table, typed.column
         if column is None and "." in table:  # schema.table alone would read as table.column
             key = ctx.primary_key(table)
@@ -106,8 +107,19 @@ class RefKind(_Link):
         return entry
 
 
+@dataclass(frozen=True)
+class LookupParams:
+    fk_column: str  # this row's FK column
+    parent_column: str  # the parent's column copied
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> LookupParams:
+        return cls(params["fk_column"], params["parent_column"])
+
+
 class LookupKind(_Link):
     name = "lookup"
+    params_type = LookupParams
     examples = ({"lookup": "pid.id"},)
     pattern_hint = "must look like fk_column.parent_column (e.g. product_id.price_cents)"
 
@@ -124,11 +136,22 @@ class LookupKind(_Link):
             )
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        return {"lookup": f"{params['fk_column']}.{params['parent_column']}"}
+        typed = self.parse(params)
+        return {"lookup": f"{typed.fk_column}.{typed.parent_column}"}
+
+
+@dataclass(frozen=True)
+class IndexParams:
+    start: int = 1  # the first child's number
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> IndexParams:
+        return cls(int(params.get("start", 1)))
 
 
 class IndexInParentKind(_Link):
     name = "index_in_parent"
+    params_type = IndexParams
     examples = ({"index_in_parent": 1},)
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
@@ -143,7 +166,7 @@ class IndexInParentKind(_Link):
             )
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        return {"index_in_parent": int(params.get("start", 1))}
+        return {"index_in_parent": self.parse(params).start}
 
 
 @dataclass(frozen=True)
@@ -153,12 +176,13 @@ class AggregateParams:
     of: tuple[str, ...] = ()  # the child columns
 
     @classmethod
-    def of_params(cls, params: Mapping[str, Any]) -> AggregateParams:
+    def from_params(cls, params: Mapping[str, Any]) -> AggregateParams:
         return cls(params["table"], params.get("fn", "sum"), tuple(params.get("of") or ()))
 
 
 class AggregateKind(_Link):
     name = "aggregate"
+    params_type = AggregateParams
     examples = ({"aggregate": {"table": "child", "of": "pid"}},)
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
@@ -171,7 +195,7 @@ class AggregateKind(_Link):
         }
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        typed = AggregateParams.of_params(params)
+        typed = AggregateParams.from_params(params)
         body: Entry = {"table": typed.table}
         if typed.fn != "sum":
             body["fn"] = typed.fn

@@ -39,7 +39,7 @@ class NumberParams:
     round: int | None = None
 
     @classmethod
-    def of(cls, params: Mapping[str, Any]) -> NumberParams:
+    def from_params(cls, params: Mapping[str, Any]) -> NumberParams:
         law = tuple((k, params[k]) for k in LAW_KEYS if params.get(k) is not None)
         return cls(
             min=params.get("min"),
@@ -63,6 +63,7 @@ def default_bounds(params: Params) -> None:
 
 
 class _Number(Kind):
+    params_type = NumberParams
     generator: type[Generator] = v.Integer
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
@@ -75,7 +76,7 @@ class _Number(Kind):
         ctx.check_min_max(entry[self.name], pointer)
 
     def bounds(self, spec: GeneratorSpec) -> tuple[Any, Any]:
-        typed = NumberParams.of(spec.params)
+        typed = NumberParams.from_params(spec.params)
         return typed.min, typed.max
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
@@ -136,12 +137,13 @@ class SequenceParams:
     step: int = 1
 
     @classmethod
-    def of(cls, params: Mapping[str, Any]) -> SequenceParams:
+    def from_params(cls, params: Mapping[str, Any]) -> SequenceParams:
         return cls(int(params.get("start", 1)), int(params.get("step", 1)))
 
 
 class SequenceKind(Kind):
     name = "sequence"
+    params_type = SequenceParams
     examples = ({"sequence": 1}, {"sequence": {"start": 10, "step": 5}})
     unique_capable = True
     value_class = "int"
@@ -156,7 +158,7 @@ class SequenceKind(Kind):
         return spec.params.get("start", 1), None
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        typed = SequenceParams.of(params)
+        typed = SequenceParams.from_params(params)
         body = typed.start if typed.step == 1 else {"start": typed.start, "step": typed.step}
         return {"sequence": body}
 

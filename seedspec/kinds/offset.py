@@ -31,7 +31,7 @@ class OffsetParams:
     unit: str = "days"  # days | hours | minutes | seconds
 
     @classmethod
-    def of(cls, params: Mapping[str, Any]) -> OffsetParams:
+    def from_params(cls, params: Mapping[str, Any]) -> OffsetParams:
         return cls(
             params["from"],
             params.get("min", 0),
@@ -42,6 +42,7 @@ class OffsetParams:
 
 class OffsetKind(Kind):
     name = "offset"
+    params_type = OffsetParams
     examples = ({"offset": {"from": "pid", "min": 1, "max": 5, "unit": "hours"}},)
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
@@ -54,7 +55,7 @@ class OffsetKind(Kind):
         }
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        body: Entry = {"from": OffsetParams.of(params).start}
+        body: Entry = {"from": OffsetParams.from_params(params).start}
         for key, default in DEFAULTS:
             if params.get(key) is not None and params[key] != default:
                 body[key] = plain(params[key])

@@ -26,12 +26,13 @@ class RangeParams:
     of: str = "int"  # int | date | timestamp
 
     @classmethod
-    def of_params(cls, params: Mapping[str, Any]) -> RangeParams:
+    def from_params(cls, params: Mapping[str, Any]) -> RangeParams:
         return cls(params.get("of", "int"))
 
 
 class RangeKind(Kind):
     name = "range"
+    params_type = RangeParams
     examples = ({"range": {}}, {"range": {"of": "date"}})
     value_class = "str"
 
@@ -39,7 +40,7 @@ class RangeKind(Kind):
         return {"of": entry["range"].get("of", "int")}
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        of = RangeParams.of_params(params).of
+        of = RangeParams.from_params(params).of
         return {"range": {} if of == "int" else {"of": of}}
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
@@ -52,13 +53,14 @@ class PartitionParams:
     of: str = "int"  # int | date | datetime
 
     @classmethod
-    def of_params(cls, params: Mapping[str, Any]) -> PartitionParams:
+    def from_params(cls, params: Mapping[str, Any]) -> PartitionParams:
         ranges = tuple((r[0], r[1]) for r in params.get("ranges") or ())
         return cls(ranges, params.get("of", "int"))
 
 
 class PartitionKind(Kind):
     name = "partition"
+    params_type = PartitionParams
     examples = ({"partition": {"ranges": [[0, 10], [10, 20]]}},)
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
@@ -67,7 +69,7 @@ class PartitionKind(Kind):
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
         body: Entry = {"ranges": [plain(list(r)) for r in params.get("ranges") or []]}
-        typed = PartitionParams.of_params(params)
+        typed = PartitionParams.from_params(params)
         if typed.of != "int":
             body["of"] = typed.of
         return {"partition": body}

@@ -29,13 +29,14 @@ class JsonParams:
     fields: Mapping[str, GeneratorSpec]
 
     @classmethod
-    def of(cls, params: Mapping[str, Any]) -> JsonParams:
+    def from_params(cls, params: Mapping[str, Any]) -> JsonParams:
         fields = params.get("fields") or {}
         return cls({k: s for k, s in fields.items() if isinstance(s, GeneratorSpec)})
 
 
 class JsonKind(Kind):
     name = "json"
+    params_type = JsonParams
     examples = ({"json": {"n": {"int": {"min": 1, "max": 3}}, "w": {"gen": "text.word"}}},)
     value_class = "json"
 
@@ -52,7 +53,7 @@ class JsonKind(Kind):
         return {"json": {name: ctx.entry(sub) for name, sub in fields.items()}}
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
-        fields = JsonParams.of(params).fields
+        fields = JsonParams.from_params(params).fields
         return JsonObject(key, {name: ctx.nested(sub, f".{name}") for name, sub in fields.items()})
 
 
@@ -62,12 +63,13 @@ class ArrayParams:
     length: int | Mapping[str, int] | None = None  # fixed, or {min, max}; None = 0..3
 
     @classmethod
-    def of_params(cls, params: Mapping[str, Any]) -> ArrayParams:
+    def from_params(cls, params: Mapping[str, Any]) -> ArrayParams:
         return cls(params["of"], params.get("length"))
 
 
 class ArrayKind(Kind):
     name = "array"
+    params_type = ArrayParams
     examples = ({"array": {"of": {"bool": 0.5}, "length": {"min": 1, "max": 4}}},)
     value_class = "array"
 
@@ -88,14 +90,14 @@ class ArrayKind(Kind):
             yield entry["array"]["of"], (*pointer, "array", "of")
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        typed = ArrayParams.of_params(params)
+        typed = ArrayParams.from_params(params)
         body: Entry = {"of": ctx.entry(typed.of)}
         if typed.length is not None:
             body["length"] = plain(typed.length)
         return {"array": body}
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
-        typed = ArrayParams.of_params(params)
+        typed = ArrayParams.from_params(params)
         item = ctx.nested(typed.of, "[]")
         return ArrayOf(key, item, params.get("length", DEFAULT_LENGTH))
 

@@ -42,7 +42,7 @@ class InstantParams:
     dist: str = "uniform"
 
     @classmethod
-    def of(cls, params: Mapping[str, Any]) -> InstantParams:
+    def from_params(cls, params: Mapping[str, Any]) -> InstantParams:
         return cls(params.get("from"), params.get("to"), params.get("dist") or "uniform")
 
 
@@ -55,8 +55,9 @@ def _later(first: Any, second: Any) -> bool:
 
 
 class _Instant(Kind):
+    params_type = InstantParams
     unique_capable = True
-    parse: Callable[[str], Any] = staticmethod(dt.date.fromisoformat)
+    iso: Callable[[str], Any] = staticmethod(dt.date.fromisoformat)  # reads from / to
     default_range: tuple[str | None, str | None] = (Instant.DEFAULT_FROM, Instant.DEFAULT_TO)
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
@@ -75,14 +76,14 @@ class _Instant(Kind):
             if text is None:
                 continue
             try:
-                parsed[end] = self.parse(text)
+                parsed[end] = self.iso(text)
             except ValueError:
                 ctx.add((*pointer, end), f"{text!r} is not an ISO 8601 {self.name}")
         if len(parsed) == 2 and _later(parsed["from"], parsed["to"]):
             ctx.add((*pointer, "to"), f"from ({value['from']}) is after to ({value['to']})")
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        typed = InstantParams.of(params)
+        typed = self.parse(params)
         body: Entry = {}
         lo = self.default_range[0] if typed.start is None else typed.start
         hi = self.default_range[1] if typed.end is None else typed.end
@@ -108,14 +109,14 @@ class DatetimeKind(_Instant):
     name = "datetime"
     examples = ({"datetime": {"from": "2021-01-01", "to": "2022-01-01", "dist": "normal"}},)
     value_class = "datetime"
-    parse = staticmethod(_iso_datetime)
+    iso = staticmethod(_iso_datetime)
 
 
 class TimeKind(_Instant):
     name = "time"
     examples = ({"time": {"from": "08:00:00", "to": "18:00:00"}}, {"time": {}})
     value_class = "time"
-    parse = staticmethod(_iso_time)
+    iso = staticmethod(_iso_time)
     default_range = (None, None)  # the generator's whole day is not written out
 
 

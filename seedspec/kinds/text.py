@@ -38,12 +38,13 @@ class ProviderParams:
     max_length: int | None = None  # internal: the compiler derives it from the column
 
     @classmethod
-    def of(cls, params: Mapping[str, Any]) -> ProviderParams:
+    def from_params(cls, params: Mapping[str, Any]) -> ProviderParams:
         return cls(params["provider"], dict(params.get("args") or {}), params.get("max_length"))
 
 
 class GenKind(Kind):
     name = "gen"
+    params_type = ProviderParams
     examples = (
         {"gen": "person.email"},
         {"gen": "text.word", "args": {"quantity": 2}, "unique": True},
@@ -55,14 +56,14 @@ class GenKind(Kind):
         return {"provider": entry["gen"], "args": dict(entry.get("args") or {})}
 
     def value_classes(self, spec: GeneratorSpec, locale: str, seed: int) -> set[str]:
-        typed = ProviderParams.of(spec.params)
+        typed = ProviderParams.from_params(spec.params)
         values = pool(
             typed.provider, locale=locale, seed=seed, args=spec.params.get("args"), size=8
         )
         return {class_of(x) for x in values}
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        typed = ProviderParams.of(params)
+        typed = ProviderParams.from_params(params)
         entry: Entry = {"gen": typed.provider}  # max_length is internal: the compiler re-derives it
         if typed.args:
             entry["args"] = plain(dict(typed.args))
@@ -81,6 +82,15 @@ class GenKind(Kind):
         )
 
 
+@dataclass(frozen=True)
+class TemplateParams:
+    template: str  # a format string over {row} and the row's other columns
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> TemplateParams:
+        return cls(params["template"])
+
+
 def _formats_int(spec: str) -> bool:
     try:
         format(0, spec)
@@ -91,6 +101,7 @@ def _formats_int(spec: str) -> bool:
 
 class TemplateKind(Kind):
     name = "template"
+    params_type = TemplateParams
     examples = ({"template": "SKU-{row:06d}"},)
     unique_capable = True
     value_class = "str"
@@ -116,7 +127,7 @@ class TemplateKind(Kind):
                 ctx.add(pointer, message)
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        return {"template": params["template"]}
+        return {"template": self.parse(params).template}
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         return Template(key, params, ctx.table, spec.unique)

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,19 @@ def test_every_kind_renders_yaml_that_validates_back_to_an_equal_spec(
     again = _load(tmp_path, "rendered", entry_lines("x", rendered, 6))["x"]
     assert again == first  # location takes no part in equality
     assert column_entry(again) == rendered
+
+
+@pytest.mark.parametrize(("name", "i", "example"), _cases(), ids=lambda v: str(v)[:40])
+def test_every_kind_parses_its_params_into_a_frozen_dataclass(
+    tmp_path: Path, name: str, i: int, example: dict[str, Any]
+) -> None:
+    spec = _load(tmp_path, "written", entry_lines("x", example, 6))["x"]
+    typed = KINDS[name].parse(spec.params)
+    assert dataclasses.is_dataclass(typed)
+    fields = dataclasses.fields(typed)
+    if fields:  # frozen: assigning a field raises
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(typed, fields[0].name, None)
 
 
 def test_location_does_not_take_part_in_equality() -> None:
