@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seedspec.errors import SourceLocation
-# Every generator kind a column entry may name (exactly one per column): the registry's.
-from seedspec.kinds import GENERATOR_KINDS as GENERATOR_KINDS
+from seedspec.kinds import GENERATOR_KINDS as GENERATOR_KINDS  # every kind, from the registry
 from seedspec.kinds.spec import GeneratorSpec as GeneratorSpec  # re-exported (lives in kinds)
 
 COUNT_DISTRIBUTIONS = (
