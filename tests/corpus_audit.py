@@ -109,11 +109,10 @@ def user_schemas(url: str) -> list[str]:
                     "AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' "
                     "ORDER BY 1"
                 )
-            else:
+            else:  # a MySQL "schema" is a database: only the one the URL names, not the server's
                 sql = (
                     "SELECT DISTINCT table_schema FROM information_schema.tables "
-                    "WHERE table_type = 'BASE TABLE' AND table_schema NOT IN "
-                    "('mysql', 'information_schema', 'performance_schema', 'sys') ORDER BY 1"
+                    "WHERE table_type = 'BASE TABLE' AND table_schema = DATABASE() ORDER BY 1"
                 )
             return [r[0] for r in conn.exec_driver_sql(sql)]
     finally:
@@ -197,12 +196,29 @@ class _Auditor:
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple]:
         return [tuple(r) for r in self.conn.exec_driver_sql(sql, params or {})]
 
+    def raw_one(self, sql: str) -> tuple:
+        """One row of `sql`, run on the DBAPI cursor with no parameters at all.
+
+        The SQL embeds the schema's own text (CHECK expressions, predicates, identifiers),
+        which may contain `%` (LIKE 'a%', x % 2): through exec_driver_sql the drivers would
+        read it as a placeholder (psycopg, pymysql format even an empty parameter list);
+        cursor.execute(sql) with no parameters sends the text as it is.
+        """
+        cur = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cur.execute(sql)
+            row = cur.fetchone()
+        finally:
+            cur.close()
+        return tuple(row) if row is not None else ()
+
     def count(self, what: str, sql: str) -> int | None:
         """Run a count(*) query; on error, record a note and return None."""
         try:
-            return int(self.conn.exec_driver_sql(sql).scalar() or 0)
-        except sa.exc.DBAPIError as err:
-            msg = str(getattr(err, "orig", err)).splitlines()[0]
+            got = self.raw_one(sql)
+            return int(got[0] or 0) if got else 0
+        except self.conn.dialect.dbapi.Error as err:  # type: ignore[union-attr]
+            msg = str(err).splitlines()[0]
             self.result.notes.append(f"{what}: could not evaluate ({msg})")
             return None
 
@@ -339,9 +355,9 @@ class _Auditor:
         self.result.checked["not null columns"] += len(cols)
         sums = ", ".join(f"SUM(CASE WHEN {self.q(c)} IS NULL THEN 1 ELSE 0 END)" for c in cols)
         try:
-            got = self.conn.exec_driver_sql(f"SELECT {sums} FROM {table.sql}").one()
-        except sa.exc.DBAPIError as err:
-            self.result.notes.append(f"{table.label}: NOT NULL: could not evaluate ({err.orig})")
+            got = self.raw_one(f"SELECT {sums} FROM {table.sql}")
+        except self.conn.dialect.dbapi.Error as err:  # type: ignore[union-attr]
+            self.result.notes.append(f"{table.label}: NOT NULL: could not evaluate ({err})")
             return
         for c, n in zip(cols, got, strict=True):
             self.violation(f"{table.label}.{c}: {what}", int(n or 0), "NULLs")
@@ -352,7 +368,7 @@ class _Auditor:
         self.result.checked["sequences"] += 1
         label = f"{table.label}.{column}"
         agg = "max" if step > 0 else "min"
-        top = self.conn.exec_driver_sql(f"SELECT {agg}({self.q(column)}) FROM {table.sql}").scalar()
+        top = self.raw_one(f"SELECT {agg}({self.q(column)}) FROM {table.sql}")[0]
         if top is None:
             return
         if next_value is None:
@@ -386,7 +402,13 @@ class _PgAuditor(_Auditor):
         )
         self.partitions: dict[int, _Table] = {}
         for oid, schema, name, kind, is_part, nparts, from_ext in rows:
-            t = _Table(schema, name, self.label(schema, name), self.qt(schema, name), oid=oid)
+            # `FROM t` also reads the rows of INHERITS children, which are audited as tables
+            # of their own (a child's row is not a duplicate of its parent's): ONLY t. Not for
+            # a partitioned table ('p'), whose rows all live in its partitions.
+            only = "ONLY " if kind == "r" else ""
+            t = _Table(
+                schema, name, self.label(schema, name), only + self.qt(schema, name), oid=oid
+            )
             if is_part:  # rows reach a partition through its parent; audited as part of it
                 self.partitions[oid] = t
                 continue
@@ -423,11 +445,12 @@ class _PgAuditor(_Auditor):
             "ORDER BY con.conrelid, con.conname",
             {"o": list(self.by_oid)},
         )
-        for name, rel, _ref, match, cols, ref_cols, pschema, pname in rows:
+        for name, rel, ref, match, cols, ref_cols, pschema, pname in rows:
+            parent = self.by_oid.get(ref)  # an FK sees only its parent's own rows (ONLY)
             self.fk_orphans(
                 name,
                 self.by_oid[rel],
-                self.qt(pschema, pname),
+                parent.sql if parent is not None else self.qt(pschema, pname),
                 cols,
                 ref_cols,
                 match_full=match == "f",
@@ -506,12 +529,16 @@ class _PgAuditor(_Auditor):
 
     def check_checks(self) -> None:
         rows = self.rows(
-            "SELECT conrelid, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE contype = 'c' AND conislocal AND conrelid = ANY(%(o)s) "
+            "SELECT conrelid, conname, pg_get_constraintdef(oid), conislocal FROM pg_constraint "
+            "WHERE contype = 'c' AND conrelid = ANY(%(o)s) "
             "ORDER BY conrelid, conname",
             {"o": list(self.by_oid)},
         )
-        for rel, name, definition in rows:
+        for rel, name, definition, local in rows:
+            # a partition's inherited CHECKs are audited through its parent; an INHERITS
+            # child's are not (the parent is read with ONLY), so they are audited here
+            if not local and rel in self.partitions:
+                continue
             self.result.checked["checks"] += 1
             expr = _check_expr(definition)
             self.failing_rows(self.by_oid[rel], f"CHECK {name} {expr}", expr)
