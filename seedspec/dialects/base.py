@@ -138,6 +138,38 @@ class Dialect:
         for t in children_first:
             conn.exec_driver_sql(f"DELETE FROM {self.qualified(conn, t)}")
 
+    # -- the CHECK oracle (seedspec/execute/oracle.py) ---------------------------------
+    oracle_int_type = "BIGINT"  # the type CAST gives the (row, attempt) columns
+
+    def oracle_create(
+        self,
+        conn: sa.Connection,
+        table: DbTable,
+        name: str,
+        columns: Sequence[str],
+        extra: Sequence[str],
+    ) -> None:
+        """A temporary table `name` with these columns of `table` (same types) and the integer
+        columns `extra`, empty, created without committing."""
+        items = [self.oracle_column(conn, table, c) for c in columns]
+        items += [f"CAST(0 AS {self.oracle_int_type}) AS {self.quote(conn, e)}" for e in extra]
+        self.execute_raw(
+            conn,
+            f"CREATE TEMPORARY TABLE {self.quote(conn, name)} AS SELECT {', '.join(items)} "
+            f"FROM {self.qualified(conn, table)} WHERE 1 = 0",
+        )
+
+    def oracle_column(self, conn: sa.Connection, table: DbTable, column: str) -> str:
+        """The select-list item that gives the temporary table this column's type."""
+        return self.quote(conn, column)
+
+    def oracle_drop(self, conn: sa.Connection, name: str) -> None:
+        self.execute_raw(conn, f"DROP TABLE {self.quote(conn, name)}")
+
+    def oracle_passes(self, check_sql: str) -> str:
+        """A condition true when a row passes this CHECK (NULL passes, as in a CHECK)."""
+        return f"(({check_sql}) IS NOT FALSE)"
+
     # -- loading ---------------------------------------------------------------------
     def adapter(self, values: list[Any], column: DbColumn | None) -> Callable[[Any], Any] | None:
         """A per-value conversion for this column, or None when the driver takes them as is."""

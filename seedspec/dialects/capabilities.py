@@ -15,18 +15,20 @@ class Capabilities:
     ``deferrable_fks``: a foreign key declared DEFERRABLE can be deferred to commit (PostgreSQL).
     ``can_suspend_fk_checks``: foreign key checks can be switched off for the load and verified
     afterwards (MySQL/MariaDB ``FOREIGN_KEY_CHECKS=0``).
+    ``sqlglot_dialect``: the sqlglot dialect that reads its SQL text (None: sqlglot's generic).
     """
 
     name: str
     defers_all_to_commit: bool = False
     deferrable_fks: bool = False
     can_suspend_fk_checks: bool = False
+    sqlglot_dialect: str | None = None  # how sqlglot reads its SQL (CHECK text for the oracle)
 
 
 _KNOWN: dict[str, Capabilities] = {
-    "postgresql": Capabilities("postgresql", deferrable_fks=True),
-    "mysql": Capabilities("mysql", can_suspend_fk_checks=True),
-    "sqlite": Capabilities("sqlite", defers_all_to_commit=True),
+    "postgresql": Capabilities("postgresql", deferrable_fks=True, sqlglot_dialect="postgres"),
+    "mysql": Capabilities("mysql", can_suspend_fk_checks=True, sqlglot_dialect="mysql"),
+    "sqlite": Capabilities("sqlite", defers_all_to_commit=True, sqlglot_dialect="sqlite"),
 }
 _ALIASES = {"mariadb": "mysql"}
 

@@ -15,6 +15,7 @@ from seedspec.database.model import DbSchema, DbTable
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import ApplyError, SeedspecError
+from seedspec.execute.oracle import resolve
 from seedspec.execute.prefetch import prefetch
 from seedspec.generate.model import Model
 from seedspec.plan.bind import bind
@@ -55,6 +56,7 @@ class ApplyReport:
     cleared: list[str] = field(default_factory=list)
     load_path: str = "default"
     validate_seconds: float = 0.0
+    oracle_rows: int = 0  # rows whose CHECK-oracle candidate is an attempt > 0
 
     @property
     def rows(self) -> int:
@@ -70,6 +72,7 @@ class ApplyReport:
             "cleared": self.cleared,
             "load_path": self.load_path,
             "validate_seconds": round(self.validate_seconds, 4),
+            "oracle_rows": self.oracle_rows,
             "tables": [t.to_dict() for t in self.tables],
         }
 
@@ -124,6 +127,7 @@ def _run(
     report: ApplyReport,
     truncate: bool,
 ) -> None:
+    report.oracle_rows = resolve(plan, model, conn, dialect, schema)  # before any write
     tables = _tables(schema, plan.tables + list(plan.trigger_filled))
     busy = dialect.nonempty_tables(conn, tables)
     if busy and not truncate:

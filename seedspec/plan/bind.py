@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 
 from seedspec.errors import SeedspecError
 from seedspec.generate import links as lk
+from seedspec.generate.attempts import Attempted, Choices
 from seedspec.generate.base import Generator
 from seedspec.generate.model import Model, TableModel
+from seedspec.generate.random import stream_key
 from seedspec.generate.values import Nullable, NullValue
 from seedspec.kinds import build_generator
 from seedspec.kinds.spec import GeneratorSpec
 from seedspec.plan import recipes as r
 from seedspec.plan.model import Plan
+from seedspec.plan.oracle import OracleRecipe
 
 OnError = Callable[[str, str, SeedspecError], None]
 
@@ -68,8 +71,52 @@ def bind_tables(
             if isinstance(c.recipe, r.LookupRecipe):
                 gens[c.name] = _lookup(c.recipe, gens)
         ordered = {c.name: gens[c.name] for c in t.columns}
+        if t.oracle is not None:
+            ordered.update(attempted(t, t.oracle, ordered, seed, locale))
         model.tables[t.name] = TableModel(t.name, t.count, ordered, own, t.key_columns)
     return model
+
+
+def attempted(
+    t: r.TableRecipe, oracle: OracleRecipe, gens: Mapping[str, Generator], seed: int, locale: str
+) -> dict[str, Generator]:
+    """The columns the oracle varies, wrapped: each row takes its chosen attempt's value."""
+    varied = [c for c in oracle.columns if c.name in gens]
+    combos = 1
+    for c in varied:  # the mixed-radix numbering of option combinations (capped: past the
+        combos = min(combos * c.options(), oracle.attempts)  # budget each column hashes)
+    choices = Choices(t.name, t.count, oracle.attempts, combos, seed)
+    out: dict[str, Generator] = {}
+    stride = 1
+    for c in varied:
+        recipe = t.column(c.name)
+
+        def redraw(attempt: int, recipe: r.Recipe | None = recipe, name: str = c.name) -> Generator:
+            assert isinstance(recipe, r.ValueRecipe)
+            again = stream_key(seed, t.name, name, "attempt", attempt) >> 1
+            return value_generator(recipe, again, locale, t.name, name)
+
+        can_redraw = c.redraw and isinstance(recipe, r.ValueRecipe)
+        out[c.name] = Attempted(
+            gens[c.name],
+            redraw if can_redraw else None,
+            null=c.null,
+            literals=list(c.literals.value()),
+            choices=choices,
+            stride=stride,
+            key=stream_key(seed, t.name, c.name, "attempt options"),
+        )
+        stride = min(stride * c.options(), oracle.attempts)
+    return out
+
+
+def choices_of(model: Model, table: str) -> Choices | None:
+    """The attempt choices of a table whose columns the oracle varies (None: no oracle)."""
+    tm = model.tables.get(table)
+    for gen in tm.generators.values() if tm is not None else ():
+        if isinstance(gen, Attempted):
+            return gen.choices
+    return None
 
 
 def layout(recipe: r.LayoutRecipe) -> lk.PerParentLayout:

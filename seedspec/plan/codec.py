@@ -3,7 +3,8 @@
 A member of a union carries its tag under that union's key ("step": "insert" for a step,
 "pick": "random" for a pick, "type": "value" for a column recipe); tuples are JSON lists;
 `Params` are their tagged JSON. Fields with metadata {"json": False} are not written; with
-{"digest": False} they are written but left out of what a digest hashes.
+{"digest": False} they are written but left out of what a digest hashes; with
+{"omit_none": True} they are not written while None.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ def to_data(value: Any, *, digest: bool = False) -> Any:
         for f in fields(value):
             if f.metadata.get("json") is False or (digest and f.metadata.get("digest") is False):
                 continue
+            if f.metadata.get("omit_none") and getattr(value, f.name) is None:
+                continue  # an optional part left out while absent (plans without it unchanged)
             out[f.name] = to_data(getattr(value, f.name), digest=digest)
         return out
     if isinstance(value, (tuple, list)):

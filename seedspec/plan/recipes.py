@@ -9,8 +9,9 @@ within a parent, a digit of a distinct key tuple). Picks say how child rows choo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from seedspec.plan.oracle import OracleRecipe
 from seedspec.plan.params import Params
 
 # -- parent picks: child row index -> parent row index ------------------------------------
@@ -223,6 +224,8 @@ class TableRecipe:
     columns: tuple[ColumnRecipe, ...]
     key_columns: tuple[str, ...] = ()  # identifies a row for deferred UPDATEs
     layout: LayoutRecipe | None = None
+    # its CHECKs the database judges per candidate; left out of the JSON while None
+    oracle: OracleRecipe | None = field(default=None, metadata={"omit_none": True})
 
     def column(self, name: str) -> Recipe | None:
         return next((c.recipe for c in self.columns if c.name == name), None)

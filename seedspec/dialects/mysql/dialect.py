@@ -105,6 +105,11 @@ class MySqlDialect(Dialect):
 
     # -- loading -------------------------------------------------------------------------
 
+    oracle_int_type = "SIGNED"
+
+    def oracle_drop(self, conn: sa.Connection, name: str) -> None:
+        self.execute_raw(conn, f"DROP TEMPORARY TABLE {self.quote(conn, name)}")  # no commit
+
     def begin(self, conn: sa.Connection, deferred: bool, suspend_fk_checks: bool) -> None:
         self.execute_raw(conn, "SET time_zone = '+00:00'")
         if suspend_fk_checks:

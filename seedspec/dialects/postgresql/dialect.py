@@ -108,6 +108,17 @@ class PostgresDialect(Dialect):
             names = ", ".join(self.qualified(conn, t) for t in children_first)
             conn.exec_driver_sql(f"TRUNCATE {names}")
 
+    def oracle_column(self, conn: sa.Connection, table: DbTable, column: str) -> str:
+        """A domain column as its base type: the oracle judges the domain's CHECK itself."""
+        base = conn.exec_driver_sql(
+            "SELECT format_type(t.typbasetype, t.typtypmod) FROM pg_attribute a "
+            "JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = CAST(%s AS regclass) "
+            "AND a.attname = %s AND t.typtype = 'd'",
+            (self.qualified(conn, table), column),
+        ).scalar()
+        name = self.quote(conn, column)
+        return f"CAST({name} AS {base}) AS {name}" if base else name
+
     def prepare(self, table: DbTable, columns: Sequence[str], arrays: list[Any]) -> Any:
         """Binary COPY assembled with numpy when every column has a simple binary form,
         else COPY text built column by column."""

@@ -73,6 +73,10 @@ class SqliteDialect(Dialect):
 
     # -- loading -------------------------------------------------------------------------
 
+    def oracle_passes(self, check_sql: str) -> str:
+        # SQLite's CHECK casts its result to NUMERIC and fails on 0 only ('abc' fails too)
+        return f"(CAST(({check_sql}) AS NUMERIC) IS NOT 0)"
+
     def begin(self, conn: sa.Connection, deferred: bool, suspend_fk_checks: bool) -> None:
         # Cycles and self-references load in any order; checked at COMMIT and by us before it.
         self.execute_raw(conn, "PRAGMA defer_foreign_keys = ON")

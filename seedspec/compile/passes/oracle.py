@@ -1,0 +1,191 @@
+"""Pass `oracle`: TableRecipes -> TableRecipes with an OracleRecipe where a CHECK is not modelled.
+
+For a table with a CHECK the compiler does not model (TableFacts.unread_checks), the database
+becomes the judge at apply time: every CHECK of the table whose columns seedspec produces is
+listed for evaluation, and the columns of the un-modelled CHECKs that are free to change (not a
+key, not in a UNIQUE, not read by a lookup) get candidate options: a redraw, NULL when the
+column is nullable, and the literals the CHECK compares them with (plus numeric boundaries).
+SQL text is read with sqlglot.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import decimal
+from collections.abc import Iterable
+from types import MappingProxyType
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+
+from seedspec.compile.unit import Errors, Unit
+from seedspec.database.facts import table_facts_of
+from seedspec.database.model import DbColumn, DbTable
+from seedspec.plan import recipes as r
+from seedspec.plan.oracle import OracleCheck, OracleColumn, OracleRecipe
+from seedspec.plan.params import Params
+
+_INTS = {"smallint", "integer", "bigint"}
+_NUMBERS = {"numeric", "float"}
+_TEXT = {"char", "varchar", "text"}
+_MAX_LITERALS = 8
+_COMPARE = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+
+
+def oracle(unit: Unit, errors: Errors) -> Unit:
+    """Each table recipe with un-modelled CHECKs gets its oracle recipe."""
+    dialect = unit.ctx.capabilities.sqlglot_dialect
+    out = dict(unit.recipes)
+    for name, recipe in unit.recipes.items():
+        table = unit.ctx.schema.table(name)
+        if table is None or recipe.count <= 0:
+            continue
+        found = oracle_recipe(table, recipe, dialect)
+        if found is not None:
+            out[name] = dataclasses.replace(recipe, oracle=found)
+    return dataclasses.replace(unit, recipes=MappingProxyType(out))
+
+
+def oracle_recipe(
+    table: DbTable, recipe: r.TableRecipe, dialect: str | None
+) -> OracleRecipe | None:
+    """The oracle recipe of one table, or None when every CHECK is modelled (or none can be
+    evaluated: a CHECK reading a column seedspec does not produce stays a warning)."""
+    unread = table_facts_of(table).unread_checks
+    produced = {c.name for c in recipe.columns}
+    checks: list[OracleCheck] = []
+    evaluated: dict[str, None] = {}
+    varied: dict[str, list[exp.Expr]] = {}
+    for n, check in enumerate(table.checks):
+        tree = _parse(check.sqltext, dialect)
+        names = _columns(tree, table) if tree is not None else set(produced)
+        if not names or not names <= produced:
+            continue
+        modelled = check not in unread
+        checks.append(OracleCheck(check.name or f"check {n + 1}", check.sqltext, modelled))
+        evaluated.update(dict.fromkeys(sorted(names)))
+        if not modelled:
+            for c in sorted(names):
+                varied.setdefault(c, []).extend([tree] if tree is not None else [])
+    if all(c.modelled for c in checks):
+        return None
+    fixed = _fixed(table, recipe)
+    columns = [
+        oc
+        for name, trees in varied.items()
+        if name not in fixed and (oc := _column(table, recipe, name, trees)) is not None
+    ]
+    return OracleRecipe(tuple(checks), tuple(evaluated), tuple(columns))
+
+
+def _parse(sql: str, dialect: str | None) -> exp.Expr | None:
+    try:
+        return sqlglot.parse_one(sql, read=dialect)
+    except sqlglot.errors.SqlglotError:
+        return None
+
+
+def _columns(tree: exp.Expr, table: DbTable) -> set[str]:
+    """The table's columns the expression reads (VALUE of a domain CHECK is already a column)."""
+    by_lower = {c.name.lower(): c.name for c in table.columns}
+    out = set()
+    for col in tree.find_all(exp.Column):
+        name = col.name if table.column(col.name) else by_lower.get(col.name.lower())
+        if name is not None:
+            out.add(name)
+    return out
+
+
+def _fixed(table: DbTable, recipe: r.TableRecipe) -> set[str]:
+    """Columns a candidate never changes: keys, UNIQUE members, unique generators, FK columns a
+    lookup reads through, and anything that is neither a value nor a plain FK column."""
+    out = set(table.primary_key) | set(recipe.key_columns)
+    for facts in table_facts_of(table).uniques:
+        out |= set(facts.columns)
+    for c in recipe.columns:
+        if isinstance(c.recipe, r.LookupRecipe):
+            out.add(c.recipe.via)
+        if isinstance(c.recipe, r.ValueRecipe) and c.recipe.unique:
+            out.add(c.name)
+        if not isinstance(c.recipe, (r.ValueRecipe, r.RefRecipe)):
+            out.add(c.name)
+    return out
+
+
+def _column(
+    table: DbTable, recipe: r.TableRecipe, name: str, trees: list[exp.Expr]
+) -> OracleColumn | None:
+    col = table.column(name)
+    if col is None:
+        return None
+    redraw = isinstance(recipe.column(name), r.ValueRecipe)
+    literals = _literals(col, trees) if redraw else []
+    if not redraw and not col.nullable:
+        return None  # an FK column only ever goes NULL
+    return OracleColumn(name, redraw, col.nullable, Params.of(literals))
+
+
+def _literals(col: DbColumn, trees: Iterable[exp.Expr]) -> list[Any]:
+    """Values the CHECKs compare this column with, as the column's type takes them."""
+    if col.type == "boolean":
+        return [True, False]
+    out: list[Any] = []
+    for tree in trees:
+        for node in _compared(tree, col.name):
+            for value in _values(col, node):
+                if value not in out:
+                    out.append(value)
+    return out[:_MAX_LITERALS]
+
+
+def _compared(tree: exp.Expr, name: str) -> Iterable[exp.Expr]:
+    """Literal expressions the column `name` is compared with (=, <>, <, IN, BETWEEN)."""
+    for node in tree.find_all(*_COMPARE, exp.In, exp.Between):
+        if isinstance(node, _COMPARE):
+            left, right = _bare(node.left), _bare(node.right)
+            if _is(left, name):
+                yield right
+            elif _is(right, name):
+                yield left
+        elif _is(_bare(node.this), name):
+            if isinstance(node, exp.In):
+                yield from node.expressions
+            else:
+                yield node.args["low"]
+                yield node.args["high"]
+
+
+def _bare(node: exp.Expr) -> exp.Expr:
+    while isinstance(node, (exp.Paren, exp.Cast)):
+        node = node.this
+    return node
+
+
+def _is(node: exp.Expr, name: str) -> bool:
+    return isinstance(node, exp.Column) and node.name.lower() == name.lower()
+
+
+def _values(col: DbColumn, node: exp.Expr) -> list[Any]:
+    """A literal as the column's values: numbers with their neighbours (the boundaries of
+    < and >), strings that fit the column's length; nothing for other types."""
+    node = _bare(node)
+    negative = isinstance(node, exp.Neg)
+    if negative:
+        node = _bare(node.this)
+    if not isinstance(node, exp.Literal):
+        return []
+    text = ("-" if negative else "") + node.this
+    if col.type in _INTS or col.type in _NUMBERS:
+        try:
+            number = decimal.Decimal(text)
+        except decimal.InvalidOperation:
+            return []
+        if col.type in _INTS:
+            if number != number.to_integral_value():
+                return []
+            return [int(number), int(number) + 1, int(number) - 1]
+        return [float(number), float(number) + 1, float(number) - 1]
+    if col.type in _TEXT and node.is_string:
+        return [text] if col.length is None or len(text) <= col.length else []
+    return []

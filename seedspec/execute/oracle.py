@@ -1,0 +1,193 @@
+"""The CHECK oracle: (Plan, Model, connection) -> every row's chosen attempt, before any load.
+
+For each table whose recipe has an OracleRecipe, rows are judged by the database itself, in
+batches: candidates (attempt a of row i, a pure function of seed, table, column, row, attempt)
+go into a temporary table with the table's column types, and one query keeps, per row, the
+lowest attempt for which every listed CHECK is not false (CHECK semantics: NULL passes). Rows
+are tried in rounds of attempts (0, then 1-3, then the rest of the budget), only the rows still
+failing going on, so a mostly-satisfied CHECK costs one round. A row with no passing attempt is
+an OracleError (exit 3) naming the CHECK and the table; nothing has been written then.
+The temporary table is dropped before the load starts (MariaDB: DROP TEMPORARY, no commit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sqlalchemy as sa
+
+from seedspec.database.model import DbColumn, DbSchema, DbTable
+from seedspec.dialects.base import Dialect
+from seedspec.errors import CompileError, Problem
+from seedspec.generate.attempts import Choices
+from seedspec.generate.base import to_python
+from seedspec.generate.model import Model
+from seedspec.plan.bind import choices_of
+from seedspec.plan.model import Plan
+from seedspec.plan.oracle import OracleCheck, OracleRecipe
+from seedspec.plan.recipes import TableRecipe
+
+BATCH_ROWS = 5_000  # rows judged per query (times the attempts of a round)
+TEMP = "seedspec_oracle"
+ROW, ATTEMPT = "seedspec_row", "seedspec_attempt"
+
+
+class OracleError(CompileError):
+    """No candidate of some row passes a CHECK within the attempt budget (exit 3)."""
+
+
+@dataclass
+class _Judge:
+    """One table being judged: its recipe, the temporary table's columns, the condition."""
+
+    recipe: TableRecipe
+    oracle: OracleRecipe
+    table: DbTable
+    temp: DbTable
+    choices: Choices | None
+    condition: str
+
+
+def resolve(
+    plan: Plan, model: Model, conn: sa.Connection, dialect: Dialect, schema: DbSchema
+) -> int:
+    """Every oracle table's attempts chosen; returns how many rows needed an attempt > 0."""
+    moved = 0
+    for recipe in plan.recipes:
+        table = schema.table(recipe.name)
+        if recipe.oracle is None or recipe.count <= 0 or table is None:
+            continue
+        moved += _resolve_table(recipe, recipe.oracle, table, model, conn, dialect)
+    return moved
+
+
+def rounds(attempts: int) -> list[range]:
+    """The attempt ranges tried in turn: 0 alone, then 1..3, then the rest of the budget."""
+    edges = sorted({0, 1, min(4, attempts), attempts})
+    return [range(a, b) for a, b in zip(edges, edges[1:], strict=False) if b > a]
+
+
+def _resolve_table(
+    recipe: TableRecipe,
+    oracle: OracleRecipe,
+    table: DbTable,
+    model: Model,
+    conn: sa.Connection,
+    dialect: Dialect,
+) -> int:
+    cols = [c for name in oracle.evaluated if (c := table.column(name)) is not None]
+    extra = (DbColumn(ROW, "bigint", "bigint"), DbColumn(ATTEMPT, "bigint", "bigint"))
+    temp = DbTable(TEMP, columns=(*cols, *extra))
+    condition = " AND ".join(dialect.oracle_passes(c.sql) for c in oracle.checks)
+    choices = choices_of(model, recipe.name)
+    judge = _Judge(recipe, oracle, table, temp, choices, condition)
+    budget = rounds(oracle.attempts if choices is not None else 1)
+    dialect.oracle_create(conn, table, TEMP, [c.name for c in cols], (ROW, ATTEMPT))
+    try:
+        failing: list[np.ndarray] = []
+        for start in range(0, recipe.count, BATCH_ROWS):
+            left = np.arange(start, min(recipe.count, start + BATCH_ROWS), dtype=np.int64)
+            for attempts in budget:
+                if len(left) == 0:
+                    break
+                left = _round(judge, model, conn, dialect, left, attempts)
+            failing.append(left)
+        bad = np.concatenate(failing)
+        if len(bad):
+            raise _failure(judge, model, conn, dialect, bad, budget)
+    finally:
+        dialect.oracle_drop(conn, TEMP)
+    if choices is None or choices.chosen is None:
+        return 0
+    return int(np.count_nonzero(choices.chosen))
+
+
+def _round(
+    judge: _Judge,
+    model: Model,
+    conn: sa.Connection,
+    dialect: Dialect,
+    rows: np.ndarray,
+    attempts: range,
+) -> np.ndarray:
+    """Candidates of `attempts` for `rows` judged; returns the rows none of them passes (the
+    others keep their lowest passing attempt)."""
+    _candidates(judge, model, conn, dialect, rows, attempts)
+    q = dialect.quote
+    sql = (
+        f"SELECT {q(conn, ROW)}, MIN({q(conn, ATTEMPT)}) FROM {q(conn, TEMP)} "
+        f"WHERE {judge.condition} GROUP BY {q(conn, ROW)}"
+    )
+    found = _fetch(conn, dialect, sql)
+    dialect.execute_raw(conn, f"DELETE FROM {q(conn, TEMP)}")
+    passed = np.array([int(str(r[0])) for r in found], dtype=np.int64)
+    if judge.choices is not None:
+        judge.choices.set(rows, 0)
+        if len(passed):
+            judge.choices.set(passed, np.array([int(str(r[1])) for r in found], dtype=np.int64))
+    return np.setdiff1d(rows, passed, assume_unique=True)
+
+
+def _candidates(
+    judge: _Judge,
+    model: Model,
+    conn: sa.Connection,
+    dialect: Dialect,
+    rows: np.ndarray,
+    attempts: range,
+) -> None:
+    """Attempt a of every row in `rows`, for every a in `attempts`, into the temporary table."""
+    names = [c.name for c in judge.temp.columns]
+    for attempt in attempts:
+        if judge.choices is not None:
+            judge.choices.set(rows, attempt)
+        values = [to_python(model.values(judge.recipe.name, n, rows)) for n in names[:-2]]
+        values += [rows.tolist(), [attempt] * len(rows)]
+        dialect.insert(conn, judge.temp, names, values)
+
+
+def _failure(
+    judge: _Judge,
+    model: Model,
+    conn: sa.Connection,
+    dialect: Dialect,
+    bad: np.ndarray,
+    budget: list[range],
+) -> OracleError:
+    """The error for rows no attempt passes, naming the CHECKs that reject them."""
+    sample = bad[:20]
+    for attempts in budget:
+        _candidates(judge, model, conn, dialect, sample, attempts)
+    culprits = [c for c in judge.oracle.checks if _rejects(conn, dialect, c, len(sample))]
+    checks = culprits or list(judge.oracle.checks)
+    names = ", ".join(f"{c.name} ({c.sql})" for c in checks)
+    tried = budget[-1].stop
+    message = (
+        f"table {judge.recipe.name!r}: {len(bad):,} of {judge.recipe.count:,} rows have no "
+        f"candidate that passes CHECK {names} within {tried} attempts (the database judged "
+        f"them; first row {int(bad[0])}); nothing was written"
+    )
+    fix = "give the CHECK's columns a generator in the spec whose values satisfy it"
+    return OracleError([Problem(message, code="check-oracle", table=judge.recipe.name, fix=fix)])
+
+
+def _rejects(conn: sa.Connection, dialect: Dialect, check: OracleCheck, rows: int) -> bool:
+    """Whether this CHECK alone rejects every candidate of some sampled row."""
+    q = dialect.quote
+    sql = (
+        f"SELECT {q(conn, ROW)} FROM {q(conn, TEMP)} GROUP BY {q(conn, ROW)} HAVING "
+        f"SUM(CASE WHEN {dialect.oracle_passes(check.sql)} THEN 1 ELSE 0 END) = 0"
+    )
+    return rows > 0 and bool(_fetch(conn, dialect, sql))
+
+
+def _fetch(conn: sa.Connection, dialect: Dialect, sql: str) -> list[tuple[object, ...]]:
+    """Rows of a query on the raw DBAPI cursor, without parameters: a CHECK's `%` (LIKE
+    'a%') must reach the database as written, not as a placeholder."""
+    cur = dialect.raw(conn).cursor()
+    try:
+        cur.execute(sql)
+        return [tuple(r) for r in cur.fetchall()]
+    finally:
+        cur.close()

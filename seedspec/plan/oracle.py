@@ -1,0 +1,72 @@
+"""The oracle recipe of one table: its CHECKs the database evaluates, and how candidates vary.
+
+A table gets one when some CHECK of it is not modelled by the compiler (``modelled`` False: the
+CHECK-model's un-modelled list). At apply time every listed CHECK is evaluated by the database
+itself on ``attempts`` deterministic candidates per row, and the lowest passing attempt is kept
+(seedspec/execute/oracle.py); ``columns`` say which columns a candidate redraws and with what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from seedspec.plan.params import Params
+
+DEFAULT_ATTEMPTS = 16  # the attempt budget per row: attempt 0 is the plain value, then 15 more
+
+
+@dataclass(frozen=True)
+class OracleCheck:
+    """One CHECK the database evaluates: its name, its text (VALUE already replaced by the
+    column for a domain CHECK), whether the compiler models it (False: the oracle is its only
+    guarantee)."""
+
+    name: str
+    sql: str
+    modelled: bool
+
+
+@dataclass(frozen=True)
+class OracleColumn:
+    """One column a candidate may vary. ``redraw``: attempts draw it again from its own recipe
+    with a different stream (value columns; False for FK columns, which only go NULL);
+    ``null``: NULL is one of its candidates; ``literals``: values the CHECK mentions next to it
+    (and the boundaries of its numeric comparisons), a JSON list."""
+
+    name: str
+    redraw: bool
+    null: bool
+    literals: Params = Params("[]")
+
+    def options(self) -> int:
+        """How many kinds of candidate it has: redraw-or-keep, NULL, each literal."""
+        return 1 + int(self.null) + len(self.literals.value())
+
+
+@dataclass(frozen=True)
+class OracleRecipe:
+    """``checks``: every CHECK of the table the database evaluates (all of them, so a varied
+    column cannot break a modelled one); ``evaluated``: the columns those CHECKs read;
+    ``columns``: the columns candidates vary; ``attempts``: candidates per row."""
+
+    checks: tuple[OracleCheck, ...]
+    evaluated: tuple[str, ...]
+    columns: tuple[OracleColumn, ...]
+    attempts: int = DEFAULT_ATTEMPTS
+
+    @property
+    def oracle_checks(self) -> tuple[OracleCheck, ...]:
+        """The CHECKs only the database guarantees."""
+        return tuple(c for c in self.checks if not c.modelled)
+
+
+def describe(table: str, oracle: OracleRecipe) -> str:
+    """One line for `plan`: which CHECKs the database judges, how many tries, what varies."""
+    judged = ", ".join(c.name for c in oracle.oracle_checks)
+    varied = ", ".join(c.name for c in oracle.columns) or "nothing (each row has one candidate)"
+    also = len(oracle.checks) - len(oracle.oracle_checks)
+    extra = f" (with its {also} modelled CHECKs)" if also else ""
+    return (
+        f"CHECK oracle on {table}: {judged}{extra} judged by the database, "
+        f"up to {oracle.attempts} candidates per row varying {varied}"
+    )
