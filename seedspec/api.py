@@ -101,10 +101,10 @@ def check(spec_path: str | None, source: SchemaSource, *, strict: bool = False) 
         report = plan.drift
     except DriftError as err:
         report = err.report
-    report.source, report.spec_path = origin, spec.path
+    report = report.of_source(origin, spec.path)
     if origin == "database" and spec.path and snap.snapshot_path(spec.path).is_file():
         committed = snap.read(snap.snapshot_path(spec.path))
-        report.findings.extend(
+        report = report.extended(
             f.escalated(strict) for f in snap.changes(committed, schema, spec.location)
         )
     return report

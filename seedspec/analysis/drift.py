@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from seedspec.errors import Problem, SeedspecError
 
 
-@dataclass
+@dataclass(frozen=True)
 class DriftReport:
-    """Every drift Problem of one spec against one schema source, in the order found."""
+    """Every drift Problem of one spec against one schema source, in the order found (frozen:
+    each step that adds to it makes a new report)."""
 
-    findings: list[Problem] = field(default_factory=list)
+    findings: tuple[Problem, ...] = ()
     source: str = "database"  # database | snapshot | metadata
     spec_path: str | None = None
 
     def escalated(self, strict: bool) -> DriftReport:
-        return DriftReport(
-            [f.escalated(strict) for f in self.findings], self.source, self.spec_path
-        )
+        """With --strict every warning is an error."""
+        return replace(self, findings=tuple(f.escalated(strict) for f in self.findings))
+
+    def extended(self, more: Iterable[Problem]) -> DriftReport:
+        """This report with more findings after its own."""
+        return replace(self, findings=(*self.findings, *more))
+
+    def of_source(self, source: str, spec_path: str | None) -> DriftReport:
+        """This report, saying which schema source and spec it compared."""
+        return replace(self, source=source, spec_path=spec_path)
 
     @property
     def errors(self) -> list[Problem]:

@@ -45,7 +45,7 @@ def reconcile(spec: Spec, schema: DbSchema) -> DriftReport:
                         fix=f"add `{table.name}: {{count: N}}` under tables: (or `count: 0`)",
                     )
                 )
-    return DriftReport(out, spec_path=spec.path)
+    return DriftReport(tuple(out), spec_path=spec.path)
 
 
 def _missing_table(ts: TableSpec, schema: DbSchema, named: set[str]) -> Problem:

@@ -188,7 +188,7 @@ def check(
         elif output is Output.github:
             render.github_problems(findings)
         if errors:
-            merged = DriftReport([f for r in reports for f in r.errors])
+            merged = DriftReport(tuple(f for r in reports for f in r.errors))
             raise exits.Reported(DriftError(merged), {"reports": [r.to_dict() for r in reports]})
         return {"reports": [r.to_dict() for r in reports]}
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from seedspec.errors import Problem
 from seedspec.execute.run import ApplyReport
 from seedspec.plan.model import FillDeferred, InsertRows, Plan, RunSql, VerifyForeignKeys
-from seedspec.plan.oracle import describe
 
 
 def emit_json(doc: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(doc, indent=2, default=str) + "\n")
 
 
-def problems_text(problems: list[Problem]) -> None:
+def problems_text(problems: Sequence[Problem]) -> None:
     for p in problems:
         sys.stderr.write(p.format() + "\n")
 
@@ -35,17 +35,17 @@ def _escape(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def github_problems(problems: list[Problem]) -> None:
+def github_problems(problems: Sequence[Problem]) -> None:
     for p in problems:
         sys.stdout.write(github_line(p) + "\n")
 
 
-def findings_stderr(findings: list[Problem]) -> None:
+def findings_stderr(findings: Sequence[Problem]) -> None:
     for f in findings:
         sys.stderr.write(f.format() + "\n")
 
 
-def findings_stdout(findings: list[Problem]) -> None:
+def findings_stdout(findings: Sequence[Problem]) -> None:
     for f in findings:
         sys.stdout.write(f.format() + "\n")
     errors = sum(f.severity == "error" for f in findings)
@@ -74,7 +74,6 @@ def plan_text(plan: Plan) -> str:
         lines.append(
             f"     cycle broken at {b.child}.{'+'.join(b.columns)} -> {b.parent} ({b.mode})"
         )
-    lines += [f"     {describe(t.name, t.oracle)}" for t in plan.recipes if t.oracle]
     total = sum(s.count for s in plan.steps if isinstance(s, InsertRows))
     lines.append(f"total: {total:,} rows in {len(plan.tables)} tables")
     lines.append(f"load path: {plan.load_path} ({plan.load_path_reason})")
@@ -92,8 +91,6 @@ def apply_text(report: ApplyReport) -> str:
         lines.append(
             f"bulk path: constraints restored and validated in {report.validate_seconds:.3f} s"
         )
-    if report.oracle_rows:
-        lines.append(f"CHECK oracle: {report.oracle_rows:,} rows use a later candidate")
     if report.cleared:
         lines.append(f"replaced the earlier rows of: {', '.join(report.cleared)}")
     return "\n".join(lines)

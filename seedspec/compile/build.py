@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from seedspec.analysis.drift import DriftError, DriftReport
 from seedspec.analysis.reconcile import reconcile
-from seedspec.compile.passes import columns, counts, oracle, pickers, recipes, steps, uniques
+from seedspec.compile.passes import columns, counts, pickers, recipes, steps, uniques
 from seedspec.compile.unit import Context, Errors, Unit
 from seedspec.database.model import DbSchema
 from seedspec.dialects.capabilities import Capabilities, capabilities_for
@@ -35,7 +35,6 @@ PASSES: tuple[Pass | None, ...] = (
     STOP,
     recipes.recipes,  # -> a TableRecipe per seeded table (column recipes in insert order)
     recipes.checks,  # bound model: no column dependency loop, enough distinct values
-    oracle.oracle,  # -> an oracle recipe where a CHECK is not modelled (database-judged)
     STOP,
     steps.order,  # -> insert order, cycles broken by what the database can do
     STOP,
@@ -84,10 +83,9 @@ def compile_plan(
     try:
         compiled = run_passes(spec, schema, scale)
     except CompileError as err:
-        report.findings.extend(err.problems)
-        raise DriftError(report.escalated(strict)) from None
+        raise DriftError(report.extended(err.problems).escalated(strict)) from None
     seen = {f.message for f in report.findings}
-    report.findings.extend(w for w in compiled.warnings if w.message not in seen)
+    report = report.extended(w for w in compiled.warnings if w.message not in seen)
     drift: DriftReport = report.escalated(strict)
     if drift.errors:
         raise DriftError(drift)
