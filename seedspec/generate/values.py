@@ -7,6 +7,7 @@ names are re-exported here for older imports.
 from __future__ import annotations
 
 import json
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -114,6 +115,10 @@ class DecimalNumber(Generator):
             step = 10.0**-scale
             n = int(round((hi - lo) / step)) + 1
             raw = lo + permute(self.key, idx, n) * step
+        elif dist in dists.DISCRETE and math.ceil(lo) <= math.floor(hi):
+            # a count law (quantity names): whole numbers, as Float does
+            u = uniform(self.key, idx)
+            raw = dists.integers(dist, self.params, u, math.ceil(lo), math.floor(hi)) * 1.0
         else:
             raw = dists.continuous(dist, self.params, uniform(self.key, idx), lo, hi)
         fmt = f"{{:.{scale}f}}"
