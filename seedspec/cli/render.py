@@ -10,6 +10,7 @@ from typing import Any
 from seedspec.errors import Problem
 from seedspec.execute.run import ApplyReport
 from seedspec.plan.model import FillDeferred, InsertRows, Plan, RunSql, VerifyForeignKeys
+from seedspec.plan.oracle import describe
 
 
 def emit_json(doc: dict[str, Any]) -> None:
@@ -74,6 +75,7 @@ def plan_text(plan: Plan) -> str:
         lines.append(
             f"     cycle broken at {b.child}.{'+'.join(b.columns)} -> {b.parent} ({b.mode})"
         )
+    lines += [f"     {describe(t.name, t.oracle)}" for t in plan.recipes if t.oracle]
     total = sum(s.count for s in plan.steps if isinstance(s, InsertRows))
     lines.append(f"total: {total:,} rows in {len(plan.tables)} tables")
     lines.append(f"load path: {plan.load_path} ({plan.load_path_reason})")
@@ -91,6 +93,8 @@ def apply_text(report: ApplyReport) -> str:
         lines.append(
             f"bulk path: constraints restored and validated in {report.validate_seconds:.3f} s"
         )
+    if report.oracle_rows:
+        lines.append(f"CHECK oracle: {report.oracle_rows:,} rows use a later candidate")
     if report.cleared:
         lines.append(f"replaced the earlier rows of: {', '.join(report.cleared)}")
     return "\n".join(lines)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from seedspec.analysis.drift import DriftError, DriftReport
 from seedspec.analysis.reconcile import reconcile
-from seedspec.compile.passes import columns, counts, pickers, recipes, steps, uniques
+from seedspec.compile.passes import columns, counts, oracle, pickers, recipes, steps, uniques
 from seedspec.compile.unit import Context, Errors, Unit
 from seedspec.database.model import DbSchema
 from seedspec.dialects.capabilities import Capabilities, capabilities_for
@@ -35,6 +35,7 @@ PASSES: tuple[Pass | None, ...] = (
     STOP,
     recipes.recipes,  # -> a TableRecipe per seeded table (column recipes in insert order)
     recipes.checks,  # bound model: no column dependency loop, enough distinct values
+    oracle.oracle,  # -> an oracle recipe where a CHECK is not modelled (database-judged)
     STOP,
     steps.order,  # -> insert order, cycles broken by what the database can do
     STOP,
