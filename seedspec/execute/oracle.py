@@ -39,11 +39,11 @@ class OracleError(CompileError):
 
 @dataclass
 class _Judge:
-    """One table being judged: its recipe, the temporary table's columns, the condition."""
+    """One group of a table's CHECKs being judged: the table's recipe, the group's CHECKs, the
+    temporary table, the group's attempt choices (None: nothing varies), the condition."""
 
     recipe: TableRecipe
-    oracle: OracleRecipe
-    table: DbTable
+    checks: tuple[OracleCheck, ...]
     temp: DbTable
     choices: Choices | None
     condition: str
@@ -76,31 +76,41 @@ def _resolve_table(
     conn: sa.Connection,
     dialect: Dialect,
 ) -> int:
+    """Each group of the table's CHECKs judged in turn; returns the rows moved off attempt 0."""
     cols = [c for name in oracle.evaluated if (c := table.column(name)) is not None]
     extra = (DbColumn(ROW, "bigint", "bigint"), DbColumn(ATTEMPT, "bigint", "bigint"))
     temp = DbTable(TEMP, columns=(*cols, *extra))
-    condition = " AND ".join(dialect.oracle_passes(c.sql) for c in oracle.checks)
-    choices = choices_of(model, recipe.name)
-    judge = _Judge(recipe, oracle, table, temp, choices, condition)
-    budget = rounds(oracle.attempts if choices is not None else 1)
+    groups = choices_of(model, recipe.name)
+    moved = np.zeros(recipe.count, dtype=bool)
     dialect.oracle_create(conn, table, TEMP, [c.name for c in cols], (ROW, ATTEMPT))
     try:
-        failing: list[np.ndarray] = []
-        for start in range(0, recipe.count, BATCH_ROWS):
-            left = np.arange(start, min(recipe.count, start + BATCH_ROWS), dtype=np.int64)
-            for attempts in budget:
-                if len(left) == 0:
-                    break
-                left = _round(judge, model, conn, dialect, left, attempts)
-            failing.append(left)
-        bad = np.concatenate(failing)
-        if len(bad):
-            raise _failure(judge, model, conn, dialect, bad, budget)
+        for group in oracle.groups:
+            checks = tuple(c for c in oracle.checks if c.group == group)
+            condition = " AND ".join(dialect.oracle_passes(c.sql) for c in checks)
+            judge = _Judge(recipe, checks, temp, groups.get(group), condition)
+            _judge_group(judge, model, conn, dialect)
+            if judge.choices is not None and judge.choices.chosen is not None:
+                moved |= judge.choices.chosen != 0
     finally:
         dialect.oracle_drop(conn, TEMP)
-    if choices is None or choices.chosen is None:
-        return 0
-    return int(np.count_nonzero(choices.chosen))
+    return int(np.count_nonzero(moved))
+
+
+def _judge_group(judge: _Judge, model: Model, conn: sa.Connection, dialect: Dialect) -> None:
+    """Every row of the table judged for one group of CHECKs, in batches and rounds."""
+    budget = rounds(judge.choices.attempts if judge.choices is not None else 1)
+    count = judge.recipe.count
+    failing: list[np.ndarray] = []
+    for start in range(0, count, BATCH_ROWS):
+        left = np.arange(start, min(count, start + BATCH_ROWS), dtype=np.int64)
+        for attempts in budget:
+            if len(left) == 0:
+                break
+            left = _round(judge, model, conn, dialect, left, attempts)
+        failing.append(left)
+    bad = np.concatenate(failing)
+    if len(bad):
+        raise _failure(judge, model, conn, dialect, bad, budget)
 
 
 def _round(
@@ -159,8 +169,8 @@ def _failure(
     sample = bad[:20]
     for attempts in budget:
         _candidates(judge, model, conn, dialect, sample, attempts)
-    culprits = [c for c in judge.oracle.checks if _rejects(conn, dialect, c, len(sample))]
-    checks = culprits or list(judge.oracle.checks)
+    culprits = [c for c in judge.checks if _rejects(conn, dialect, c, len(sample))]
+    checks = culprits or list(judge.checks)
     names = ", ".join(f"{c.name} ({c.sql})" for c in checks)
     tried = budget[-1].stop
     message = (

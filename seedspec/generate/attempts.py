@@ -26,13 +26,17 @@ ATTEMPT_DTYPE = np.int8  # attempts per row are bounded by the budget (at most 1
 
 
 class Choices:
-    """The chosen attempt of every row of one table (int8; None until the oracle ran: all 0)."""
+    """The chosen attempt of every row of one table for one group of its CHECKs (int8; None
+    until the oracle ran: all 0)."""
 
-    def __init__(self, table: str, count: int, attempts: int, combos: int, seed: int) -> None:
+    def __init__(
+        self, table: str, count: int, attempts: int, combos: int, seed: int, group: int = 0
+    ) -> None:
         if attempts > np.iinfo(ATTEMPT_DTYPE).max:
             raise ValueError(f"at most {np.iinfo(ATTEMPT_DTYPE).max} attempts per row")
         self.table, self.count, self.attempts, self.combos = table, count, attempts, combos
-        self.key = stream_key(seed, table, "oracle attempts")
+        self.group = group  # one group of CHECKs of the table (their columns vary together)
+        self.key = stream_key(seed, table, "oracle attempts", group)
         self.chosen: np.ndarray | None = None
 
     def of(self, idx: np.ndarray) -> np.ndarray:

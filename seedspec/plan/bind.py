@@ -21,7 +21,7 @@ from seedspec.kinds import build_generator
 from seedspec.kinds.spec import GeneratorSpec
 from seedspec.plan import recipes as r
 from seedspec.plan.model import Plan
-from seedspec.plan.oracle import OracleRecipe
+from seedspec.plan.oracle import OracleColumn, OracleRecipe
 
 OnError = Callable[[str, str, SeedspecError], None]
 
@@ -80,43 +80,58 @@ def bind_tables(
 def attempted(
     t: r.TableRecipe, oracle: OracleRecipe, gens: Mapping[str, Generator], seed: int, locale: str
 ) -> dict[str, Generator]:
-    """The columns the oracle varies, wrapped: each row takes its chosen attempt's value."""
-    varied = [c for c in oracle.columns if c.name in gens]
-    combos = 1
-    for c in varied:  # the mixed-radix numbering of option combinations (capped: past the
-        combos = min(combos * c.options(), oracle.attempts)  # budget each column hashes)
-    choices = Choices(t.name, t.count, oracle.attempts, combos, seed)
+    """The columns the oracle varies, wrapped: each row takes its chosen attempt's value (one
+    Choices per group of CHECKs, so groups are satisfied independently)."""
     out: dict[str, Generator] = {}
-    stride = 1
-    for c in varied:
-        recipe = t.column(c.name)
-
-        def redraw(attempt: int, recipe: r.Recipe | None = recipe, name: str = c.name) -> Generator:
-            assert isinstance(recipe, r.ValueRecipe)
-            again = stream_key(seed, t.name, name, "attempt", attempt) >> 1
-            return value_generator(recipe, again, locale, t.name, name)
-
-        can_redraw = c.redraw and isinstance(recipe, r.ValueRecipe)
-        out[c.name] = Attempted(
-            gens[c.name],
-            redraw if can_redraw else None,
-            null=c.null,
-            literals=list(c.literals.value()),
-            choices=choices,
-            stride=stride,
-            key=stream_key(seed, t.name, c.name, "attempt options"),
-        )
-        stride = min(stride * c.options(), oracle.attempts)
+    for group in oracle.groups:
+        varied = [c for c in oracle.columns if c.group == group and c.name in gens]
+        combos = 1
+        for c in varied:  # the mixed-radix numbering of option combinations (capped: past
+            combos = min(combos * c.options(), oracle.attempts)  # the budget each hashes)
+        choices = Choices(t.name, t.count, oracle.attempts, combos, seed, group)
+        stride = 1
+        for c in varied:
+            out[c.name] = _attempted(t, c, gens[c.name], choices, stride, seed, locale)
+            stride = min(stride * c.options(), oracle.attempts)
     return out
 
 
-def choices_of(model: Model, table: str) -> Choices | None:
-    """The attempt choices of a table whose columns the oracle varies (None: no oracle)."""
+def _attempted(
+    t: r.TableRecipe,
+    c: OracleColumn,
+    gen: Generator,
+    choices: Choices,
+    stride: int,
+    seed: int,
+    locale: str,
+) -> Attempted:
+    recipe = t.column(c.name)
+
+    def redraw(attempt: int) -> Generator:
+        assert isinstance(recipe, r.ValueRecipe)
+        again = stream_key(seed, t.name, c.name, "attempt", attempt) >> 1
+        return value_generator(recipe, again, locale, t.name, c.name)
+
+    can_redraw = c.redraw and isinstance(recipe, r.ValueRecipe)
+    return Attempted(
+        gen,
+        redraw if can_redraw else None,
+        null=c.null,
+        literals=list(c.literals.value()),
+        choices=choices,
+        stride=stride,
+        key=stream_key(seed, t.name, c.name, "attempt options"),
+    )
+
+
+def choices_of(model: Model, table: str) -> dict[int, Choices]:
+    """Group -> the attempt choices of a table whose columns the oracle varies."""
     tm = model.tables.get(table)
+    out: dict[int, Choices] = {}
     for gen in tm.generators.values() if tm is not None else ():
         if isinstance(gen, Attempted):
-            return gen.choices
-    return None
+            out[gen.choices.group] = gen.choices
+    return out
 
 
 def layout(recipe: r.LayoutRecipe) -> lk.PerParentLayout:

@@ -24,6 +24,7 @@ class OracleCheck:
     name: str
     sql: str
     modelled: bool
+    group: int = 0  # CHECKs sharing a varied column share a group (attempts chosen per group)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class OracleColumn:
     redraw: bool
     null: bool
     literals: Params = Params("[]")
+    group: int = 0  # the group of the CHECKs that read it
 
     def options(self) -> int:
         """How many kinds of candidate it has: redraw-or-keep, NULL, each literal."""
@@ -46,13 +48,18 @@ class OracleColumn:
 @dataclass(frozen=True)
 class OracleRecipe:
     """``checks``: every CHECK of the table the database evaluates (all of them, so a varied
-    column cannot break a modelled one); ``evaluated``: the columns those CHECKs read;
-    ``columns``: the columns candidates vary; ``attempts``: candidates per row."""
+    column cannot break a modelled one); ``columns``: the columns candidates vary;
+    ``evaluated``: the columns the CHECKs read; ``attempts``: candidates per row and group."""
 
     checks: tuple[OracleCheck, ...]
-    evaluated: tuple[str, ...]
     columns: tuple[OracleColumn, ...]
+    evaluated: tuple[str, ...] = ()
     attempts: int = DEFAULT_ATTEMPTS
+
+    @property
+    def groups(self) -> list[int]:
+        """Group numbers, in order (each is judged with its own attempts)."""
+        return sorted({c.group for c in self.checks})
 
     @property
     def oracle_checks(self) -> tuple[OracleCheck, ...]:

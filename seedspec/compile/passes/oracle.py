@@ -55,6 +55,7 @@ def oracle_recipe(
     unread = table_facts_of(table).unread_checks
     produced = {c.name for c in recipe.columns}
     checks: list[OracleCheck] = []
+    reads: list[set[str]] = []
     evaluated: dict[str, None] = {}
     varied: dict[str, list[exp.Expr]] = {}
     for n, check in enumerate(table.checks):
@@ -64,6 +65,7 @@ def oracle_recipe(
             continue
         modelled = check not in unread
         checks.append(OracleCheck(check.name or f"check {n + 1}", check.sqltext, modelled))
+        reads.append(names)
         evaluated.update(dict.fromkeys(sorted(names)))
         if not modelled:
             for c in sorted(names):
@@ -76,7 +78,37 @@ def oracle_recipe(
         for name, trees in varied.items()
         if name not in fixed and (oc := _column(table, recipe, name, trees)) is not None
     ]
-    return OracleRecipe(tuple(checks), tuple(evaluated), tuple(columns))
+    return OracleRecipe(*_grouped(checks, reads, columns), evaluated=tuple(evaluated))
+
+
+def _grouped(
+    checks: list[OracleCheck], reads: list[set[str]], columns: list[OracleColumn]
+) -> tuple[tuple[OracleCheck, ...], tuple[OracleColumn, ...]]:
+    """Checks and varied columns numbered by connected group: two CHECKs share a group when
+    they read a common varied column, so each group's attempts are chosen on their own (a
+    row needs one passing candidate per group, not one candidate passing every group at once).
+    Hand-written union-find: a few dozen nodes per table."""
+    varied = {c.name for c in columns}
+    parent = list(range(len(checks)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, names in enumerate(reads):
+        for name in sorted(names & varied):
+            if name in owner:
+                parent[root(i)] = root(owner[name])
+            else:
+                owner[name] = i
+    number: dict[int, int] = {}
+    groups = [number.setdefault(root(i), len(number)) for i in range(len(checks))]
+    out_checks = tuple(dataclasses.replace(c, group=g) for c, g in zip(checks, groups, strict=True))
+    out_columns = tuple(dataclasses.replace(c, group=groups[owner[c.name]]) for c in columns)
+    return out_checks, out_columns
 
 
 def _parse(sql: str, dialect: str | None) -> exp.Expr | None:
