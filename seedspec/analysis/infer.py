@@ -7,6 +7,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+import sqlglot.errors
+import sqlglot.expressions as sx
+
 from seedspec.analysis.names import (
     COMPANY_TABLES,
     CREATED,
@@ -18,12 +21,12 @@ from seedspec.analysis.names import (
     PERSON_TABLES,
     PROVIDER_ARGS,
 )
-from seedspec.database.checks import ColumnFacts, read_check
+from seedspec.database.checks import ColumnFacts
 from seedspec.database.model import DbColumn, DbTable
-from seedspec.errors import Problem
 from seedspec.kinds import (
     binary,
     choice,
+    geometry,
     network,
     numbers,
     offset,
@@ -53,65 +56,22 @@ class InferredColumn:
     reason: str
 
 
-def table_facts(table: DbTable) -> tuple[dict[str, ColumnFacts], list[Problem]]:
-    """Merge every CHECK of the table into per-column facts; report the unreadable ones."""
-    facts: dict[str, ColumnFacts] = {}
-    problems = []
-    for check in table.checks:
-        reading = read_check(check.sqltext)
-        for name, f in reading.facts.items():
-            merged = facts.setdefault(name, ColumnFacts())
-            _merge(merged, f)
-        if not reading.understood:
-            problems.append(
-                Problem(
-                    f"table {table.name!r}: CHECK {check.name or ''} ({check.sqltext}) is not "
-                    "understood; rows may violate it",
-                    severity="warning",
-                    code="check-not-understood",
-                )
-            )
-    return facts, problems
-
-
-def _merge(into: ColumnFacts, f: ColumnFacts) -> None:
-    if f.allowed is not None:
-        into.allowed = (
-            f.allowed if into.allowed is None else [v for v in into.allowed if v in f.allowed]
-        )
-    if f.lower is not None:
-        into.merge_lower(f.lower, f.lower_inclusive)
-    if f.upper is not None:
-        into.merge_upper(f.upper, f.upper_inclusive)
-    if f.max_length is not None:
-        into.max_length = min(into.max_length or f.max_length, f.max_length)
-    if f.min_length is not None:
-        into.min_length = max(into.min_length or 0, f.min_length)
-    into.excluded.extend(f.excluded)
-    into.is_json = into.is_json or f.is_json
-    into.after = into.after or f.after
-    into.differs_from = into.differs_from or f.differs_from
-    if f.earliest is not None:
-        into.earliest = max(into.earliest or f.earliest, f.earliest)
-    if f.latest is not None:
-        into.latest = min(into.latest or f.latest, f.latest)
-
-
 def infer_column(
     table: DbTable, column: DbColumn, facts: ColumnFacts | None, unique: bool = False
 ) -> InferredColumn:
     """A generator for a plain (non-FK) column, from its type, name and CHECK facts."""
     facts = facts or ColumnFacts()
-    if facts.allowed:
-        values = [v for v in facts.allowed if v not in facts.excluded]
-        return InferredColumn(choice.choice_spec(values, unique=unique), "CHECK IN list")
+    found = _by_check(table, column, facts, unique)
+    if found is not None:
+        return found
     kind = "json" if facts.is_json else column.type
     later = _later_than(table, column, facts)
     if later is not None:
         return InferredColumn(later, "follows another column of the row")
     if kind in ("enum", "set") and column.enum_values:
-        enum = choice.choice_spec(list(column.enum_values), unique=unique)
-        return InferredColumn(enum, f"{kind} type")
+        labels = [v for v in column.enum_values if v not in facts.excluded]
+        enum = choice.choice_spec(labels, unique=unique)
+        return InferredColumn(enum, f"{kind} type" + (" minus CHECK <>" if facts.excluded else ""))
     maker = _BY_KIND.get(kind)
     if maker is None:
         return InferredColumn(None, f"type {column.sql_type or kind} has no generator")
@@ -121,6 +81,32 @@ def infer_column(
     if unique:
         spec = replace(spec, unique=True)
     return InferredColumn(spec, f"type {kind}")
+
+
+def _by_check(
+    table: DbTable, column: DbColumn, facts: ColumnFacts, unique: bool
+) -> InferredColumn | None:
+    """What the CHECK model decides alone: always NULL, a value list, a boolean's one value,
+    an exact or minimum text length."""
+    if facts.null is True:
+        maker = _BY_KIND.get(column.type) or _text_spec
+        spec = maker(table, column, ColumnFacts()) or text.provider_spec("text.word")
+        return InferredColumn(replace(spec, null=1.0), "CHECK: always NULL")
+    values = facts.values
+    if values:
+        return InferredColumn(choice.choice_spec(list(values), unique=unique), "CHECK IN list")
+    if column.type == "boolean" and facts.excluded:
+        kept = [v for v in (True, False) if v not in facts.excluded]
+        return InferredColumn(choice.choice_spec(kept, unique=unique), "CHECK <>")
+    if column.type in TEXT_KINDS and facts.min_length:
+        # digits padded to the minimum length: exactly that many characters for the first
+        # 10**n rows, never shorter, and distinct (rstr-style patterns are not a kind yet)
+        width = facts.min_length
+        limit = min(x for x in (column.length, facts.max_length, 10**9) if x is not None)
+        if width <= limit:
+            spec = text.template_spec(f"{{row:0{width}d}}")
+            return InferredColumn(replace(spec, unique=unique), "CHECK minimum length")
+    return None
 
 
 def _later_than(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec | None:
@@ -353,6 +339,9 @@ def _tsvector_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Gene
 
 def _array_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec | None:
     item_kind = column.item_type or "text"
+    if item_kind == "enum" and column.enum_values:  # an enum array: members of the enum
+        item_spec = choice.choice_spec(list(column.enum_values))
+        return structured.array_spec(item_spec, {"min": 0, "max": 3})
     maker = _BY_KIND.get(item_kind)
     if maker is None or item_kind == "array":
         return None
@@ -365,7 +354,41 @@ def _array_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generat
 def _range_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec | None:
     sql = column.sql_type.lower()
     of = "date" if "date" in sql else "timestamp" if "ts" in sql else "int"
-    return ranges.range_spec(of)
+    of = "float" if sql.startswith("num") else of
+    return ranges.range_spec(of, multi="multirange" in sql)
+
+
+def _geometry_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    """PostGIS geometry/geography: the shape, Z/M and SRID of its typmod (sqlglot reads it)."""
+    name, paren, mods = column.sql_type.partition("(")
+    bare = name.rsplit(".", 1)[-1] + paren + mods  # gis.geometry(...) when PostGIS has a schema
+    try:
+        typmod = sx.DataType.build(bare, dialect="postgres").expressions
+    except sqlglot.errors.ParseError:
+        typmod = []
+    args = [a.sql().lower() for a in typmod]
+    shape = args[0] if args else "point"
+    dims = ""
+    for suffix in ("zm", "z", "m"):
+        if shape.endswith(suffix) and shape[: -len(suffix)] in geometry.EWKT_SHAPES:
+            shape, dims = shape[: -len(suffix)], suffix.upper()
+            break
+    if shape not in geometry.EWKT_SHAPES:
+        shape = "point"  # bare `geometry` (or GEOMETRY typmod): any geometry, so a point
+    geography = bare.lower().startswith("geography")
+    srid = int(args[1]) if len(args) > 1 and args[1].isdigit() else (4326 if geography else None)
+    srid = 4326 if geography and srid == 0 else srid
+    return geometry.geometry_spec(shape, srid, dims)
+
+
+def _geometric_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    """point, line, lseg, box, path, polygon, circle: PostgreSQL's own literal syntax."""
+    shape = column.sql_type.lower().rsplit(".", 1)[-1]
+    return geometry.geometry_spec(shape if shape in geometry.PG_SHAPES else "point", fmt="pg")
+
+
+def _lsn_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
+    return text.template_spec("0/{row}")  # pg_lsn 'X/X': the row number in hex digits too
 
 
 _BY_KIND = {
@@ -396,4 +419,7 @@ _BY_KIND = {
     "tsvector": _tsvector_spec,
     "array": _array_spec,
     "range": _range_spec,
+    "geometry": _geometry_spec,
+    "geometric": _geometric_spec,
+    "pg_lsn": _lsn_spec,
 }

@@ -9,13 +9,20 @@ function of the table, so they are computed on first use and kept while the tabl
 
 from __future__ import annotations
 
+import itertools
 import re
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from seedspec.database.checks import ColumnFacts, read_check
+from seedspec.database.checks import (
+    Alternative,
+    CheckReading,
+    ColumnFacts,
+    merge_alternative,
+    read_check,
+)
 from seedspec.database.model import DbCheck, DbSchema, DbTable, DbUnique
 from seedspec.database.partitions import PartitionRule, partition_rule
 
@@ -37,11 +44,29 @@ class UniqueFacts:
 
 
 @dataclass(frozen=True)
+class UnreadCheck:
+    """A CHECK the constraint model does not guarantee: the database judges rows against it.
+
+    ``columns``: the table's columns it names (sqlglot Column nodes); ``why``: what was not read.
+    """
+
+    check: DbCheck
+    name: str | None
+    sql: str
+    columns: tuple[str, ...]
+    why: str
+
+
+@dataclass(frozen=True)
 class TableFacts:
     """What a table's SQL texts say, parsed once.
 
-    ``columns``: every CHECK merged into per-column facts (read-only mapping; treat the
-    ColumnFacts as read-only too). ``unread_checks``: the CHECKs not understood (callers warn).
+    ``columns``: every CHECK merged into per-column facts (a read-only mapping; ColumnFacts
+    are frozen): the facts every row must meet, with one consistent alternative of
+    each OR chosen (fewest forced NULLs first, then CHECK order). ``unread_checks``: the CHECKs
+    the model does not guarantee (callers warn; the oracle evaluates them), ``unread`` the same
+    with their SQL and the columns they name; ``modelled``: the CHECKs it does guarantee.
+    ``unsatisfiable``: why no row can pass the CHECKs (an error), if so.
     ``partition``: the values the partition key may take. ``uniques``: per UNIQUE, its columns.
     ``insert_writes``: bare names of the tables this table's INSERT triggers write.
     """
@@ -52,6 +77,9 @@ class TableFacts:
     partition: PartitionRule
     uniques: tuple[UniqueFacts, ...]
     insert_writes: tuple[str, ...]
+    unread: tuple[UnreadCheck, ...] = ()
+    modelled: tuple[DbCheck, ...] = ()
+    unsatisfiable: tuple[str, ...] = ()
 
 
 _CACHE: weakref.WeakKeyDictionary[DbTable, TableFacts] = weakref.WeakKeyDictionary()
@@ -72,32 +100,152 @@ def facts_of(schema: DbSchema) -> dict[str, TableFacts]:
 
 
 def _read(table: DbTable) -> TableFacts:
-    columns, unread = check_facts(table.checks)
+    model = check_model(table)
     writes: list[str] = []
     for trigger in table.triggers:
         if "INSERT" in trigger.events:
             writes += [w for w in trigger.writes if w not in writes]
     return TableFacts(
         table=table.name,
-        columns=MappingProxyType(columns),
-        unread_checks=tuple(unread),
+        columns=MappingProxyType(model.columns),
+        unread_checks=tuple(u.check for u in model.unread),
         partition=partition_rule(table),
         uniques=tuple(unique_facts(table, u) for u in table.uniques),
         insert_writes=tuple(writes),
+        unread=tuple(model.unread),
+        modelled=tuple(model.modelled),
+        unsatisfiable=tuple(model.unsatisfiable),
     )
 
 
+@dataclass
+class CheckModel:
+    columns: dict[str, ColumnFacts]
+    unread: list[UnreadCheck]
+    modelled: list[DbCheck]
+    unsatisfiable: list[str]
+
+
+MAX_COMBINATIONS = 4096  # alternatives tried together; past this, greedy clause by clause
+TEXT_TYPES = ("char", "varchar", "text")
+
+
+def check_model(table: DbTable, dialect: str | None = None) -> CheckModel:
+    """All of the table's CHECKs together: clauses with one alternative merged, then one
+    alternative of each OR chosen consistent with everything else (NULL only where the column
+    is nullable). A CHECK not understood keeps no fact and is listed as unread."""
+    model = CheckModel({}, [], [], [])
+    readings: list[tuple[DbCheck, CheckReading]] = []
+    for check in table.checks:
+        reading = read_check(check.sqltext, dialect)
+        if reading.understood:
+            readings.append((check, reading))
+        else:
+            model.unread.append(_unread(table, check, reading, reading.why or "not understood"))
+    base: dict[str, ColumnFacts] = {}
+    multi: list[tuple[DbCheck, tuple[Alternative, ...]]] = []
+    for check, reading in readings:
+        for clause in reading.clauses:
+            if len(clause) == 1:
+                base = merge_alternative(base, clause[0])
+            else:
+                multi.append((check, clause))
+    bad = _unsatisfiable(table, base)
+    if bad:
+        names = ", ".join(c.name or c.sqltext for c, r in readings if bad in r.columns)
+        model.unsatisfiable.append(f"no value of {bad} passes {names}")
+    elif multi:
+        chosen = _choose(table, base, [clause for _, clause in multi])
+        if chosen is None:
+            names = ", ".join(dict.fromkeys(c.name or c.sqltext for c, _ in multi))
+            model.unsatisfiable.append(f"no alternative of {names} holds with the others")
+        else:
+            base = chosen
+    model.columns = base
+    for check, reading in readings:
+        if (why := _not_assured(table, reading, base)) is not None:
+            model.unread.append(_unread(table, check, reading, why))
+        else:
+            model.modelled.append(check)
+    return model
+
+
+def _unread(table: DbTable, check: DbCheck, reading: CheckReading, why: str) -> UnreadCheck:
+    by_lower = {c.name.lower(): c.name for c in table.columns}
+    names = [by_lower[n.lower()] for n in reading.columns if n.lower() in by_lower]
+    return UnreadCheck(check, check.name, check.sqltext, tuple(dict.fromkeys(names)), why)
+
+
+def _not_assured(
+    table: DbTable, reading: CheckReading, facts: Mapping[str, ColumnFacts]
+) -> str | None:
+    """Why the generators cannot promise this understood CHECK (None: they can). Free text
+    drawn from a word pool may hit an excluded word; the database then judges those rows."""
+    for name in reading.columns:
+        col = table.column(name)
+        f = facts.get(name)
+        if col is None or f is None or f.null is True or f.values is not None:
+            continue
+        if col.type in TEXT_TYPES and any(isinstance(v, str) for v in f.excluded):
+            return f"{name}: excluded values on free text"
+    return None
+
+
+def _nullable(table: DbTable, name: str) -> bool:
+    col = table.column(name)
+    return col is None or (col.nullable and name not in table.primary_key)
+
+
+def _unsatisfiable(table: DbTable, facts: Mapping[str, ColumnFacts]) -> str | None:
+    for name, f in facts.items():
+        if not f.satisfiable(_nullable(table, name)):
+            return name
+    return None
+
+
+def _choose(
+    table: DbTable, base: dict[str, ColumnFacts], clauses: list[tuple[Alternative, ...]]
+) -> dict[str, ColumnFacts] | None:
+    """The consistent combination of one alternative per clause with the fewest forced NULLs
+    (then the earliest alternatives): deterministic, the same for every row."""
+    sizes = [len(c) for c in clauses]
+    total = 1
+    for n in sizes:
+        total *= n
+    if total > MAX_COMBINATIONS:
+        return _greedy(table, base, clauses)
+    best: tuple[int, tuple[int, ...]] | None = None
+    found = None
+    for picks in itertools.product(*(range(n) for n in sizes)):
+        merged = dict(base)
+        for clause, i in zip(clauses, picks, strict=True):
+            merged = merge_alternative(merged, clause[i])
+        if _unsatisfiable(table, merged) is not None:
+            continue
+        score = (sum(f.null is True for f in merged.values()), picks)
+        if best is None or score < best:
+            best, found = score, merged
+    return found
+
+
+def _greedy(
+    table: DbTable, base: dict[str, ColumnFacts], clauses: list[tuple[Alternative, ...]]
+) -> dict[str, ColumnFacts] | None:
+    merged = dict(base)
+    for clause in clauses:
+        options = [merge_alternative(merged, alt) for alt in clause]
+        options = [o for o in options if _unsatisfiable(table, o) is None]
+        if not options:
+            return None
+        merged = min(options, key=lambda o: sum(f.null is True for f in o.values()))
+    return merged
+
+
 def check_facts(checks: tuple[DbCheck, ...]) -> tuple[dict[str, ColumnFacts], list[DbCheck]]:
-    """Every CHECK merged into per-column facts, and the CHECKs that were not understood."""
-    facts: dict[str, ColumnFacts] = {}
-    unread = []
-    for check in checks:
-        reading = read_check(check.sqltext)
-        for name, f in reading.facts.items():
-            _merge(facts.setdefault(name, ColumnFacts()), f)
-        if not reading.understood:
-            unread.append(check)
-    return facts, unread
+    """Every CHECK merged into per-column facts (no table: no alternatives chosen by column
+    nullability), and the CHECKs that were not understood."""
+    model = check_model(DbTable("", checks=checks))
+    return model.columns, [u.check for u in model.unread]
 
 
 def unique_facts(table: DbTable, unique: DbUnique) -> UniqueFacts:
@@ -105,26 +253,3 @@ def unique_facts(table: DbTable, unique: DbUnique) -> UniqueFacts:
     inside = [w for e in unique.expressions for w in _WORD.findall(e) if w in names]
     columns = tuple(dict.fromkeys([*unique.columns, *inside]))
     return UniqueFacts(unique, columns, bool(columns) and (not unique.expressions or bool(inside)))
-
-
-def _merge(into: ColumnFacts, f: ColumnFacts) -> None:
-    if f.allowed is not None:
-        into.allowed = (
-            f.allowed if into.allowed is None else [v for v in into.allowed if v in f.allowed]
-        )
-    if f.lower is not None:
-        into.merge_lower(f.lower, f.lower_inclusive)
-    if f.upper is not None:
-        into.merge_upper(f.upper, f.upper_inclusive)
-    if f.max_length is not None:
-        into.max_length = min(into.max_length or f.max_length, f.max_length)
-    if f.min_length is not None:
-        into.min_length = max(into.min_length or 0, f.min_length)
-    into.excluded.extend(f.excluded)
-    into.is_json = into.is_json or f.is_json
-    into.after = into.after or f.after
-    into.differs_from = into.differs_from or f.differs_from
-    if f.earliest is not None:
-        into.earliest = max(into.earliest or f.earliest, f.earliest)
-    if f.latest is not None:
-        into.latest = min(into.latest or f.latest, f.latest)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 
@@ -40,7 +41,7 @@ class ColumnRules(Protocol):
     """A column's CHECK facts; `seedspec.database.checks.ColumnFacts` satisfies it."""
 
     @property
-    def allowed(self) -> list[Any] | None: ...
+    def allowed(self) -> Sequence[Any] | None: ...
 
     @property
     def lower(self) -> float | None: ...

@@ -70,7 +70,6 @@ def _count(url: str, sql: str) -> int:
 # --------------------------------------------------------------------------- CHECK family
 
 
-@_xfail("CHECK model: char_length(x) = N")
 def test_char_length_equals(pg_url: str, tmp_path: Path) -> None:
     r = _seed(pg_url, tmp_path, "char-length-equals")
     assert r.checked["checks"] >= 1
@@ -79,7 +78,6 @@ def test_char_length_equals(pg_url: str, tmp_path: Path) -> None:
     assert _count(pg_url, "SELECT count(*) FROM api_key WHERE index IS NOT NULL") > 0
 
 
-@_xfail("CHECK model: OR over booleans (at least one true)")
 def test_check_bool_or(pg_url: str, tmp_path: Path) -> None:
     _seed(pg_url, tmp_path, "check-bool-or", "--scale", "10")
     assert _count(pg_url, "SELECT count(*) FROM rule") == 200
@@ -104,7 +102,6 @@ def test_check_exactly_one_null(pg_url: str, tmp_path: Path) -> None:
         assert _count(pg_url, f"SELECT count(*) FROM {table} WHERE guest_id IS NOT NULL") > 0
 
 
-@_xfail("CHECK model: col <> constant on enum, boolean, free text")
 def test_check_excluded_values(pg_url: str, tmp_path: Path) -> None:
     _seed(pg_url, tmp_path, "check-excluded-values", "--scale", "5")
     assert _count(pg_url, "SELECT count(*) FROM slide") == 100
@@ -115,7 +112,6 @@ def test_check_excluded_values(pg_url: str, tmp_path: Path) -> None:
     assert _count(pg_url, "SELECT count(DISTINCT state) FROM slide") == 2
 
 
-@_xfail("CHECK model: a table's ORs read together")
 def test_check_or_alternatives(pg_url: str, tmp_path: Path) -> None:
     r = _seed(pg_url, tmp_path, "check-or-alternatives")
     assert r.checked["checks"] == 4
@@ -123,7 +119,6 @@ def test_check_or_alternatives(pg_url: str, tmp_path: Path) -> None:
     assert _count(pg_url, "SELECT count(*) FROM channel") == 20
 
 
-@_xfail('CHECK model: numeric casts in IN-list literals (init writes "-1")')
 def test_negative_in_list(pg_url: str, tmp_path: Path) -> None:
     """`init` writes the IN list as integers; `check` and `apply` accept the written spec."""
     _load(pg_url, "negative-in-list")

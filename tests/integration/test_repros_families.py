@@ -324,16 +324,8 @@ CASES = [
 ]
 
 XFAIL: dict[tuple[str, str], str] = {
-    ("or-alternatives", "mysql"): "CHECK model: a table's ORs read together",
-    ("or-alternatives", "sqlite"): "CHECK model: a table's ORs read together",
     ("exactly-one-of", "mysql"): "CHECK model: exactly-one-of",
     ("exactly-one-of", "sqlite"): "CHECK model: exactly-one-of",
-    ("excluded-values", "mysql"): "CHECK model: col <> constant on enum, boolean, free text",
-    ("excluded-values", "sqlite"): "CHECK model: col <> constant on enum, boolean, free text",
-    ("char-length", "mysql"): "CHECK model: char_length/length(x) = N",
-    ("char-length", "sqlite"): "CHECK model: char_length/length(x) = N",
-    ("bool-or", "mysql"): "CHECK model: OR over booleans",
-    ("bool-or", "sqlite"): "CHECK model: OR over booleans",
     ("two-composite-uniques", "mysql"): "uniques as a set: two composite uniques sharing a column",
     ("two-composite-uniques", "sqlite"): "uniques as a set: two composite uniques sharing a column",
     ("partial-unique-boolean", "sqlite"): "uniques as a set: partial unique on a boolean",

@@ -43,10 +43,17 @@ TABLE = DbTable(
 
 def test_check_facts_are_merged_per_column() -> None:
     facts = table_facts_of(TABLE)
-    assert facts.columns["status"].allowed == ["a", "b", "c"]
-    assert facts.columns["status"].excluded == ["c"]
+    assert facts.columns["status"].allowed == ("a", "b", "c")
+    assert facts.columns["status"].excluded == ("c",)
+    assert facts.columns["status"].values == ("a", "b")
     assert (facts.columns["age"].lower, facts.columns["age"].upper) == (18, 99)
     assert [c.name for c in facts.unread_checks] == ["c_odd"]
+    assert [(u.name, u.sql, u.columns) for u in facts.unread] == [
+        ("c_odd", "weird_function(age) IS DISTINCT FROM 3", ("age",))
+    ]
+    assert [c.name for c in facts.modelled] == ["c_status", "c_status2", "c_age"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        facts.columns["age"].lower = 0  # type: ignore[misc]
 
 
 def test_partition_unique_and_trigger_facts() -> None:

@@ -6,13 +6,14 @@ constraints (room WITH =, during WITH &&) then make the range column disjoint.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
-from seedspec.analysis.infer import infer_column, table_facts
+from seedspec.analysis.infer import infer_column
 from seedspec.compile.unit import Columns, Errors, Linked, Unit, frozen
 from seedspec.database.checks import ColumnFacts
+from seedspec.database.facts import TableFacts, table_facts_of
 from seedspec.database.model import DbColumn
-from seedspec.database.partitions import partition_rule
 from seedspec.errors import Problem
 from seedspec.spec.model import GeneratorSpec
 
@@ -26,13 +27,13 @@ def columns(unit: Unit, errors: Errors) -> Unit:
 
 def _table_columns(t: Linked, errors: Errors) -> Columns:
     table = t.table
-    facts, warnings = table_facts(table)
-    for w in warnings:
-        errors.warn(w)
+    tfacts = table_facts_of(table)
+    _check_problems(t, tfacts, errors)
+    facts = tfacts.columns
     specs: dict[str, GeneratorSpec] = {}
     skipped: dict[str, str] = {}
     notes: dict[str, str] = {}
-    rule = partition_rule(table)
+    rule = tfacts.partition
     if rule.note:
         errors.warn(Problem(rule.note, t.location, "warning", "partition", table.name))
     if rule.column and rule.generator and not (t.spec and t.spec.column(rule.column)):
@@ -66,6 +67,31 @@ def _table_columns(t: Linked, errors: Errors) -> Columns:
     return Columns(frozen(specs), frozen(skipped), frozen(notes))
 
 
+def _check_problems(t: Linked, tfacts: TableFacts, errors: Errors) -> None:
+    """CHECKs no row can pass are errors; CHECKs the model does not guarantee are warnings
+    (the oracle, when the plan has one, judges rows against them)."""
+    for why in tfacts.unsatisfiable:
+        errors.add(
+            Problem(
+                f"table {t.name!r}: no row can pass its CHECKs: {why}",
+                t.location,
+                code="check-unsatisfiable",
+                table=t.name,
+            )
+        )
+    for u in tfacts.unread:
+        errors.warn(
+            Problem(
+                f"table {t.name!r}: CHECK {u.name or ''} ({u.sql}) is not understood; "
+                "rows may violate it",
+                t.location,
+                "warning",
+                "check-not-understood",
+                t.name,
+            )
+        )
+
+
 def _skipped(t: Linked, col: DbColumn) -> str | None:
     """Why the column is not inserted at all (None: it is)."""
     cs = t.spec.column(col.name) if t.spec else None
@@ -77,7 +103,7 @@ def _skipped(t: Linked, col: DbColumn) -> str | None:
 
 
 def _choice(
-    t: Linked, col: DbColumn, single_int_pk: bool, facts: dict[str, ColumnFacts]
+    t: Linked, col: DbColumn, single_int_pk: bool, facts: Mapping[str, ColumnFacts]
 ) -> tuple[GeneratorSpec, str] | str:
     """(generator, why) for a value column, or why inference found none."""
     cs = t.spec.column(col.name) if t.spec else None

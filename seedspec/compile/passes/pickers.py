@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from seedspec.analysis.infer import table_facts
 from seedspec.compile.counts import cap_problem
 from seedspec.compile.links import Link
 from seedspec.compile.passes.uniques import tuple_radices
 from seedspec.compile.unit import Errors, Linked, LinkRole, Unit, frozen
+from seedspec.database.facts import table_facts_of
 from seedspec.errors import Problem
 from seedspec.generate.links import tree_levels
 from seedspec.generate.random import stream_key
@@ -20,11 +20,19 @@ def pickers(unit: Unit, errors: Errors) -> Unit:
     out = {}
     for t in unit.seeded:
         chosen = {link.id: _pick(unit, t, link, errors) for link in t.links}
+        for link in t.links:  # a CHECK wants the FK NULL (exactly one owner set): no pick
+            if link.nullable and _null_by_check(t, link):
+                chosen[link.id] = None
         picks = {k: p for k, p in chosen.items() if p is not None}
         _differs(unit, t, picks)
         _joint(unit, t, picks)
         out[t.name] = frozen(picks)
     return replace(unit, picks=frozen(out))
+
+
+def _null_by_check(t: Linked, link: Link) -> bool:
+    facts = table_facts_of(t.table).columns
+    return all((f := facts.get(c)) is not None and f.null is True for c in link.fk.columns)
 
 
 def _tree_link(t: Linked) -> Link | None:
@@ -123,8 +131,7 @@ def _where_pick(t: Linked, link: Link, key: int, n_parent: int, errors: Errors) 
 
 def _differs(unit: Unit, t: Linked, picks: dict[str, r.Pick]) -> None:
     """CHECK (a <> b) between two FKs to the same table: b never picks a's parent."""
-    facts, _ = table_facts(t.table)
-    for column, f in facts.items():
+    for column, f in table_facts_of(t.table).columns.items():
         mine, other = t.fk_columns.get(column), t.fk_columns.get(f.differs_from or "")
         if mine is None or other is None or mine.fk.ref_table != other.fk.ref_table:
             continue

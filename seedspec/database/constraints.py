@@ -1,0 +1,118 @@
+"""The constraint model's values: per-column facts, alternatives and clauses of CHECKs.
+
+A table's CHECKs read together (database.checks reads one, database.facts combines them) are a
+conjunction of clauses; a clause holds when one of its alternatives does; an alternative is a set
+of facts about several columns of the row, each a frozen ColumnFacts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+T = TypeVar("T", int, str)
+
+
+def _least(a: T | None, b: T | None) -> T | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _most(a: T | None, b: T | None) -> T | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+@dataclass(frozen=True)
+class ColumnFacts:
+    """What CHECKs say about one column (frozen; `merged` combines two)."""
+
+    allowed: tuple[Any, ...] | None = None  # IN list / enum-like values
+    lower: float | None = None
+    lower_inclusive: bool = True
+    upper: float | None = None
+    upper_inclusive: bool = True
+    max_length: int | None = None
+    min_length: int | None = None
+    excluded: tuple[Any, ...] = ()  # `<>` / NOT IN values
+    is_json: bool = False  # MariaDB spells JSON as LONGTEXT CHECK (json_valid(col))
+    after: tuple[str, bool] | None = None  # (other column, strictly) this column is >= / >
+    differs_from: str | None = None  # another column of the row this one must not equal
+    earliest: str | None = None  # ISO date/time lower bound (date and timestamp columns)
+    latest: str | None = None  # ISO date/time upper bound
+    null: bool | None = None  # True: must be NULL, False: must not be NULL
+    conflict: bool = False  # IS NULL and IS NOT NULL together: no row passes
+
+    def merged(self, f: ColumnFacts) -> ColumnFacts:
+        """Both sets of facts at once (allowed sets intersect, bounds tighten)."""
+        out = self._merged_values(f)
+        return replace(
+            out,
+            max_length=_least(self.max_length, f.max_length),
+            min_length=_most(self.min_length, f.min_length),
+            excluded=tuple(dict.fromkeys([*self.excluded, *f.excluded])),
+            is_json=self.is_json or f.is_json,
+            after=self.after or f.after,
+            differs_from=self.differs_from or f.differs_from,
+            earliest=_most(self.earliest, f.earliest),
+            latest=_least(self.latest, f.latest),
+            null=f.null if self.null is None else self.null,
+            conflict=self.conflict or f.conflict or {self.null, f.null} == {True, False},
+        )
+
+    def _merged_values(self, f: ColumnFacts) -> ColumnFacts:
+        out = self
+        if f.allowed is not None:
+            mine = f.allowed if self.allowed is None else self.allowed
+            keep = [v for v in mine if v in f.allowed]
+            out = replace(out, allowed=tuple(keep))
+        if f.lower is not None:
+            out = out.with_lower(f.lower, f.lower_inclusive)
+        if f.upper is not None:
+            out = out.with_upper(f.upper, f.upper_inclusive)
+        return out
+
+    def with_lower(self, value: float, inclusive: bool) -> ColumnFacts:
+        if self.lower is None or value > self.lower or (value == self.lower and not inclusive):
+            return replace(self, lower=value, lower_inclusive=inclusive)
+        return self
+
+    def with_upper(self, value: float, inclusive: bool) -> ColumnFacts:
+        if self.upper is None or value < self.upper or (value == self.upper and not inclusive):
+            return replace(self, upper=value, upper_inclusive=inclusive)
+        return self
+
+    @property
+    def values(self) -> tuple[Any, ...] | None:
+        """The allowed values minus the excluded ones (None: no list)."""
+        if self.allowed is None:
+            return None
+        return tuple(v for v in self.allowed if v not in self.excluded)
+
+    def satisfiable(self, nullable: bool = True) -> bool:
+        """False when no value (and, for a NOT NULL column, no NULL) can pass these facts."""
+        if self.conflict:
+            return False
+        if self.null is True:
+            return nullable
+        if self.values == ():
+            return False
+        lo, hi = self.lower, self.upper
+        if lo is not None and hi is not None:
+            both = self.lower_inclusive and self.upper_inclusive
+            if lo > hi or (lo == hi and not both):
+                return False
+        if self.min_length and self.max_length is not None and self.min_length > self.max_length:
+            return False
+        return not (self.earliest and self.latest and self.earliest > self.latest)
+
+
+Alternative = Mapping[str, ColumnFacts]  # one way the clause holds: facts of several columns
+Clause = tuple[Alternative, ...]  # the clause holds when one of its alternatives does
+
+
+def merge_alternative(into: Mapping[str, ColumnFacts], alt: Alternative) -> dict[str, ColumnFacts]:
+    """The facts of both, column by column."""
+    out = dict(into)
+    for name, f in alt.items():
+        out[name] = out[name].merged(f) if name in out else f
+    return out
