@@ -37,6 +37,9 @@ TYPE_KINDS = (
     "money",
     "year",
     "range",
+    "geometry",
+    "geometric",
+    "pg_lsn",
     "unknown",
 )
 

@@ -85,6 +85,8 @@ _VISIT_KINDS: dict[str, str] = {
     "MACADDR": "macaddr",
     "MACADDR8": "macaddr",
     "TSVECTOR": "tsvector",
+    "TSQUERY": "tsvector",  # a single lexeme is both
+    "OID": "bigint",
     "BIT": "bit",
     "MONEY": "money",
     "YEAR": "year",
@@ -103,6 +105,20 @@ _NAMED: dict[str, tuple[str, int | None]] = {
     "inet4": ("inet", None),  # MariaDB 10.10+
     "inet6": ("inet", None),  # MariaDB 10.5+
     "uuid": ("uuid", None),  # MariaDB 10.7+
+    "tsquery": ("tsvector", None),  # a single lexeme is both a tsvector and a tsquery
+    "pg_lsn": ("pg_lsn", None),
+    "oid": ("bigint", None),  # unsigned 32-bit; the default 1..1,000,000 draws fit
+    "xid": ("bigint", None),
+    "geometry": ("geometry", None),  # PostGIS; shape and SRID come from the typmod (infer)
+    "geography": ("geometry", None),
+    "box2d": ("geometry", None),
+    "point": ("geometric", None),  # PostgreSQL's built-in geometric types
+    "line": ("geometric", None),
+    "lseg": ("geometric", None),
+    "box": ("geometric", None),
+    "path": ("geometric", None),
+    "polygon": ("geometric", None),
+    "circle": ("geometric", None),
 }
 
 _LENGTH_KINDS = {"char", "varchar", "text", "bytes", "bit"}
@@ -184,6 +200,11 @@ def classify(sa_type: TypeEngine[Any], catalog_type: str | None = None) -> TypeF
         return facts
     if base_name in _NAMED and type(sa_type) in (NullType, String):
         facts.type, facts.length = _NAMED[base_name]
+        return facts
+    if type(sa_type) is NullType and not catalog_type:
+        # SQLite: a column declared with no type has BLOB affinity and stores any value;
+        # text is the safe choice (declared names are resolved by SQLAlchemy's affinity rules)
+        facts.type = "text"
         return facts
     kind = _visit_kind(sa_type)
     if kind is None:

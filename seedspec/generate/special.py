@@ -69,9 +69,13 @@ class RangeValue(Generator):
         for s, w in zip(start, width, strict=True):
             if of == "int":
                 out.append(f"[{s},{s + w})")
+            elif of == "float":  # a user range over float8/numeric: quarter steps, exact
+                out.append(f"[{s / 4},{(s + w) / 4})")
             else:
                 lo = dt.date(2020, 1, 1) + dt.timedelta(days=s % 2000)
                 out.append(f"[{lo.isoformat()},{(lo + dt.timedelta(days=w)).isoformat()})")
+        if self.params.get("multi"):  # a multirange of one member
+            out = ["{" + r + "}" for r in out]
         return objects(out)
 
 

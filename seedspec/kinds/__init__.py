@@ -24,6 +24,7 @@ from seedspec.generate.values import Nullable, key_for
 from seedspec.kinds import (
     binary,
     choice,
+    geometry,
     links,
     network,
     numbers,
@@ -85,6 +86,7 @@ KINDS: dict[str, Kind] = {
         network.CidrKind(),
         temporal.IntervalKind(),
         ranges.RangeKind(),
+        geometry.GeometryKind(),
         ranges.PartitionKind(),
         links.AggregateKind(),
     )

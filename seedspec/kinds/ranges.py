@@ -23,25 +23,36 @@ from seedspec.kinds.spec import GeneratorSpec
 
 @dataclass(frozen=True)
 class RangeParams:
-    of: str = "int"  # int | date | timestamp
+    of: str = "int"  # int | float | date | timestamp
+    multi: bool = False  # a multirange literal {[..), ..}
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> RangeParams:
-        return cls(params.get("of", "int"))
+        return cls(params.get("of", "int"), bool(params.get("multi")))
 
 
 class RangeKind(Kind):
     name = "range"
     params_type = RangeParams
-    examples = ({"range": {}}, {"range": {"of": "date"}})
+    examples = (
+        {"range": {}},
+        {"range": {"of": "date"}},
+        {"range": {"of": "float", "multi": True}},
+    )
     value_class = "str"
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
-        return {"of": entry["range"].get("of", "int")}
+        params: Params = {"of": entry["range"].get("of", "int")}
+        if entry["range"].get("multi"):  # only when set: plain ranges keep their stream key
+            params["multi"] = True
+        return params
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        of = RangeParams.from_params(params).of
-        return {"range": {} if of == "int" else {"of": of}}
+        typed = RangeParams.from_params(params)
+        body: Entry = {} if typed.of == "int" else {"of": typed.of}
+        if typed.multi:
+            body["multi"] = True
+        return {"range": body}
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         return RangeValue(key, params, spec.unique)
@@ -78,6 +89,6 @@ class PartitionKind(Kind):
         return PartitionValues(key, params, spec.unique)
 
 
-def range_spec(of: str) -> GeneratorSpec:
-    """`range` literals of int, date or timestamp bounds."""
-    return GeneratorSpec("range", {"of": of})
+def range_spec(of: str, multi: bool = False) -> GeneratorSpec:
+    """`range` literals of int, float, date or timestamp bounds (a multirange when `multi`)."""
+    return GeneratorSpec("range", {"of": of, "multi": True} if multi else {"of": of})

@@ -166,6 +166,10 @@ CASES: dict[str, dict[str, Any]] = {
     "interval": {"entry": {"interval": {}}},
     "range_int": {"entry": {"range": {"of": "int"}}},
     "range_date": {"entry": {"range": {"of": "date"}}},
+    "range_float_multi": {"entry": {"range": {"of": "float", "multi": True}}},
+    "geometry_polygon": {"entry": {"geometry": {"shape": "polygon", "srid": 4326}}},
+    "geometry_multipolygon_z": {"entry": {"geometry": {"shape": "multipolygon", "dims": "Z"}}},
+    "geometry_pg_circle": {"entry": {"geometry": {"shape": "circle", "format": "pg"}}},
     "partition_int": {"entry": {"partition": {"ranges": [[0, 10], [100, 110]]}}},
     "partition_date": {
         "entry": {"partition": {"ranges": [["2024-01-01", "2024-02-01"]], "of": "date"}}
