@@ -182,13 +182,21 @@ def _not_assured(
     """Why the generators cannot promise this understood CHECK (None: they can). Free text
     drawn from a word pool may hit an excluded word; the database then judges those rows."""
     for name in reading.columns:
-        col = table.column(name)
         f = facts.get(name)
-        if col is None or f is None or f.null is True or f.values is not None:
-            continue
-        if col.type in TEXT_TYPES and any(isinstance(v, str) for v in f.excluded):
+        if f is not None and _free_text_excluded(table, name, f):
             return f"{name}: excluded values on free text"
     return None
+
+
+def _unassured(table: DbTable, facts: Mapping[str, ColumnFacts]) -> int:
+    return sum(_free_text_excluded(table, name, f) for name, f in facts.items())
+
+
+def _free_text_excluded(table: DbTable, name: str, f: ColumnFacts) -> bool:
+    col = table.column(name)
+    if col is None or f.null is True or f.values is not None or col.type not in TEXT_TYPES:
+        return False
+    return any(isinstance(v, str) for v in f.excluded)
 
 
 def _nullable(table: DbTable, name: str) -> bool:
@@ -206,15 +214,16 @@ def _unsatisfiable(table: DbTable, facts: Mapping[str, ColumnFacts]) -> str | No
 def _choose(
     table: DbTable, base: dict[str, ColumnFacts], clauses: list[tuple[Alternative, ...]]
 ) -> dict[str, ColumnFacts] | None:
-    """The consistent combination of one alternative per clause with the fewest forced NULLs
-    (then the earliest alternatives): deterministic, the same for every row."""
+    """The consistent combination of one alternative per clause that the generators can promise
+    best (fewest facts left to the oracle, then fewest forced NULLs, then the earliest
+    alternatives): deterministic, the same for every row."""
     sizes = [len(c) for c in clauses]
     total = 1
     for n in sizes:
         total *= n
     if total > MAX_COMBINATIONS:
         return _greedy(table, base, clauses)
-    best: tuple[int, tuple[int, ...]] | None = None
+    best: tuple[int, int, tuple[int, ...]] | None = None
     found = None
     for picks in itertools.product(*(range(n) for n in sizes)):
         merged = dict(base)
@@ -222,7 +231,7 @@ def _choose(
             merged = merge_alternative(merged, clause[i])
         if _unsatisfiable(table, merged) is not None:
             continue
-        score = (sum(f.null is True for f in merged.values()), picks)
+        score = (_unassured(table, merged), sum(f.null is True for f in merged.values()), picks)
         if best is None or score < best:
             best, found = score, merged
     return found
