@@ -1,0 +1,13 @@
+-- found by the schema fuzzer (scripts/fuzz.py --seed 0, schema 6), shrunk to 2 features
+-- dialect: postgresql
+-- check: t1: k4 LIKE 'ab%'
+-- family: compile:check:like
+-- failed: compile: table 't1': 20 of 20 rows have no candidate that passes CHECK t1_k4_check (k4::text ~~ 'ab%'::text) within 16 attempts (the database judged them; first row 0); nothing was written
+-- xfail: compile: table 't1': 20 of 20 rows have no candidate that passes CHECK t1_k4_check (k4::text ~~ 'ab%'::text) within 16 attempts (the database judged them; first row 0); 
+-- expected: `seedspec apply --db URL` (no spec) exits 0 and the audit finds every
+--   table filled and no constraint broken.
+CREATE TABLE t1 (
+  id smallint PRIMARY KEY,
+  k4 varchar(20) NOT NULL,
+  CHECK (k4 LIKE 'ab%')
+);

@@ -1,0 +1,13 @@
+-- found by the schema fuzzer (scripts/fuzz.py --seed 0, schema 2), shrunk to 2 features
+-- dialect: sqlite
+-- check: t0: k4 LIKE 'ab%'
+-- family: compile:check:like
+-- failed: compile: table 't0': 20 of 20 rows have no candidate that passes CHECK check 1 (k4 LIKE 'ab%') within 16 attempts (the database judged them; first row 0); nothing was written
+-- xfail: compile: table 't0': 20 of 20 rows have no candidate that passes CHECK check 1 (k4 LIKE 'ab%') within 16 attempts (the database judged them; first row 0); nothing was wr
+-- expected: `seedspec apply --db URL` (no spec) exits 0 and the audit finds every
+--   table filled and no constraint broken.
+CREATE TABLE t0 (
+  id bigint PRIMARY KEY,
+  k4 varchar(20) NOT NULL,
+  CHECK (k4 LIKE 'ab%')
+);

@@ -1,0 +1,478 @@
+"""Random schemas from a seed, combining the constraint families of issue 10.
+
+A schema is a list of tables; a table is a key plus a list of *features*. A feature is the unit
+the shrinker removes: its columns, its table constraints, the statements it needs after every
+table exists (ALTERs, indexes, functions, triggers, partitions) and the tables it refers to.
+Every feature carries a family tag ("check:or-alternatives", "fk:composite", ...): the tags
+left in a shrunk schema name the failure family.
+
+`generate(seed, dialect)` is a pure function of (seed, dialect): the same seed gives the same
+schema. PostgreSQL gets every family; SQLite and MariaDB the subset their DDL has.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+DIALECTS = ("postgresql", "sqlite", "mysql")
+
+
+@dataclass(frozen=True)
+class Feature:
+    tag: str
+    columns: tuple[str, ...] = ()
+    constraints: tuple[str, ...] = ()
+    post: tuple[str, ...] = ()  # run after every CREATE TABLE, in order
+    pre: tuple[str, ...] = ()  # run before the CREATE TABLEs (CREATE TYPE)
+    refs: frozenset[str] = frozenset()  # other tables it needs
+    checks: tuple[str, ...] = ()  # its CHECK expressions (audited directly on SQLite)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    key: Feature
+    features: tuple[Feature, ...] = ()
+    partition: tuple[str, tuple[str, ...]] | None = None  # (PARTITION BY clause, partitions)
+
+
+@dataclass(frozen=True)
+class Schema:
+    seed: int
+    dialect: str
+    tables: tuple[Table, ...] = ()
+
+    def tags(self) -> list[str]:
+        out = {f.tag for t in self.tables for f in (t.key, *t.features)}
+        out |= {
+            "partition:" + t.partition[0].split()[2].lower() for t in self.tables if t.partition
+        }
+        return sorted(out)
+
+    def size(self) -> int:
+        return sum(1 + len(t.features) + (t.partition is not None) for t in self.tables)
+
+    def checks(self) -> list[tuple[str, str]]:
+        return [(t.name, c) for t in self.tables for f in t.features for c in f.checks]
+
+    def ddl(self) -> str:
+        """The schema as one script; statements end with ';' followed by a newline, and
+        PostgreSQL function bodies are dollar-quoted (psql and sqlite3 read it as is)."""
+        creates: list[str] = []
+        posts: list[str] = []
+        pres = [p + ";" for t in self.tables for f in t.features for p in f.pre]
+        for t in self.tables:
+            feats = (t.key, *t.features)
+            lines = [c for f in feats for c in f.columns] + [
+                c for f in feats for c in f.constraints
+            ]
+            tail = f" PARTITION BY {t.partition[0].split(' ', 2)[2]}" if t.partition else ""
+            creates.append(f"CREATE TABLE {t.name} (\n  " + ",\n  ".join(lines) + f"\n){tail};")
+            if t.partition:
+                posts += [p + ";" for p in t.partition[1]]
+            posts += [p + ";" for f in feats for p in f.post]
+        return "\n".join(pres + creates + posts) + "\n"
+
+    def without_table(self, name: str) -> Schema:
+        kept = []
+        for t in self.tables:
+            if t.name == name:
+                continue
+            feats = tuple(f for f in t.features if name not in f.refs)
+            kept.append(replace(t, features=feats))
+        return replace(self, tables=tuple(kept))
+
+    def without_feature(self, table: str, index: int) -> Schema:
+        out = []
+        for t in self.tables:
+            if t.name == table:
+                t = replace(t, features=t.features[:index] + t.features[index + 1 :])
+            out.append(t)
+        return replace(self, tables=tuple(out))
+
+    def without_partition(self, table: str) -> Schema:
+        return replace(
+            self,
+            tables=tuple(replace(t, partition=None) if t.name == table else t for t in self.tables),
+        )
+
+
+# --------------------------------------------------------------------------- types
+
+
+def _types(dialect: str) -> dict[str, str]:
+    pg = dialect == "postgresql"
+    my = dialect == "mysql"
+    types = {
+        "smallint": "smallint",
+        "integer": "integer",
+        "bigint": "bigint",
+        "numeric": "numeric(10, 2)" if not my else "decimal(10, 2)",
+        "varchar": "varchar(24)",
+        "text": "text" if not my else "varchar(200)",
+        "bool": "boolean",
+        "date": "date",
+        "timestamp": "timestamptz" if pg else ("datetime" if my else "timestamp"),
+    }
+    if pg:
+        types |= {
+            "uuid": "uuid",
+            "json": "json",
+            "jsonb": "jsonb",
+            "int-array": "integer[]",
+            "text-array": "text[]",
+            "real": "double precision",
+        }
+    if my:
+        types |= {"tinyint": "tinyint", "json": "json", "real": "double"}
+    if dialect == "sqlite":
+        types["untyped"] = ""  # a column with no declared type (BLOB affinity)
+    return types
+
+
+def _key(rng: random.Random, name: str, dialect: str) -> Feature:
+    if dialect == "postgresql":
+        choices = [
+            ("key:serial", "id serial PRIMARY KEY"),
+            ("key:bigserial", "id bigserial PRIMARY KEY"),
+            ("key:identity-always", "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
+            ("key:identity", "id integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+            ("key:plain", "id integer PRIMARY KEY"),
+            ("key:smallint", "id smallint PRIMARY KEY"),
+        ]
+    elif dialect == "mysql":
+        choices = [
+            # bigint always: MariaDB wants an FK column of exactly its key's type
+            ("key:auto", "id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY"),
+            ("key:plain", "id bigint PRIMARY KEY"),
+        ]
+    else:
+        choices = [("key:rowid", "id INTEGER PRIMARY KEY"), ("key:plain", "id bigint PRIMARY KEY")]
+    tag, col = rng.choice(choices)
+    return Feature(tag, (col,))
+
+
+# --------------------------------------------------------------------------- features
+
+
+@dataclass
+class _Ctx:
+    rng: random.Random
+    dialect: str
+    table: str
+    earlier: list[str]  # tables that exist before this one (FK targets)
+    n: int = 0  # a counter for unique column names
+    composite_parents: set[str] = field(default_factory=set)
+
+    def col(self, stem: str) -> str:
+        self.n += 1
+        return f"{stem}{self.n}"
+
+    @property
+    def pg(self) -> bool:
+        return self.dialect == "postgresql"
+
+
+def _plain_column(ctx: _Ctx) -> Feature:
+    types = _types(ctx.dialect)
+    kind = ctx.rng.choice(sorted(types))
+    c = ctx.col("c")
+    nn = " NOT NULL" if ctx.rng.random() < 0.5 else ""
+    return Feature(f"type:{kind}", (f"{c} {types[kind]}{nn}",))
+
+
+def _fk(ctx: _Ctx) -> Feature | None:
+    if not ctx.earlier:
+        return None
+    target = ctx.rng.choice(ctx.earlier)
+    c = ctx.col(f"{target}_id")
+    nn = " NOT NULL" if ctx.rng.random() < 0.6 else ""
+    return Feature(
+        "fk:plain",
+        (f"{c} bigint{nn}",),
+        (f"FOREIGN KEY ({c}) REFERENCES {target} (id)",),
+        refs=frozenset({target}),
+    )
+
+
+def _self_ref(ctx: _Ctx) -> Feature:
+    c = ctx.col("parent_id")
+    return Feature("fk:self", (f"{c} bigint",), (f"FOREIGN KEY ({c}) REFERENCES {ctx.table} (id)",))
+
+
+def _composite_fk(ctx: _Ctx) -> Feature | None:
+    """A child (pid, ptenant) -> parent (id, tenant): the parent gets tenant + UNIQUE in `post`."""
+    if not ctx.earlier:
+        return None
+    target = ctx.rng.choice(ctx.earlier)
+    a, b = ctx.col("p_id"), ctx.col("p_tenant")
+    tcol = f"tenant_{ctx.table}_{ctx.n}"
+    fk = f"FOREIGN KEY ({a}, {b}) REFERENCES {target} (id, {tcol})"
+    post = (
+        f"ALTER TABLE {target} ADD COLUMN {tcol} integer NOT NULL DEFAULT 1",
+        f"CREATE UNIQUE INDEX {target}_{tcol}_u ON {target} (id, {tcol})",
+    )
+    inline: tuple[str, ...] = ()
+    if ctx.dialect == "sqlite":  # no ALTER TABLE ADD CONSTRAINT; FK targets resolve lazily
+        inline = (fk,)
+    else:  # the parent's column exists only after its ALTER
+        post += (f"ALTER TABLE {ctx.table} ADD CONSTRAINT {ctx.table}_{a}_fk {fk}",)
+    return Feature(
+        "fk:composite",
+        (f"{a} bigint NOT NULL", f"{b} integer NOT NULL"),
+        inline,
+        post=post,
+        refs=frozenset({target}),
+    )
+
+
+def _unique(ctx: _Ctx) -> Feature:
+    a, b = ctx.col("u"), ctx.col("u")
+    return Feature(
+        "unique:composite",
+        (f"{a} integer NOT NULL", f"{b} varchar(24) NOT NULL"),
+        (f"UNIQUE ({a}, {b})",),
+    )
+
+
+def _two_uniques(ctx: _Ctx) -> Feature:
+    a, b, c = ctx.col("s"), ctx.col("s"), ctx.col("s")
+    return Feature(
+        "unique:two-sharing",
+        (f"{a} integer NOT NULL", f"{b} integer", f"{c} integer"),
+        (f"UNIQUE ({a}, {b})", f"UNIQUE ({a}, {c})"),
+    )
+
+
+def _partial_unique(ctx: _Ctx) -> Feature | None:
+    if ctx.dialect == "mysql":
+        return None
+    c, flag = ctx.col("pu"), ctx.col("flag")
+    true = "true" if ctx.pg else "1"
+    if ctx.rng.random() < 0.5:  # a code unique among the active rows
+        return Feature(
+            "unique:partial",
+            (f"{c} varchar(24) NOT NULL", f"{flag} boolean NOT NULL"),
+            post=(
+                f"CREATE UNIQUE INDEX {ctx.table}_{c}_pu ON {ctx.table} ({c}) "
+                f"WHERE {flag} = {true}",
+            ),
+        )
+    return Feature(  # at most one row is the active one
+        "unique:partial-boolean",
+        (f"{flag} boolean NOT NULL",),
+        post=(f"CREATE UNIQUE INDEX {ctx.table}_{flag}_pu ON {ctx.table} ({flag}) WHERE {flag}",),
+    )
+
+
+def _check(ctx: _Ctx) -> Feature | None:
+    """One CHECK drawn from the grammar, with the columns it needs."""
+    rng, pg, my = ctx.rng, ctx.pg, ctx.dialect == "mysql"
+    length = "char_length" if ctx.dialect != "sqlite" else "length"
+    false = "false" if ctx.dialect != "sqlite" else "0"
+    x, y = ctx.col("k"), ctx.col("k")
+    shapes: list[tuple[str, tuple[str, ...], str]] = [
+        ("check:in", (f"{x} varchar(12) NOT NULL",), f"{x} IN ('a', 'b', 'c')"),
+        ("check:in-negative", (f"{x} integer",), f"{x} IN (-1, 0, 1)"),
+        ("check:range", (f"{x} integer NOT NULL",), f"{x} >= 0 AND {x} < 1000"),
+        ("check:between", (f"{x} numeric(8, 2)",), f"{x} BETWEEN 1 AND 50"),
+        ("check:ne-const", (f"{x} varchar(12) NOT NULL",), f"{x} <> 'none'"),
+        ("check:ne-int", (f"{x} smallint NOT NULL",), f"{x} <> 0"),
+        (
+            "check:or-alternatives",
+            (f"{x} varchar(12) NOT NULL", f"{y} integer"),
+            f"{x} IN ('note', 'section') OR {y} IS NOT NULL",
+        ),
+        ("check:is-null", (f"{x} integer", f"{y} integer"), f"{x} IS NULL OR {y} > {x}"),
+        (
+            "check:exactly-one",
+            (f"{x} integer", f"{y} integer"),
+            f"({x} IS NULL) <> ({y} IS NULL)",
+        ),
+        ("check:char-length", (f"{x} varchar(8)",), f"{length}({x}) = 8"),
+        ("check:min-length", (f"{x} varchar(30) NOT NULL",), f"{length}({x}) >= 3"),
+        ("check:col-vs-col", (f"{x} integer NOT NULL", f"{y} integer NOT NULL"), f"{x} < {y}"),
+        ("check:bool-or", (f"{x} boolean", f"{y} boolean"), f"{x} <> {false} OR {y} <> {false}"),
+        ("check:lower", (f"{x} varchar(20) NOT NULL",), f"lower({x}) = {x}"),
+        ("check:like", (f"{x} varchar(20) NOT NULL",), f"{x} LIKE 'ab%'"),
+    ]
+    if pg:
+        shapes += [
+            ("check:num-nonnulls", (f"{x} integer", f"{y} integer"), f"num_nonnulls({x}, {y}) = 1"),
+            ("check:regex", (f"{x} text NOT NULL",), f"{x} ~ '^[a-z]{{3}}[0-9]{{2}}$'"),
+            ("check:btrim", (f"{x} text NOT NULL",), f"btrim({x}) <> ''"),
+            ("check:cardinality", (f"{x} integer[]",), f"cardinality({x}) <= 2"),
+            ("check:jsonb-typeof", (f"{x} jsonb",), f"jsonb_typeof({x}) = 'object'"),
+        ]
+    if my:
+        shapes = [s for s in shapes if s[0] != "check:lower"]  # case-insensitive collation
+    tag, cols, expr = rng.choice(shapes)
+    return Feature(tag, cols, (f"CHECK ({expr})",), checks=(expr,))
+
+
+def _trigger_update(ctx: _Ctx) -> Feature | None:
+    """An AFTER INSERT trigger on this table that only UPDATEs a counter of its FK parent."""
+    if not ctx.earlier or ctx.dialect == "mysql":
+        return None
+    target = ctx.rng.choice(ctx.earlier)
+    c = ctx.col(f"{target}_ref")
+    cnt = f"n_{ctx.table}_{ctx.n}"
+    fn, trg = f"{ctx.table}_{c}_fn", f"{ctx.table}_{c}_trg"
+    post = [f"ALTER TABLE {target} ADD COLUMN {cnt} integer NOT NULL DEFAULT 0"]
+    body = f"UPDATE {target} SET {cnt} = {cnt} + 1 WHERE id = NEW.{c}"
+    if ctx.pg:
+        post += [
+            f"CREATE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body}; "
+            "RETURN NULL; END $$",
+            f"CREATE TRIGGER {trg} AFTER INSERT ON {ctx.table} FOR EACH ROW "
+            f"EXECUTE FUNCTION {fn}()",
+        ]
+    else:
+        post.append(
+            f"CREATE TRIGGER {trg} AFTER INSERT ON {ctx.table} FOR EACH ROW BEGIN {body}; END"
+        )
+    return Feature(
+        "trigger:update-counter",
+        (f"{c} bigint NOT NULL",),
+        (f"FOREIGN KEY ({c}) REFERENCES {target} (id)",),
+        post=tuple(post),
+        refs=frozenset({target}),
+    )
+
+
+def _trigger_insert(ctx: _Ctx) -> Feature | None:
+    """An AFTER INSERT trigger on this table that fills a log table of its own."""
+    if ctx.dialect == "mysql":
+        return None
+    log = f"{ctx.table}_log{ctx.col('')}"
+    key = "id serial PRIMARY KEY" if ctx.pg else "id INTEGER PRIMARY KEY"
+    body = f"INSERT INTO {log} (src_id, note) VALUES (NEW.id, 'made')"
+    post = [f"CREATE TABLE {log} ({key}, src_id bigint NOT NULL, note text NOT NULL)"]
+    if ctx.pg:
+        post += [
+            f"CREATE FUNCTION {log}_fn() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body}; "
+            "RETURN NULL; END $$",
+            f"CREATE TRIGGER {log}_trg AFTER INSERT ON {ctx.table} FOR EACH ROW "
+            f"EXECUTE FUNCTION {log}_fn()",
+        ]
+    else:
+        post.append(
+            f"CREATE TRIGGER {log}_trg AFTER INSERT ON {ctx.table} FOR EACH ROW BEGIN {body}; END"
+        )
+    return Feature("trigger:insert-fills", post=tuple(post))
+
+
+def _enum(ctx: _Ctx) -> Feature | None:
+    c = ctx.col("e")
+    if ctx.dialect == "mysql":
+        return Feature("type:enum", (f"{c} ENUM('red', 'green', 'blue') NOT NULL",))
+    if not ctx.pg:
+        return None
+    typ = f"{ctx.table}_{c}_t"
+    kind = ctx.rng.choice(("type:enum", "type:enum-array"))
+    col = f"{c} {typ}[]" if kind == "type:enum-array" else f"{c} {typ} NOT NULL"
+    return Feature(kind, (col,), pre=(f"CREATE TYPE {typ} AS ENUM ('red', 'green', 'blue')",))
+
+
+FEATURES: list[tuple[float, Callable[[_Ctx], Feature | None]]] = [
+    (3.0, _plain_column),
+    (2.0, _fk),
+    (0.5, _self_ref),
+    (0.5, _composite_fk),
+    (1.0, _unique),
+    (0.5, _two_uniques),
+    (0.7, _partial_unique),
+    (4.0, _check),
+    (0.4, _trigger_update),
+    (0.3, _trigger_insert),
+    (0.4, _enum),
+]
+
+
+def generate(
+    seed: int,
+    dialect: str = "postgresql",
+    max_tables: int = 4,
+    exclude: frozenset[str] = frozenset(),
+) -> Schema:
+    """Schema number `seed`; features whose tag starts with an `exclude` entry are left out
+    (after the draw, so that excluding a family does not change the rest of the schema)."""
+    rng = random.Random(f"seedspec-fuzz:{dialect}:{seed}")
+    skip = tuple(exclude) or ("\0",)  # str.startswith of a tuple of prefixes
+    n = rng.randint(1, max_tables)
+    names = [f"t{i}" for i in range(n)]
+    tables: list[Table] = []
+    weights = [w for w, _ in FEATURES]
+    makers = [m for _, m in FEATURES]
+    for i, name in enumerate(names):
+        ctx = _Ctx(rng, dialect, name, names[:i])
+        feats: list[Feature] = []
+        for _ in range(rng.randint(1, 4)):
+            made = rng.choices(makers, weights)[0](ctx)
+            if made is not None and not made.tag.startswith(skip):
+                feats.append(made)
+        key = _key(rng, name, dialect)
+        partition = None
+        wants_partition = rng.random() < 0.15
+        if dialect == "postgresql" and i == n - 1 and i > 0 and wants_partition:
+            partition = _partition(rng, name)
+        if partition and f"partition:{partition[0].split()[2].lower()}".startswith(skip):
+            partition = None
+        if partition:
+            # nothing references the last table; its PK and uniques must hold the partition key
+            key = Feature(
+                "key:partitioned",
+                ("id bigint NOT NULL", "region text NOT NULL"),
+                ("PRIMARY KEY (id, region)",),
+            )
+            feats = [f for f in feats if not f.tag.startswith(("unique:", "fk:self"))]
+        tables.append(Table(name, key, tuple(feats), partition))
+    if (
+        n >= 2
+        and rng.random() < 0.25
+        and tables[-1].partition is None
+        and not "fk:cycle".startswith(skip)
+    ):
+        last = names[-1]  # a nullable cycle: t0 -> the last table, which may reference t0
+        if True:
+            defer = (
+                " DEFERRABLE INITIALLY DEFERRED"
+                if dialect == "postgresql" and rng.random() < 0.5
+                else ""
+            )
+            fk = Feature(
+                "fk:cycle" + ("-deferrable" if defer else ""),
+                ("cyc_id bigint",),
+                post=(
+                    f"ALTER TABLE t0 ADD CONSTRAINT t0_cyc_fk FOREIGN KEY (cyc_id) "
+                    f"REFERENCES {last} (id){defer}",
+                )
+                if dialect != "sqlite"
+                else (),
+                constraints=(f"FOREIGN KEY (cyc_id) REFERENCES {last} (id)",)
+                if dialect == "sqlite"
+                else (),
+                refs=frozenset({last}),
+            )
+            tables[0] = replace(tables[0], features=(*tables[0].features, fk))
+    return Schema(seed, dialect, tuple(tables))
+
+
+def _partition(rng: random.Random, name: str) -> tuple[str, tuple[str, ...]]:
+    if rng.random() < 0.5:
+        return (
+            "partition by LIST (region)",
+            (
+                f"CREATE TABLE {name}_p1 PARTITION OF {name} FOR VALUES IN ('north', 'south')",
+                f"CREATE TABLE {name}_p2 PARTITION OF {name} DEFAULT",
+            ),
+        )
+    return (
+        "partition by RANGE (region)",
+        (
+            f"CREATE TABLE {name}_p1 PARTITION OF {name} FOR VALUES FROM (MINVALUE) TO ('m')",
+            f"CREATE TABLE {name}_p2 PARTITION OF {name} FOR VALUES FROM ('m') TO (MAXVALUE)",
+        ),
+    )
