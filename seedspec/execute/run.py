@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from seedspec.database.connect import connect, redact_text
 from seedspec.database.model import DbSchema, DbTable
+from seedspec.database.triggers import trigger_fillers
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import ApplyError, SeedspecError
@@ -57,6 +58,7 @@ class ApplyReport:
     load_path: str = "default"
     validate_seconds: float = 0.0
     oracle_rows: int = 0  # rows whose CHECK-oracle candidate is an attempt > 0
+    oracle_skipped: list[str] = field(default_factory=list)  # tables it could not judge
 
     @property
     def rows(self) -> int:
@@ -73,6 +75,7 @@ class ApplyReport:
             "load_path": self.load_path,
             "validate_seconds": round(self.validate_seconds, 4),
             "oracle_rows": self.oracle_rows,
+            "oracle_skipped": self.oracle_skipped,
             "tables": [t.to_dict() for t in self.tables],
         }
 
@@ -127,7 +130,8 @@ def _run(
     report: ApplyReport,
     truncate: bool,
 ) -> None:
-    report.oracle_rows = resolve(plan, model, conn, dialect, schema)  # before any write
+    judged = resolve(plan, model, conn, dialect, schema)  # the CHECK oracle, before any write
+    report.oracle_rows, report.oracle_skipped = judged.moved, judged.skipped
     tables = _tables(schema, plan.tables + list(plan.trigger_filled))
     busy = dialect.nonempty_tables(conn, tables)
     if busy and not truncate:
@@ -142,6 +146,7 @@ def _run(
     bulk = None
     if plan.load_path == "bulk":
         bulk = dialect.start_bulk(conn, _tables(schema, plan.tables))
+    refilled = set(trigger_fillers(schema)) & set(plan.tables)
     inserting = True
     for step in plan.steps:
         if inserting and not isinstance(step, InsertRows):
@@ -149,6 +154,8 @@ def _run(
             inserting = False
         if isinstance(step, InsertRows):
             report.tables.append(_insert(model, conn, dialect, schema, step))
+            if step.table in refilled:  # before the trigger that also fills it calls nextval
+                dialect.reset_sequences(conn, schema, (step.table,))
         elif isinstance(step, FillDeferred):
             _fill(model, conn, dialect, schema, step)
         elif isinstance(step, VerifyForeignKeys):

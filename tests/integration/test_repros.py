@@ -166,7 +166,6 @@ def test_jsonb_unique(pg_url: str, tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- triggers
 
 
-@_xfail("triggers per verb: an UPDATE-only trigger does not fill its table")
 def test_trigger_update_counter(pg_url: str, tmp_path: Path) -> None:
     _seed(pg_url, tmp_path, "trigger-update-counter")
     assert _count(pg_url, "SELECT count(*) FROM tag") == 20
@@ -182,7 +181,6 @@ def test_trigger_update_counter(pg_url: str, tmp_path: Path) -> None:
     )
 
 
-@_xfail("triggers per verb: a trigger-filled table that others need")
 def test_trigger_fills_needed_parent(pg_url: str, tmp_path: Path) -> None:
     r = _seed(pg_url, tmp_path, "trigger-fills-needed-parent")
     assert r.rows["instrument"] > 0 and r.rows["attribute_type"] > 0

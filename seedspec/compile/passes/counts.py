@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from seedspec.compile.counts import CountDecision, fixed_count, per_parent_count
+from seedspec.compile.graph import Edge
 from seedspec.compile.links import Link, table_links
 from seedspec.compile.unit import Errors, Linked, Unit, frozen
+from seedspec.database.model import DbForeignKey, DbTable
 from seedspec.database.partitions import partition_rule
+from seedspec.database.triggers import trigger_fillers
 from seedspec.errors import Problem
+from seedspec.spec.model import CountSpec
 
 
 def links(unit: Unit, errors: Errors) -> Unit:
@@ -25,6 +29,28 @@ def links(unit: Unit, errors: Errors) -> Unit:
             errors.add(p)
         out[table.name] = Linked(table, tspec, tuple(found), frozen(owners))
     return replace(unit, linked=frozen(out))
+
+
+def trigger_edges(unit: Unit) -> list[Edge]:
+    """Order edges (trigger's table after the seeded table it fills): the filled table loads
+    first, so its sequence is moved past the seeded ids before the trigger calls nextval. Not
+    breakable (no columns, not nullable): in a cycle it is reported like an FK cycle."""
+    names = {t.name for t in unit.seeded}
+    out = []
+    for name, filler in sorted(trigger_fillers(unit.ctx.schema).items()):
+        source = filler.rsplit(".", 1)[0]
+        if name in names and source in names:
+            fk = DbForeignKey(f"trigger {filler}", (), name, ())
+            out.append(Edge(source, name, fk, False))
+    return out
+
+
+def _sequence_key(table: DbTable) -> bool:
+    """A single-column primary key drawn from a sequence (identity / serial / auto_increment)."""
+    if len(table.primary_key) != 1:
+        return False
+    col = table.column(table.primary_key[0])
+    return col is not None and col.identity is not None
 
 
 def counts(unit: Unit, errors: Errors) -> Unit:
@@ -44,6 +70,7 @@ class _Counter:
         self.unit, self.errors = unit, errors
         self.decisions: dict[str, CountDecision] = {}
         self.trigger_filled: list[str] = []
+        self.fillers = trigger_fillers(unit.ctx.schema)
 
     def decide(self, name: str, chain: tuple[str, ...]) -> int:
         if name in self.decisions:
@@ -58,21 +85,9 @@ class _Counter:
         asked = cspec is not None and (cspec.per is not None or (cspec.fixed or 0) > 0)
         filler = self.trigger_filler(name)
         if filler is not None:
-            note = f"table {name!r} is filled by trigger {filler}"
-            self.trigger_filled.append(name)
-            if cspec is None or asked:
-                tail = "; seeding it too would collide with those rows" if asked else ""
-                self.errors.add(
-                    Problem(
-                        note + (tail or "; seedspec leaves it to the trigger"),
-                        t.location,
-                        "error" if asked else "warning",
-                        "trigger",
-                        name,
-                        fix="give it `count: 0` (the trigger fills it)",
-                    )
-                )
-            return CountDecision(0, note)
+            decided = self.trigger_decision(t, filler, cspec)
+            if decided is not None:
+                return decided
         rule = partition_rule(t.table)
         if rule.empty:
             self.errors.add(
@@ -105,15 +120,66 @@ class _Counter:
 
     def trigger_filler(self, name: str) -> str | None:
         """'film.ins_film' when an INSERT trigger of another table writes rows into `name`."""
-        schema = self.unit.ctx.schema
-        bare = schema.table(name).bare_name.lower()  # type: ignore[union-attr]
-        for other in schema.tables:
-            if other.name == name:
-                continue
-            for trigger in other.triggers:
-                if "INSERT" in trigger.events and bare in trigger.writes:
-                    return f"{other.name}.{trigger.name}"
-        return None
+        return self.fillers.get(name)
+
+    def trigger_decision(
+        self, t: Linked, filler: str, cspec: CountSpec | None
+    ) -> CountDecision | None:
+        """A table another table's INSERT trigger fills: left to the trigger (count 0) unless a
+        spec count asks for rows, or another table needs rows in it and its key comes from a
+        sequence. Then it is seeded too: loaded before the trigger's table, with its sequence
+        moved past the seeded ids right after (execute), so the trigger's nextval rows follow.
+        None: decide its count as for any table."""
+        name = t.name
+        note = f"table {name!r} is filled by trigger {filler}"
+        sequenced = _sequence_key(t.table)
+        if cspec is not None and (cspec.per is not None or cspec.fixed):
+            if sequenced:
+                return None  # the spec decides; its rows load before the trigger's table
+            self.errors.add(
+                Problem(
+                    note + "; seeding it too would collide with those rows",
+                    t.location,
+                    "error",
+                    "trigger",
+                    name,
+                    fix="give it `count: 0` (the trigger fills it)",
+                )
+            )
+            return CountDecision(0, note)
+        self.trigger_filled.append(name)
+        if cspec is not None:  # count: 0
+            return CountDecision(0, note)
+        needed = [
+            o.name
+            for o in self.unit.ctx.schema.tables
+            if o.name != name and any(fk.ref_table == name for fk in o.foreign_keys)
+        ]
+        if needed and sequenced:
+            self.trigger_filled.pop()
+            self.errors.warn(
+                Problem(
+                    f"{note}, and {needed[0]!r} needs rows in it: seeded too, before the "
+                    "trigger's table, its sequence moved past the seeded ids",
+                    t.location,
+                    "warning",
+                    "trigger",
+                    name,
+                )
+            )
+            return None
+        trigger_tail = "; seedspec leaves it to the trigger"
+        fix = "give it `count: 0` (the trigger fills it)"
+        if needed:
+            trigger_tail = (
+                f"; {needed[0]!r} needs rows in it, but its key is not drawn from a sequence, "
+                "so seeded rows would collide with the trigger's"
+            )
+            fix = "give it `count: 0`, or to the tables that need it"
+        self.errors.add(
+            Problem(note + trigger_tail, t.location, "warning", "trigger", name, fix=fix)
+        )
+        return CountDecision(0, note)
 
     def per_link(self, t: Linked, parent: str, via: str | None) -> Link | None:
         candidates = [link for link in t.links if link.fk.ref_table == parent]

@@ -10,6 +10,7 @@ import mimesis
 
 import seedspec
 from seedspec.compile.graph import Edge, order_tables
+from seedspec.compile.passes.counts import trigger_edges
 from seedspec.compile.unit import Errors, Unit, frozen
 from seedspec.database.model import DbSchema
 from seedspec.errors import Problem
@@ -35,6 +36,7 @@ def order(unit: Unit, errors: Errors) -> Unit:
             if link.fk.ref_table in unit.recipes and link.id in unit.picks[t.name]:
                 per = decision.per_columns == link.fk.columns
                 edges.append(Edge(t.name, link.fk.ref_table, link.fk, link.nullable, per))
+    edges += trigger_edges(unit)  # a seeded table a trigger also fills loads before it
     ordering = order_tables([t.name for t in unit.seeded], edges, unit.ctx.capabilities)
     for cycle in ordering.unbreakable:
         spots = [unit.linked[t].location for t in cycle]

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from seedspec.database.catalog import Catalog, TableKey
 from seedspec.database.model import DbCheck, DbTrigger
-from seedspec.database.triggers import written_tables
+from seedspec.database.triggers import sql_writes
 
 _COLUMNS = sa.text(
     "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS"
@@ -42,7 +42,8 @@ def read_catalog(conn: sa.Connection, schemas: list[str]) -> Catalog:
 def _triggers(conn: sa.Connection, params: dict[str, list[str]]) -> dict[TableKey, list[DbTrigger]]:
     out: dict[TableKey, list[DbTrigger]] = {}
     for db, table, name, timing, event, body in conn.execute(_TRIGGERS, params):
+        writes = sql_writes(body or "", "mysql")
         out.setdefault((db, table), []).append(
-            DbTrigger(name, str(timing).upper(), (str(event).upper(),), written_tables(body))
+            DbTrigger(name, str(timing).upper(), (str(event).upper(),), writes.inserts, writes.sets)
         )
     return out

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from seedspec.database.catalog import Catalog, TableKey
 from seedspec.database.model import DbExclusion, DbTrigger
 from seedspec.database.reflect_types import DomainChecks
-from seedspec.database.triggers import split_commas, trigger_head, written_tables
+from seedspec.database.triggers import plpgsql_writes, split_commas, trigger_head
 
 _TABLES = """
 SELECT n.nspname, c.relname, c.relkind, {ispartition}, a.attname,
@@ -63,11 +63,13 @@ WHERE con.contype = 'f' AND con.conparentid = 0 AND pn.nspname = ANY(:schemas)
 ORDER BY 1, 2, 3
 """
 _TRIGGERS = """
-SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid), p.prosrc
+SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid), p.prosrc,
+       l.lanname
 FROM pg_catalog.pg_trigger t
 JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid
+JOIN pg_catalog.pg_language l ON l.oid = p.prolang
 WHERE NOT t.tgisinternal AND n.nspname = ANY(:schemas)
 ORDER BY 1, 2, 3
 """
@@ -154,10 +156,11 @@ def _partition_fks(conn: sa.Connection, params: dict[str, list[str]], cat: Catal
 
 def _triggers(conn: sa.Connection, params: dict[str, list[str]]) -> dict[TableKey, list[DbTrigger]]:
     out: dict[TableKey, list[DbTrigger]] = {}
-    for nsp, rel, name, definition, source in conn.execute(sa.text(_TRIGGERS), params):
+    for nsp, rel, name, definition, source, language in conn.execute(sa.text(_TRIGGERS), params):
         timing, events = trigger_head(definition or "")
+        body = plpgsql_writes(source or "", str(language))
         out.setdefault((nsp, rel), []).append(
-            DbTrigger(name, timing, events, written_tables(source))
+            DbTrigger(name, timing, events, body.inserts, body.sets)
         )
     return out
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from seedspec.database.catalog import Catalog
 from seedspec.database.model import DbTrigger, DbUnique
-from seedspec.database.triggers import trigger_first_event, written_tables
+from seedspec.database.triggers import sql_writes, trigger_first_event
 
 _COLUMNS = (
     "SELECT m.name, m.sql, p.name, p.type, p.pk FROM {s}.sqlite_master m"
@@ -56,9 +56,9 @@ def _read_schema(conn: sa.Connection, schema: str, cat: Catalog) -> None:
             cat.index_uniques.setdefault((schema, table), []).append(parsed)
     for table, name, sql in conn.exec_driver_sql(_TRIGGERS.format(s=quoted)):
         timing, event = trigger_first_event(sql or "")
-        body = (sql or "").split("BEGIN", 1)[-1]
+        body = sql_writes(sql or "", "sqlite")  # the head's "INSERT ON t" is no statement
         cat.triggers.setdefault((schema, table), []).append(
-            DbTrigger(name, timing, (event,), written_tables(body))
+            DbTrigger(name, timing, (event,), body.inserts, body.sets)
         )
 
 
