@@ -138,7 +138,10 @@ def check_model(table: DbTable, dialect: str | None = None) -> CheckModel:
     readings: list[tuple[DbCheck, CheckReading]] = []
     for check in table.checks:
         reading = read_check(check.sqltext, dialect)
-        if reading.understood:
+        if reading.understood and _nulls_per_row(table, reading):
+            why = "which of its columns are NULL is chosen per row, by the database"
+            model.unread.append(_unread(table, check, reading, why))
+        elif reading.understood:
             readings.append((check, reading))
         else:
             model.unread.append(_unread(table, check, reading, reading.why or "not understood"))
@@ -168,6 +171,20 @@ def check_model(table: DbTable, dialect: str | None = None) -> CheckModel:
         else:
             model.modelled.append(check)
     return model
+
+
+def _nulls_per_row(table: DbTable, reading: CheckReading) -> bool:
+    """Exactly-one-of / at-most-one-of over nullable columns (alternatives that differ only in
+    which columns are NULL): one alternative for every row would leave the other columns always
+    NULL, so the choice is made per row by the oracle's candidates (NULL among them)."""
+    for clause in reading.clauses:
+        if len(clause) > 1 and all(
+            f == ColumnFacts(null=f.null) and _nullable(table, name)
+            for alt in clause
+            for name, f in alt.items()
+        ):
+            return True
+    return False
 
 
 def _unread(table: DbTable, check: DbCheck, reading: CheckReading, why: str) -> UnreadCheck:

@@ -324,8 +324,6 @@ CASES = [
 ]
 
 XFAIL: dict[tuple[str, str], str] = {
-    ("exactly-one-of", "mysql"): "CHECK model: exactly-one-of",
-    ("exactly-one-of", "sqlite"): "CHECK model: exactly-one-of",
     ("two-composite-uniques", "mysql"): "uniques as a set: two composite uniques sharing a column",
     ("two-composite-uniques", "sqlite"): "uniques as a set: two composite uniques sharing a column",
     ("partial-unique-boolean", "sqlite"): "uniques as a set: partial unique on a boolean",

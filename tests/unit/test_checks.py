@@ -231,3 +231,17 @@ def test_excluded_words_on_free_text_are_left_to_the_oracle() -> None:
     model = check_model(_table("k <> 'certification'"))
     assert [u.why for u in model.unread] == ["k: excluded values on free text"]
     assert model.columns["k"].excluded == ("certification",)
+
+
+def test_exactly_one_of_nullable_columns_is_chosen_per_row_by_the_oracle() -> None:
+    """One alternative for all rows would leave one owner always NULL: the database's
+    candidates (NULL among them) choose per row instead."""
+    table = _table("num_nonnulls(account_id, group_id) = 1", nullable=("account_id", "group_id"))
+    model = check_model(table)
+    (unread,) = model.unread
+    assert unread.columns == ("account_id", "group_id")
+    assert "per row" in unread.why
+    assert model.columns == {}
+    # an OR that is not only about NULLs keeps the model's one alternative
+    table = _table("account_id IS NULL OR k = 'x'", nullable=("account_id",))
+    assert check_model(table).columns["k"].allowed == ("x",)
