@@ -85,7 +85,6 @@ def test_check_bool_or(pg_url: str, tmp_path: Path) -> None:
     assert _count(pg_url, f"SELECT count(*) FROM rule WHERE NOT {flags}") == 0
 
 
-@_xfail("CHECK model: exactly-one-of (num_nonnulls, IS NULL alternatives)")
 def test_check_exactly_one_null(pg_url: str, tmp_path: Path) -> None:
     _seed(pg_url, tmp_path, "check-exactly-one-null")
     for table in ("reaction", "link"):
