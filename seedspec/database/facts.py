@@ -128,6 +128,7 @@ class CheckModel:
 
 MAX_COMBINATIONS = 4096  # alternatives tried together; past this, greedy clause by clause
 TEXT_TYPES = ("char", "varchar", "text")
+PER_ROW_NULLS = "which of its columns are NULL is chosen per row, by the database"
 
 
 def check_model(table: DbTable, dialect: str | None = None) -> CheckModel:
@@ -139,8 +140,7 @@ def check_model(table: DbTable, dialect: str | None = None) -> CheckModel:
     for check in table.checks:
         reading = read_check(check.sqltext, dialect)
         if reading.understood and _nulls_per_row(table, reading):
-            why = "which of its columns are NULL is chosen per row, by the database"
-            model.unread.append(_unread(table, check, reading, why))
+            model.unread.append(_unread(table, check, reading, PER_ROW_NULLS))
         elif reading.understood:
             readings.append((check, reading))
         else:
