@@ -153,14 +153,15 @@ def _server_version(conn: sa.Connection) -> str | None:
 
 def _reflect(conn: sa.Connection, schemas: list[str] | None) -> DbSchema:
     insp = sa.inspect(conn)
-    default = insp.default_schema_name
+    dialect = dialect_for(conn.dialect.name)
+    current = getattr(dialect, "current_schema", None)  # PostgreSQL: search_path decides
+    default = (current(conn) if current is not None else None) or insp.default_schema_name
     targets = [default] if schemas is None else list(dict.fromkeys(schemas))
     if schemas is not None:
         known = set(insp.get_schema_names())
         missing = [s for s in targets if s not in known and s != default]
         if missing:
             raise SeedspecError(f"schema not found: {', '.join(map(repr, missing))}")
-    dialect = dialect_for(conn.dialect.name)
     real = [s for s in targets if s is not None]
     ctx = _Ctx(conn, dialect, default, dialect.read_catalog(conn, real))
     tables: list[DbTable] = []

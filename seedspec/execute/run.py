@@ -121,6 +121,27 @@ def _tables(schema: DbSchema, names: list[str]) -> list[DbTable]:
     return [t for n in names if (t := schema.table(n)) is not None]
 
 
+def _referencing(
+    conn: sa.Connection, dialect: Dialect, schema: DbSchema, tables: list[DbTable]
+) -> list[DbTable]:
+    """Unseeded tables with an FK to a table about to be cleared: cleared with it while empty
+    (PostgreSQL refuses to TRUNCATE a table another references, even an empty one); one that
+    holds rows would lose them or keep dangling keys, so apply refuses, naming it."""
+    cleared = {t.name for t in tables}
+    others = [
+        t
+        for t in schema.tables
+        if t.name not in cleared and any(fk.ref_table in cleared for fk in t.foreign_keys)
+    ]
+    held = dialect.nonempty_tables(conn, others) if others else []
+    if held:
+        raise ApplyError(
+            f"--truncate would clear tables referenced by {', '.join(held)}, not seeded and "
+            "holding rows; empty it or seed it too, then apply again; nothing was written"
+        )
+    return others
+
+
 def _run(
     plan: Plan,
     model: Model,
@@ -140,7 +161,7 @@ def _run(
             "(pass --truncate to replace their rows inside the same transaction)"
         )
     if busy:
-        dialect.clear(conn, list(reversed(tables)))
+        dialect.clear(conn, _referencing(conn, dialect, schema, tables) + list(reversed(tables)))
         report.cleared = busy
     dialect.begin(conn, plan.deferred_constraints, plan.suspend_fk_checks)
     bulk = None

@@ -137,7 +137,6 @@ def test_negative_in_list(pg_url: str, tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- uniques
 
 
-@_xfail("uniques as a set: partial unique on a boolean")
 def test_partial_unique_boolean(pg_url: str, tmp_path: Path) -> None:
     _seed(pg_url, tmp_path, "partial-unique-boolean")
     assert _count(pg_url, "SELECT count(*) FROM connection") == 20
@@ -146,7 +145,6 @@ def test_partial_unique_boolean(pg_url: str, tmp_path: Path) -> None:
     assert _count(pg_url, "SELECT count(*) FROM task WHERE in_progress") <= 1
 
 
-@_xfail("uniques as a set: two composite uniques sharing a column")
 def test_two_composite_uniques(pg_url: str, tmp_path: Path) -> None:
     r = _seed(pg_url, tmp_path, "two-composite-uniques")
     assert r.checked["partial unique indexes"] == 2
@@ -207,7 +205,6 @@ def test_fk_to_partition(pg_url: str, tmp_path: Path) -> None:
     assert _count(pg_url, orphans) == 0
 
 
-@_xfail("reflection: extension members are not user tables")
 def test_extension_table_untouched(pg_url: str, tmp_path: Path) -> None:
     _load(pg_url, "extension-table")
     before = query(pg_url, "SELECT code, label FROM unit_ref ORDER BY code")
@@ -223,7 +220,6 @@ def test_extension_table_untouched(pg_url: str, tmp_path: Path) -> None:
     assert _count(pg_url, "SELECT count(*) FROM place") == 20
 
 
-@_xfail("reflection: default schema from current_schema() (--schema app drops FKs)")
 def test_single_schema_keeps_fks(pg_url: str, tmp_path: Path) -> None:
     _load(pg_url, "single-schema-loses-fks")
     run = run_apply(pg_url, tmp_path, "--schema", "app")
@@ -238,7 +234,6 @@ def test_single_schema_keeps_fks(pg_url: str, tmp_path: Path) -> None:
     assert _count(pg_url, "SELECT count(*) FROM public.settings") == 0
 
 
-@_xfail("reflection: --schema app,public seeds app twice")
 def test_two_schemas_seed_each_table_once(pg_url: str, tmp_path: Path) -> None:
     _load(pg_url, "single-schema-loses-fks")
     run = run_apply(pg_url, tmp_path, "--schema", "app,public")
@@ -250,7 +245,6 @@ def test_two_schemas_seed_each_table_once(pg_url: str, tmp_path: Path) -> None:
     assert _count(pg_url, "SELECT count(*) FROM public.settings") == 20
 
 
-@_xfail("--truncate with an unseeded table referencing a seeded one")
 def test_truncate_with_unseeded_child(pg_url: str, tmp_path: Path) -> None:
     _load(pg_url, "truncate-unseeded-child")
     _ok(run_apply(pg_url, tmp_path))

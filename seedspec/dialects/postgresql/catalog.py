@@ -16,7 +16,10 @@ from seedspec.database.triggers import plpgsql_writes, split_commas, trigger_hea
 
 _TABLES = """
 SELECT n.nspname, c.relname, c.relkind, {ispartition}, a.attname,
-       pg_catalog.format_type(a.atttypid, a.atttypmod)
+       pg_catalog.format_type(a.atttypid, a.atttypmod),
+       EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+               WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
+                 AND d.deptype = 'e') AS extension_member
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_attribute a
@@ -121,13 +124,14 @@ def read_catalog(conn: sa.Connection, schemas: list[str]) -> Catalog:
 
 
 def _tables(conn: sa.Connection, params: dict[str, list[str]], v10: bool, cat: Catalog) -> None:
-    """Catalog type spellings; which tables to keep where partitions / foreign tables exist."""
+    """Catalog type spellings; which tables to keep where partitions, foreign tables or
+    extension members (pg_depend deptype 'e') exist."""
     ispart = "c.relispartition" if v10 else "false"
     excluded: set[str] = set()
-    for nsp, rel, kind, is_part, att, typ in conn.execute(
+    for nsp, rel, kind, is_part, att, typ, extension_member in conn.execute(
         sa.text(_TABLES.format(ispartition=ispart)), params
     ):
-        if kind == "f" or is_part:
+        if kind == "f" or is_part or extension_member:  # PostGIS spatial_ref_sys: not ours
             excluded.add(nsp)
             continue
         cat.keep_tables.setdefault(nsp, set()).add(rel)

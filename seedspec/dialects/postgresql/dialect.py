@@ -46,12 +46,18 @@ class PostgresDialect(Dialect):
         @event.listens_for(engine, "connect")
         def _connect(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
-            cur.execute(f'SET search_path TO "{schema}"')
+            quoted = schema.replace('"', '""')  # any identifier, quotes included
+            cur.execute(f'SET search_path TO "{quoted}"')
             cur.close()
             dbapi_conn.commit()
 
     def read_catalog(self, conn: sa.Connection, schemas: list[str]) -> Catalog:
         return catalog.read_catalog(conn, schemas)
+
+    def current_schema(self, conn: sa.Connection) -> str | None:
+        """Where unqualified names resolve on this connection (search_path set on connect):
+        SQLAlchemy's default_schema_name is read once per engine and may predate it."""
+        return conn.execute(sa.text("SELECT current_schema()")).scalar()
 
     def user_schemas(self, conn: sa.Connection) -> list[str]:
         return catalog.user_schemas(conn)
