@@ -87,6 +87,14 @@ def literal(text: str, dialect: str | None = None) -> Any:
         raise ValueError(f"not an SQL literal: {text!r}") from err
 
 
+def value_of(node: exp.Expr) -> Any:
+    """The value of a literal node (typed by its cast); raises ValueError if not one."""
+    try:
+        return _value(node)
+    except _Unread as err:
+        raise ValueError(f"not an SQL literal: {node.sql()[:80]}") from err
+
+
 def _unparen(node: exp.Expr) -> exp.Expr:
     while isinstance(node, exp.Paren):
         node = node.this
@@ -420,4 +428,5 @@ __all__ = [
     "merge_alternative",
     "parse",
     "read_check",
+    "value_of",
 ]

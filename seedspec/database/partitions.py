@@ -1,20 +1,23 @@
-"""Partitioned tables: DbTable partition key + bounds -> the values its partitions accept."""
+"""Partitioned tables: DbTable partition key + bounds -> the values its partitions accept.
+
+The key (`RANGE (created)`) and each bound (`FOR VALUES IN ('eu', 'us')`, `FOR VALUES FROM
+(MINVALUE) TO (100)`, `DEFAULT`) are PostgreSQL's pg_get_partkeydef / pg_get_expr texts, read
+by sqlglot inside the CREATE TABLE statement they come from.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from typing import Any
 
-from seedspec.database.checks import literal
+import sqlglot
+from sqlglot import exp
+
+from seedspec.database.checks import value_of
 from seedspec.database.model import DbTable
 from seedspec.kinds.spec import GeneratorSpec
 
-_KEY = re.compile(r"^(RANGE|LIST|HASH)\s*\(\s*\"?([A-Za-z_][A-Za-z0-9_]*)\"?\s*\)$", re.I)
-_RANGE = re.compile(r"^FOR VALUES FROM \((.*)\) TO \((.*)\)$", re.I | re.S)
-_LIST = re.compile(r"^FOR VALUES IN \((.*)\)$", re.I | re.S)
-_LITERAL = re.compile(
-    r"'(?:[^']|'')*'(?:::[\w ]+)?|[-+]?\d+(?:\.\d+)?|MINVALUE|MAXVALUE|NULL", re.I
-)
+_OPEN = ("MINVALUE", "MAXVALUE")  # an unbounded end of a range partition
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class PartitionRule:
 def partition_rule(table: DbTable) -> PartitionRule:
     if not table.partition_by:
         return PartitionRule(None, None)
-    m = _KEY.match(table.partition_by.strip())
+    key = _key(table.partition_by)
     if not table.partitions:
         return PartitionRule(
             None,
@@ -37,38 +40,69 @@ def partition_rule(table: DbTable) -> PartitionRule:
             f"table {table.name!r} is partitioned "
             f"({table.partition_by}) but has no partitions: it cannot hold rows",
         )
-    if any(b.strip().upper() == "DEFAULT" for b in table.partitions):
+    read = [_bound(b) for b in table.partitions]
+    if any(b == "DEFAULT" for b in read):
         return PartitionRule(None, None)  # the default partition takes any value
-    if m is None:
+    bounds = [b for b in read if isinstance(b, exp.PartitionBoundSpec)]
+    if key is None:
         return PartitionRule(
             None,
             None,
             note=f"table {table.name!r}: partition key "
             f"{table.partition_by} is not understood; rows may not fit",
         )
-    strategy, column = m.group(1).upper(), m.group(2)
+    strategy, column = key
     col = table.column(column)
     if strategy == "HASH" or col is None:
         return PartitionRule(None, None)
     if strategy == "LIST":
-        values: list[object] = []
-        for bound in table.partitions:
-            lm = _LIST.match(bound.strip())
-            if lm:
-                values += [literal(v) for v in _LITERAL.findall(lm.group(1)) if v.upper() != "NULL"]
+        values = [value_of(v) for b in bounds for v in b.this or [] if not isinstance(v, exp.Null)]
         return PartitionRule(column, GeneratorSpec("choice", {"values": values, "weights": None}))
     ranges = []
-    for bound in table.partitions:
-        rm = _RANGE.match(bound.strip())
-        if rm:
-            lo, hi = _LITERAL.findall(rm.group(1)), _LITERAL.findall(rm.group(2))
-            if lo and hi:
-                ranges.append([_value(lo[0]), _value(hi[0])])
+    for b in bounds:
+        lo, hi = (
+            (b.args.get("from_expressions") or [None])[0],
+            (b.args.get("to_expressions") or [None])[0],
+        )
+        if lo is not None and hi is not None:
+            ranges.append([_value(lo), _value(hi)])
     of = {"date": "date", "timestamp": "datetime", "timestamptz": "datetime"}.get(col.type, "int")
     return PartitionRule(column, GeneratorSpec("partition", {"ranges": ranges, "of": of}))
 
 
-def _value(text: str) -> object:
-    if text.upper() in ("MINVALUE", "MAXVALUE"):
+def _key(text: str) -> tuple[str, str] | None:
+    """(RANGE | LIST | HASH, column) of a one-column partition key (None: not read)."""
+    try:
+        tree = sqlglot.parse_one(f"CREATE TABLE t (a INT) PARTITION BY {text}", read="postgres")
+    except (sqlglot.errors.SqlglotError, ValueError):
         return None
-    return literal(text)
+    prop = tree.find(exp.PartitionedByProperty)
+    node = prop.this if prop is not None else None
+    if isinstance(node, exp.List):
+        strategy = "LIST"
+    elif isinstance(node, exp.Anonymous) and str(node.this).upper() in ("RANGE", "HASH"):
+        strategy = str(node.this).upper()
+    else:
+        return None
+    parts = list(node.expressions)
+    if len(parts) != 1 or not isinstance(parts[0], exp.Column):
+        return None
+    return strategy, str(parts[0].name)
+
+
+def _bound(text: str) -> exp.PartitionBoundSpec | str | None:
+    """A partition's bound, "DEFAULT" for the default partition, None when not read."""
+    try:
+        tree = sqlglot.parse_one(f"CREATE TABLE p PARTITION OF t {text}", read="postgres")
+    except (sqlglot.errors.SqlglotError, ValueError):
+        return None
+    found = tree.find(exp.PartitionBoundSpec)
+    if found is None and tree.find(exp.PartitionedOfProperty) is not None:
+        return "DEFAULT"
+    return found
+
+
+def _value(node: exp.Expr) -> Any:
+    if isinstance(node, exp.Var) and str(node.this).upper() in _OPEN:
+        return None
+    return value_of(node)

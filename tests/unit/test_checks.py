@@ -245,3 +245,55 @@ def test_exactly_one_of_nullable_columns_is_chosen_per_row_by_the_oracle() -> No
     # an OR that is not only about NULLs keeps the model's one alternative
     table = _table("account_id IS NULL OR k = 'x'", nullable=("account_id",))
     assert check_model(table).columns["k"].allowed == ("x",)
+
+
+@pytest.mark.parametrize(
+    ("key", "bounds", "column", "params"),
+    [
+        (
+            "LIST (region)",
+            ("FOR VALUES IN ('eu', 'us')", "FOR VALUES IN ('as', NULL)"),
+            "region",
+            {"values": ["eu", "us", "as"], "weights": None},
+        ),
+        (
+            'RANGE ("d")',
+            (
+                "FOR VALUES FROM ('2020-01-01') TO ('2021-01-01')",
+                "FOR VALUES FROM (MINVALUE) TO ('2020-01-01')",
+            ),
+            "d",
+            {"ranges": [["2020-01-01", "2021-01-01"], [None, "2020-01-01"]], "of": "date"},
+        ),
+        (
+            "RANGE (n)",
+            ("FOR VALUES FROM ('-5'::integer) TO (MAXVALUE)",),
+            "n",
+            {"ranges": [[-5, None]], "of": "int"},
+        ),
+        ("RANGE (n)", ("FOR VALUES FROM (1) TO (100)", "DEFAULT"), None, None),
+        ("HASH (n)", ("FOR VALUES WITH (modulus 2, remainder 0)",), None, None),
+    ],
+)
+def test_partition_bounds_read_by_sqlglot(
+    key: str, bounds: tuple[str, ...], column: str | None, params: dict | None
+) -> None:
+    from seedspec.database.partitions import partition_rule
+
+    columns = (DbColumn("region", "text"), DbColumn("d", "date"), DbColumn("n", "integer"))
+    rule = partition_rule(DbTable("p", columns=columns, partition_by=key, partitions=bounds))
+    assert rule.column == column
+    assert (rule.generator.params if rule.generator else None) == params
+    assert not rule.note
+
+
+def test_partition_key_on_an_expression_is_a_note() -> None:
+    from seedspec.database.partitions import partition_rule
+
+    table = DbTable(
+        "p",
+        columns=(DbColumn("n", "integer"),),
+        partition_by="RANGE ((n + 1))",
+        partitions=("FOR VALUES FROM (1) TO (100)",),
+    )
+    assert "not understood" in partition_rule(table).note
