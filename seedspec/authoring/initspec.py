@@ -14,6 +14,7 @@ from seedspec import api
 from seedspec.analysis.drift import DriftError
 from seedspec.analysis.reconcile import reconcile
 from seedspec.authoring import merge
+from seedspec.authoring.todos import Todos, resolve_with_todos, todo_error
 from seedspec.authoring.yamlgen import (
     column_entry,
     count_entry,
@@ -21,7 +22,7 @@ from seedspec.authoring.yamlgen import (
     scalar,
     tree_entry,
 )
-from seedspec.compile.resolved import ResolvedColumn, ResolvedTable, resolve
+from seedspec.compile.resolved import ResolvedColumn, ResolvedTable
 from seedspec.database.connect import URL, safe_url
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.partitions import partition_rule
@@ -47,8 +48,11 @@ class InitResult:
 class Layout:
     """What the compiler decided, as YAML lines for any table or column at any indentation."""
 
-    def __init__(self, resolved: list[ResolvedTable], schema: DbSchema) -> None:
+    def __init__(
+        self, resolved: list[ResolvedTable], schema: DbSchema, todos: Todos | None = None
+    ) -> None:
         self.schema = schema
+        self.todos = todos or Todos()
         self.resolved = {t.name: t for t in resolved}
         self.unseeded = {
             t.name: _unseeded_note(t, schema) for t in schema.tables if t.name not in self.resolved
@@ -58,11 +62,12 @@ class Layout:
     def table_lines(self, name: str, pad: int, unit: int) -> list[str]:
         inner = pad + unit
         out = [f"{' ' * pad}{scalar(name)}:"]
+        todo = self.todos.table_note(name)
         if name in self.unseeded:
-            return out + entry_lines("count", 0, inner, self.unseeded[name], unit)
+            return out + entry_lines("count", 0, inner, todo or self.unseeded[name], unit)
         rt = self.resolved[name]
         out += entry_lines(
-            "count", count_entry(rt.count, rt.count_spec), inner, rt.count_note, unit
+            "count", count_entry(rt.count, rt.count_spec), inner, todo or rt.count_note, unit
         )
         if rt.tree is not None:
             note = "self-reference: rows form a tree, parents first"
@@ -71,21 +76,22 @@ class Layout:
         if inserted:
             out.append(f"{' ' * inner}columns:")
         for col in rt.columns:
-            out += self._column(col, inner + unit if inserted else inner, unit)
+            out += self._column(name, col, inner + unit if inserted else inner, unit)
         return out
 
     def column_lines(self, table: str, column: str, pad: int, unit: int) -> list[str]:
         col = next(c for c in self.resolved[table].columns if c.name == column)
-        return self._column(col, pad, unit)
+        return self._column(table, col, pad, unit)
 
-    def _column(self, col: ResolvedColumn, pad: int, unit: int) -> list[str]:
+    def _column(self, table: str, col: ResolvedColumn, pad: int, unit: int) -> list[str]:
         note = col.note.strip().rstrip(";").strip()
         if col.generator is None:
             return [f"{' ' * pad}# {col.name}: not inserted ({note})"]
         if col.generator.kind == "partition":
             note = f"{note}; values inside the table's partitions".lstrip("; ")
         entry = column_entry(col.generator, self.schema)
-        return entry_lines(col.name, entry, pad, note, unit)
+        todo = self.todos.column_note(table, col.name)
+        return entry_lines(col.name, entry, pad, todo or note, unit)
 
     def missing(self, spec: Spec) -> merge.Missing:
         out = merge.Missing(self.order, [n for n in self.order if spec.table(n) is None])
@@ -128,7 +134,8 @@ def init_spec(
     report = reconcile(spec, target.schema)
     if report.errors:
         raise DriftError(report)
-    layout = Layout(resolve(spec, target.schema, scale=1.0), target.schema)
+    resolved, todos = resolve_with_todos(spec, target.schema)
+    layout = Layout(resolved, target.schema, todos)
     if exists:
         original = Path(path).read_text(encoding="utf-8")
         missing = layout.missing(spec)
@@ -141,6 +148,8 @@ def init_spec(
         result = InitResult(path, text, True, True, len(layout.order), list(layout.order))
     result.written = result.written and write
     _checked_write(path, text, write=result.written)
+    if todos:  # written; what the compiler could not decide waits at the TODO lines
+        raise todo_error(path, text, todos)
     return result
 
 

@@ -58,10 +58,12 @@ def _table_columns(t: Linked, errors: Errors) -> Columns:
             errors.add(
                 Problem(
                     f"{table.name}.{col.name} ({col.sql_type or col.type}) is NOT NULL "
-                    f"without a default and {choice}; give it a generator in the "
-                    "spec (e.g. `const:`)",
+                    f"without a default and {choice}",
                     t.location,
                     code="no-generator",
+                    table=table.name,
+                    column=col.name,
+                    fix=f'give it a generator in the spec, e.g. `{col.name}: {{const: "..."}}`',
                 )
             )
     return Columns(frozen(specs), frozen(skipped), frozen(notes))

@@ -1,1 +1,1 @@
-CREATE TABLE zones (id serial PRIMARY KEY, name text NOT NULL, area circle NOT NULL);
+CREATE TABLE zones (id serial PRIMARY KEY, name text NOT NULL, area regclass NOT NULL);
