@@ -95,6 +95,7 @@ def apply_text(report: ApplyReport) -> str:
         )
     if report.oracle_rows:
         lines.append(f"CHECK oracle: {report.oracle_rows:,} rows use a later candidate")
+    lines += [f"CHECK oracle could not judge {t}" for t in report.oracle_skipped]
     if report.cleared:
         lines.append(f"replaced the earlier rows of: {', '.join(report.cleared)}")
     return "\n".join(lines)

@@ -164,7 +164,7 @@ class Dialect:
         return self.quote(conn, column)
 
     def oracle_drop(self, conn: sa.Connection, name: str) -> None:
-        self.execute_raw(conn, f"DROP TABLE {self.quote(conn, name)}")
+        self.execute_raw(conn, f"DROP TABLE IF EXISTS {self.quote(conn, name)}")
 
     def oracle_passes(self, check_sql: str) -> str:
         """A condition true when a row passes this CHECK (NULL passes, as in a CHECK)."""

@@ -8,11 +8,13 @@ are tried in rounds of attempts (0, then 1-3, then the rest of the budget), only
 failing going on, so a mostly-satisfied CHECK costs one round. A row with no passing attempt is
 an OracleError (exit 3) naming the CHECK and the table; nothing has been written then.
 The temporary table is dropped before the load starts (MariaDB: DROP TEMPORARY, no commit).
+Each table is judged inside a savepoint: if the database refuses the oracle's own SQL there, the
+table is reported as not judged and loads as without the oracle (never worse than before).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import sqlalchemy as sa
@@ -31,6 +33,7 @@ from seedspec.plan.recipes import TableRecipe
 BATCH_ROWS = 5_000  # rows judged per query (times the attempts of a round)
 TEMP = "seedspec_oracle"
 ROW, ATTEMPT = "seedspec_row", "seedspec_attempt"
+SAVEPOINT = "seedspec_oracle"
 
 
 class OracleError(CompileError):
@@ -49,17 +52,50 @@ class _Judge:
     condition: str
 
 
+@dataclass
+class OracleResult:
+    """What the oracle did: rows moved off attempt 0, and the tables it could not judge (the
+    database refused the temporary table or a CHECK's text there; their rows load as attempt
+    0, as without the oracle, and the load itself still enforces every CHECK)."""
+
+    moved: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
 def resolve(
     plan: Plan, model: Model, conn: sa.Connection, dialect: Dialect, schema: DbSchema
-) -> int:
-    """Every oracle table's attempts chosen; returns how many rows needed an attempt > 0."""
-    moved = 0
+) -> OracleResult:
+    """Every oracle table's attempts chosen, each inside a savepoint."""
+    result = OracleResult()
     for recipe in plan.recipes:
         table = schema.table(recipe.name)
         if recipe.oracle is None or recipe.count <= 0 or table is None:
             continue
-        moved += _resolve_table(recipe, recipe.oracle, table, model, conn, dialect)
-    return moved
+        dialect.execute_raw(conn, f"SAVEPOINT {SAVEPOINT}")
+        try:
+            result.moved += _resolve_table(recipe, recipe.oracle, table, model, conn, dialect)
+        except OracleError:
+            dialect.oracle_drop(conn, TEMP)
+            raise
+        except Exception as err:
+            if not _is_database_error(err):
+                raise
+            dialect.execute_raw(conn, f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
+            dialect.oracle_drop(conn, TEMP)  # IF EXISTS: MariaDB keeps it past the rollback
+            for choices in choices_of(model, recipe.name).values():
+                choices.chosen = None
+            first = str(getattr(err, "orig", err)).strip().splitlines()
+            result.skipped.append(f"{recipe.name}: {first[0] if first else type(err).__name__}")
+        else:
+            dialect.execute_raw(conn, f"RELEASE SAVEPOINT {SAVEPOINT}")
+    return result
+
+
+def _is_database_error(err: BaseException) -> bool:
+    """An error the database raised (through SQLAlchemy or a raw driver cursor)."""
+    if isinstance(err, sa.exc.DBAPIError):
+        return True
+    return type(err).__module__.split(".")[0] in ("psycopg", "pymysql", "sqlite3")
 
 
 def rounds(attempts: int) -> list[range]:
@@ -83,16 +119,14 @@ def _resolve_table(
     groups = choices_of(model, recipe.name)
     moved = np.zeros(recipe.count, dtype=bool)
     dialect.oracle_create(conn, table, TEMP, [c.name for c in cols], (ROW, ATTEMPT))
-    try:
-        for group in oracle.groups:
-            checks = tuple(c for c in oracle.checks if c.group == group)
-            condition = " AND ".join(dialect.oracle_passes(c.sql) for c in checks)
-            judge = _Judge(recipe, checks, temp, groups.get(group), condition)
-            _judge_group(judge, model, conn, dialect)
-            if judge.choices is not None and judge.choices.chosen is not None:
-                moved |= judge.choices.chosen != 0
-    finally:
-        dialect.oracle_drop(conn, TEMP)
+    for group in oracle.groups:
+        checks = tuple(c for c in oracle.checks if c.group == group)
+        condition = " AND ".join(dialect.oracle_passes(c.sql) for c in checks)
+        judge = _Judge(recipe, checks, temp, groups.get(group), condition)
+        _judge_group(judge, model, conn, dialect)
+        if judge.choices is not None and judge.choices.chosen is not None:
+            moved |= judge.choices.chosen != 0
+    dialect.oracle_drop(conn, TEMP)
     return int(np.count_nonzero(moved))
 
 

@@ -204,3 +204,28 @@ def test_mariadb_unmodelled_checks(mysql_url: str, tmp_path: Path) -> None:
 def test_mariadb_no_candidate_passes_exit_3(mysql_url: str, tmp_path: Path) -> None:
     _load(mysql_url, tmp_path, PORTABLE_NEVER)
     _fails_clean(mysql_url, tmp_path)
+
+
+PG_RAISES = """
+CREATE FUNCTION picky(integer) RETURNS boolean LANGUAGE sql IMMUTABLE
+    AS $$ SELECT CASE WHEN $1 IS NULL THEN 1 / 0 = 1 ELSE true END $$;
+CREATE TABLE parent (id serial PRIMARY KEY, name text NOT NULL);
+CREATE TABLE bad (
+    id serial PRIMARY KEY,
+    parent_id integer NOT NULL REFERENCES parent (id),
+    n integer CONSTRAINT n_even CHECK (picky(n) AND n % 2 = 0)
+);
+"""
+
+
+@pytest.mark.postgres
+def test_pg_oracle_refused_by_the_database_falls_back(pg_url: str, tmp_path: Path) -> None:
+    """A CHECK that raises on some candidate (NULL here): the oracle's savepoint is rolled back,
+    the table loads as without the oracle, and the load's own error is reported (exit 1, not an
+    internal error), with nothing written."""
+    _load(pg_url, tmp_path, PG_RAISES)
+    done = _cli(tmp_path, "apply", "--db", pg_url, "-o", "json", "--scale", "10")
+    assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "rolled back" in done.stdout + done.stderr
+    assert _count(pg_url, "SELECT count(*) FROM parent") == 0
+    assert _count(pg_url, "SELECT count(*) FROM bad") == 0

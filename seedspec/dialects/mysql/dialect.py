@@ -108,7 +108,8 @@ class MySqlDialect(Dialect):
     oracle_int_type = "SIGNED"
 
     def oracle_drop(self, conn: sa.Connection, name: str) -> None:
-        self.execute_raw(conn, f"DROP TEMPORARY TABLE {self.quote(conn, name)}")  # no commit
+        # TEMPORARY: no implicit commit
+        self.execute_raw(conn, f"DROP TEMPORARY TABLE IF EXISTS {self.quote(conn, name)}")
 
     def begin(self, conn: sa.Connection, deferred: bool, suspend_fk_checks: bool) -> None:
         self.execute_raw(conn, "SET time_zone = '+00:00'")
