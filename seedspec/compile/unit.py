@@ -109,6 +109,7 @@ class Keys:
     unique_columns: frozenset[str] = frozenset()
     roles: Mapping[str, LinkRole] = field(default_factory=lambda: frozen({}))
     tuple_digits: tuple[str, ...] = ()  # FK link ids and finite columns, in digit order
+    tuple_shared: Mapping[str, str] = field(default_factory=lambda: frozen({}))  # alias -> digit
 
 
 @dataclass(frozen=True)

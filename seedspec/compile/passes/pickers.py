@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from seedspec.compile.counts import cap_problem
 from seedspec.compile.links import Link
-from seedspec.compile.passes.uniques import tuple_radices
+from seedspec.compile.passes.uniques import tuple_positions, tuple_radices
 from seedspec.compile.unit import Errors, Linked, LinkRole, Unit, frozen
 from seedspec.database.facts import table_facts_of
 from seedspec.errors import Problem
@@ -115,7 +115,9 @@ def tuple_pick(unit: Unit, t: Linked, digit: str, errors: Errors) -> r.TuplePick
         why = "distinct combinations of its parents"
         errors.add(cap_problem(t.name, count, total, why, t.location))
     table_key = stream_key(unit.ctx.seed, t.name, "tuple")
-    return r.TuplePick(table_key, radices, unit.keys[t.name].tuple_digits.index(digit))
+    keys = unit.keys[t.name]
+    position = tuple_positions(keys).index(keys.tuple_shared.get(digit, digit))
+    return r.TuplePick(table_key, radices, position)
 
 
 def _where_pick(t: Linked, link: Link, key: int, n_parent: int, errors: Errors) -> r.Pick:

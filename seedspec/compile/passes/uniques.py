@@ -7,15 +7,17 @@ parents within a per-parent group), or by a distinct tuple over FK links and fin
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
+from typing import Any
 
 from seedspec.analysis.infer import integer_limits
 from seedspec.compile.counts import CountDecision
 from seedspec.compile.links import Link
 from seedspec.compile.passes.columns import INTEGER_KINDS, exclusions
 from seedspec.compile.unit import Columns, Errors, Keys, Linked, LinkRole, Unit, frozen
-from seedspec.database.model import DbTable
+from seedspec.database.checks import read_check
+from seedspec.database.facts import table_facts_of
+from seedspec.database.model import DbTable, DbUnique
 from seedspec.errors import Problem
 from seedspec.kinds import finite_values, unique_capable
 from seedspec.spec.model import GeneratorSpec
@@ -29,34 +31,53 @@ def uniques(unit: Unit, errors: Errors) -> Unit:
         chooser.choose()
         columns[t.name] = replace(cols, specs=frozen(chooser.specs))
         keys[t.name] = Keys(
-            frozenset(chooser.unique_columns), frozen(chooser.roles), tuple(chooser.tuple_digits)
+            frozenset(chooser.unique_columns),
+            frozen(chooser.roles),
+            tuple(chooser.tuple_digits),
+            frozen(chooser.shared),
         )
     return replace(unit, columns=frozen(columns), keys=frozen(keys))
 
 
 def unique_sets(table: DbTable, errors: Errors) -> list[tuple[str, ...]]:
-    sets = [table.primary_key] if table.primary_key else []
+    """Every set of columns whose values must be distinct, as the parsed facts name them."""
+    return [cols for cols, _ in _unique_sets(table, errors)]
+
+
+def _unique_sets(table: DbTable, errors: Errors) -> list[tuple[tuple[str, ...], DbUnique | None]]:
+    sets: list[tuple[tuple[str, ...], DbUnique | None]] = []
+    if table.primary_key:
+        sets.append((tuple(table.primary_key), None))
     for exclusion in table.exclusions:
         if all(op == "=" for _, op in exclusion.elements):
-            sets.append(tuple(col for col, _ in exclusion.elements))
-    names = {c.name for c in table.columns}
-    for u in table.uniques:
+            sets.append((tuple(col for col, _ in exclusion.elements), None))
+    for f in table_facts_of(table).uniques:
         # lower(email), (tenant_id, lower(email)): the columns inside the expressions count;
         # values built distinct (row-number suffixes) stay distinct through lower()/trim()
-        inside = [w for e in u.expressions for w in re.findall(r"[A-Za-z_][\w$]*", e) if w in names]
-        cols = tuple(dict.fromkeys([*u.columns, *inside]))
-        if cols and (not u.expressions or inside):
-            sets.append(cols)
-        elif u.expressions:
+        if f.understood:
+            sets.append((tuple(f.columns), f.unique))
+        else:
             errors.warn(
                 Problem(
-                    f"table {table.name!r}: unique index {u.name} on "
-                    f"{', '.join(u.expressions)} is not understood; rows may violate it",
+                    f"table {table.name!r}: unique index {f.unique.name} on "
+                    f"{', '.join(f.unique.expressions)} is not understood; rows may violate it",
                     severity="warning",
                     code="unique-not-understood",
                 )
             )
-    return [tuple(s) for s in sets]
+    return sets
+
+
+def _inside_values(column: str, predicate: str) -> set[Any] | None:
+    """The values of `column` that put a row inside a partial unique's predicate, when the
+    predicate (read like a CHECK by database/checks.py) only lists values of that column."""
+    reading = read_check(predicate)
+    if not reading.understood or len(reading.clauses) != 1 or set(reading.columns) != {column}:
+        return None
+    inside = [f.get(column) for f in reading.clauses[0]]
+    if not inside or any(f is None or f.allowed is None for f in inside):
+        return None
+    return {v for f in inside if f is not None and f.allowed is not None for v in f.allowed}
 
 
 class _Uniques:
@@ -69,15 +90,38 @@ class _Uniques:
         self.unique_columns: set[str] = set()
         self.roles: dict[str, LinkRole] = {}
         self.tuple_digits: list[str] = []
+        self.shared: dict[str, str] = {}  # a tuple member reusing another member's digit
+        self.met: list[set[str]] = []  # the sets made distinct so far
 
     def choose(self) -> None:
-        for cols in unique_sets(self.t.table, self.errors):
+        for cols, unique in _unique_sets(self.t.table, self.errors):
+            if any(m <= set(cols) for m in self.met):
+                continue  # a superset of a distinct set is distinct
+            if unique is not None and unique.predicate and self.outside(cols, unique.predicate):
+                continue
             if any(self.is_unique(c) for c in cols) and len(cols) > 1:
                 continue
             if len(cols) == 1:
                 self.make_unique(cols[0], cols)
             elif not self.by_parent_group(cols) and not self.by_column(cols):
                 self.by_tuple(cols)
+            self.met.append(set(cols))
+
+    def outside(self, cols: tuple[str, ...], predicate: str) -> bool:
+        """A partial unique over one finite column (`UNIQUE (active) WHERE active`): every row
+        takes a value that leaves the predicate false, so no row is inside it."""
+        if len(cols) != 1 or cols[0] in self.t.fk_columns:
+            return False
+        g = self.specs.get(cols[0])
+        options = finite_values(g) if g is not None and not g.unique else None
+        inside = _inside_values(cols[0], predicate)
+        if g is None or options is None or inside is None:
+            return False
+        free: list[Any] = [v for v in options if v is not None and v not in inside]
+        if not free:
+            return False
+        self.specs[cols[0]] = GeneratorSpec("const", {"value": free[0]}, False, False, g.location)
+        return True
 
     def by_parent_group(self, cols: tuple[str, ...]) -> bool:
         """Per-parent tables: index_in_parent or a distinct-within-parent FK meets the set."""
@@ -110,11 +154,14 @@ class _Uniques:
         finite = [
             c for c in value_cols if c in self.specs and finite_values(self.specs[c]) is not None
         ]
-        if (fk_links or finite) and not self.tuple_digits:
+        members = [link.id for link in fk_links] + finite
+        if members and not self.tuple_digits:
             # a subset of the key made distinct is enough: rows get distinct combinations
-            self.tuple_digits = [link.id for link in fk_links] + finite
+            self.tuple_digits = members
             for link in fk_links:
                 self.roles[link.id] = LinkRole.TUPLE
+            return
+        if members and self.share_digits(members):
             return
         self.errors.add(
             Problem(
@@ -124,6 +171,24 @@ class _Uniques:
                 code="unfillable",
             )
         )
+
+    def share_digits(self, members: list[str]) -> bool:
+        """Another set over the same numbering: each digit the set lacks is reused by one of
+        its own new members ((channel, partner) and (channel, guest): guest takes partner's
+        digit), so the set determines every digit and is distinct. The digit's radix becomes
+        the smallest of its members' (pass `pickers`)."""
+        digits = [d for d in self.tuple_digits if d not in self.shared]
+        have = {self.shared.get(m, m) for m in members if m in self.tuple_digits}
+        missing = [d for d in digits if d not in have]
+        new = [m for m in members if m not in self.tuple_digits and self.roles.get(m) is None]
+        if len(new) < len(missing):
+            return False
+        for member, digit in zip(new, missing, strict=False):
+            self.tuple_digits.append(member)
+            self.shared[member] = digit
+            if any(link.id == member for link in self.t.links):
+                self.roles[member] = LinkRole.TUPLE
+        return True
 
     def kind(self, column: str) -> str:
         g = self.specs.get(column)
@@ -185,18 +250,27 @@ class _Uniques:
 def tuple_radices(
     unit: Unit, t: Linked, counts: dict[str, CountDecision] | None = None
 ) -> tuple[int, ...]:
-    """The radix of each digit of the table's distinct tuple: parent rows, or finite values."""
+    """The radix of each digit of the table's distinct tuple: parent rows, or finite values;
+    a digit several members share takes the smallest of their radices."""
     decided = unit.counts if counts is None else counts
     links = {link.id: link for link in t.links}
     specs = unit.columns[t.name].specs
-    radices = []
-    for digit in unit.keys[t.name].tuple_digits:
-        if digit in links:
-            parent = decided.get(links[digit].fk.ref_table)
-            radices.append(max(parent.count if parent else 0, 1))
+    keys = unit.keys[t.name]
+    radix: dict[str, int] = {}
+    for member in keys.tuple_digits:
+        if member in links:
+            parent = decided.get(links[member].fk.ref_table)
+            own = max(parent.count if parent else 0, 1)
         else:
-            radices.append(len(finite_values(specs[digit]) or [None]))
-    return tuple(radices)
+            own = len(finite_values(specs[member]) or [None])
+        digit = keys.tuple_shared.get(member, member)
+        radix[digit] = min(radix.get(digit, own), own)
+    return tuple(radix[d] for d in tuple_positions(unit.keys[t.name]))
+
+
+def tuple_positions(keys: Keys) -> list[str]:
+    """The digits of the tuple in order (members that reuse another's digit left out)."""
+    return [d for d in keys.tuple_digits if d not in keys.tuple_shared]
 
 
 def cap_counts(unit: Unit, errors: Errors) -> Unit:
