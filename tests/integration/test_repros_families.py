@@ -330,22 +330,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("no-declared-type", "sqlite"): "types: SQLite columns with no declared type",
     ("decimal-quantity", "mysql"): "types: numeric column named like a quantity (geometric law)",
     ("decimal-quantity", "sqlite"): "types: numeric column named like a quantity (geometric law)",
-    (
-        "trigger-update-counter",
-        "mysql",
-    ): "triggers per verb: an UPDATE-only trigger does not fill its table",
-    (
-        "trigger-update-counter",
-        "sqlite",
-    ): "triggers per verb: an UPDATE-only trigger does not fill its table",
-    (
-        "trigger-fills-needed-parent",
-        "mysql",
-    ): "triggers per verb: a trigger-filled table that others need",
-    (
-        "trigger-fills-needed-parent",
-        "sqlite",
-    ): "triggers per verb: a trigger-filled table that others need",
 }
 
 
