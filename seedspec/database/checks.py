@@ -11,8 +11,8 @@ schema's dialect; no regular expression reads SQL here.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -21,13 +21,18 @@ import sqlglot
 from sqlglot import exp
 
 from seedspec.database.constraints import Alternative, Clause, ColumnFacts, merge_alternative
+from seedspec.database.sqlvalues import (
+    Unread,
+    is_column,
+    is_date,
+    moment,
+    number,
+    unparen,
+    value,
+)
 
-NOW_REFERENCE = "2025-12-31"
 MAX_ALTERNATIVES = 64  # a CHECK whose ORs expand past this is left to the oracle
 _READERS = ("postgres", "mysql", "sqlite")  # sqlglot dialects tried when none is given
-_INT_TYPES = {"INT", "BIGINT", "SMALLINT", "TINYINT", "MEDIUMINT", "UBIGINT", "UINT", "USMALLINT"}
-_NUM_TYPES = {"DECIMAL", "DOUBLE", "FLOAT", "MONEY", "BIGDECIMAL", "UDECIMAL"}
-_DATE_TYPES = {"DATE", "TIMESTAMP", "TIMESTAMPTZ", "DATETIME", "TIMESTAMPLTZ", "TIME"}
 _LENGTH_FUNCS = {"char_length", "character_length", "length", "octet_length", "len"}
 
 
@@ -46,10 +51,6 @@ class CheckReading:
             if len(clause) == 1:
                 out = merge_alternative(out, clause[0])
         return out
-
-
-class _Unread(Exception):
-    pass
 
 
 def parse(sqltext: str, dialect: str | None = None) -> exp.Expr | None:
@@ -71,7 +72,7 @@ def read_check(sqltext: str, dialect: str | None = None) -> CheckReading:
     columns = tuple(dict.fromkeys(c.name for c in tree.find_all(exp.Column)))
     try:
         clauses = tuple(_simplify(tuple(_alternatives(c))) for c in _conjuncts(tree))
-    except _Unread as err:
+    except Unread as err:
         return CheckReading((), False, columns, str(err))
     return CheckReading(clauses, True, columns)
 
@@ -82,27 +83,21 @@ def literal(text: str, dialect: str | None = None) -> Any:
     if tree is None:
         raise ValueError(f"not an SQL literal: {text!r}")
     try:
-        return _value(tree)
-    except _Unread as err:
+        return value(tree)
+    except Unread as err:
         raise ValueError(f"not an SQL literal: {text!r}") from err
 
 
 def value_of(node: exp.Expr) -> Any:
     """The value of a literal node (typed by its cast); raises ValueError if not one."""
     try:
-        return _value(node)
-    except _Unread as err:
+        return value(node)
+    except Unread as err:
         raise ValueError(f"not an SQL literal: {node.sql()[:80]}") from err
 
 
-def _unparen(node: exp.Expr) -> exp.Expr:
-    while isinstance(node, exp.Paren):
-        node = node.this
-    return node
-
-
 def _conjuncts(node: exp.Expr) -> list[exp.Expr]:
-    node = _unparen(node)
+    node = unparen(node)
     if isinstance(node, exp.And):
         return _conjuncts(node.this) + _conjuncts(node.expression)
     return [node]
@@ -110,7 +105,7 @@ def _conjuncts(node: exp.Expr) -> list[exp.Expr]:
 
 def _alternatives(node: exp.Expr) -> list[Alternative]:
     """The expression in disjunctive normal form: each alternative a conjunction of facts."""
-    node = _unparen(node)
+    node = unparen(node)
     if isinstance(node, exp.Or):
         out = _alternatives(node.this) + _alternatives(node.expression)
     elif isinstance(node, exp.And):
@@ -119,7 +114,7 @@ def _alternatives(node: exp.Expr) -> list[Alternative]:
     else:
         out = [MappingProxyType(dict(a)) for a in _atom(node)]
     if len(out) > MAX_ALTERNATIVES:
-        raise _Unread("too many alternatives")
+        raise Unread("too many alternatives")
     return out
 
 
@@ -143,13 +138,15 @@ def _atom(node: exp.Expr) -> list[Alternative]:
     if isinstance(node, exp.Boolean):
         return [{}] if node.this else []  # CHECK (true) always holds, (false) never
     if isinstance(node, exp.Not):
-        return _negated(_unparen(node.this))
+        return _negated(unparen(node.this))
     if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
         return _one(_column(node.this), null=not node.args.get("negate"))
     if isinstance(node, exp.In) and not node.args.get("query"):
-        return _one(_column(node.this), allowed=tuple(_value(v) for v in node.expressions))
+        if (wrapped := _wrapped(node.this)) is not None:
+            return _fixed_values(wrapped, tuple(value(v) for v in node.expressions))
+        return _one(_column(node.this), allowed=tuple(value(v) for v in node.expressions))
     if isinstance(node, exp.Between):
-        name, lo, hi = _column(node.this), _value(node.args["low"]), _value(node.args["high"])
+        name, lo, hi = _column(node.this), value(node.args["low"]), value(node.args["high"])
         return _between(name, lo, hi)
     if isinstance(node, exp.Column):
         return _one(node.name, allowed=(True,))
@@ -157,7 +154,7 @@ def _atom(node: exp.Expr) -> list[Alternative]:
         return _one(_column(node.expressions[0]), is_json=True)
     if isinstance(node, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)):
         return _comparison(node)
-    raise _Unread(node.sql()[:80])
+    raise Unread(node.sql()[:80])
 
 
 def _between(name: str, lo: Any, hi: Any) -> list[Alternative]:
@@ -166,7 +163,7 @@ def _between(name: str, lo: Any, hi: Any) -> list[Alternative]:
 
 def _negated(node: exp.Expr) -> list[Alternative]:
     if isinstance(node, exp.In) and not node.args.get("query"):
-        return _one(_column(node.this), excluded=tuple(_value(v) for v in node.expressions))
+        return _one(_column(node.this), excluded=tuple(value(v) for v in node.expressions))
     if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
         return _one(_column(node.this), null=bool(node.args.get("negate")))
     if isinstance(node, exp.Column):
@@ -174,7 +171,7 @@ def _negated(node: exp.Expr) -> list[Alternative]:
     if isinstance(node, (exp.EQ, exp.NEQ)):
         flipped = exp.NEQ if isinstance(node, exp.EQ) else exp.EQ
         return _comparison(flipped(this=node.this, expression=node.expression))
-    raise _Unread(f"NOT {node.sql()[:80]}")
+    raise Unread(f"NOT {node.sql()[:80]}")
 
 
 _OPS: dict[type, str] = {
@@ -190,29 +187,70 @@ _FLIP = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "=": "=", "<>": "<>"}
 
 def _comparison(node: exp.Expr) -> list[Alternative]:
     op = _OPS[type(node)]
-    left, right = _unparen(node.this), _unparen(node.expression)
+    left, right = unparen(node.this), unparen(node.expression)
+    for a, b, o in ((left, right, op), (right, left, _FLIP[op])):
+        if (wrapped := _wrapped(a)) is not None:
+            if o != "=" or is_column(b):  # lower(x) = x, upper(x) <> 'A': not modelled
+                raise Unread(node.sql()[:80])
+            listed = _listed(b)
+            return _fixed_values(wrapped, listed if listed is not None else (value(b),))
     if (found := _special(op, left, right)) is not None:
         return found
     if (found := _special(_FLIP[op], right, left)) is not None:
         return found
-    if _is_column(left) and _is_column(right):
+    if is_column(left) and is_column(right):
         return _columns(_column(left), op, _column(right))
-    if _is_column(left):
-        return _cmp(_column(left), op, _value(right))
-    if _is_column(right):
-        return _cmp(_column(right), _FLIP[op], _value(left))
-    raise _Unread(node.sql()[:80])
+    if is_column(left):
+        return _cmp(_column(left), op, value(right))
+    if is_column(right):
+        return _cmp(_column(right), _FLIP[op], value(left))
+    raise Unread(node.sql()[:80])
+
+
+# upper(x) / lower(x) / trim(x) = v: x = v passes when v is its own image (upper('M') = 'M')
+_FIXED: dict[type, Callable[[str], str]] = {exp.Upper: str.upper, exp.Lower: str.lower}
+
+
+def _wrapped(node: exp.Expr) -> tuple[str, Callable[[str], str]] | None:
+    node = unparen(node)
+    fn = _FIXED.get(type(node))
+    if isinstance(node, exp.Trim) and not (
+        node.args.get("expression") or node.args.get("position")
+    ):
+        fn = str.strip
+    if fn is None or not is_column(node.this):
+        return None
+    return _column(node.this), fn
+
+
+def _fixed_values(
+    wrapped: tuple[str, Callable[[str], str]], values: tuple[Any, ...]
+) -> list[Alternative]:
+    name, fn = wrapped
+    return _one(name, allowed=tuple(v for v in values if isinstance(v, str) and fn(v) == v))
+
+
+def _listed(node: exp.Expr) -> tuple[Any, ...] | None:
+    """The values of ANY (ARRAY[...]) (None: not that shape)."""
+    if not isinstance(node, (exp.Any, exp.Anonymous)):
+        return None
+    inner = unparen(node.this if isinstance(node, exp.Any) else node.expressions[0])
+    if isinstance(inner, exp.Cast):
+        inner = unparen(inner.this)
+    if isinstance(node, exp.Anonymous) and str(node.this).upper() != "ANY":
+        return None
+    return tuple(value(v) for v in inner.expressions) if isinstance(inner, exp.Array) else None
 
 
 def _special(op: str, left: exp.Expr, right: exp.Expr) -> list[Alternative] | None:
     """Comparisons whose left side is a function of columns: lengths, counts of NULLs,
     (a IS NULL) <> (b IS NULL), x = ANY (ARRAY[...]), col <= now() - interval."""
     fname = _func_name(left)
-    if fname in _LENGTH_FUNCS and _is_column(_args(left)[0]):
-        return _length(_column(_args(left)[0]), op, _value(right))
+    if fname in _LENGTH_FUNCS and is_column(_args(left)[0]):
+        return _length(_column(_args(left)[0]), op, value(right))
     if fname in ("num_nonnulls", "num_nulls") and op == "=":
         names = [_column(a) for a in _args(left)]
-        k = int(_value(right))
+        k = int(value(right))
         k = k if fname == "num_nonnulls" else len(names) - k
         return [
             {n: ColumnFacts(null=n not in chosen) for n in names}
@@ -226,36 +264,36 @@ def _special(op: str, left: exp.Expr, right: exp.Expr) -> list[Alternative] | No
             for va, vb in ((True, True), (False, False), (True, False), (False, True))
             if (va == vb) == same
         ]
-    if _is_column(left) and fname is None and isinstance(right, exp.Any | exp.Anonymous):
+    if is_column(left) and fname is None and isinstance(right, exp.Any | exp.Anonymous):
         return _any_all(_column(left), op, right)
-    if _is_column(left) and _moment(right) is not None:
+    if is_column(left) and moment(right) is not None:
         if op not in ("<", "<="):
-            raise _Unread("a lower bound on the clock moves with it")
-        return _one(_column(left), latest=_moment(right))
+            raise Unread("a lower bound on the clock moves with it")
+        return _one(_column(left), latest=moment(right))
     return None
 
 
 def _any_all(name: str, op: str, node: exp.Expr) -> list[Alternative] | None:
     word = "ANY" if isinstance(node, exp.Any) else str(node.this).upper()
-    inner = _unparen(node.this if isinstance(node, exp.Any) else node.expressions[0])
+    inner = unparen(node.this if isinstance(node, exp.Any) else node.expressions[0])
     if isinstance(inner, exp.Cast):
-        inner = _unparen(inner.this)
+        inner = unparen(inner.this)
     if not isinstance(inner, exp.Array):
         return None
-    values = tuple(_value(v) for v in inner.expressions)
+    values = tuple(value(v) for v in inner.expressions)
     if word == "ANY" and op == "=":
         return _one(name, allowed=values)
     if word == "ALL" and op == "<>":
         return _one(name, excluded=values)
-    raise _Unread(f"{op} {word}")
+    raise Unread(f"{op} {word}")
 
 
 def _is_null(node: exp.Expr) -> tuple[str, bool]:
     """(column, whether the predicate is true when the column is NULL)."""
     negate = isinstance(node, exp.Not)
-    node = _unparen(node.this) if negate else node
+    node = unparen(node.this) if negate else node
     if not isinstance(node, exp.Is) or not isinstance(node.expression, exp.Null):
-        raise _Unread(node.sql()[:80])
+        raise Unread(node.sql()[:80])
     return _column(node.this), not (negate or node.args.get("negate"))
 
 
@@ -271,101 +309,13 @@ def _args(node: exp.Expr) -> list[exp.Expr]:
     return list(node.expressions) if isinstance(node, exp.Anonymous) else [node.this]
 
 
-def _is_column(node: exp.Expr) -> bool:
-    node = _unparen(node)
-    while isinstance(node, exp.Cast):
-        node = _unparen(node.this)
-    return isinstance(node, exp.Column)
-
-
 def _column(node: exp.Expr) -> str:
-    node = _unparen(node)
+    node = unparen(node)
     while isinstance(node, exp.Cast):  # (channel_type)::text reads the column itself
-        node = _unparen(node.this)
+        node = unparen(node.this)
     if not isinstance(node, exp.Column):
-        raise _Unread(f"not a column: {node.sql()[:80]}")
+        raise Unread(f"not a column: {node.sql()[:80]}")
     return str(node.name)
-
-
-def _value(node: exp.Expr) -> Any:
-    """A literal's value, typed by its cast: `'-1'::integer` is -1, `'x'::text` is 'x'."""
-    node = _unparen(node)
-    if isinstance(node, exp.Neg):
-        v = _value(node.this)
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise _Unread(node.sql())
-        return -v
-    if isinstance(node, exp.Boolean):
-        return bool(node.this)
-    if isinstance(node, exp.Cast):
-        return _cast(_value(node.this), node.to)
-    if isinstance(node, exp.Literal):
-        text = str(node.this)
-        return text if node.is_string else _number(text)
-    raise _Unread(f"not a literal: {node.sql()[:80]}")
-
-
-def _number(text: str) -> int | float:
-    number = float(text)
-    try:
-        return int(text)
-    except ValueError:
-        return number
-
-
-def _cast(value: Any, to: exp.DataType) -> Any:
-    kind = to.this.name if hasattr(to.this, "name") else str(to.this)
-    if kind in _INT_TYPES:
-        return int(_number(str(value)))
-    if kind in _NUM_TYPES:
-        return _number(str(value))
-    if kind == "BOOLEAN":
-        return str(value).lower() in ("t", "true", "1", "yes", "on")
-    return value  # text and date types: the literal's own text
-
-
-def _moment(node: exp.Expr) -> str | None:
-    """now() / CURRENT_DATE +- 'N unit'::interval, read at NOW_REFERENCE (determinism)."""
-    node = _unparen(node)
-    if isinstance(node, (exp.CurrentTimestamp, exp.CurrentDate)):
-        return NOW_REFERENCE
-    if isinstance(node, (exp.Add, exp.Sub)) and _moment(node.this) is not None:
-        n, unit = _interval(node.expression)
-        return _shift(NOW_REFERENCE, -n if isinstance(node, exp.Sub) else n, unit)
-    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "now":
-        return NOW_REFERENCE
-    return None
-
-
-def _interval(node: exp.Expr) -> tuple[int, str]:
-    node = _unparen(node)
-    if isinstance(node, exp.Interval):
-        amount, unit = str(_value(node.this)), node.unit.name if node.unit else ""
-        text = f"{amount} {unit}"
-    elif isinstance(node, exp.Cast):
-        text = str(_value(node.this))
-    else:
-        raise _Unread(node.sql()[:80])
-    # the interval literal is data, not SQL: '18 years' is a count and a unit
-    parts = text.split()
-    if len(parts) != 2 or not parts[0].isdigit():
-        raise _Unread(f"interval {text!r}")
-    unit = parts[1].lower().rstrip("s")
-    if unit not in ("year", "mon", "month", "day", "week"):
-        raise _Unread(f"interval {text!r}")
-    return int(parts[0]), unit
-
-
-def _shift(day: str, n: int, unit: str) -> str:
-    base = dt.date.fromisoformat(day)
-    if unit == "year":
-        return base.replace(year=base.year + n).isoformat()
-    if unit in ("mon", "month"):
-        months = base.year * 12 + base.month - 1 + n
-        return base.replace(
-            year=months // 12, month=months % 12 + 1, day=min(base.day, 28)
-        ).isoformat()
-    return (base + dt.timedelta(days=n * (7 if unit == "week" else 1))).isoformat()
 
 
 def _columns(left: str, op: str, right: str) -> list[Alternative]:
@@ -373,35 +323,27 @@ def _columns(left: str, op: str, right: str) -> list[Alternative]:
     if op == "<>":
         return _one(right, differs_from=left)
     if op == "=":
-        raise _Unread(f"{left} = {right}")
+        raise Unread(f"{left} = {right}")
     later, earlier = (left, right) if op in (">", ">=") else (right, left)
     return _one(later, after=(earlier, op in (">", "<")))
 
 
-def _is_date(value: str) -> bool:
-    try:
-        dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        return False
-    return True
-
-
 def _cmp(name: str, op: str, value: Any) -> list[Alternative]:
     if value is None:
-        raise _Unread(f"{name} {op} NULL")
+        raise Unread(f"{name} {op} NULL")
     if op == "=":
         return _one(name, allowed=(value,))
     if op == "<>":
         return _one(name, excluded=(value,))
     if isinstance(value, str):
-        if _is_date(value):
+        if is_date(value):
             return _one(name, **({"earliest": value} if ">" in op else {"latest": value}))
         try:
-            value = _number(value.strip())
+            value = number(value.strip())
         except ValueError:
-            raise _Unread(f"{name} {op} {value!r}") from None
+            raise Unread(f"{name} {op} {value!r}") from None
     if isinstance(value, bool):
-        raise _Unread(f"{name} {op} {value}")
+        raise Unread(f"{name} {op} {value}")
     if op in (">", ">="):
         return [{name: ColumnFacts().with_lower(float(value), op == ">=")}]
     return [{name: ColumnFacts().with_upper(float(value), op == "<=")}]
@@ -409,14 +351,14 @@ def _cmp(name: str, op: str, value: Any) -> list[Alternative]:
 
 def _length(name: str, op: str, n: Any) -> list[Alternative]:
     if not isinstance(n, int) or isinstance(n, bool):
-        raise _Unread(f"length of {name} {op} {n!r}")
+        raise Unread(f"length of {name} {op} {n!r}")
     if op in ("<", "<="):
         return _one(name, max_length=n - (op == "<"))
     if op in (">", ">="):
         return _one(name, min_length=n + (op == ">"))
     if op == "=":
         return _one(name, min_length=n, max_length=n)
-    raise _Unread(f"length of {name} <> {n}")
+    raise Unread(f"length of {name} <> {n}")
 
 
 __all__ = [

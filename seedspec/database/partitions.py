@@ -58,16 +58,16 @@ def partition_rule(table: DbTable) -> PartitionRule:
     if strategy == "LIST":
         values = [value_of(v) for b in bounds for v in b.this or [] if not isinstance(v, exp.Null)]
         return PartitionRule(column, GeneratorSpec("choice", {"values": values, "weights": None}))
-    ranges = []
-    for b in bounds:
-        lo, hi = (
-            (b.args.get("from_expressions") or [None])[0],
-            (b.args.get("to_expressions") or [None])[0],
-        )
-        if lo is not None and hi is not None:
-            ranges.append([_value(lo), _value(hi)])
+    ranges = [r for b in bounds if (r := _range(b)) is not None]
     of = {"date": "date", "timestamp": "datetime", "timestamptz": "datetime"}.get(col.type, "int")
     return PartitionRule(column, GeneratorSpec("partition", {"ranges": ranges, "of": of}))
+
+
+def _range(bound: exp.PartitionBoundSpec) -> list[Any] | None:
+    """[from, to] of a range partition's first key column (None for an open end)."""
+    lo = (bound.args.get("from_expressions") or [None])[0]
+    hi = (bound.args.get("to_expressions") or [None])[0]
+    return None if lo is None or hi is None else [_value(lo), _value(hi)]
 
 
 def _key(text: str) -> tuple[str, str] | None:

@@ -297,3 +297,17 @@ def test_partition_key_on_an_expression_is_a_note() -> None:
         partitions=("FOR VALUES FROM (1) TO (100)",),
     )
     assert "not understood" in partition_rule(table).note
+
+
+@pytest.mark.parametrize(
+    ("sql", "allowed"),
+    [
+        ("(upper((gender)::text) = ANY (ARRAY['M'::text, 'F'::text]))", ("M", "F")),
+        ("lower(x) IN ('a', 'B')", ("a",)),  # 'B' is not its own lower(): no x gives it
+        ("btrim(x) = 'ok'", ("ok",)),
+        ("UPPER(`x`) IN ('A')", ("A",)),
+    ],
+)
+def test_case_and_trim_wrapped_lists(sql: str, allowed: tuple) -> None:
+    (f,) = facts(sql).values()
+    assert f.allowed == allowed
