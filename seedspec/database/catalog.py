@@ -34,6 +34,10 @@ class Catalog:
     partitions: dict[TableKey, tuple[str, list[str]]] = field(default_factory=dict)
     # FKs declared on partitions only: they bind every row routed there, so the parent gets them
     partition_fks: dict[TableKey, list[dict[str, Any]]] = field(default_factory=dict)
+    # FKs read from the catalog, added where the inspector missed them (partition_fks' shape)
+    declared_fks: dict[TableKey, list[dict[str, Any]]] = field(default_factory=dict)
+    # an identifier as the inspector spells it -> its real name (MySQL: SQLAlchemy keeps ``)
+    names: dict[str, str] = field(default_factory=dict)
     triggers: dict[TableKey, list[DbTrigger]] = field(default_factory=dict)
     exclusions: dict[TableKey, list[DbExclusion]] = field(default_factory=dict)
 

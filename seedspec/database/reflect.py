@@ -223,7 +223,7 @@ def _table(ctx: _Ctx, found: _Inspected, key: Any, schema: str | None, real: str
     name = key[1]
     table = (real, name)
     pk = found.pks.get(key) or {}
-    primary_key = tuple(pk.get("constrained_columns") or ())
+    primary_key = _real(ctx, pk.get("constrained_columns"))
     if ctx.catalog.checks is not None:
         db_checks = list(ctx.catalog.checks.get(table, []))
     else:
@@ -259,7 +259,7 @@ def _column(
     table_checks: list[DbCheck],
     domain_checks: list[tuple[str, str, str]],
 ) -> DbColumn:
-    name = str(col["name"])
+    name = ctx.catalog.names.get(str(col["name"]), str(col["name"]))
     sa_type = col["type"]
     catalog_type = ctx.catalog.sql_types.get((*table, name))
     facts = classify(sa_type, catalog_type)
@@ -317,6 +317,11 @@ def _identity(
     return ctx.dialect.implicit_identity(col, table, primary_key, ctx.catalog)
 
 
+def _real(ctx: _Ctx, names: Any) -> tuple[str, ...]:
+    """Column names as the database has them (the catalog's fixes of the inspector's)."""
+    return tuple(ctx.catalog.names.get(str(n), str(n)) for n in names or ())
+
+
 def _qualified(ctx: _Ctx, schema: str, table: str) -> str:
     return table if schema == ctx.default else f"{schema}.{table}"
 
@@ -328,7 +333,7 @@ def _foreign_keys(
     for fk in fks:
         opts = fk.get("options") or {}
         name = fk.get("name")
-        columns = tuple(fk.get("constrained_columns") or ())
+        columns = _real(ctx, fk.get("constrained_columns"))
         ref_schema, ref_table = fk.get("referred_schema") or table[0], str(fk["referred_table"])
         if ctx.catalog.fk_refs is not None:
             found = ctx.catalog.fk_refs.get((*table, name or ""))
@@ -344,22 +349,25 @@ def _foreign_keys(
                 name=name,
                 columns=columns,
                 ref_table=_qualified(ctx, ref_schema, ref_table),
-                ref_columns=tuple(fk.get("referred_columns") or ()),
+                ref_columns=_real(ctx, fk.get("referred_columns")),
                 deferrable=bool(opts.get("deferrable")),
                 initially_deferred=str(opts.get("initially") or "").upper() == "DEFERRED",
                 on_delete=None if on_delete == "NO ACTION" else on_delete,
             )
         )
-    out += _partition_fks(ctx, table, {(f.columns, f.ref_table, f.ref_columns) for f in out})
+    seen = {(f.columns, f.ref_table, f.ref_columns) for f in out}
+    out += _partition_fks(ctx, ctx.catalog.partition_fks.get(table, []), seen)
+    out += _partition_fks(ctx, ctx.catalog.declared_fks.get(table, []), seen)
     return tuple(sorted(out, key=lambda f: (f.name or "", f.columns, f.ref_table)))
 
 
 def _partition_fks(
-    ctx: _Ctx, table: TableKey, seen: set[tuple[tuple[str, ...], str, tuple[str, ...]]]
+    ctx: _Ctx, fks: list[dict[str, Any]], seen: set[tuple[tuple[str, ...], str, tuple[str, ...]]]
 ) -> list[DbForeignKey]:
-    """FKs declared only on the partitions, once each, unless the parent has the same one."""
+    """FKs the catalog read (declared only on the partitions; ones the inspector could not
+    parse), once each, unless the table has the same one."""
     out = []
-    for fk in ctx.catalog.partition_fks.get(table, []):
+    for fk in fks:
         ref = _qualified(ctx, *fk["ref"])
         if (fk["columns"], ref, fk["ref_columns"]) in seen:
             continue  # the same FK on every partition counts once
@@ -379,14 +387,14 @@ def _uniques(
     uniques: list[dict[str, Any]],
     indexes: list[dict[str, Any]],
 ) -> tuple[DbUnique, ...]:
-    out = [DbUnique(u.get("name"), tuple(u.get("column_names") or ())) for u in uniques]
+    out = [DbUnique(u.get("name"), _real(ctx, u.get("column_names"))) for u in uniques]
     covered = _covered_names(pk, uniques)
     covered_sets = {frozenset(u.columns) for u in out}
     covered_sets.add(frozenset(pk.get("constrained_columns") or ()))
     for ix in indexes:
         if not ix.get("unique") or ix.get("duplicates_constraint") or ix.get("name") in covered:
             continue
-        unique = _index_unique(ix)
+        unique = _index_unique(ix, ctx.catalog.names)
         plain = unique.predicate is None and not unique.expressions
         if not (plain and frozenset(unique.columns) in covered_sets):
             out.append(unique)
@@ -405,9 +413,9 @@ def _covered_names(pk: dict[str, Any], uniques: list[dict[str, Any]]) -> set[Any
     return covered
 
 
-def _index_unique(ix: dict[str, Any]) -> DbUnique:
+def _index_unique(ix: dict[str, Any], real: dict[str, str]) -> DbUnique:
     """A unique index as the inspector reports it: columns, expressions, partial predicate."""
-    names = list(ix.get("column_names") or ())
+    names = [None if c is None else real.get(c, c) for c in ix.get("column_names") or ()]
     exprs = list(ix.get("expressions") or ())
     columns = tuple(c for c in names if c is not None)
     expressions = (

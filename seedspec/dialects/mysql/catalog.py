@@ -5,6 +5,8 @@ COLUMN_TYPE spellings, MariaDB's CHECK constraints (SQLAlchemy misses column-lev
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from seedspec.database.catalog import Catalog, TableKey
@@ -14,6 +16,13 @@ from seedspec.database.triggers import sql_writes
 _COLUMNS = sa.text(
     "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS"
     " WHERE TABLE_SCHEMA IN :schemas"
+).bindparams(sa.bindparam("schemas", expanding=True))
+_FKS = sa.text(
+    "SELECT k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME,"
+    " k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME"
+    " FROM information_schema.KEY_COLUMN_USAGE k"
+    " WHERE k.TABLE_SCHEMA IN :schemas AND k.REFERENCED_TABLE_NAME IS NOT NULL"
+    " ORDER BY 1, 2, 3, k.ORDINAL_POSITION"
 ).bindparams(sa.bindparam("schemas", expanding=True))
 _MARIADB_CHECKS = sa.text(
     "SELECT CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE"
@@ -31,12 +40,33 @@ def read_catalog(conn: sa.Connection, schemas: list[str]) -> Catalog:
     params = {"schemas": schemas}
     for db, table, column, typ in conn.execute(_COLUMNS, params):
         cat.sql_types[(db, table, column)] = str(typ)
+        if "`" in column:  # SQLAlchemy reads `a``b` from SHOW CREATE TABLE as "a``b"
+            cat.names[column.replace("`", "``")] = column
+    _backtick_fks(conn, params, cat)
     if getattr(conn.dialect, "is_mariadb", False):  # SQLAlchemy misses column-level CHECKs
         cat.checks = {}
         for db, table, name, clause in conn.execute(_MARIADB_CHECKS, params):
             cat.checks.setdefault((db, table), []).append(DbCheck(name, str(clause)))
     cat.triggers = _triggers(conn, params)
     return cat
+
+
+def _backtick_fks(conn: sa.Connection, params: dict[str, list[str]], cat: Catalog) -> None:
+    """FKs naming a backtick identifier, which SQLAlchemy's SHOW CREATE TABLE parser skips
+    ("Unknown schema content"): read from information_schema instead."""
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for db, table, name, col, rdb, rtable, rcol in conn.execute(_FKS, params):
+        fk = found.setdefault(
+            (db, table, name),
+            {"name": name, "columns": (), "ref": (rdb, rtable), "ref_columns": ()},
+        )
+        fk["columns"] += (col,)
+        fk["ref_columns"] += (rcol,)
+    for (db, table, name), fk in found.items():
+        idents = (table, name, fk["ref"][1], *fk["columns"], *fk["ref_columns"])
+        if any("`" in str(i) for i in idents):
+            fk.update(deferrable=False, deferred=False)
+            cat.declared_fks.setdefault((db, table), []).append(fk)
 
 
 def _triggers(conn: sa.Connection, params: dict[str, list[str]]) -> dict[TableKey, list[DbTrigger]]:
