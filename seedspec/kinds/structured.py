@@ -39,6 +39,7 @@ class JsonKind(Kind):
     params_type = JsonParams
     examples = ({"json": {"n": {"int": {"min": 1, "max": 3}}, "w": {"gen": "text.word"}}},)
     value_class = "json"
+    unique_capable = True  # through one unique field (compile/passes/uniques.py _unique_json)
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
         fields = entry["json"]
@@ -53,7 +54,10 @@ class JsonKind(Kind):
         return {"json": {name: ctx.entry(sub) for name, sub in fields.items()}}
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
-        fields = JsonParams.from_params(params).fields
+        fields = dict(JsonParams.from_params(params).fields)
+        if spec.unique and not any(f.unique and not f.null for f in fields.values()):
+            # no field is distinct (the compile pass makes one so when it can): a row number
+            fields["n"] = GeneratorSpec("sequence", {"start": 1, "step": 1}, False, True)
         return JsonObject(key, {name: ctx.nested(sub, f".{name}") for name, sub in fields.items()})
 
 

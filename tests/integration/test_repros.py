@@ -153,7 +153,6 @@ def test_two_composite_uniques(pg_url: str, tmp_path: Path) -> None:
     assert _count(pg_url, "SELECT count(*) FROM member WHERE partner_id IS NOT NULL") > 0
 
 
-@_xfail("uniques as a set: UNIQUE jsonb")
 def test_jsonb_unique(pg_url: str, tmp_path: Path) -> None:
     _seed(pg_url, tmp_path, "jsonb-unique")
     assert _count(pg_url, "SELECT count(DISTINCT name) FROM tag") == 20

@@ -170,3 +170,66 @@ def test_boolean_partial_unique_allows_at_most_one_row_inside(
     assert scalar(url, "SELECT count(*) FROM task") == 20
     assert scalar(url, "SELECT count(*) FROM connection WHERE active = true") <= 1
     assert scalar(url, "SELECT count(*) FROM task WHERE in_progress = true") <= 1
+
+
+JSONB = """
+    CREATE TABLE tag (id serial PRIMARY KEY, name jsonb NOT NULL, color int,
+        CONSTRAINT tag_name_uniq UNIQUE (name));
+    CREATE TABLE note (id serial PRIMARY KEY, tag_id int REFERENCES tag (id), body text);"""
+
+
+@pytest.mark.parametrize(
+    "columns", [None, "{json: {en_US: {gen: text.word}}}", "{json: {en_US: {const: x}}}"]
+)
+def test_unique_jsonb_is_distinct_inferred_and_with_a_spec(
+    pg_url: str, tmp_path: Path, columns: str | None
+) -> None:
+    run_sql(pg_url, JSONB)
+    spec = None
+    if columns:
+        spec = tmp_path / "seed.yaml"
+        spec.write_text(
+            f"seedspec: 1\ntables:\n  tag:\n    count: 60\n    columns:\n      name: {columns}\n"
+        )
+    apply(str(spec) if spec else None, pg_url)
+    assert violations(pg_url) == []
+    n = 60 if columns else 20
+    assert scalar(pg_url, "SELECT count(*) FROM tag") == n
+    assert scalar(pg_url, "SELECT count(DISTINCT name) FROM tag") == n
+    if columns and "gen" in columns:
+        assert scalar(pg_url, "SELECT count(*) FROM tag WHERE name ? 'en_US'") == n
+
+
+JUNCTION = """
+    CREATE TABLE posts (id int PRIMARY KEY, title text NOT NULL);
+    CREATE TABLE tags (id int PRIMARY KEY, name text NOT NULL);
+    CREATE TABLE post_tags (post_id int NOT NULL REFERENCES posts (id),
+        tag_id int NOT NULL REFERENCES tags (id), PRIMARY KEY (post_id, tag_id));"""
+PER_POST = """seedspec: 1
+tables:
+  posts: {count: 10}
+  tags: {count: TAGS}
+  post_tags:
+    count: {per: posts, min: 4, max: 4}
+    columns:
+      tag_id: {ref: tags}
+"""
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])
+def test_distinct_within_parent_checks_capacity_before_load(
+    request: pytest.FixtureRequest, dialect: str, tmp_path: Path
+) -> None:
+    url = _url(request, dialect)
+    run_sql(url, JUNCTION)
+    spec = tmp_path / "seed.yaml"
+    spec.write_text(PER_POST.replace("TAGS", "3"))
+    with pytest.raises(Exception) as err:
+        apply(str(spec), url)
+    assert "post_tags" in str(err.value) and "only 3 rows" in str(err.value)
+    assert scalar(url, "SELECT count(*) FROM posts") == 0
+    spec.write_text(PER_POST.replace("TAGS", "4"))
+    apply(str(spec), url)
+    assert violations(url) == []
+    assert scalar(url, "SELECT count(*) FROM post_tags") == 40
+    assert _distinct(url, "post_tags", "post_id, tag_id")

@@ -325,6 +325,7 @@ UNIQUE_CASES: dict[str, dict[str, Any]] = {
     "template": {"template": "K{row}"},
     "cidr": {"cidr": {}},
     "bytes": {"bytes": {"length": 16}},
+    "json": {"json": {"w": {"gen": "text.word"}}},
 }
 
 
@@ -340,7 +341,7 @@ def test_unique_capable_kinds_give_distinct_values_up_to_capacity(kind: str) -> 
 
 def test_kinds_that_cannot_be_unique_are_not_unique_capable() -> None:
     assert set(UNIQUE_CASES) == {k for k in KINDS if unique_capable(k)}
-    for kind in ("bool", "float", "const", "json", "array", "interval", "ref", "default"):
+    for kind in ("bool", "float", "const", "array", "interval", "ref", "default"):
         assert not unique_capable(kind)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from seedspec.compile.counts import cap_problem
 from seedspec.compile.links import Link
 from seedspec.compile.passes.uniques import tuple_positions, tuple_radices
@@ -99,7 +101,19 @@ def _role_pick(
             errors.add(cap_problem(t.name, count, n_parent, why, t.location))
         return r.UniquePick(key, n_parent, spill_null=link.nullable)
     if role is LinkRole.DISTINCT_IN_PARENT:
-        assert unit.counts[t.name].layout is not None
+        layout = unit.counts[t.name].layout
+        assert layout is not None
+        widest = int(np.diff(layout.offsets).max(initial=0))
+        if widest > n_parent:  # a group needs that many distinct parents of this FK
+            errors.add(
+                Problem(
+                    f"table {t.name!r}: one {layout.parent} row gets {widest} rows but "
+                    f"{'+'.join(link.fk.columns)} must differ within it and {link.fk.ref_table!r} "
+                    f"has only {n_parent} rows; lower the per-parent max or raise that count",
+                    t.location,
+                    code="unfillable",
+                )
+            )
         return r.DistinctInParentPick(key, n_parent)
     return tuple_pick(unit, t, link.id, errors)
 

@@ -29,7 +29,11 @@ def uniques(unit: Unit, errors: Errors) -> Unit:
         cols = exclusions(t, columns[t.name], errors)
         chooser = _Uniques(unit, t, cols, errors)
         chooser.choose()
-        columns[t.name] = replace(cols, specs=frozen(chooser.specs))
+        specs = {
+            c: _unique_json(g) if g.kind == "json" and g.unique else g
+            for c, g in chooser.specs.items()
+        }
+        columns[t.name] = replace(cols, specs=frozen(specs))
         keys[t.name] = Keys(
             frozenset(chooser.unique_columns),
             frozen(chooser.roles),
@@ -66,6 +70,23 @@ def _unique_sets(table: DbTable, errors: Errors) -> list[tuple[tuple[str, ...], 
                 )
             )
     return sets
+
+
+def _unique_json(g: GeneratorSpec) -> GeneratorSpec:
+    """A unique json object: distinct because one of its fields is ({"en_US": "Tag 7"}) — the
+    first field already unique, else the first that can be (a row-number suffix, an int range),
+    else an added row-number field `n`."""
+    fields: dict[str, GeneratorSpec] = dict(g.params.get("fields") or {})
+    if not any(f.unique and not f.null for f in fields.values()):
+        able = [name for name, f in fields.items() if unique_capable(f.kind) and not f.null]
+        if able:
+            f = fields[able[0]]
+            fields[able[0]] = GeneratorSpec(f.kind, f.params, False, True, f.location)
+        else:
+            fields["n"] = GeneratorSpec(
+                "sequence", {"start": 1, "step": 1}, False, True, g.location
+            )
+    return GeneratorSpec(g.kind, {**g.params, "fields": fields}, g.null, g.unique, g.location)
 
 
 def _inside_values(column: str, predicate: str) -> set[Any] | None:
