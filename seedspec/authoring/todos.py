@@ -48,10 +48,27 @@ def resolve_with_todos(spec: Spec, schema: DbSchema) -> tuple[list[ResolvedTable
         try:
             return resolve(patched, schema, scale=1.0), todos
         except CompileError as err:
-            patched, progressed = _patch(patched, err.problems, todos)
+            problems = [_pinned(p, schema) for p in err.problems]
+            patched, progressed = _patch(patched, problems, todos)
             if not progressed:
                 raise
     return resolve(patched, schema, scale=1.0), todos
+
+
+def _pinned(problem: Problem, schema: DbSchema) -> Problem:
+    """The problem with its table filled in when the compiler left it out.
+
+    Fallback for messages that only name the table in their text ("child.fk needs rows in
+    'parent' ...", "table 'x': ..."): the table the message starts with, a diagnostic's own
+    wording, not SQL. Several compile passes do not set Problem.table yet.
+    """
+    if problem.table or problem.severity != "error":
+        return problem
+    text = problem.message
+    for table in sorted(schema.tables, key=lambda t: -len(t.name)):
+        if text.startswith((f"{table.name}.", f"table {table.name!r}")):
+            return replace(problem, table=table.name)
+    return problem
 
 
 def _patch(spec: Spec, problems: list[Problem], todos: Todos) -> tuple[Spec, bool]:
@@ -60,11 +77,13 @@ def _patch(spec: Spec, problems: list[Problem], todos: Todos) -> tuple[Spec, boo
         if p.severity != "error" or not p.table:
             continue
         why = p.text
-        if p.column and (p.table, p.column) not in todos.columns:
-            todos.columns[(p.table, p.column)] = why
-            spec = _with_column(spec, p.table, p.column)
-            progressed = True
-        elif not p.column and p.table not in todos.tables:
+        column = p.column if p.code == "no-generator" else None  # a placeholder fits there
+        if column is not None:
+            if (p.table, column) not in todos.columns:
+                todos.columns[(p.table, column)] = why
+                spec = _with_column(spec, p.table, column)
+                progressed = True
+        elif p.table not in todos.tables:
             todos.tables[p.table] = why
             spec = _with_count(spec, p.table, CountSpec(fixed=0))
             progressed = True

@@ -19,7 +19,8 @@ from seedspec.kinds.base import (
     RenderContext,
     plain,
 )
-from seedspec.kinds.fit import class_of
+from seedspec.kinds.column import ColumnRules, ColumnShape
+from seedspec.kinds.fit import ColumnProblem, class_of
 from seedspec.kinds.spec import GeneratorSpec
 
 
@@ -135,6 +136,25 @@ class ConstKind(Kind):
 
     def value_classes(self, spec: GeneratorSpec, locale: str, seed: int) -> set[str]:
         return {class_of(self.parse(spec.params).value)}
+
+    def check_column(
+        self,
+        spec: GeneratorSpec,
+        column: ColumnShape,
+        rules: ColumnRules,
+        *,
+        where: str,
+        locale: str,
+        seed: int,
+    ) -> list[ColumnProblem]:
+        """`const: null` on a NOT NULL column (init's TODO placeholder) fails every row: an
+        error before the plan, not a load failure."""
+        out = super().check_column(spec, column, rules, where=where, locale=locale, seed=seed)
+        if self.parse(spec.params).value is None and not column.nullable:
+            message = f"{where} is NOT NULL but the spec gives it `const: null`"
+            fix = f'give it a value, e.g. `{column.name}: {{const: "..."}}`'
+            out.append(ColumnProblem("null-into-not-null", message, fix))
+        return out
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
         return {"const": plain(self.parse(params).value)}
