@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 
 class ExitCode(enum.IntEnum):
@@ -33,10 +33,11 @@ class Problem:
     """The one diagnostic: a spec error, a drift finding or a compile problem, with where and how.
 
     `message` is the bare statement; `fix` (when known) says what to change, and `text` joins the
-    two the way people read them. Source locations are part of a Problem (unlike the Plan's)."""
+    two the way people read them. Where a Problem points takes no part in its equality or in a
+    plan digest (a comment added to the spec moves lines, not meaning), but is always reported."""
 
     message: str
-    location: SourceLocation | None = None
+    location: SourceLocation | None = field(default=None, compare=False, metadata={"digest": False})
     severity: str = "error"  # "error" | "warning"
     code: str = "spec"  # e.g. spec, missing-column, type-mismatch, choice-outside-check
     table: str | None = None

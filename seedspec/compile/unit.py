@@ -21,7 +21,7 @@ from seedspec.dialects.capabilities import Capabilities
 from seedspec.errors import CompileError, Problem, SourceLocation
 from seedspec.generate.base import Generator
 from seedspec.plan import recipes as r
-from seedspec.plan.model import PlanWarning, Step
+from seedspec.plan.model import Step
 from seedspec.spec.model import GeneratorSpec, Spec, TableSpec
 
 
@@ -127,7 +127,7 @@ class Unit:
     ordering: Ordering | None = None
     steps: tuple[Step, ...] = ()
     fill_columns: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: frozen({}))
-    warnings: tuple[PlanWarning, ...] = ()
+    warnings: tuple[Problem, ...] = ()
     # value generators `recipes` built to check them, reused by `checks` (never in the Plan)
     built: Mapping[tuple[str, str], Generator] = field(
         default_factory=lambda: MappingProxyType({}), compare=False

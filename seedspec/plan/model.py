@@ -79,24 +79,6 @@ class CycleBreak:
 
 
 @dataclass(frozen=True)
-class PlanWarning:
-    """A compile warning the plan carries (its location takes no part in equality)."""
-
-    message: str
-    severity: str = "warning"
-    code: str = "spec"
-    table: str | None = None
-    column: str | None = None
-    fix: str | None = None
-    location: str | None = field(default=None, compare=False, metadata=_NOT_HASHED)
-
-    @classmethod
-    def of(cls, p: Problem) -> PlanWarning:
-        where = str(p.location) if p.location else None
-        return cls(p.message, p.severity, p.code, p.table, p.column, p.fix, where)
-
-
-@dataclass(frozen=True)
 class Plan:
     dialect: str  # the database family the plan was compiled for ("mysql" for MariaDB too)
     seed: int
@@ -107,7 +89,7 @@ class Plan:
     suspend_fk_checks: bool = False  # FK checks off during the load, verified by query
     broken_edges: tuple[CycleBreak, ...] = ()
     trigger_filled: tuple[str, ...] = ()  # tables whose rows come from triggers on others
-    warnings: tuple[PlanWarning, ...] = ()
+    warnings: tuple[Problem, ...] = ()  # compile warnings, the one diagnostic type
     versions: tuple[tuple[str, str], ...] = ()
     schema_fingerprint: str = ""
     load_path: str = field(default="default", metadata=_NOT_HASHED)  # "bulk" | "default"

@@ -19,7 +19,6 @@ from seedspec.plan.model import (
     FillDeferred,
     InsertRows,
     Plan,
-    PlanWarning,
     ResetSequences,
     RunSql,
     Step,
@@ -114,7 +113,7 @@ def plan_of(unit: Unit, errors: Errors) -> Plan:
             for b in broken
         ),
         trigger_filled=tuple(dict.fromkeys(unit.trigger_filled)),
-        warnings=tuple(PlanWarning.of(w) for w in errors.warnings),
+        warnings=tuple(errors.warnings),
         versions=(("mimesis", mimesis.__version__), ("seedspec", seedspec.__version__)),
         schema_fingerprint=schema_fingerprint(ctx.schema),
     )
