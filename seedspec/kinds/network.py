@@ -11,6 +11,13 @@ from seedspec.kinds.base import BuildContext, Entry, Kind, Nested, Params, Point
 from seedspec.kinds.spec import GeneratorSpec
 
 
+class _Cidrs(Cidr):
+    """The /24s of 10.0.0.0/8: 65,536 distinct values (generate/special.py Cidr wraps past)."""
+
+    def distinct_limit(self) -> int | None:
+        return 65536
+
+
 class CidrKind(Kind):
     name = "cidr"
     examples = ({"cidr": {}},)
@@ -24,7 +31,7 @@ class CidrKind(Kind):
         return {"cidr": {}}
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
-        return Cidr(key, params, spec.unique)
+        return _Cidrs(key, params, spec.unique)
 
 
 def cidr_spec() -> GeneratorSpec:

@@ -367,9 +367,6 @@ def test_ref_per_parent_counts_follow_their_law() -> None:
     assert 0.34 < counts.count(0) / 4000 < 0.41  # poisson(1) truncated to 0..3: 0.375 empty
 
 
-@pytest.mark.xfail(
-    strict=True, reason="cidr reports no distinct limit: 70,000 rows compile, 65,536 distinct"
-)
 def test_unique_capacity_of_cidr_is_checked_by_compile() -> None:
     schema = DbSchema.from_dict(
         {

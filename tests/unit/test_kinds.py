@@ -292,7 +292,6 @@ def test_null_keeps_the_distinct_limit() -> None:
 # -- unique capacity: what cannot be made distinct is reported ---------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="cidr and bytes report no distinct limit (see report)")
 @pytest.mark.parametrize(
     "entry, capacity",
     [
@@ -306,7 +305,6 @@ def test_finite_kinds_report_their_distinct_limit(entry: dict[str, Any], capacit
     assert len(set(built(range(capacity + 100)))) == capacity
 
 
-@pytest.mark.xfail(strict=True, reason="bytes: unique draws random words, not a permutation")
 def test_bytes_unique_is_distinct_by_construction() -> None:
     values = build({"bytes": {"length": 2}, "unique": True})(range(5000))
     assert len(set(values)) == 5000
