@@ -400,6 +400,11 @@ def _uniques(
             out.append(unique)
     reported = {ix.get("name") for ix in indexes}
     for parsed in ctx.catalog.index_uniques.get(table, []):  # expression indexes from their DDL
+        plain = parsed.predicate is None and not parsed.expressions
+        if plain and frozenset(parsed.columns) in covered_sets | {
+            frozenset(u.columns) for u in out
+        }:
+            continue  # an inline UNIQUE the inspector reported already
         if parsed.name not in reported and parsed.name not in covered:
             out.append(parsed)
     return tuple(sorted(out, key=lambda u: (u.name or "", u.columns, u.expressions)))

@@ -23,6 +23,12 @@ _FKS = (
 _INDEXES = (
     "SELECT tbl_name, name, sql FROM {s}.sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
 )
+_AUTO_UNIQUES = (  # inline UNIQUEs (origin 'u'): SQLAlchemy's regex misses quoted odd names
+    "SELECT m.name, il.name, ii.name FROM {s}.sqlite_master m"
+    " JOIN pragma_index_list(m.name, :schema) il"
+    " JOIN pragma_index_info(il.name, :schema) ii"
+    " WHERE m.type = 'table' AND il.\"unique\" AND il.origin = 'u' ORDER BY 1, 2, ii.seqno"
+)
 _TRIGGERS = "SELECT tbl_name, name, sql FROM {s}.sqlite_master WHERE type = 'trigger'"
 _WITHOUT_ROWID = re.compile(r"\)\s*WITHOUT\s+ROWID\s*;?\s*$", re.I)
 _CREATE_UNIQUE = re.compile(r"^\s*CREATE\s+UNIQUE\s+INDEX\b", re.I)
@@ -54,6 +60,13 @@ def _read_schema(conn: sa.Connection, schema: str, cat: Catalog) -> None:
         parsed = unique_index(str(name), str(sql))
         if parsed is not None:
             cat.index_uniques.setdefault((schema, table), []).append(parsed)
+    autos: dict[tuple[str, str], list[str]] = {}
+    for table, index, column in conn.execute(sa.text(_AUTO_UNIQUES.format(s=quoted)), params):
+        autos.setdefault((str(table), str(index)), []).append(str(column))
+    for (table, index), columns in autos.items():
+        cat.index_uniques.setdefault((schema, table), []).append(
+            DbUnique(index, tuple(columns), "constraint")
+        )
     for table, name, sql in conn.exec_driver_sql(_TRIGGERS.format(s=quoted)):
         timing, event = trigger_first_event(sql or "")
         body = sql_writes(sql or "", "sqlite")  # the head's "INSERT ON t" is no statement
