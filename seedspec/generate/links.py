@@ -196,9 +196,23 @@ class DifferentFromPicker(Picker):
 
     def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
         mine, theirs = self.inner.pick(model, idx), self.other.pick(model, idx)
+        if self._offset_digit():
+            return (theirs + 1 + mine) % self.n
         clash = (mine == theirs) & (mine >= 0)
         mine[clash] = (mine[clash] + 1) % max(self.n, 1)
         return mine
+
+    def _offset_digit(self) -> bool:
+        """Both FKs are digits of one distinct tuple and mine has radix n-1 (compile/passes/
+        uniques.py _differs_in_tuple): mine is an offset from theirs, never 0 mod n, so
+        (theirs, mine) stays distinct and unequal."""
+        inner, other = self.inner, self.other
+        return (
+            isinstance(inner, TuplePicker)
+            and isinstance(other, TuplePicker)
+            and inner.key == other.key
+            and inner.radices[inner.position] == self.n - 1
+        )
 
     def describe(self) -> dict[str, Any]:
         return {**self.inner.describe(), "differs_from_other_fk": True}

@@ -233,3 +233,41 @@ def test_distinct_within_parent_checks_capacity_before_load(
     assert violations(url) == []
     assert scalar(url, "SELECT count(*) FROM post_tags") == 40
     assert _distinct(url, "post_tags", "post_id, tag_id")
+
+
+FRIENDS = {
+    "postgresql": """
+        CREATE TABLE person (id serial PRIMARY KEY, name text NOT NULL);
+        CREATE TABLE friend (a int NOT NULL REFERENCES person (id),
+            b int NOT NULL REFERENCES person (id), PRIMARY KEY (a, b), CHECK (a <> b));""",
+    "mysql": """
+        CREATE TABLE person (id int AUTO_INCREMENT PRIMARY KEY, name text NOT NULL);
+        CREATE TABLE friend (a int NOT NULL, b int NOT NULL, PRIMARY KEY (a, b),
+            FOREIGN KEY (a) REFERENCES person (id), FOREIGN KEY (b) REFERENCES person (id),
+            CHECK (a <> b))""",
+    "sqlite": """
+        CREATE TABLE person (id integer PRIMARY KEY, name text NOT NULL);
+        CREATE TABLE friend (a int NOT NULL REFERENCES person (id),
+            b int NOT NULL REFERENCES person (id), PRIMARY KEY (a, b), CHECK (a <> b));""",
+}
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql", "sqlite"])
+def test_junction_of_two_fks_to_one_table_with_a_differs_check_fills_to_capacity(
+    request: pytest.FixtureRequest, dialect: str, tmp_path: Path
+) -> None:
+    url = _url(request, dialect)
+    run_sql(url, FRIENDS[dialect])
+    spec = tmp_path / "seed.yaml"
+    too_many = "seedspec: 1\ntables:\n  person: {count: 40}\n  friend: {count: 1561}\n"
+    spec.write_text(too_many)
+    with pytest.raises(Exception) as err:  # 40 x 39 ordered pairs with a <> b
+        apply(str(spec), url)
+    assert "friend" in str(err.value) and "1560" in str(err.value)
+    assert scalar(url, "SELECT count(*) FROM person") == 0
+    spec.write_text(too_many.replace("1561", "1560"))
+    apply(str(spec), url)
+    assert violations(url) == []
+    assert scalar(url, "SELECT count(*) FROM friend") == 1560
+    assert scalar(url, "SELECT count(*) FROM friend WHERE a = b") == 0
+    assert _distinct(url, "friend", "a, b")
