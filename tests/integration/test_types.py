@@ -200,3 +200,36 @@ def test_corpus_postgresql_inferred_generators_draw_100_rows(pg_url: str, name: 
         pytest.skip(f"{path} is not here")
     run_sql_file(pg_url, path)
     _draw(pg_url)
+
+
+# -- capacity before load: an explicit count a small integer key cannot number -----------------
+
+
+def _over_capacity(url: str, tmp_path: Path, count: int, top: int) -> None:
+    (tmp_path / "seed.yaml").write_text(
+        f"seedspec: 1\ntables:\n  tag:\n    count: {count}\n", encoding="utf-8"
+    )
+    run = run_apply(url, tmp_path, "seed.yaml")
+    assert run.returncode == 3, run.stdout + run.stderr
+    text = run.stdout + run.stderr
+    assert f"count {count} is more rows than its key id" in text and f"at most {top}" in text
+    assert '"line": 4' in text or "seed.yaml:4:" in text  # located at the count
+    assert scalar(url, "SELECT count(*) FROM tag") == 0
+
+
+@pytest.mark.postgres
+def test_explicit_count_over_a_smallint_key_is_a_compile_error(pg_url: str, tmp_path: Path) -> None:
+    run_sql(pg_url, "CREATE TABLE tag (id smallserial PRIMARY KEY, name text NOT NULL)")
+    _over_capacity(pg_url, tmp_path, 40_000, 32_767)
+
+
+@pytest.mark.mariadb
+def test_explicit_count_over_a_tinyint_key_is_a_compile_error(
+    mysql_url: str, tmp_path: Path
+) -> None:
+    run_sql(
+        mysql_url,
+        "CREATE TABLE tag (id TINYINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, "
+        "name varchar(20) NOT NULL)",
+    )
+    _over_capacity(mysql_url, tmp_path, 300, 255)

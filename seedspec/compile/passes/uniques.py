@@ -284,27 +284,9 @@ def tuple_radices(
             own = max(parent.count if parent else 0, 1)
         else:
             own = len(finite_values(specs[member]) or [None])
-        if member in links and _differs_in_tuple(t, links[member], keys):
-            own = max(own - 1, 1)  # CHECK (b <> a): b's digit is an offset from a, 1..n-1
         digit = keys.tuple_shared.get(member, member)
         radix[digit] = min(radix.get(digit, own), own)
     return tuple(radix[d] for d in tuple_positions(unit.keys[t.name]))
-
-
-def _differs_in_tuple(t: Linked, link: Link, keys: Keys) -> bool:
-    """Whether this FK is one digit of the tuple, `CHECK (it <> other)` for another FK digit
-    to the same table: it is then drawn as other + 1 + digit mod n (generate/links.py
-    DifferentFromPicker), so the pair is distinct and never equal, n(n-1) pairs in all."""
-    if len(link.fk.columns) != 1 or link.id in keys.tuple_shared:
-        return False
-    f = table_facts_of(t.table).columns.get(link.fk.columns[0])
-    other = t.fk_columns.get(f.differs_from or "") if f is not None else None
-    return (
-        other is not None
-        and other.fk.ref_table == link.fk.ref_table
-        and other.id in keys.tuple_digits
-        and other.id not in keys.tuple_shared
-    )
 
 
 def tuple_positions(keys: Keys) -> list[str]:
@@ -326,7 +308,46 @@ def cap_counts(unit: Unit, errors: Errors) -> Unit:
                 changed = True
         if not changed:
             break
+    for t in seeded:
+        if t.spec and t.spec.count:
+            _explicit_over_key(unit, t, counts[t.name].count, errors)
     return replace(unit, counts=frozen(counts))
+
+
+def _explicit_over_key(unit: Unit, t: Linked, count: int, errors: Errors) -> None:
+    """An explicit count a sequence key cannot number (TINYINT/SMALLINT): a compile error at
+    the count, not a duplicate key or an out-of-range value at load."""
+    for column, top in _sequence_caps(unit, t):
+        if count > top:
+            where = t.spec.count.location if t.spec and t.spec.count else None
+            errors.add(
+                Problem(
+                    f"table {t.name!r}: count {count} is more rows than its key {column} "
+                    f"({_sql_type(t, column)}) can number: at most {top}",
+                    where or t.location,
+                    code="count-over-capacity",
+                    table=t.name,
+                    fix=f"lower the count to {top} or widen {t.name}.{column}",
+                )
+            )
+
+
+def _sql_type(t: Linked, column: str) -> str:
+    col = t.table.column(column)
+    return (col.sql_type or col.type) if col is not None else "?"
+
+
+def _sequence_caps(unit: Unit, t: Linked) -> list[tuple[str, int]]:
+    """(column, rows it can number) of each integer `sequence` column (a TINYINT key: 127)."""
+    out = []
+    for column, g in unit.columns[t.name].specs.items():
+        col = t.table.column(column)
+        if g.kind == "sequence" and col is not None and col.type in INTEGER_KINDS:
+            top = integer_limits(col)[1]
+            start, step = int(g.params.get("start", 1)), int(g.params.get("step", 1))
+            if step > 0:
+                out.append((column, max(0, (top - start) // step + 1)))
+    return out
 
 
 def _key_capacity(unit: Unit, t: Linked, counts: dict[str, CountDecision]) -> int | None:
@@ -337,13 +358,7 @@ def _key_capacity(unit: Unit, t: Linked, counts: dict[str, CountDecision]) -> in
         if roles.get(link.id) is LinkRole.UNIQUE and not link.nullable:
             parent = counts.get(link.fk.ref_table)
             caps.append(parent.count if parent else 0)
-    for column, g in unit.columns[t.name].specs.items():  # a TINYINT key holds 255 rows at most
-        col = t.table.column(column)
-        if g.kind == "sequence" and col is not None and col.type in INTEGER_KINDS:
-            top = integer_limits(col)[1]
-            start, step = int(g.params.get("start", 1)), int(g.params.get("step", 1))
-            if step > 0:
-                caps.append(max(0, (top - start) // step + 1))
+    caps += [top for _, top in _sequence_caps(unit, t)]  # a TINYINT key holds 255 rows at most
     if unit.keys[t.name].tuple_digits:
         total = 1
         for radix in tuple_radices(unit, t, counts):

@@ -1,0 +1,1 @@
+CREATE TABLE tags (id smallserial PRIMARY KEY, name text NOT NULL);
