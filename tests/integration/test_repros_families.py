@@ -324,12 +324,7 @@ CASES = [
 ]
 
 XFAIL: dict[tuple[str, str], str] = {
-    ("two-composite-uniques", "mysql"): "uniques as a set: two composite uniques sharing a column",
-    ("two-composite-uniques", "sqlite"): "uniques as a set: two composite uniques sharing a column",
     ("partial-unique-boolean", "sqlite"): "uniques as a set: partial unique on a boolean",
-    ("no-declared-type", "sqlite"): "types: SQLite columns with no declared type",
-    ("decimal-quantity", "mysql"): "types: numeric column named like a quantity (geometric law)",
-    ("decimal-quantity", "sqlite"): "types: numeric column named like a quantity (geometric law)",
 }
 
 
@@ -373,7 +368,6 @@ def test_family(case: Case, request: pytest.FixtureRequest, tmp_path: Path) -> N
 
 
 @pytest.mark.mariadb
-@pytest.mark.xfail(strict=True, reason="issue 10: capacity of explicit counts not fixed yet")
 def test_tinyint_key_capacity_checked_before_load(mysql_url: str, tmp_path: Path) -> None:
     """An explicit count larger than a TINYINT UNSIGNED key allows (255) is refused at compile
     time, naming the column; nothing is written."""
