@@ -284,9 +284,27 @@ def tuple_radices(
             own = max(parent.count if parent else 0, 1)
         else:
             own = len(finite_values(specs[member]) or [None])
+        if member in links and _differs_in_tuple(t, links[member], keys):
+            own = max(own - 1, 1)  # CHECK (b <> a): b's digit is an offset from a, 1..n-1
         digit = keys.tuple_shared.get(member, member)
         radix[digit] = min(radix.get(digit, own), own)
     return tuple(radix[d] for d in tuple_positions(unit.keys[t.name]))
+
+
+def _differs_in_tuple(t: Linked, link: Link, keys: Keys) -> bool:
+    """Whether this FK is one digit of the tuple, `CHECK (it <> other)` for another FK digit
+    to the same table: it is then drawn as other + 1 + digit mod n (generate/links.py
+    DifferentFromPicker), so the pair is distinct and never equal, n(n-1) pairs in all."""
+    if len(link.fk.columns) != 1 or link.id in keys.tuple_shared:
+        return False
+    f = table_facts_of(t.table).columns.get(link.fk.columns[0])
+    other = t.fk_columns.get(f.differs_from or "") if f is not None else None
+    return (
+        other is not None
+        and other.fk.ref_table == link.fk.ref_table
+        and other.id in keys.tuple_digits
+        and other.id not in keys.tuple_shared
+    )
 
 
 def tuple_positions(keys: Keys) -> list[str]:
