@@ -183,3 +183,34 @@ def test_identifiers_of_every_shape_round_trip(
         f"(SELECT 1 FROM {q(parent.name)} p WHERE p.id = c.{q(fk_col)})"
     )
     assert _n(url, orphans) == 0
+
+
+@pytest.mark.postgres
+def test_inherits_child_does_not_break_the_load(pg_url: str, tmp_path: Path) -> None:
+    _exec(
+        pg_url,
+        "CREATE TABLE city (id serial PRIMARY KEY, name text NOT NULL,"
+        " population integer NOT NULL CHECK (population >= 0))",
+        "CREATE TABLE capital (state text NOT NULL) INHERITS (city)",
+        "CREATE TABLE visit (id serial PRIMARY KEY, city_id integer NOT NULL REFERENCES city (id))",
+    )
+    run = run_apply(pg_url, tmp_path)
+    _ok(run)
+    assert run.doc.get("report", run.doc).get("load_path") == "default"
+    assert _n(pg_url, "SELECT count(*) FROM ONLY city") == 20
+    assert _n(pg_url, "SELECT count(*) FROM capital") == 20
+    assert _n(pg_url, "SELECT count(*) FROM city WHERE population < 0") == 0
+    orphans = (
+        "SELECT count(*) FROM visit v WHERE NOT EXISTS "
+        "(SELECT 1 FROM ONLY city c WHERE c.id = v.city_id)"
+    )
+    assert _n(pg_url, orphans) == 0
+    # the inherited CHECK is still on the child
+    assert (
+        _n(
+            pg_url,
+            "SELECT count(*) FROM pg_constraint"
+            " WHERE conrelid = 'capital'::regclass AND contype = 'c'",
+        )
+        == 1
+    )

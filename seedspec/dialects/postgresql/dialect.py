@@ -26,6 +26,15 @@ from seedspec.dialects.postgresql.copytext import encode_rows
 _SERIALS = ("SERIAL", "BIGSERIAL", "SMALLSERIAL")
 
 
+_INHERITS = sa.text(
+    "SELECT c.relname FROM pg_catalog.pg_inherits i"
+    " JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid"
+    " JOIN pg_catalog.pg_class p ON p.oid = i.inhparent"
+    " WHERE p.relkind = 'r' AND i.inhparent = ANY(CAST(:tables AS regclass[]))"
+    " ORDER BY 1 LIMIT 1"
+)
+
+
 class PostgresDialect(Dialect):
     name = "postgresql"
     placeholder = "%s"
@@ -96,7 +105,11 @@ class PostgresDialect(Dialect):
         self.execute_raw(conn, "SET CONSTRAINTS ALL IMMEDIATE")
 
     def bulk_blocker(self, conn: sa.Connection, tables: Sequence[DbTable]) -> str | None:
-        return pg_bulk.bulk_blocker(conn, [self.qualified(conn, t) for t in tables])
+        names = [self.qualified(conn, t) for t in tables]
+        child = conn.execute(_INHERITS, {"tables": names}).scalar()
+        if child:  # dropping the parent's CHECK/FK drops the child's inherited copy with it
+            return f"{child} INHERITS from a seeded table (they share constraints)"
+        return pg_bulk.bulk_blocker(conn, names)
 
     def start_bulk(self, conn: sa.Connection, tables: Sequence[DbTable]) -> Any:
         return pg_bulk.set_aside(conn, [self.qualified(conn, t) for t in tables])
