@@ -23,15 +23,22 @@ from seedspec.database.model import DbColumn, DbSchema, DbTable
 from seedspec.dialects.base import Dialect
 from seedspec.errors import CompileError, Problem
 from seedspec.generate.attempts import Choices
-from seedspec.generate.base import to_python
 from seedspec.generate.model import Model
+from seedspec.generate.random import stream_key
 from seedspec.plan.bind import choices_of
 from seedspec.plan.model import Plan
 from seedspec.plan.oracle import OracleCheck, OracleRecipe
 from seedspec.plan.recipes import TableRecipe
 
 BATCH_ROWS = 5_000  # rows judged per query (times the attempts of a round)
-TEMP = "seedspec_oracle"
+
+
+def temp_name(table: str) -> str:
+    """The temporary table of one table's candidates: one name per table, since a dialect may
+    cache its load encoders by table name and columns (the hash keeps any table name short)."""
+    return f"seedspec_oracle_{stream_key('oracle', table) & 0xFFFFFFFF:08x}"
+
+
 ROW, ATTEMPT = "seedspec_row", "seedspec_attempt"
 SAVEPOINT = "seedspec_oracle"
 
@@ -75,13 +82,15 @@ def resolve(
         try:
             result.moved += _resolve_table(recipe, recipe.oracle, table, model, conn, dialect)
         except OracleError:
-            dialect.oracle_drop(conn, TEMP)
+            dialect.oracle_drop(conn, temp_name(recipe.name))
             raise
         except Exception as err:
             if not _is_database_error(err):
                 raise
             dialect.execute_raw(conn, f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
-            dialect.oracle_drop(conn, TEMP)  # IF EXISTS: MariaDB keeps it past the rollback
+            dialect.oracle_drop(
+                conn, temp_name(recipe.name)
+            )  # IF EXISTS: MariaDB keeps it past the rollback
             for choices in choices_of(model, recipe.name).values():
                 choices.chosen = None
             first = str(getattr(err, "orig", err)).strip().splitlines()
@@ -115,10 +124,10 @@ def _resolve_table(
     """Each group of the table's CHECKs judged in turn; returns the rows moved off attempt 0."""
     cols = [c for name in oracle.evaluated if (c := table.column(name)) is not None]
     extra = (DbColumn(ROW, "bigint", "bigint"), DbColumn(ATTEMPT, "bigint", "bigint"))
-    temp = DbTable(TEMP, columns=(*cols, *extra))
+    temp = DbTable(temp_name(recipe.name), columns=(*cols, *extra))
     groups = choices_of(model, recipe.name)
     moved = np.zeros(recipe.count, dtype=bool)
-    dialect.oracle_create(conn, table, TEMP, [c.name for c in cols], (ROW, ATTEMPT))
+    dialect.oracle_create(conn, table, temp.name, [c.name for c in cols], (ROW, ATTEMPT))
     for group in oracle.groups:
         checks = tuple(c for c in oracle.checks if c.group == group)
         condition = " AND ".join(dialect.oracle_passes(c.sql) for c in checks)
@@ -126,7 +135,7 @@ def _resolve_table(
         _judge_group(judge, model, conn, dialect)
         if judge.choices is not None and judge.choices.chosen is not None:
             moved |= judge.choices.chosen != 0
-    dialect.oracle_drop(conn, TEMP)
+    dialect.oracle_drop(conn, temp.name)
     return int(np.count_nonzero(moved))
 
 
@@ -160,11 +169,11 @@ def _round(
     _candidates(judge, model, conn, dialect, rows, attempts)
     q = dialect.quote
     sql = (
-        f"SELECT {q(conn, ROW)}, MIN({q(conn, ATTEMPT)}) FROM {q(conn, TEMP)} "
+        f"SELECT {q(conn, ROW)}, MIN({q(conn, ATTEMPT)}) FROM {q(conn, judge.temp.name)} "
         f"WHERE {judge.condition} GROUP BY {q(conn, ROW)}"
     )
     found = _fetch(conn, dialect, sql)
-    dialect.execute_raw(conn, f"DELETE FROM {q(conn, TEMP)}")
+    dialect.execute_raw(conn, f"DELETE FROM {q(conn, judge.temp.name)}")
     passed = np.array([int(str(r[0])) for r in found], dtype=np.int64)
     if judge.choices is not None:
         judge.choices.set(rows, 0)
@@ -186,9 +195,10 @@ def _candidates(
     for attempt in attempts:
         if judge.choices is not None:
             judge.choices.set(rows, attempt)
-        values = [to_python(model.values(judge.recipe.name, n, rows)) for n in names[:-2]]
-        values += [rows.tolist(), [attempt] * len(rows)]
-        dialect.insert(conn, judge.temp, names, values)
+        arrays = [model.values(judge.recipe.name, n, rows) for n in names[:-2]]
+        arrays += [rows, np.full(len(rows), attempt, dtype=np.int64)]
+        # the dialect's own load path (PostgreSQL COPY, MariaDB LOAD DATA, SQLite executemany)
+        dialect.load(conn, judge.temp, names, dialect.prepare(judge.temp, names, arrays))
 
 
 def _failure(
@@ -203,7 +213,7 @@ def _failure(
     sample = bad[:20]
     for attempts in budget:
         _candidates(judge, model, conn, dialect, sample, attempts)
-    culprits = [c for c in judge.checks if _rejects(conn, dialect, c, len(sample))]
+    culprits = [c for c in judge.checks if _rejects(conn, dialect, judge.temp.name, c, len(sample))]
     checks = culprits or list(judge.checks)
     names = ", ".join(f"{c.name} ({c.sql})" for c in checks)
     tried = budget[-1].stop
@@ -216,11 +226,13 @@ def _failure(
     return OracleError([Problem(message, code="check-oracle", table=judge.recipe.name, fix=fix)])
 
 
-def _rejects(conn: sa.Connection, dialect: Dialect, check: OracleCheck, rows: int) -> bool:
+def _rejects(
+    conn: sa.Connection, dialect: Dialect, temp: str, check: OracleCheck, rows: int
+) -> bool:
     """Whether this CHECK alone rejects every candidate of some sampled row."""
     q = dialect.quote
     sql = (
-        f"SELECT {q(conn, ROW)} FROM {q(conn, TEMP)} GROUP BY {q(conn, ROW)} HAVING "
+        f"SELECT {q(conn, ROW)} FROM {q(conn, temp)} GROUP BY {q(conn, ROW)} HAVING "
         f"SUM(CASE WHEN {dialect.oracle_passes(check.sql)} THEN 1 ELSE 0 END) = 0"
     )
     return rows > 0 and bool(_fetch(conn, dialect, sql))

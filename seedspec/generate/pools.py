@@ -73,10 +73,17 @@ def _hashable(value: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=512)
+def _checked(provider: str, locale: str) -> None:
+    """The provider checked once per process (a mimesis Generic loads its locale's JSON: ~40 ms
+    a call; a raised error is not cached)."""
+    resolve_provider(provider, locale)
+
+
 def pool(
     provider: str, *, locale: str, seed: int, args: dict[str, Any] | None = None, size: int = 0
 ) -> np.ndarray:
     """A deduplicated pool of mimesis values (object array), cached per process."""
-    resolve_provider(provider, locale)
+    _checked(provider, locale)
     args_json = json.dumps(args or {}, sort_keys=True, default=str)
     return _pool_cached(locale, provider, args_json, seed, size or POOL_SIZE)

@@ -109,8 +109,9 @@ def _attempted(
 
     def redraw(attempt: int) -> Generator:
         assert isinstance(recipe, r.ValueRecipe)
-        again = stream_key(seed, t.name, c.name, "attempt", attempt) >> 1
-        return value_generator(recipe, again, locale, t.name, c.name)
+        # the same seed (mimesis pools stay shared and cached), another stream: the key is
+        # (seed, table, column + attempt, row)
+        return value_generator(recipe, seed, locale, t.name, f"{c.name}\x1fattempt {attempt}")
 
     can_redraw = c.redraw and isinstance(recipe, r.ValueRecipe)
     return Attempted(
