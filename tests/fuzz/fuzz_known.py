@@ -7,10 +7,9 @@ the xfail of its tests/fuzz/found/ file turns into a strict XPASS until the mark
 
 from __future__ import annotations
 
-# measured on the working tree of 2026-12-02 00:45 UTC (scripts/fuzz.py --all-families)
+# measured on the working tree of 2026-12-02 01:20 UTC (scripts/fuzz.py --all-families)
 _COMMON = (
     "check:like",  # no candidate of the CHECK oracle passes `x LIKE 'ab%'`
-    "unique:partial-boolean",  # UNIQUE (flag) WHERE flag: "a 'bool' generator cannot ..."
 )
 
 NOT_FIXED: dict[str, frozenset[str]] = {

@@ -6,7 +6,8 @@ CREATE DATABASE once. `attempt(schema)` creates it, runs seedspec's `apply` with
 in-process (the library call behind `seedspec apply --db URL`; a subprocess per schema would
 cost more than the seeding), then audits: tests/corpus_audit.audit on PostgreSQL and MariaDB
 (FK anti-joins, uniques by GROUP BY under their predicate, every CHECK re-evaluated from the
-catalog, NOT NULLs, sequences ahead), tests/dbcheck.violations plus each generated CHECK on SQLite.
+catalog, NOT NULLs, sequences ahead), corpus_audit.sqlite_violations plus each generated CHECK
+on SQLite.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
-from corpus_audit import audit
-from dbcheck import counts, violations
+from corpus_audit import audit, sqlite_violations
+from dbcheck import counts
 from fuzz_schemas import Schema
 
 from seedspec import api
@@ -142,7 +143,7 @@ class Workspace:
     def audit(self, checks: list[tuple[str, str]]) -> Outcome:
         if self.dialect == "sqlite":
             rows = counts(self.url)
-            bad = violations(self.url)
+            bad = sqlite_violations(self.url)
             engine = sa.create_engine(self.url)
             try:
                 with engine.connect() as conn:

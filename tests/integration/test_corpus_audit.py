@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from conftest import MYSQL_ADMIN_URL, run_sql, run_sql_file
-from corpus_audit import audit, scratch_database, user_schemas
+from corpus_audit import audit, scratch_database, sqlite_violations, user_schemas
+from dbcheck import violations
 
 
 @pytest.mark.postgres
@@ -74,3 +75,18 @@ def test_mysql_audits_only_the_connected_database(mysql_url: str) -> None:
         result = audit(mysql_url, user_schemas(mysql_url))
         assert result.rows == {"mine": 1}
         assert not result.empty
+
+
+def test_sqlite_partial_unique_under_its_predicate(sqlite_url: str) -> None:
+    """dbcheck groups a partial index over every row; sqlite_violations honours its WHERE."""
+    run_sql(
+        sqlite_url,
+        "CREATE TABLE c (id INTEGER PRIMARY KEY, active BOOLEAN NOT NULL, code TEXT);"
+        "CREATE UNIQUE INDEX c_one ON c (active) WHERE active;"
+        "CREATE UNIQUE INDEX c_code ON c (code) WHERE active = 0 AND code IS NOT NULL;"
+        "INSERT INTO c VALUES (1, 1, 'x'), (2, 0, 'y'), (3, 0, 'z'), (4, 0, NULL);",
+    )
+    assert sqlite_violations(sqlite_url) == []
+    # what it replaces: dbcheck groups c_one over every row and calls the three falses duplicates
+    assert any(v.startswith("c: UNIQUE ['active']") for v in violations(sqlite_url))
+    # (SQLite itself refuses a row that breaks a unique index, so no broken case can be built)

@@ -3,9 +3,10 @@
 Each case is a small schema in that database's own DDL, seeded with no spec through the CLI
 (`seedspec apply --db URL -o json`), then audited by query: MariaDB through
 tests/corpus_audit.audit (every CHECK from information_schema re-evaluated, FKs, uniques, NOT
-NULLs, AUTO_INCREMENT ahead); SQLite through tests/dbcheck.violations plus each CHECK of the case
-re-evaluated as `count(*) WHERE NOT (expr)` (SQLite keeps CHECKs only as the CREATE text, so the
-case lists them). Then the case's own promise, as queries that must return 0.
+NULLs, AUTO_INCREMENT ahead); SQLite through tests/corpus_audit.sqlite_violations (dbcheck's,
+with partial uniques under their WHERE) plus each CHECK of the case re-evaluated as
+`count(*) WHERE NOT (expr)` (SQLite keeps CHECKs only as the CREATE text, so the case lists them).
+Then the case's own promise, as queries that must return 0.
 
 A family not fixed yet is xfail(strict=True): its fix makes the test XPASS, failing the run.
 """
@@ -17,8 +18,8 @@ from pathlib import Path
 
 import pytest
 from conftest import run_sql, scalar
-from corpus_audit import audit, run_apply
-from dbcheck import counts, violations
+from corpus_audit import audit, run_apply, sqlite_violations
+from dbcheck import counts
 
 
 @dataclass(frozen=True)
@@ -323,9 +324,7 @@ CASES = [
     ),
 ]
 
-XFAIL: dict[tuple[str, str], str] = {
-    ("partial-unique-boolean", "sqlite"): "uniques as a set: partial unique on a boolean",
-}
+XFAIL: dict[tuple[str, str], str] = {}
 
 
 def _param(case: Case) -> object:
@@ -359,7 +358,7 @@ def test_family(case: Case, request: pytest.FixtureRequest, tmp_path: Path) -> N
     else:
         rows = counts(url)
         assert all(rows.values()), f"empty tables: {rows}"
-        bad = violations(url) + _sqlite_check_failures(url, case.checks)
+        bad = sqlite_violations(url) + _sqlite_check_failures(url, case.checks)
         assert not bad, "\n".join(bad)
     for table, n in case.rows.items():
         assert rows[table] == n, (table, rows[table], n)

@@ -2,7 +2,6 @@
 -- dialect: sqlite
 -- family: compile:unique:partial-boolean
 -- failed: compile: t0.flag2 must be unique (flag2) but a 'bool' generator cannot guarantee distinct values
--- xfail: compile: t0.flag2 must be unique (flag2) but a 'bool' generator cannot guarantee distinct values
 -- expected: `seedspec apply --db URL` (no spec) exits 0 and the audit finds every
 --   table filled and no constraint broken.
 CREATE TABLE t0 (
