@@ -76,7 +76,9 @@ def reflect_url(url: str, schemas: list[str] | None = None) -> tuple[sa.Engine, 
     ``["*"]``: every non-system schema."""
     everything = schemas == ["*"]
     names = None if everything or not schemas else schemas
-    engine = make_engine(url, names[0] if names else None)  # PG: the first is the default
+    # one schema named: it becomes the connection's default (PG search_path), so its tables keep
+    # bare names; several: none is the default, every table is named schema.table
+    engine = make_engine(url, names[0] if names and len(names) == 1 else None)
     conn = connect(engine)
     try:
         schema = reflect_schema(conn, names) if names and len(names) > 1 else reflect_schema(conn)
