@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import pglast
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
@@ -65,6 +64,8 @@ def plpgsql_writes(source: str, language: str = "plpgsql") -> BodyWrites:
     Other languages (C, plpython ...) are not read."""
     if not source or language not in ("plpgsql", "sql"):
         return NOTHING
+    import pglast  # imported here: only PostgreSQL trigger bodies need it (saves start-up time)
+
     if language == "sql":
         queries = [source]
     else:
