@@ -176,7 +176,7 @@ def _column_findings(
     g = cs.generator
     where = f"{table.name}.{col.name}"
 
-    def err(code: str, message: str, fix: str) -> Problem:
+    def err(code: str, message: str, fix: str | None) -> Problem:
         return Problem(message, cs.location, "error", code, table.name, col.name, fix)
 
     if col.generated:

@@ -9,7 +9,7 @@ module under seedspec/kinds/ (a `Kind` subclass) plus one line here. Public API:
   finite_values(spec) -> list | None       the finite values a generator draws from
   unique_capable(kind) -> bool             whether `unique: true` can be honoured by the kind
   resolve_column_defaults(spec, column) -> GeneratorSpec   decimal scale / text length in params
-  check_column(spec, column, rules, *, where, locale, seed) -> list[ColumnProblem]
+  check_column(spec, column, rules, *, where, locale, seed) -> list[Problem]
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from seedspec.errors import SeedspecError
+from seedspec.errors import Problem, SeedspecError
 from seedspec.generate.base import Generator
 from seedspec.generate.values import Nullable, key_for
 from seedspec.kinds import (
@@ -36,7 +36,6 @@ from seedspec.kinds import (
 )
 from seedspec.kinds.base import BuildContext, CheckContext, Kind, RenderContext
 from seedspec.kinds.column import ColumnRules, ColumnShape
-from seedspec.kinds.fit import ColumnProblem
 from seedspec.kinds.spec import GeneratorSpec
 
 __all__ = [
@@ -44,7 +43,6 @@ __all__ = [
     "KINDS",
     "BuildContext",
     "CheckContext",
-    "ColumnProblem",
     "ColumnRules",
     "ColumnShape",
     "GeneratorSpec",
@@ -164,7 +162,7 @@ def check_column(
     where: str,
     locale: str,
     seed: int,
-) -> list[ColumnProblem]:
+) -> list[Problem]:
     """Every way a column's generator does not fit the database column (for reconcile).
 
     Type mismatch (bad-generator / type-mismatch), values outside the CHECK or enum

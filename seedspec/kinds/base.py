@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, Protocol
 
-from seedspec.errors import SeedspecError
+from seedspec.errors import Problem, SeedspecError
 from seedspec.generate.base import Generator
 from seedspec.kinds.column import ColumnRules, ColumnShape
-from seedspec.kinds.fit import ColumnProblem, column_problems
+from seedspec.kinds.fit import column_problems
 from seedspec.kinds.spec import GeneratorSpec
 
 Params = dict[str, Any]
@@ -163,7 +163,7 @@ class Kind:
         where: str,
         locale: str,
         seed: int,
-    ) -> list[ColumnProblem]:
+    ) -> list[Problem]:
         """Every way the spec does not fit its database column (type, CHECK, enum, length)."""
         return column_problems(self, spec, column, rules, where=where, locale=locale, seed=seed)
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from seedspec.errors import Problem
 from seedspec.generate import values as v
 from seedspec.generate.base import Generator
 from seedspec.kinds.base import (
@@ -20,7 +21,7 @@ from seedspec.kinds.base import (
     plain,
 )
 from seedspec.kinds.column import ColumnRules, ColumnShape
-from seedspec.kinds.fit import ColumnProblem, class_of
+from seedspec.kinds.fit import class_of, column_problem
 from seedspec.kinds.spec import GeneratorSpec
 
 
@@ -146,14 +147,14 @@ class ConstKind(Kind):
         where: str,
         locale: str,
         seed: int,
-    ) -> list[ColumnProblem]:
+    ) -> list[Problem]:
         """`const: null` on a NOT NULL column (init's TODO placeholder) fails every row: an
         error before the plan, not a load failure."""
         out = super().check_column(spec, column, rules, where=where, locale=locale, seed=seed)
         if self.parse(spec.params).value is None and not column.nullable:
             message = f"{where} is NOT NULL but the spec gives it `const: null`"
             fix = f'give it a value, e.g. `{column.name}: {{const: "..."}}`'
-            out.append(ColumnProblem("null-into-not-null", message, fix))
+            out.append(column_problem("null-into-not-null", message, fix))
         return out
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:

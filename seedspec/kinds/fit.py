@@ -1,12 +1,11 @@
-"""GeneratorSpec + database column facts -> ColumnProblems: type, CHECK, enum and length fit."""
+"""GeneratorSpec + database column facts -> Problems without a location: type, CHECK, length fit."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any, Protocol
 
-from seedspec.errors import SeedspecError
+from seedspec.errors import Problem, SeedspecError
 from seedspec.kinds.column import ColumnRules, ColumnShape
 from seedspec.kinds.spec import GeneratorSpec
 
@@ -31,17 +30,14 @@ ACCEPTS: dict[str, set[str]] = {
 _PY_CLASS = {bool: "bool", int: "int", float: "float", str: "str", dict: "json", list: "array"}
 
 
-@dataclass(frozen=True)
-class ColumnProblem:
-    """A generator that does not fit its database column (reconcile turns it into a Problem).
+def column_problem(code: str, message: str, fix: str) -> Problem:
+    """A generator that does not fit its database column: the one diagnostic type, without a
+    location yet (reconcile adds the spec's location, table and column).
 
     `code` is one of: bad-generator, type-mismatch, choice-outside-check, value-too-long,
-    range-outside-check, no-default. `message` starts with the column's `where`.
+    range-outside-check, no-default, null-into-not-null. `message` starts with the column's `where`.
     """
-
-    code: str
-    message: str
-    fix: str
+    return Problem(message, code=code, fix=fix)
 
 
 class KindFacts(Protocol):
@@ -73,7 +69,7 @@ def column_problems(
     where: str,
     locale: str,
     seed: int,
-) -> list[ColumnProblem]:
+) -> list[Problem]:
     """Type mismatch, then values outside the CHECK / enum, too long, range outside the CHECK."""
     out = type_problems(kind, spec, column, where=where, locale=locale, seed=seed)
     values = kind.literal_values(spec)
@@ -83,7 +79,7 @@ def column_problems(
         if long:
             message = f"{where} is {column.sql_type or column.type}: "
             out.append(
-                ColumnProblem(
+                column_problem(
                     "value-too-long",
                     message + f"{', '.join(map(repr, long))} too long",
                     "shorten the values",
@@ -95,7 +91,7 @@ def column_problems(
 
 def type_problems(
     kind: KindFacts, spec: GeneratorSpec, column: ColumnShape, *, where: str, locale: str, seed: int
-) -> list[ColumnProblem]:
+) -> list[Problem]:
     """The generator produces a class of values the column's type does not accept."""
     accepted = ACCEPTS.get(column.type)
     if accepted is None:
@@ -104,7 +100,7 @@ def type_problems(
         produced = kind.value_classes(spec, locale, seed) - {"null"}
     except SeedspecError as e:
         fix = "use an existing mimesis provider"
-        return [ColumnProblem("bad-generator", f"{where}: {e.message}", fix)]
+        return [column_problem("bad-generator", f"{where}: {e.message}", fix)]
     if column.type == "json" and produced == {"str"} and spec.kind == "const":
         try:
             json.loads(str(spec.params.get("value")))
@@ -116,7 +112,7 @@ def type_problems(
         return []
     name = spec.params.get("provider") if spec.kind == "gen" else spec.kind
     return [
-        ColumnProblem(
+        column_problem(
             "type-mismatch",
             f"{where} is {column.sql_type or column.type} but `{name}` "
             f"produces {', '.join(wrong)} values",
@@ -127,7 +123,7 @@ def type_problems(
 
 def _allowed_problems(
     values: list[Any] | None, column: ColumnShape, rules: ColumnRules, where: str
-) -> list[ColumnProblem]:
+) -> list[Problem]:
     allowed, label = rules.allowed, "CHECK"
     if allowed is None and column.enum_values:
         allowed, label = list(column.enum_values), f"{column.type} type"
@@ -137,7 +133,7 @@ def _allowed_problems(
     if not outside:
         return []
     return [
-        ColumnProblem(
+        column_problem(
             "choice-outside-check",
             f"{where}: {', '.join(map(repr, outside))} "
             f"not allowed by its {label} ({', '.join(map(repr, allowed))})",
@@ -146,7 +142,7 @@ def _allowed_problems(
     ]
 
 
-def range_problems(bounds: tuple[Any, Any], rules: ColumnRules, where: str) -> list[ColumnProblem]:
+def range_problems(bounds: tuple[Any, Any], rules: ColumnRules, where: str) -> list[Problem]:
     """The generator's min / max fall outside the column's CHECK range."""
     low, high = rules.lower, rules.upper
     if low is None and high is None:
@@ -170,4 +166,4 @@ def range_problems(bounds: tuple[Any, Any], rules: ColumnRules, where: str) -> l
     if not bad:
         return []
     fix = "narrow the generator's range to what the CHECK admits"
-    return [ColumnProblem("range-outside-check", f"{where}: {'; '.join(bad)}", fix)]
+    return [column_problem("range-outside-check", f"{where}: {'; '.join(bad)}", fix)]

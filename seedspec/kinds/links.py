@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from seedspec.errors import Problem
 from seedspec.kinds.base import (
     CheckContext,
     Entry,
@@ -20,7 +21,7 @@ from seedspec.kinds.base import (
     plain,
 )
 from seedspec.kinds.column import ColumnRules, ColumnShape
-from seedspec.kinds.fit import ColumnProblem
+from seedspec.kinds.fit import column_problem
 from seedspec.kinds.spec import GeneratorSpec
 
 
@@ -64,7 +65,7 @@ class _Link(Kind):
         where: str,
         locale: str,
         seed: int,
-    ) -> list[ColumnProblem]:
+    ) -> list[Problem]:
         return []  # reconcile checks links against the schema's foreign keys
 
 
@@ -229,11 +230,11 @@ class DefaultKind(_Link):
         where: str,
         locale: str,
         seed: int,
-    ) -> list[ColumnProblem]:
+    ) -> list[Problem]:
         if column.has_default or column.nullable:
             return []
         return [
-            ColumnProblem(
+            column_problem(
                 "no-default",
                 f"{where} has `default: true` but the database has no "
                 "default for it and it is NOT NULL",
