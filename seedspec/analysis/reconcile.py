@@ -190,7 +190,7 @@ def _column_findings(
     fits = [
         err(p.code, p.message, p.fix)
         for p in kinds.check_column(
-            g, col, facts or ColumnFacts(), where=where, locale=spec.locale, seed=spec.seed
+            g, col, facts or ColumnFacts(), kinds.FitContext(where, spec.locale, spec.seed)
         )
     ]
     if g.kind == "default":  # the database fills it: only whether it can

@@ -9,7 +9,7 @@ module under seedspec/kinds/ (a `Kind` subclass) plus one line here. Public API:
   finite_values(spec) -> list | None       the finite values a generator draws from
   unique_capable(kind) -> bool             whether `unique: true` can be honoured by the kind
   resolve_column_defaults(spec, column) -> GeneratorSpec   decimal scale / text length in params
-  check_column(spec, column, rules, *, where, locale, seed) -> list[Problem]
+  check_column(spec, column, rules, fit) -> list[Problem]
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from seedspec.kinds import (
 )
 from seedspec.kinds.base import BuildContext, CheckContext, Kind, RenderContext
 from seedspec.kinds.column import ColumnRules, ColumnShape
+from seedspec.kinds.fit import FitContext
 from seedspec.kinds.spec import GeneratorSpec
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "CheckContext",
     "ColumnRules",
     "ColumnShape",
+    "FitContext",
     "GeneratorSpec",
     "Kind",
     "RenderContext",
@@ -158,10 +160,7 @@ def check_column(
     spec: GeneratorSpec,
     column: ColumnShape,
     rules: ColumnRules,
-    *,
-    where: str,
-    locale: str,
-    seed: int,
+    fit: FitContext,
 ) -> list[Problem]:
     """Every way a column's generator does not fit the database column (for reconcile).
 
@@ -173,4 +172,4 @@ def check_column(
     kind = KINDS.get(spec.kind)
     if kind is None:
         return []
-    return kind.check_column(spec, column, rules, where=where, locale=locale, seed=seed)
+    return kind.check_column(spec, column, rules, fit)

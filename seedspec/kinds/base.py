@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Protocol
 from seedspec.errors import Problem, SeedspecError
 from seedspec.generate.base import Generator
 from seedspec.kinds.column import ColumnRules, ColumnShape
-from seedspec.kinds.fit import column_problems
+from seedspec.kinds.fit import FitContext, column_problems
 from seedspec.kinds.spec import GeneratorSpec
 
 Params = dict[str, Any]
@@ -159,13 +159,10 @@ class Kind:
         spec: GeneratorSpec,
         column: ColumnShape,
         rules: ColumnRules,
-        *,
-        where: str,
-        locale: str,
-        seed: int,
+        fit: FitContext,
     ) -> list[Problem]:
         """Every way the spec does not fit its database column (type, CHECK, enum, length)."""
-        return column_problems(self, spec, column, rules, where=where, locale=locale, seed=seed)
+        return column_problems(self, spec, column, rules, fit)
 
     # -- authoring and runtime --------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from seedspec.kinds.base import (
     plain,
 )
 from seedspec.kinds.column import ColumnRules, ColumnShape
-from seedspec.kinds.fit import class_of, column_problem
+from seedspec.kinds.fit import FitContext, class_of, column_problem
 from seedspec.kinds.spec import GeneratorSpec
 
 
@@ -143,16 +143,13 @@ class ConstKind(Kind):
         spec: GeneratorSpec,
         column: ColumnShape,
         rules: ColumnRules,
-        *,
-        where: str,
-        locale: str,
-        seed: int,
+        fit: FitContext,
     ) -> list[Problem]:
         """`const: null` on a NOT NULL column (init's TODO placeholder) fails every row: an
         error before the plan, not a load failure."""
-        out = super().check_column(spec, column, rules, where=where, locale=locale, seed=seed)
+        out = super().check_column(spec, column, rules, fit)
         if self.parse(spec.params).value is None and not column.nullable:
-            message = f"{where} is NOT NULL but the spec gives it `const: null`"
+            message = f"{fit.where} is NOT NULL but the spec gives it `const: null`"
             fix = f'give it a value, e.g. `{column.name}: {{const: "..."}}`'
             out.append(column_problem("null-into-not-null", message, fix))
         return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from seedspec.errors import Problem, SeedspecError
@@ -28,6 +29,16 @@ ACCEPTS: dict[str, set[str]] = {
     "bytes": {"bytes", "str"},
 }
 _PY_CLASS = {bool: "bool", int: "int", float: "float", str: "str", dict: "json", list: "array"}
+
+
+@dataclass(frozen=True)
+class FitContext:
+    """What a fit check needs beyond the spec and the column: how to name the column in a
+    message (`where`, e.g. users.email) and the spec's locale and seed (a `gen` kind's values)."""
+
+    where: str
+    locale: str
+    seed: int
 
 
 def column_problem(code: str, message: str, fix: str) -> Problem:
@@ -65,13 +76,11 @@ def column_problems(
     spec: GeneratorSpec,
     column: ColumnShape,
     rules: ColumnRules,
-    *,
-    where: str,
-    locale: str,
-    seed: int,
+    fit: FitContext,
 ) -> list[Problem]:
     """Type mismatch, then values outside the CHECK / enum, too long, range outside the CHECK."""
-    out = type_problems(kind, spec, column, where=where, locale=locale, seed=seed)
+    where = fit.where
+    out = type_problems(kind, spec, column, fit)
     values = kind.literal_values(spec)
     out += _allowed_problems(values, column, rules, where)
     if values is not None and column.length and column.type in ("char", "varchar"):
@@ -90,14 +99,15 @@ def column_problems(
 
 
 def type_problems(
-    kind: KindFacts, spec: GeneratorSpec, column: ColumnShape, *, where: str, locale: str, seed: int
+    kind: KindFacts, spec: GeneratorSpec, column: ColumnShape, fit: FitContext
 ) -> list[Problem]:
     """The generator produces a class of values the column's type does not accept."""
+    where = fit.where
     accepted = ACCEPTS.get(column.type)
     if accepted is None:
         return []
     try:
-        produced = kind.value_classes(spec, locale, seed) - {"null"}
+        produced = kind.value_classes(spec, fit.locale, fit.seed) - {"null"}
     except SeedspecError as e:
         fix = "use an existing mimesis provider"
         return [column_problem("bad-generator", f"{where}: {e.message}", fix)]

@@ -21,7 +21,7 @@ from seedspec.kinds.base import (
     plain,
 )
 from seedspec.kinds.column import ColumnRules, ColumnShape
-from seedspec.kinds.fit import column_problem
+from seedspec.kinds.fit import FitContext, column_problem
 from seedspec.kinds.spec import GeneratorSpec
 
 
@@ -61,10 +61,7 @@ class _Link(Kind):
         spec: GeneratorSpec,
         column: ColumnShape,
         rules: ColumnRules,
-        *,
-        where: str,
-        locale: str,
-        seed: int,
+        fit: FitContext,
     ) -> list[Problem]:
         return []  # reconcile checks links against the schema's foreign keys
 
@@ -226,17 +223,14 @@ class DefaultKind(_Link):
         spec: GeneratorSpec,
         column: ColumnShape,
         rules: ColumnRules,
-        *,
-        where: str,
-        locale: str,
-        seed: int,
+        fit: FitContext,
     ) -> list[Problem]:
         if column.has_default or column.nullable:
             return []
         return [
             column_problem(
                 "no-default",
-                f"{where} has `default: true` but the database has no "
+                f"{fit.where} has `default: true` but the database has no "
                 "default for it and it is NOT NULL",
                 "give it a generator",
             )
