@@ -106,6 +106,7 @@ class Kind:
     holds_data: ClassVar[bool] = False  # its entry value is data (no finite-number check)
     pattern_hint: ClassVar[str | None] = None  # what the schema's pattern for it wants
     params_type: ClassVar[type[KindParams]] = NoParams  # its typed params (a frozen dataclass)
+    runtime: ClassVar[type[Generator] | None] = None  # built as runtime(key, params, unique)
     # Column entries as a user writes them (tests round-trip each: normalise, render, normalise).
     examples: ClassVar[tuple[Entry, ...]] = ()
 
@@ -119,7 +120,10 @@ class Kind:
         """A schema-valid column entry -> its params (every key present, values may be None).
 
         `pointer` points at the kind's key in the entry (e.g. (..., "columns", "x", "int")).
+        A kind without params (`uuid: {}`) has none to read.
         """
+        if self.params_type is NoParams:
+            return {}
         raise NotImplementedError
 
     def check(self, entry: Entry, pointer: Pointer, ctx: CheckContext) -> None:
@@ -176,6 +180,8 @@ class Kind:
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         """The runtime generator; `params` are spec.params with None dropped (const keeps it)."""
+        if self.runtime is not None:
+            return self.runtime(key, params, spec.unique)
         raise SeedspecError(
             f"{ctx.table}.{ctx.column}: generator {self.name!r} cannot be used here"
         )

@@ -62,6 +62,7 @@ class BytesKind(Kind):
 
 class BitsKind(Kind):
     name = "bits"
+    runtime = BitString
     params_type = LengthParams
     examples = ({"bits": {"length": 4}},)
     value_class = "str"
@@ -71,9 +72,6 @@ class BitsKind(Kind):
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
         return {"bits": {"length": LengthParams.from_params(params).length or 1}}
-
-    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
-        return BitString(key, params, spec.unique)
 
 
 def bytes_spec(length: int) -> GeneratorSpec:

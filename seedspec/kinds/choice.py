@@ -8,9 +8,7 @@ from typing import Any
 
 from seedspec.errors import Problem
 from seedspec.generate import values as v
-from seedspec.generate.base import Generator
 from seedspec.kinds.base import (
-    BuildContext,
     CheckContext,
     Entry,
     Kind,
@@ -56,6 +54,7 @@ class ConstParams:
 
 class ChoiceKind(Kind):
     name = "choice"
+    runtime = v.Choice
     params_type = ChoiceParams
     examples = ({"choice": ["a", "b"]}, {"choice": {"x": 3, "y": 1}})
     unique_capable = True
@@ -93,12 +92,10 @@ class ChoiceKind(Kind):
             return {"choice": values}
         return {"choice": {x: plain(w) for x, w in zip(values, typed.weights, strict=True)}}
 
-    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
-        return v.Choice(key, params, spec.unique)
-
 
 class BoolKind(Kind):
     name = "bool"
+    runtime = v.Boolean
     params_type = BoolParams
     examples = ({"bool": 0.3},)
     value_class = "bool"
@@ -115,12 +112,10 @@ class BoolKind(Kind):
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
         return {"bool": plain(self.parse(params).p)}
 
-    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
-        return v.Boolean(key, params, spec.unique)
-
 
 class ConstKind(Kind):
     name = "const"
+    runtime = v.Const
     params_type = ConstParams
     examples = ({"const": 7}, {"const": "on"})
     holds_data = True
@@ -156,9 +151,6 @@ class ConstKind(Kind):
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
         return {"const": plain(self.parse(params).value)}
-
-    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
-        return v.Const(key, params, spec.unique)
 
 
 def choice_spec(values: list[Any], *, unique: bool = False) -> GeneratorSpec:

@@ -6,10 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from seedspec.generate.base import Generator
 from seedspec.generate.geometry import EWKT_SHAPES, PG_SHAPES, Geometry
 from seedspec.kinds.base import (
-    BuildContext,
     CheckContext,
     Entry,
     Kind,
@@ -41,6 +39,7 @@ class GeometryParams:
 
 class GeometryKind(Kind):
     name = "geometry"
+    runtime = Geometry
     params_type = GeometryParams
     examples = (
         {"geometry": {"shape": "polygon", "srid": 4326}},
@@ -85,9 +84,6 @@ class GeometryKind(Kind):
         if typed.format != "ewkt":
             body["format"] = typed.format
         return {"geometry": body}
-
-    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
-        return Geometry(key, params, spec.unique)
 
 
 def geometry_spec(

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from seedspec.generate.base import Generator
 from seedspec.generate.special import Cidr
-from seedspec.kinds.base import BuildContext, Entry, Kind, Nested, Params, Pointer, RenderContext
+from seedspec.kinds.base import Kind
 from seedspec.kinds.spec import GeneratorSpec
 
 
@@ -20,18 +16,10 @@ class _Cidrs(Cidr):
 
 class CidrKind(Kind):
     name = "cidr"
+    runtime = _Cidrs
     examples = ({"cidr": {}},)
     unique_capable = True
     value_class = "str"
-
-    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
-        return {}
-
-    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        return {"cidr": {}}
-
-    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
-        return _Cidrs(key, params, spec.unique)
 
 
 def cidr_spec() -> GeneratorSpec:

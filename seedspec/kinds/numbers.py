@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from seedspec.generate import values as v
 from seedspec.generate.base import Generator
@@ -64,7 +64,7 @@ def default_bounds(params: Params) -> None:
 
 class _Number(Kind):
     params_type = NumberParams
-    generator: type[Generator] = v.Integer
+    runtime: ClassVar[type[Generator] | None] = v.Integer
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
         value = entry[self.name]
@@ -87,7 +87,8 @@ class _Number(Kind):
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         default_bounds(params)
-        return self.generator(key, params, spec.unique)
+        assert self.runtime is not None
+        return self.runtime(key, params, spec.unique)
 
 
 class IntKind(_Number):
@@ -98,7 +99,7 @@ class IntKind(_Number):
     )
     unique_capable = True
     value_class = "int"
-    generator = v.Integer
+    runtime = v.Integer
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
         params = super().normalise(entry, pointer, nested)
@@ -115,7 +116,7 @@ class FloatKind(_Number):
     name = "float"
     examples = ({"float": {"min": 0, "max": 1, "round": 2}, "null": 0.25},)
     value_class = "float"
-    generator = v.Float
+    runtime = v.Float
 
 
 class DecimalKind(_Number):
@@ -123,7 +124,7 @@ class DecimalKind(_Number):
     examples = ({"decimal": {"min": 0, "max": 100, "scale": 2}},)
     unique_capable = True
     value_class = "decimal"
-    generator = v.DecimalNumber
+    runtime = v.DecimalNumber
 
     def resolve_column(self, params: Params, column: ColumnShape) -> Params:
         if params.get("scale") is None:
@@ -143,6 +144,7 @@ class SequenceParams:
 
 class SequenceKind(Kind):
     name = "sequence"
+    runtime = v.Sequence
     params_type = SequenceParams
     examples = ({"sequence": 1}, {"sequence": {"start": 10, "step": 5}})
     unique_capable = True
@@ -161,9 +163,6 @@ class SequenceKind(Kind):
         typed = SequenceParams.from_params(params)
         body = typed.start if typed.step == 1 else {"start": typed.start, "step": typed.step}
         return {"sequence": body}
-
-    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
-        return v.Sequence(key, params, spec.unique)
 
 
 # -- constructors (inference builds specs through these; dicts exactly as hashed) -----------

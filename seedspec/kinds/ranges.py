@@ -6,10 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from seedspec.generate.base import Generator
 from seedspec.generate.special import PartitionValues, RangeValue
 from seedspec.kinds.base import (
-    BuildContext,
     Entry,
     Kind,
     Nested,
@@ -33,6 +31,7 @@ class RangeParams:
 
 class RangeKind(Kind):
     name = "range"
+    runtime = RangeValue
     params_type = RangeParams
     examples = (
         {"range": {}},
@@ -54,9 +53,6 @@ class RangeKind(Kind):
             body["multi"] = True
         return {"range": body}
 
-    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
-        return RangeValue(key, params, spec.unique)
-
 
 @dataclass(frozen=True)
 class PartitionParams:
@@ -71,6 +67,7 @@ class PartitionParams:
 
 class PartitionKind(Kind):
     name = "partition"
+    runtime = PartitionValues
     params_type = PartitionParams
     examples = ({"partition": {"ranges": [[0, 10], [10, 20]]}},)
 
@@ -84,9 +81,6 @@ class PartitionKind(Kind):
         if typed.of != "int":
             body["of"] = typed.of
         return {"partition": body}
-
-    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
-        return PartitionValues(key, params, spec.unique)
 
 
 def range_spec(of: str, multi: bool = False) -> GeneratorSpec:

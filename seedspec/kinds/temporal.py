@@ -122,17 +122,9 @@ class TimeKind(_Instant):
 
 class IntervalKind(Kind):
     name = "interval"
+    runtime = Interval
     examples = ({"interval": {}},)
     value_class = "str"
-
-    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
-        return {}
-
-    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        return {"interval": {}}
-
-    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
-        return Interval(key, params, spec.unique)
 
 
 def instant_spec(kind: str, start: str | None, end: str | None) -> GeneratorSpec:

@@ -135,18 +135,10 @@ class TemplateKind(Kind):
 
 class UuidKind(Kind):
     name = "uuid"
+    runtime = Uuid
     examples = ({"uuid": {}},)
     unique_capable = True
     value_class = "uuid"
-
-    def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
-        return {}
-
-    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        return {"uuid": {}}
-
-    def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
-        return Uuid(key, params, spec.unique)
 
 
 def provider_spec(
