@@ -12,6 +12,7 @@ import typer
 
 from seedspec.cli import exits, render
 from seedspec.errors import ExitCode, Problem, SeedspecError
+from seedspec.spec.limits import MAX_SCALE
 
 app = typer.Typer(
     name="seedspec",
@@ -36,7 +37,10 @@ OutputOption = Annotated[
     Output, typer.Option("--output", "-o", help="text, json (one document) or github")
 ]
 ScaleOption = Annotated[
-    float | None, typer.Option("--scale", min=0.0, help="Multiply every count (overrides spec).")
+    float | None,
+    typer.Option(
+        "--scale", min=0.0, max=float(MAX_SCALE), help="Multiply every count (overrides spec)."
+    ),
 ]
 ProfileOption = Annotated[str | None, typer.Option("--profile", help="Apply profiles.NAME.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Treat drift warnings as errors.")]

@@ -163,11 +163,15 @@ def tree_levels(count: int, max_depth: int, roots: float | None) -> list[int]:
     share = roots if roots is not None else (0.04 if max_depth > 1 else 1.0)
     n_roots = min(count, max(1, round(count * share)))
     rest = count - n_roots
-    weights = [2.0**k for k in range(max_depth - 1)]
+    # each level twice the one above; scaled so the deepest weighs 1 (2.0**k overflows past
+    # k=1023; scaling by a power of two leaves every ratio bit-identical)
+    top = max_depth - 2
+    weights = [2.0 ** (k - top) for k in range(max_depth - 1)]
+    total = sum(weights)
     starts = [0, n_roots]
     given = 0
     for i, w in enumerate(weights):
-        size = rest - given if i == len(weights) - 1 else round(rest * w / sum(weights))
+        size = rest - given if i == len(weights) - 1 else round(rest * w / total)
         given += size
         if size > 0:
             starts.append(starts[-1] + size)

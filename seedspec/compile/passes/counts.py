@@ -12,6 +12,7 @@ from seedspec.database.model import DbForeignKey, DbTable
 from seedspec.database.partitions import partition_rule
 from seedspec.database.triggers import trigger_fillers
 from seedspec.errors import Problem
+from seedspec.spec.limits import MAX_COUNT
 from seedspec.spec.model import CountSpec
 
 
@@ -76,6 +77,20 @@ class _Counter:
         if name in self.decisions:
             return self.decisions[name].count
         decision = self._decision(name, chain)
+        if decision.count > MAX_COUNT:
+            t = self.unit.linked[name]
+            where = t.spec.count.location if t.spec and t.spec.count else t.location
+            self.errors.add(
+                Problem(
+                    f"table {name!r}: {decision.count:,} rows ({decision.reason}) is over the "
+                    f"limit of {MAX_COUNT:,} rows per table",
+                    where,
+                    code="count-over-limit",
+                    table=name,
+                    fix="lower the count or the scale",
+                )
+            )
+            decision = CountDecision(0, f"over the limit of {MAX_COUNT} rows")
         self.decisions[name] = decision
         return decision.count
 
