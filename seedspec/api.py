@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 
 import mimesis
 import sqlalchemy as sa
 
 from seedspec.analysis.drift import DriftError, DriftReport
+from seedspec.analysis.selection import select_tables
 from seedspec.compile import compile_plan
+from seedspec.compile.links import left_alone_parents
 from seedspec.compile.passes.steps import schema_fingerprint
 from seedspec.database import snapshot as snap
 from seedspec.database.connect import connect, resolve_url
@@ -21,10 +26,13 @@ from seedspec.dialects.registry import dialect_for
 from seedspec.errors import CompileError, Problem, SeedspecError, UsageError
 from seedspec.execute.run import ApplyReport, execute_plan
 from seedspec.plan.model import Plan
+from seedspec.plan.params import Params
+from seedspec.plan.recipes import ExistingRows
 from seedspec.spec.model import Spec
 from seedspec.spec.validate import load_spec
 
 DEFAULT_SPEC = "seed.yaml"
+EXISTING_ROWS_LIMIT = 10_000  # rows of a left-alone parent its seeded children pick among
 
 
 def validate(paths: list[str]) -> list[Spec]:
@@ -62,6 +70,46 @@ def open_target(spec: Spec, db: str | None, schemas: str | None = None) -> Targe
     return Target(engine, schema)
 
 
+def with_tables(spec: Spec, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> Spec:
+    """The spec with --include/--exclude globs (comma-separated, repeatable) added to its
+    tables.include / tables.exclude."""
+
+    def split(given: Sequence[str]) -> tuple[str, ...]:
+        return tuple(g.strip() for item in given for g in item.split(",") if g.strip())
+
+    if not include and not exclude:
+        return spec
+    return replace(spec, select=spec.select.extended(split(include), split(exclude)))
+
+
+def read_existing(spec: Spec, engine: sa.Engine, schema: DbSchema) -> dict[str, ExistingRows]:
+    """The rows already in left-alone tables that seeded FKs reference: their referenced
+    columns, distinct, in order, at most EXISTING_ROWS_LIMIT per table (read-only)."""
+    left = select_tables(spec, schema).left_alone
+    wanted = left_alone_parents(spec, schema, left)
+    if not wanted:
+        return {}
+    dialect = dialect_for(engine.dialect.name)
+    out = {}
+    conn = connect(engine)
+    try:
+        for name, columns in wanted.items():
+            table = schema.table(name)
+            assert table is not None
+            rows = dialect.existing_rows(conn, table, columns, EXISTING_ROWS_LIMIT)
+            data = [[_plain(row[i]) for row in rows] for i in range(len(columns))]
+            out[name] = ExistingRows(name, len(rows), columns, Params.of({"columns": data}))
+    finally:
+        conn.close()
+    return out
+
+
+def _plain(value: object) -> object:
+    """A key value as the plan's JSON can hold it (UUIDs and the like as their text)."""
+    plain = (str, int, float, bool, Decimal, dt.date, dt.datetime, dt.time, type(None))
+    return value if isinstance(value, plain) else str(value)
+
+
 @dataclass(frozen=True)
 class SchemaSource:
     """Where `check` reads the schema: a live database, a snapshot file, or a MetaData."""
@@ -74,30 +122,43 @@ class SchemaSource:
     schemas: str | None = None  # --schema a,b
 
 
-def schema_for(spec: Spec, source: SchemaSource) -> tuple[DbSchema, str]:
+def schema_for(
+    spec: Spec, source: SchemaSource
+) -> tuple[DbSchema, str, dict[str, ExistingRows] | None]:
+    """The schema, where it came from, and (from a database) the left-alone parents' rows."""
     if source.metadata:
         from seedspec.database.from_metadata import load_metadata, schema_from_metadata
 
         dialect = source.dialect or "postgresql"
         if source.db and not source.dialect:
             dialect = sa.make_url(source.db).get_backend_name()
-        return schema_from_metadata(load_metadata(source.metadata), dialect), "metadata"
+        return schema_from_metadata(load_metadata(source.metadata), dialect), "metadata", None
     if source.snapshot or source.offline:
         path = source.snapshot or str(snap.snapshot_path(spec.path or DEFAULT_SPEC))
-        return snap.read(path), "snapshot"
+        return snap.read(path), "snapshot", None
     url = resolve_url(source.db, spec.target.url_env)
     engine, schema = reflect_url(url, schema_list(spec, source.schemas))
-    engine.dispose()
-    return schema, "database"
+    try:
+        existing = read_existing(spec, engine, schema)
+    finally:
+        engine.dispose()
+    return schema, "database", existing
 
 
-def check(spec_path: str | None, source: SchemaSource, *, strict: bool = False) -> DriftReport:
+def check(
+    spec_path: str | None,
+    source: SchemaSource,
+    *,
+    strict: bool = False,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> DriftReport:
     """Reconcile (and compile, without writing) a spec against a schema; the same code path as
     plan and apply, so `check` cannot pass where `apply` would refuse."""
-    spec = load_or_infer(spec_path)
-    schema, origin = schema_for(spec, source)
+    spec = with_tables(load_or_infer(spec_path), include, exclude)
+    schema, origin, existing = schema_for(spec, source)
     try:
-        plan = compile_plan(spec, schema, strict=strict)
+        plan = compile_plan(spec, schema, strict=strict, existing=existing)
         report = plan.drift
     except DriftError as err:
         report = err.report
@@ -150,11 +211,14 @@ def plan(
     strict: bool = False,
     schemas: str | None = None,
     bulk: bool = True,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
 ) -> tuple[Plan, Target]:
-    spec = load_or_infer(spec_path, profile)
+    spec = with_tables(load_or_infer(spec_path, profile), include, exclude)
     target = open_target(spec, db, schemas)
     try:
-        compiled = compile_plan(spec, target.schema, scale, strict=strict)
+        existing = read_existing(spec, target.engine, target.schema)
+        compiled = compile_plan(spec, target.schema, scale, strict=strict, existing=existing)
         return choose_load_path(compiled, target, bulk), target
     except SeedspecError:
         target.engine.dispose()
@@ -249,9 +313,19 @@ def apply(
     strict: bool = False,
     schemas: str | None = None,
     bulk: bool = True,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
 ) -> tuple[ApplyReport, Plan]:
     compiled, target = plan(
-        spec_path, db, scale=scale, profile=profile, strict=strict, schemas=schemas, bulk=bulk
+        spec_path,
+        db,
+        scale=scale,
+        profile=profile,
+        strict=strict,
+        schemas=schemas,
+        bulk=bulk,
+        include=include,
+        exclude=exclude,
     )
     try:
         report = execute_plan(compiled, target.engine, target.schema, truncate=truncate)

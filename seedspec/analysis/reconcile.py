@@ -15,6 +15,7 @@ from typing import Any
 
 from seedspec import kinds
 from seedspec.analysis.drift import DriftReport
+from seedspec.analysis.selection import select_tables
 from seedspec.database.checks import ColumnFacts
 from seedspec.database.facts import table_facts_of
 from seedspec.database.model import DbCheck, DbColumn, DbSchema, DbTable
@@ -33,8 +34,9 @@ def reconcile(spec: Spec, schema: DbSchema) -> DriftReport:
         out.extend(_table_findings(spec, ts, table, schema))
     if spec.path is not None:
         named = {t.name for t in spec.tables}
+        left = select_tables(spec, schema).left_alone  # not filled at all: the plan says so
         for table in schema.tables:
-            if table.name not in named:
+            if table.name not in named and table.name not in left:
                 out.append(
                     Problem(
                         f"table {table.name!r} is not in the spec; it is filled by inference",

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import seedspec
 from seedspec import api
 from seedspec.analysis.drift import DriftError
 from seedspec.analysis.reconcile import reconcile
+from seedspec.analysis.selection import select_tables
 from seedspec.authoring import merge
 from seedspec.authoring.todos import Todos, resolve_with_todos, todo_error
 from seedspec.authoring.yamlgen import (
@@ -27,7 +29,7 @@ from seedspec.database.connect import URL, safe_url
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.partitions import partition_rule
 from seedspec.errors import SeedspecError
-from seedspec.spec.model import Spec
+from seedspec.spec.model import Spec, TableSelection
 from seedspec.spec.validate import load_spec
 
 SCHEMA_FILE = Path(seedspec.__file__).parent / "schemas" / "seedspec-1.schema.json"
@@ -43,19 +45,27 @@ class InitResult:
     tables: int
     added_tables: list[str] = field(default_factory=list)
     added_columns: list[str] = field(default_factory=list)  # "table.column"
+    left_alone: dict[str, str] = field(default_factory=dict)  # table -> why (not written)
 
 
 class Layout:
     """What the compiler decided, as YAML lines for any table or column at any indentation."""
 
     def __init__(
-        self, resolved: list[ResolvedTable], schema: DbSchema, todos: Todos | None = None
+        self,
+        resolved: list[ResolvedTable],
+        schema: DbSchema,
+        todos: Todos | None = None,
+        left_alone: Mapping[str, str] | None = None,
     ) -> None:
         self.schema = schema
         self.todos = todos or Todos()
         self.resolved = {t.name: t for t in resolved}
+        self.left_alone = dict(left_alone or {})  # written as a comment, not as tables
         self.unseeded = {
-            t.name: _unseeded_note(t, schema) for t in schema.tables if t.name not in self.resolved
+            t.name: _unseeded_note(t, schema)
+            for t in schema.tables
+            if t.name not in self.resolved and t.name not in self.left_alone
         }
         self.order = [t.name for t in resolved] + list(self.unseeded)
 
@@ -124,18 +134,31 @@ def _unseeded_note(table: DbTable, schema: DbSchema) -> str:
 
 
 def init_spec(
-    path: str, db: str | None, *, schemas: str | None = None, write: bool = True
+    path: str,
+    db: str | None,
+    *,
+    schemas: str | None = None,
+    write: bool = True,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
 ) -> InitResult:
-    """Resolve the spec (or an empty one) against the live schema and write it out explicitly."""
+    """Resolve the spec (or an empty one) against the live schema and write it out explicitly;
+    the tables it leaves alone are written as a comment (and --include/--exclude, on a new
+    file, as tables.include / tables.exclude)."""
     exists = os.path.exists(path)
     spec = load_spec(path) if exists else Spec(seed=DEFAULT_SEED)
+    spec = api.with_tables(spec, include, exclude)
     target = api.open_target(spec, db, schemas)
-    target.engine.dispose()
+    try:
+        existing = api.read_existing(spec, target.engine, target.schema)
+    finally:
+        target.engine.dispose()
     report = reconcile(spec, target.schema)
     if report.errors:
         raise DriftError(report)
-    resolved, todos = resolve_with_todos(spec, target.schema)
-    layout = Layout(resolved, target.schema, todos)
+    resolved, todos = resolve_with_todos(spec, target.schema, existing)
+    left_alone = select_tables(spec, target.schema).left_alone
+    layout = Layout(resolved, target.schema, todos, left_alone)
     if exists:
         original = Path(path).read_text(encoding="utf-8")
         missing = layout.missing(spec)
@@ -144,8 +167,9 @@ def init_spec(
         result.added_tables = list(missing.tables)
         result.added_columns = [f"{t}.{c}" for t, cols in missing.columns.items() for c, _ in cols]
     else:
-        text = render_new(layout, path, target.engine.url)
+        text = render_new(layout, path, target.engine.url, spec.select)
         result = InitResult(path, text, True, True, len(layout.order), list(layout.order))
+    result.left_alone = dict(left_alone)
     result.written = result.written and write
     _checked_write(path, text, write=result.written)
     if todos:  # written; what the compiler could not decide waits at the TODO lines
@@ -153,7 +177,7 @@ def init_spec(
     return result
 
 
-def render_new(layout: Layout, path: str, url: URL) -> str:
+def render_new(layout: Layout, path: str, url: URL, select: TableSelection | None = None) -> str:
     today = dt.datetime.now(dt.timezone.utc).date().isoformat()
     out = [
         f"# yaml-language-server: $schema={schema_ref(path)}",
@@ -163,11 +187,31 @@ def render_new(layout: Layout, path: str, url: URL) -> str:
         "seedspec: 1",
         f"seed: {DEFAULT_SEED}  # change it for different (still deterministic) rows",
         "",
+        *_left_alone_comment(layout.left_alone),
         "tables:",
+        *_selection_lines(select or TableSelection()),
     ]
     for i, name in enumerate(layout.order):
         out += ([""] if i else []) + layout.table_lines(name, 2, 2)
     return "\n".join(out) + "\n"
+
+
+def _left_alone_comment(left: Mapping[str, str]) -> list[str]:
+    """The tables seedspec leaves alone, as comment lines (they are not tables to edit)."""
+    if not left:
+        return []
+    out = ["# Left alone: never seeded nor cleared; their rows are the parents FKs pick."]
+    out += [f"#   {name}: {why}" for name, why in left.items()]
+    out += ["# To seed one, list it under tables.include (or pass --include NAME).", ""]
+    return out
+
+
+def _selection_lines(select: TableSelection) -> list[str]:
+    out = []
+    for key, globs in (("include", select.include), ("exclude", select.exclude)):
+        if globs:
+            out.append(f"  {key}: [{', '.join(scalar(g.pattern) for g in globs)}]")
+    return out + ([""] if out else [])
 
 
 def _merged(original: str, missing: merge.Missing, layout: Layout) -> str:

@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import json
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -24,9 +25,19 @@ def preview_rows(
     scale: float | None = None,
     profile: str | None = None,
     schemas: str | None = None,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
 ) -> dict[str, list[dict[str, Any]]]:
     """{table: [row dict, ...]} for the first `rows` rows of each table, in insert order."""
-    plan, target = api.plan(spec_path, db, scale=scale, profile=profile, schemas=schemas)
+    plan, target = api.plan(
+        spec_path,
+        db,
+        scale=scale,
+        profile=profile,
+        schemas=schemas,
+        include=include,
+        exclude=exclude,
+    )
     target.engine.dispose()
     steps = {s.table: s for s in plan.steps if isinstance(s, InsertRows)}
     chosen = list(steps)

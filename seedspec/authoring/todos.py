@@ -10,11 +10,13 @@ located error (exit 3) once the file is written.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from seedspec.compile.resolved import ResolvedTable, resolve
 from seedspec.database.model import DbSchema
 from seedspec.errors import CompileError, Problem, SourceLocation
+from seedspec.plan.recipes import ExistingRows
 from seedspec.spec.model import ColumnSpec, CountSpec, GeneratorSpec, Spec, TableSpec
 
 # Each round pins at least one new TODO, so the loop ends; the bound only caps pathological
@@ -40,19 +42,21 @@ class Todos:
         return None if why is None else f"TODO: {why}"
 
 
-def resolve_with_todos(spec: Spec, schema: DbSchema) -> tuple[list[ResolvedTable], Todos]:
+def resolve_with_todos(
+    spec: Spec, schema: DbSchema, existing: Mapping[str, ExistingRows] | None = None
+) -> tuple[list[ResolvedTable], Todos]:
     """resolve(), with a placeholder for every error the compiler pins on a column or table."""
     todos = Todos()
     patched = spec
     for _ in range(MAX_ROUNDS):
         try:
-            return resolve(patched, schema, scale=1.0), todos
+            return resolve(patched, schema, scale=1.0, existing=existing), todos
         except CompileError as err:
             problems = [_pinned(p, schema) for p in err.problems]
             patched, progressed = _patch(patched, problems, todos)
             if not progressed:
                 raise
-    return resolve(patched, schema, scale=1.0), todos
+    return resolve(patched, schema, scale=1.0, existing=existing), todos
 
 
 def _pinned(problem: Problem, schema: DbSchema) -> Problem:

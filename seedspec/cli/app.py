@@ -15,6 +15,8 @@ from seedspec.analysis.drift import DriftError, DriftReport
 from seedspec.cli import exits, render
 from seedspec.cli.base import (
     DbOption,
+    ExcludeOption,
+    IncludeOption,
     Output,
     OutputOption,
     ProfileOption,
@@ -74,12 +76,22 @@ def plan(
     no_bulk: Annotated[
         bool, typer.Option("--no-bulk", help="Plan the default path (constraints in place).")
     ] = False,
+    include: IncludeOption = None,
+    exclude: ExcludeOption = None,
 ) -> None:
     """Compile the spec against the live schema and show the ordered plan. Writes nothing."""
 
     def body() -> dict[str, Any]:
         compiled, target = api.plan(
-            spec, db, scale=scale, profile=profile, strict=strict, schemas=schema, bulk=not no_bulk
+            spec,
+            db,
+            scale=scale,
+            profile=profile,
+            strict=strict,
+            schemas=schema,
+            bulk=not no_bulk,
+            include=include or (),
+            exclude=exclude or (),
         )
         target.engine.dispose()
         if output is not Output.json:
@@ -110,6 +122,8 @@ def apply(
         str | None,
         typer.Option("--plan", help="Apply this plan (`seedspec plan -o json` output) instead."),
     ] = None,
+    include: IncludeOption = None,
+    exclude: ExcludeOption = None,
 ) -> None:
     """Seed the database in one transaction: all rows or none."""
 
@@ -117,6 +131,11 @@ def apply(
         if plan_file is not None:
             if spec is not None:
                 raise UsageError("give a SPEC or --plan, not both")
+            if include or exclude:
+                raise UsageError(
+                    "--include/--exclude choose tables when planning; a --plan "
+                    "file already holds its tables (give them to `seedspec plan`)"
+                )
             report, compiled = api.apply_plan(
                 plan_file, db, truncate=truncate, schemas=schema, bulk=not no_bulk
             )
@@ -130,6 +149,8 @@ def apply(
                 strict=strict,
                 schemas=schema,
                 bulk=not no_bulk,
+                include=include or (),
+                exclude=exclude or (),
             )
         if output is not Output.json:
             render.findings_stderr(compiled.drift.findings)
@@ -165,6 +186,8 @@ def check(
         typer.Option("--db-schema", help="Database schema(s) to check against: a, a,b or *."),
     ] = None,
     output: OutputOption = Output.text,
+    include: IncludeOption = None,
+    exclude: ExcludeOption = None,
 ) -> None:
     """Reconcile specs with the schema: exit 0 clean, 3 on error-level drift, 1 on other errors."""
     from seedspec.database.snapshot import spec_for_snapshot
@@ -180,7 +203,10 @@ def check(
     )
 
     def body() -> dict[str, Any]:
-        reports = [api.check(p, source, strict=strict) for p in paths]
+        reports = [
+            api.check(p, source, strict=strict, include=include or (), exclude=exclude or ())
+            for p in paths
+        ]
         findings = [f for r in reports for f in r.findings]
         errors = sum(len(r.errors) for r in reports)
         if output is Output.text:

@@ -11,6 +11,8 @@ import typer
 from seedspec.cli import render
 from seedspec.cli.base import (
     DbOption,
+    ExcludeOption,
+    IncludeOption,
     Output,
     ProfileOption,
     ScaleOption,
@@ -44,6 +46,8 @@ def init(
     ] = False,
     schema: SchemaOpt = None,
     output: AuthoringOutput = Output.text,
+    include: IncludeOption = None,
+    exclude: ExcludeOption = None,
 ) -> None:
     """Write an explicit, commented spec from the live schema (or complete an existing one).
 
@@ -53,7 +57,14 @@ def init(
 
     def body() -> dict[str, Any]:
         _text_or_json(output)
-        result = init_spec(spec, db, schemas=schema, write=not stdout)
+        result = init_spec(
+            spec,
+            db,
+            schemas=schema,
+            write=not stdout,
+            include=include or (),
+            exclude=exclude or (),
+        )
         if stdout and output is Output.text:
             sys.stdout.write(result.text)
         _report(result)
@@ -64,6 +75,7 @@ def init(
             "tables": result.tables,
             "added_tables": result.added_tables,
             "added_columns": result.added_columns,
+            "left_alone": result.left_alone,
         }
         if stdout:
             doc["spec"] = result.text
@@ -97,6 +109,8 @@ def preview(
     profile: ProfileOption = None,
     schema: SchemaOpt = None,
     output: AuthoringOutput = Output.text,
+    include: IncludeOption = None,
+    exclude: ExcludeOption = None,
 ) -> None:
     """Compile the spec and show the first rows of each table. Writes nothing."""
     from seedspec.authoring.preview import cell, jsonable, preview_rows
@@ -104,7 +118,15 @@ def preview(
     def body() -> None:
         _text_or_json(output)
         data = preview_rows(
-            spec, db, rows=rows, tables=table, scale=scale, profile=profile, schemas=schema
+            spec,
+            db,
+            rows=rows,
+            tables=table,
+            scale=scale,
+            profile=profile,
+            schemas=schema,
+            include=include or (),
+            exclude=exclude or (),
         )
         if output is Output.json:
             render.emit_json({name: jsonable(rs) for name, rs in data.items()})

@@ -52,6 +52,22 @@ SchemaOption = Annotated[
         "schema, or all when it has no tables).",
     ),
 ]
+IncludeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--include",
+        help="Seed only tables matching these globs (comma-separated, repeatable; added to the "
+        "spec's tables.include). Naming a framework bookkeeping table seeds it.",
+    ),
+]
+ExcludeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        help="Leave tables matching these globs alone: not seeded, never cleared (comma-"
+        "separated, repeatable; added to the spec's tables.exclude).",
+    ),
+]
 SpecArg = Annotated[str | None, typer.Argument(help="Spec file (default ./seed.yaml, else none).")]
 
 

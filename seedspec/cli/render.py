@@ -76,10 +76,23 @@ def plan_text(plan: Plan) -> str:
             f"     cycle broken at {b.child}.{'+'.join(b.columns)} -> {b.parent} ({b.mode})"
         )
     lines += [f"     {describe(t.name, t.oracle)}" for t in plan.recipes if t.oracle]
+    lines += left_alone_lines(plan)
     total = sum(s.count for s in plan.steps if isinstance(s, InsertRows))
     lines.append(f"total: {total:,} rows in {len(plan.tables)} tables")
     lines.append(f"load path: {plan.load_path} ({plan.load_path_reason})")
     return "\n".join(lines)
+
+
+def left_alone_lines(plan: Plan) -> list[str]:
+    """The tables the plan neither seeds nor clears (--truncate included), and why."""
+    if not plan.left_alone:
+        return []
+    rows = {e.name: e.count for e in plan.existing}
+    out = ["left alone (not seeded, never cleared, not even by --truncate):"]
+    for a in plan.left_alone:
+        parents = f"; {rows[a.table]:,} existing rows are FK parents" if a.table in rows else ""
+        out.append(f"     {a.table}: {a.reason}{parents}")
+    return out
 
 
 def apply_text(report: ApplyReport) -> str:
@@ -98,4 +111,6 @@ def apply_text(report: ApplyReport) -> str:
     lines += [f"CHECK oracle could not judge {t}" for t in report.oracle_skipped]
     if report.cleared:
         lines.append(f"replaced the earlier rows of: {', '.join(report.cleared)}")
+    if report.left_alone:
+        lines.append(f"left alone (not written, not cleared): {', '.join(report.left_alone)}")
     return "\n".join(lines)

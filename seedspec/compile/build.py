@@ -8,17 +8,19 @@ resolved tables `init` and `preview` read are the output of pass `uniques`/`cap_
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from seedspec.analysis.drift import DriftError, DriftReport
 from seedspec.analysis.reconcile import reconcile
+from seedspec.analysis.selection import select_tables
 from seedspec.compile.passes import columns, counts, oracle, pickers, recipes, steps, uniques
 from seedspec.compile.unit import Context, Errors, Unit
 from seedspec.database.model import DbSchema
 from seedspec.dialects.capabilities import Capabilities, capabilities_for
 from seedspec.errors import CompileError, Problem
 from seedspec.plan.model import Plan
+from seedspec.plan.recipes import ExistingRows
 from seedspec.spec.model import Spec
 
 Pass = Callable[[Unit, Errors], Unit]
@@ -59,11 +61,17 @@ def run_passes(
     scale: float | None = None,
     capabilities: Capabilities | None = None,
     passes: tuple[Pass | None, ...] = PASSES,
+    existing: Mapping[str, ExistingRows] | None = None,
 ) -> Compiled:
-    """Run every pass; raises CompileError with every problem at the first failing boundary."""
+    """Run every pass; raises CompileError with every problem at the first failing boundary.
+    `existing`: rows of left-alone tables read as FK parents (None: not read, assumed there)."""
     caps = capabilities or capabilities_for(schema.dialect)
-    unit = Unit(Context(spec, schema, spec.scale if scale is None else scale, caps))
+    selection = select_tables(spec, schema)
+    ctx = Context(spec, schema, spec.scale if scale is None else scale, caps, selection, existing)
+    unit = Unit(ctx)
     errors = Errors()
+    for problem in selection.problems:
+        errors.add(problem)
     for step in passes:
         if step is STOP:
             errors.stop()
@@ -74,7 +82,11 @@ def run_passes(
 
 
 def compile_plan(
-    spec: Spec, schema: DbSchema, scale: float | None = None, strict: bool = False
+    spec: Spec,
+    schema: DbSchema,
+    scale: float | None = None,
+    strict: bool = False,
+    existing: Mapping[str, ExistingRows] | None = None,
 ) -> Plan:
     """Reconcile, then compile. Raises DriftError with every finding when the spec cannot be
     applied to this schema; the plan carries the warnings (`plan.drift`)."""
@@ -82,7 +94,7 @@ def compile_plan(
     if report.errors:
         raise DriftError(report)
     try:
-        compiled = run_passes(spec, schema, scale)
+        compiled = run_passes(spec, schema, scale, existing=existing)
     except CompileError as err:
         raise DriftError(report.extended(err.problems).escalated(strict)) from None
     seen = {f.message for f in report.findings}

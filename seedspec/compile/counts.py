@@ -22,6 +22,7 @@ class CountDecision:
     layout: PerParentLayout | None = field(default=None, compare=False)
     per_columns: tuple[str, ...] = ()  # the FK columns assigned by the per-parent layout
     recipe: LayoutRecipe | None = None  # how `layout` is drawn again at bind time
+    existing: bool = False  # a table left alone: `count` is its rows already there (parents)
 
 
 def scaled(n: int, scale: float) -> int:

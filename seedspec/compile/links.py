@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from seedspec.database.model import DbForeignKey, DbSchema, DbTable
 from seedspec.errors import Problem
-from seedspec.spec.model import GeneratorSpec, TableSpec
+from seedspec.spec.model import GeneratorSpec, Spec, TableSpec
 
 
 @dataclass(frozen=True)
@@ -90,3 +91,20 @@ def _spec_links(
         links.append(Link(fk, cs.generator, bool(col and col.nullable)))
         covered.add(cs.name)
     return links, problems
+
+
+def left_alone_parents(
+    spec: Spec, schema: DbSchema, left_alone: Mapping[str, str]
+) -> dict[str, tuple[str, ...]]:
+    """Left-alone tables a seeded table's FK (or spec `ref`) points at -> the columns those
+    links reference (what execute must read from their existing rows), in schema order."""
+    wanted: dict[str, list[str]] = {}
+    for table in schema.tables:
+        if table.name in left_alone:
+            continue
+        found, _ = table_links(table, spec.table(table.name), schema)
+        for link in found:
+            if link.fk.ref_table in left_alone and link.fk.ref_table != table.name:
+                cols = wanted.setdefault(link.fk.ref_table, [])
+                cols += [c for c in link.fk.ref_columns if c not in cols]
+    return {t.name: tuple(wanted[t.name]) for t in schema.tables if t.name in wanted}

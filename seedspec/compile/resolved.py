@@ -3,11 +3,13 @@ the compiler decided them (spec first, inference for the rest). `init` and `prev
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from seedspec.compile.build import run_passes
 from seedspec.compile.unit import Linked, Unit
 from seedspec.database.model import DbColumn, DbSchema
+from seedspec.plan.recipes import ExistingRows
 from seedspec.spec.model import CountSpec, GeneratorSpec, Spec, TreeSpec
 
 
@@ -29,9 +31,14 @@ class ResolvedTable:
     columns: tuple[ResolvedColumn, ...] = field(default_factory=tuple)
 
 
-def resolve(spec: Spec, schema: DbSchema, scale: float | None = None) -> list[ResolvedTable]:
+def resolve(
+    spec: Spec,
+    schema: DbSchema,
+    scale: float | None = None,
+    existing: Mapping[str, ExistingRows] | None = None,
+) -> list[ResolvedTable]:
     """Compile without reconciling and report what was decided, in insert order."""
-    compiled = run_passes(spec, schema, scale)
+    compiled = run_passes(spec, schema, scale, existing=existing)
     return resolved_tables(compiled.unit, compiled.plan.tables)
 
 

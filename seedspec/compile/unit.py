@@ -13,6 +13,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
+from seedspec.analysis.selection import Selection
 from seedspec.compile.counts import CountDecision
 from seedspec.compile.graph import Ordering
 from seedspec.compile.links import Link
@@ -57,6 +58,9 @@ class Context:
     schema: DbSchema
     scale: float
     capabilities: Capabilities
+    selection: Selection | None = None  # None: every table is seeded
+    # rows of left-alone tables read as FK parents; None: not read (offline: assumed present)
+    existing: Mapping[str, r.ExistingRows] | None = None
 
     @property
     def seed(self) -> int:
@@ -140,4 +144,13 @@ class Unit:
     @property
     def seeded(self) -> list[Linked]:
         """Tables that get rows, in schema order."""
-        return [t for name, t in self.linked.items() if self.count(name) > 0]
+        return [
+            t
+            for name, t in self.linked.items()
+            if self.count(name) > 0 and not self.counts[name].existing
+        ]
+
+    def left_alone(self, table: str) -> str | None:
+        """Why the plan leaves this table alone (None: it may be seeded)."""
+        selection = self.ctx.selection
+        return selection.left_alone.get(table) if selection is not None else None

@@ -134,7 +134,24 @@ class Dialect:
                 out.append(t.name)
         return out
 
-    def clear(self, conn: sa.Connection, children_first: Sequence[DbTable]) -> None:
+    def existing_rows(
+        self, conn: sa.Connection, table: DbTable, columns: Sequence[str], limit: int
+    ) -> list[tuple[Any, ...]]:
+        """Distinct non-NULL values of `columns` in rows already in `table`, in their order,
+        at most `limit` (the parents children of a left-alone table pick among)."""
+        cols = ", ".join(self.quote(conn, c) for c in columns)
+        where = " AND ".join(f"{self.quote(conn, c)} IS NOT NULL" for c in columns)
+        sql = (
+            f"SELECT DISTINCT {cols} FROM {self.qualified(conn, table)} WHERE {where} "
+            f"ORDER BY {cols} LIMIT {int(limit)}"
+        )
+        return [tuple(row) for row in conn.exec_driver_sql(sql)]
+
+    def clear(
+        self, conn: sa.Connection, children_first: Sequence[DbTable], referenced: bool = False
+    ) -> None:
+        """Empty these tables, children first, in the transaction; `referenced`: a table that
+        is not cleared references one of them (so no TRUNCATE where that matters)."""
         for t in children_first:
             conn.exec_driver_sql(f"DELETE FROM {self.qualified(conn, t)}")
 

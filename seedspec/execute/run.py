@@ -55,6 +55,7 @@ class ApplyReport:
     plan_digest: str = ""
     sequences_moved: int = 0
     cleared: list[str] = field(default_factory=list)
+    left_alone: list[str] = field(default_factory=list)  # never written nor cleared
     load_path: str = "default"
     validate_seconds: float = 0.0
     oracle_rows: int = 0  # rows whose CHECK-oracle candidate is an attempt > 0
@@ -72,6 +73,7 @@ class ApplyReport:
             "plan_digest": self.plan_digest,
             "sequences_moved": self.sequences_moved,
             "cleared": self.cleared,
+            "left_alone": self.left_alone,
             "load_path": self.load_path,
             "validate_seconds": round(self.validate_seconds, 4),
             "oracle_rows": self.oracle_rows,
@@ -122,24 +124,38 @@ def _tables(schema: DbSchema, names: list[str]) -> list[DbTable]:
 
 
 def _referencing(
-    conn: sa.Connection, dialect: Dialect, schema: DbSchema, tables: list[DbTable]
-) -> list[DbTable]:
-    """Unseeded tables with an FK to a table about to be cleared: cleared with it while empty
-    (PostgreSQL refuses to TRUNCATE a table another references, even an empty one); one that
-    holds rows would lose them or keep dangling keys, so apply refuses, naming it."""
+    conn: sa.Connection, dialect: Dialect, plan: Plan, schema: DbSchema, tables: list[DbTable]
+) -> tuple[list[DbTable], list[DbTable]]:
+    """Unseeded tables with an FK to a table about to be cleared, as (cleared with it, kept).
+    A table the plan leaves alone (excluded, not included, framework bookkeeping) is never
+    cleared: kept, and the cleared tables are emptied by DELETE, not TRUNCATE (PostgreSQL
+    refuses to TRUNCATE a table another references, even an empty one). Any other unseeded
+    one is cleared with them while empty. Either kind holding rows would keep dangling keys
+    or lose its rows, so apply refuses, naming it and what to do."""
     cleared = {t.name for t in tables}
+    left = {a.table: a.reason for a in plan.left_alone}
     others = [
         t
         for t in schema.tables
         if t.name not in cleared and any(fk.ref_table in cleared for fk in t.foreign_keys)
     ]
     held = dialect.nonempty_tables(conn, others) if others else []
+    kept_held = [name for name in held if name in left]
+    if kept_held:
+        name = kept_held[0]
+        refs = sorted({fk.ref_table for fk in _tables(schema, [name])[0].foreign_keys} & cleared)
+        raise ApplyError(
+            f"--truncate would empty {', '.join(refs)}, which rows of {name} reference; "
+            f"{name} is left alone ({left[name]}) and --truncate never clears it. Delete those "
+            f"rows first, or seed it too (--include {name}); nothing was written"
+        )
     if held:
         raise ApplyError(
             f"--truncate would clear tables referenced by {', '.join(held)}, not seeded and "
             "holding rows; empty it or seed it too, then apply again; nothing was written"
         )
-    return others
+    kept = [t for t in others if t.name in left]
+    return [t for t in others if t.name not in left], kept
 
 
 def _run(
@@ -160,8 +176,10 @@ def _run(
             f"tables already hold rows: {', '.join(busy)}; seedspec fills empty tables "
             "(pass --truncate to replace their rows inside the same transaction)"
         )
+    report.left_alone = [a.table for a in plan.left_alone]
     if busy:
-        dialect.clear(conn, _referencing(conn, dialect, schema, tables) + list(reversed(tables)))
+        along, kept = _referencing(conn, dialect, plan, schema, tables)
+        dialect.clear(conn, along + list(reversed(tables)), referenced=bool(kept))
         report.cleared = busy
     dialect.begin(conn, plan.deferred_constraints, plan.suspend_fk_checks)
     bulk = None

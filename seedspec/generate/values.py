@@ -201,6 +201,24 @@ class NullValue(Generator):
         return objects([None] * len(idx))
 
 
+class ExistingValue(Generator):
+    """A column of rows already in the database: row i is the i-th value read (FK parents of
+    a table seedspec leaves alone)."""
+
+    kind = "existing"
+
+    def __init__(self, values: list[Any]) -> None:
+        super().__init__(0, {})
+        ints = bool(values) and all(type(v) is int and -(2**63) <= v < 2**63 for v in values)
+        self.array = np.array(values, dtype=np.int64) if ints else objects(values)
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        return self.array[idx]
+
+    def distinct_limit(self) -> int | None:
+        return len(self.array)
+
+
 def key_for(seed: int, table: str, column: str, params: Any) -> int:
     """The stream key of one column: (seed, table, column, its generator)."""
     return stream_key(seed, table, column, json.dumps(jsonable(params), sort_keys=True))

@@ -16,7 +16,7 @@ from seedspec.generate.attempts import Attempted, Choices
 from seedspec.generate.base import Generator
 from seedspec.generate.model import Model, TableModel
 from seedspec.generate.random import stream_key
-from seedspec.generate.values import Nullable, NullValue
+from seedspec.generate.values import ExistingValue, Nullable, NullValue
 from seedspec.kinds import build_generator
 from seedspec.kinds.spec import GeneratorSpec
 from seedspec.plan import recipes as r
@@ -36,8 +36,8 @@ class Built:
 
 
 def bind(plan: Plan, on_error: OnError | None = None) -> Model:
-    """The generation model of every table the plan seeds."""
-    return bind_tables(plan.recipes, plan.seed, plan.locale, on_error)
+    """The generation model of every table the plan seeds (and the rows it reads as parents)."""
+    return bind_tables(plan.recipes, plan.seed, plan.locale, on_error, existing=plan.existing)
 
 
 def bind_tables(
@@ -46,9 +46,11 @@ def bind_tables(
     locale: str,
     on_error: OnError | None = None,
     built: Built | None = None,
+    existing: Iterable[r.ExistingRows] = (),
 ) -> Model:
     """The model of these tables; `built`: layouts and value generators already made from
-    the same recipes (the compiler's), used instead of making them again."""
+    the same recipes (the compiler's), used instead of making them again; `existing`: tables
+    left alone whose rows are parents (their referenced columns as read)."""
     recipes = list(tables)
     done = built or Built()
     layouts = {
@@ -57,6 +59,12 @@ def bind_tables(
         if t.layout is not None
     }
     model = Model(seed, {})
+    for e in existing:
+        data = e.values.value()["columns"]
+        gens_e: dict[str, Generator] = {
+            c: ExistingValue(list(v)) for c, v in zip(e.columns, data, strict=True)
+        }
+        model.tables[e.name] = TableModel(e.name, e.count, gens_e)
     for t in recipes:
         own = layouts.get(t.name)
         gens: dict[str, Generator] = {}

@@ -89,6 +89,8 @@ class Plan:
     suspend_fk_checks: bool = False  # FK checks off during the load, verified by query
     broken_edges: tuple[CycleBreak, ...] = ()
     trigger_filled: tuple[str, ...] = ()  # tables whose rows come from triggers on others
+    left_alone: tuple[r.LeftAlone, ...] = ()  # never seeded nor cleared, and why
+    existing: tuple[r.ExistingRows, ...] = ()  # rows of left-alone tables read as FK parents
     warnings: tuple[Problem, ...] = ()  # compile warnings, the one diagnostic type
     versions: tuple[tuple[str, str], ...] = ()
     schema_fingerprint: str = ""

@@ -231,6 +231,26 @@ class TableRecipe:
         return next((c.recipe for c in self.columns if c.name == name), None)
 
 
+@dataclass(frozen=True)
+class ExistingRows:
+    """A table seedspec leaves alone, as an FK parent: the columns seeded FKs reference, read
+    from its rows in key order (parent row i = the i-th row read); `values` holds
+    {"columns": [[...], ...]}, one list per column."""
+
+    name: str
+    count: int
+    columns: tuple[str, ...]
+    values: Params
+
+
+@dataclass(frozen=True)
+class LeftAlone:
+    """A table the plan neither seeds nor clears, and why (excluded, not included, framework)."""
+
+    table: str
+    reason: str
+
+
 RECIPE_TYPES: tuple[type, ...] = (
     RandomPick,
     PerParentPick,
@@ -252,4 +272,6 @@ RECIPE_TYPES: tuple[type, ...] = (
     ColumnRecipe,
     LayoutRecipe,
     TableRecipe,
+    ExistingRows,
+    LeftAlone,
 )

@@ -78,6 +78,36 @@ class TargetSpec:
 
 
 @dataclass(frozen=True)
+class TableGlob:
+    """One fnmatch glob of `tables: {include: [...], exclude: [...]}` or an --include/--exclude
+    flag (`location` None for a flag)."""
+
+    pattern: str
+    location: SourceLocation | None = None
+
+    @property
+    def origin(self) -> str:
+        return str(self.location) if self.location else "the command line"
+
+
+@dataclass(frozen=True)
+class TableSelection:
+    """Which tables are seeded: `include` (none: every table) minus `exclude`."""
+
+    include: tuple[TableGlob, ...] = ()
+    exclude: tuple[TableGlob, ...] = ()
+
+    def extended(
+        self, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
+    ) -> TableSelection:
+        """These lists with the command line's globs added."""
+        return TableSelection(
+            self.include + tuple(TableGlob(g) for g in include),
+            self.exclude + tuple(TableGlob(g) for g in exclude),
+        )
+
+
+@dataclass(frozen=True)
 class Spec:
     version: int = 1
     seed: int = 0
@@ -86,6 +116,7 @@ class Spec:
     target: TargetSpec = field(default_factory=TargetSpec)
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     tables: tuple[TableSpec, ...] = ()
+    select: TableSelection = field(default_factory=TableSelection)
     after: tuple[AfterSql, ...] = ()
     path: str | None = None  # the file it came from (None for an inferred, spec-less run)
     location: SourceLocation | None = None

@@ -71,6 +71,7 @@ def make_view(doc: Document, profile: str | None) -> tuple[SpecView, list[Proble
     tables = {
         name: _table_view(table or {}, ("tables", name))
         for name, table in (data.get("tables") or {}).items()
+        if not is_selection(name, table)
     }
     view = SpecView(_at(data, ("seed",)), _at(data, ("scale",)), tables)
     problems = _profile_table_problems(doc, view)
@@ -86,6 +87,14 @@ def make_view(doc: Document, profile: str | None) -> tuple[SpecView, list[Proble
         return view, problems
     _apply_profile(view, profiles[profile], ("profiles", profile))
     return view, problems
+
+
+SELECTION_KEYS = ("include", "exclude")
+
+
+def is_selection(name: str, value: Any) -> bool:
+    """`tables: {include: [...]}` / `exclude: [...]`: a list of globs, not a table entry."""
+    return name in SELECTION_KEYS and isinstance(value, list)
 
 
 def _at(data: dict[str, Any], pointer: Pointer) -> At | None:

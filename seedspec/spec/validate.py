@@ -20,6 +20,8 @@ from seedspec.spec.model import (
     CountSpec,
     GeneratorSpec,
     Spec,
+    TableGlob,
+    TableSelection,
     TableSpec,
     TargetSpec,
     TreeSpec,
@@ -30,6 +32,7 @@ from seedspec.spec.semantics import (
     TableView,
     check_view,
     generator_kind,
+    is_selection,
     make_view,
     suggest,
     where,
@@ -281,12 +284,27 @@ def build_spec(doc: Document, view: SpecView) -> Spec:
         ),
         profiles={name: dict(p or {}) for name, p in (data.get("profiles") or {}).items()},
         tables=tuple(_table(doc, t) for t in view.tables.values()),
+        select=_selection(doc),
         after=tuple(
             AfterSql(step["sql"], doc.location(("after", i, "sql"))) for i, step in enumerate(after)
         ),
         path=doc.path,
         location=doc.location(()),
     )
+
+
+def _selection(doc: Document) -> TableSelection:
+    tables = doc.data.get("tables") or {}
+
+    def globs(key: str) -> tuple[TableGlob, ...]:
+        value = tables.get(key)
+        if not isinstance(value, list) or not is_selection(key, value):
+            return ()
+        return tuple(
+            TableGlob(str(g), doc.location(("tables", key, i))) for i, g in enumerate(value)
+        )
+
+    return TableSelection(globs("include"), globs("exclude"))
 
 
 def _table(doc: Document, table: TableView) -> TableSpec:

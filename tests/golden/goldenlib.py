@@ -179,9 +179,26 @@ def compile_case(case: Case) -> Any:
         try:
             schema = snapshot.read(SCHEMA_FILE)
             spec = load_or_infer(SPEC_FILE if case.spec else None, case.profile)
-            return compile_plan(spec, schema, case.scale, strict=case.strict)
+            existing = existing_rows(case.options.get("existing"))
+            return compile_plan(spec, schema, case.scale, strict=case.strict, existing=existing)
         except SeedspecError as err:
             return err
+
+
+def existing_rows(given: dict[str, Any] | None) -> Any:
+    """case.json `existing`: {table: {"columns": [...], "rows": [[...], ...]}} -> the rows of
+    left-alone tables as a live database would give them (absent: not read, as offline)."""
+    if given is None:
+        return None
+    from seedspec.plan.params import Params
+    from seedspec.plan.recipes import ExistingRows
+
+    out = {}
+    for name, table in given.items():
+        cols, rows = tuple(table["columns"]), table["rows"]
+        data = [[row[i] for row in rows] for i in range(len(cols))]
+        out[name] = ExistingRows(name, len(rows), cols, Params.of({"columns": data}))
+    return out
 
 
 def outcome(case: Case) -> tuple[str, dict[str, Any]]:

@@ -54,6 +54,17 @@ def _sequence_key(table: DbTable) -> bool:
     return col is not None and col.identity is not None
 
 
+def left_alone_decision(unit: Unit, name: str, why: str) -> CountDecision:
+    """A table the plan leaves alone: its rows already there are the parents its children
+    pick (offline, when they could not be read, one row is assumed)."""
+    existing = unit.ctx.existing
+    if existing is None:
+        return CountDecision(1, f"left alone ({why}); rows not read offline", existing=True)
+    rows = existing.get(name)
+    n = rows.count if rows is not None else 0
+    return CountDecision(n, f"left alone ({why}); {n} existing rows", existing=True)
+
+
 def counts(unit: Unit, errors: Errors) -> Unit:
     """Rows per table: fixed x scale, per parent row (drawn), 0 for trigger-filled tables."""
     decider = _Counter(unit, errors)
@@ -95,6 +106,9 @@ class _Counter:
         return decision.count
 
     def _decision(self, name: str, chain: tuple[str, ...]) -> CountDecision:
+        why = self.unit.left_alone(name)
+        if why is not None:
+            return left_alone_decision(self.unit, name, why)
         t = self.unit.linked[name]
         cspec = t.spec.count if t.spec else None
         asked = cspec is not None and (cspec.per is not None or (cspec.fixed or 0) > 0)

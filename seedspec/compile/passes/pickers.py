@@ -32,6 +32,27 @@ def pickers(unit: Unit, errors: Errors) -> Unit:
     return replace(unit, picks=frozen(out))
 
 
+def _no_parents(unit: Unit, t: Linked, link: Link) -> Problem:
+    parent = link.fk.ref_table
+    columns = "+".join(link.fk.columns)
+    why = unit.left_alone(parent)
+    if why is None:
+        return Problem(
+            f"{t.name}.{columns} needs rows in {parent!r}, which is seeded with 0 rows",
+            t.location,
+            code="unfillable",
+        )
+    return Problem(
+        f"{t.name}.{columns} (NOT NULL) needs rows in {parent!r}, which seedspec leaves alone "
+        f"({why}) and which holds no rows; nothing was written",
+        t.location,
+        code="parent-left-alone",
+        table=t.name,
+        fix=f"seed it too (tables.include or --include {parent}), or insert its rows first "
+        f"(e.g. run the framework's migrate command)",
+    )
+
+
 def _null_by_check(t: Linked, link: Link) -> bool:
     facts = table_facts_of(t.table).columns
     return all((f := facts.get(c)) is not None and f.null is True for c in link.fk.columns)
@@ -54,14 +75,7 @@ def _pick(unit: Unit, t: Linked, link: Link, errors: Errors) -> r.Pick | None:
     key = stream_key(unit.ctx.seed, t.name, "fk", *link.fk.columns)
     if n_parent == 0 and link.fk.ref_table != t.name:
         if not link.nullable:
-            errors.add(
-                Problem(
-                    f"{t.name}.{'+'.join(link.fk.columns)} needs rows in "
-                    f"{link.fk.ref_table!r}, which is seeded with 0 rows",
-                    t.location,
-                    code="unfillable",
-                )
-            )
+            errors.add(_no_parents(unit, t, link))
         return None
     if decision.per_columns == link.fk.columns:
         assert decision.layout is not None

@@ -104,6 +104,10 @@ def _fk(unit: Unit, t: Linked, link: Link, column: str, errors: Errors) -> r.Rec
     if pick is None:
         return r.NullRecipe()
     ref_col = link.fk.ref_columns[link.fk.columns.index(column)]
+    if unit.counts[link.fk.ref_table].existing:  # rows already there: their keys as read
+        null = link.spec.null if link.spec is not None else 0.0
+        null_key = stream_key(unit.ctx.seed, t.name, column, "null") if null else 0
+        return r.RefRecipe(link.fk.ref_table, ref_col, link.id, pick, null, null_key)
     parent, parent_linked = unit.columns[link.fk.ref_table], unit.linked[link.fk.ref_table]
     if ref_col in parent.skipped or (
         ref_col not in parent.specs and ref_col not in parent_linked.fk_columns
@@ -132,6 +136,18 @@ def _linked(
             Problem(f"lookup: {fk_col!r} is not a foreign key column of {t.name!r}", g.location)
         )
         return r.NullRecipe()
+    if unit.counts[via.parent].existing:
+        existing = (unit.ctx.existing or {}).get(via.parent)
+        if existing is None or parent_col not in existing.columns:
+            errors.add(
+                Problem(
+                    f"lookup: {via.parent} is left alone ({unit.left_alone(via.parent)}); only "
+                    "the key columns its children reference are read from its rows",
+                    g.location,
+                )
+            )
+            return r.NullRecipe()
+        return r.LookupRecipe(fk_col, parent_col)
     if (
         parent_col not in unit.columns[via.parent].specs
         and parent_col not in unit.linked[via.parent].fk_columns
@@ -179,10 +195,27 @@ def checks(unit: Unit, errors: Errors) -> Unit:
     ctx = unit.ctx
     layouts = {n: d.layout for n, d in unit.counts.items() if d.recipe and d.layout}
     done = bind.Built(layouts, unit.built)
-    model = bind.bind_tables(unit.recipes.values(), ctx.seed, ctx.spec.locale, built=done)
+    model = bind.bind_tables(
+        unit.recipes.values(), ctx.seed, ctx.spec.locale, built=done, existing=existing_rows(unit)
+    )
     _dependency_cycles(unit, model, errors)
     _distinct_limits(unit, model, errors)
     return unit
+
+
+def existing_rows(unit: Unit) -> tuple[r.ExistingRows, ...]:
+    """The rows of left-alone tables seeded FKs pick as parents (offline: one unknown row)."""
+    out = []
+    for name, decision in unit.counts.items():
+        if not decision.existing or decision.count == 0:
+            continue
+        read = unit.ctx.existing.get(name) if unit.ctx.existing is not None else None
+        if read is None:
+            table = unit.linked[name].table
+            cols = tuple(c.name for c in table.columns)
+            read = r.ExistingRows(name, 1, cols, Params.of({"columns": [[None] for _ in cols]}))
+        out.append(read)
+    return tuple(out)
 
 
 def _dependency_cycles(unit: Unit, model: Model, errors: Errors) -> None:

@@ -11,6 +11,7 @@ import mimesis
 import seedspec
 from seedspec.compile.graph import Edge, order_tables
 from seedspec.compile.passes.counts import trigger_edges
+from seedspec.compile.passes.recipes import existing_rows
 from seedspec.compile.unit import Errors, Unit, frozen
 from seedspec.database.model import DbSchema
 from seedspec.errors import Problem
@@ -24,6 +25,7 @@ from seedspec.plan.model import (
     Step,
     VerifyForeignKeys,
 )
+from seedspec.plan.recipes import LeftAlone
 
 
 def order(unit: Unit, errors: Errors) -> Unit:
@@ -113,6 +115,11 @@ def plan_of(unit: Unit, errors: Errors) -> Plan:
             for b in broken
         ),
         trigger_filled=tuple(dict.fromkeys(unit.trigger_filled)),
+        left_alone=tuple(
+            LeftAlone(name, why)
+            for name, why in (ctx.selection.left_alone.items() if ctx.selection else ())
+        ),
+        existing=existing_rows(unit) if ctx.existing is not None else (),
         warnings=tuple(errors.warnings),
         versions=(("mimesis", mimesis.__version__), ("seedspec", seedspec.__version__)),
         schema_fingerprint=schema_fingerprint(ctx.schema),

@@ -120,10 +120,12 @@ class MySqlDialect(Dialect):
         if suspend_fk_checks:
             self.execute_raw(conn, "SET FOREIGN_KEY_CHECKS = 1")
 
-    def clear(self, conn: sa.Connection, children_first: Sequence[DbTable]) -> None:
+    def clear(
+        self, conn: sa.Connection, children_first: Sequence[DbTable], referenced: bool = False
+    ) -> None:
         self.execute_raw(conn, "SET FOREIGN_KEY_CHECKS = 0")
         try:
-            super().clear(conn, children_first)
+            super().clear(conn, children_first, referenced)
         finally:
             self.execute_raw(conn, "SET FOREIGN_KEY_CHECKS = 1")
 

@@ -122,8 +122,17 @@ class PostgresDialect(Dialect):
         if state is not None:
             pg_bulk.restore_checks_and_foreign_keys(conn, state)
 
-    def clear(self, conn: sa.Connection, children_first: Sequence[DbTable]) -> None:
-        if children_first:
+    def clear(
+        self, conn: sa.Connection, children_first: Sequence[DbTable], referenced: bool = False
+    ) -> None:
+        """TRUNCATE; DELETE when a table left alone references one of them (TRUNCATE would
+        refuse, or with CASCADE empty the table seedspec must not touch)."""
+        if referenced:
+            super().clear(conn, children_first)
+            # deferred FK checks of the DELETEs run now: a pending trigger event would make
+            # the bulk path's ALTER TABLE fail
+            self.execute_raw(conn, "SET CONSTRAINTS ALL IMMEDIATE")
+        elif children_first:
             names = ", ".join(self.qualified(conn, t) for t in children_first)
             conn.exec_driver_sql(f"TRUNCATE {names}")
 

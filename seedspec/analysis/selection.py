@@ -1,0 +1,112 @@
+"""Which tables are seeded: (Spec's tables.include/exclude + flags, DbSchema) -> a Selection.
+
+Every table is seeded or left alone with a reason: excluded by a glob, not matched by an
+include glob, or a framework's bookkeeping table (analysis/frameworks.py) that no include glob
+names exactly. Left-alone tables are never written or cleared; their existing rows are FK
+parents. A glob that matches no table, and a spec entry for a table left alone, are warnings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+
+from seedspec.analysis.frameworks import bookkeeping
+from seedspec.database.model import DbSchema, DbTable
+from seedspec.errors import Problem
+from seedspec.spec.model import Spec, TableGlob
+
+_WILDCARDS = set("*?[")
+
+
+@dataclass(frozen=True)
+class Selection:
+    left_alone: Mapping[str, str] = field(default_factory=dict)  # table -> why, schema order
+    problems: tuple[Problem, ...] = ()
+
+    def seeds(self, table: str) -> bool:
+        return table not in self.left_alone
+
+
+def names_of(table: DbTable, schema: DbSchema) -> set[str]:
+    """What a glob is matched against: the table's name, bare name and schema.table."""
+    bare = table.bare_name
+    owner = table.schema or schema.default_schema
+    out = {table.name.lower(), bare.lower()}
+    if owner:
+        out.add(f"{owner}.{bare}".lower())
+    return out
+
+
+def matches(glob: TableGlob, names: set[str]) -> bool:
+    pattern = glob.pattern.lower()
+    return any(fnmatchcase(n, pattern) for n in names)
+
+
+def exact(glob: TableGlob, names: set[str]) -> bool:
+    """The glob names the table itself (no wildcard): it re-includes a bookkeeping table."""
+    return not (_WILDCARDS & set(glob.pattern)) and glob.pattern.lower() in names
+
+
+def select_tables(spec: Spec, schema: DbSchema) -> Selection:
+    include, exclude = spec.select.include, spec.select.exclude
+    used: set[TableGlob] = set()
+    left: dict[str, str] = {}
+    for table in schema.tables:
+        names = names_of(table, schema)
+        hit_ex = [g for g in exclude if matches(g, names)]
+        hit_in = [g for g in include if matches(g, names)]
+        used.update(hit_ex + hit_in)
+        why = _why_left(table, names, hit_ex, hit_in, bool(include))
+        if why is not None:
+            left[table.name] = why
+    problems = [_unmatched(g, "exclude") for g in exclude if g not in used]
+    problems += [_unmatched(g, "include") for g in include if g not in used]
+    for ts in spec.tables:
+        if ts.name in left and (ts.count is None or ts.count.per or ts.count.fixed):
+            problems.append(
+                Problem(
+                    f"table {ts.name!r} has an entry but is left alone ({left[ts.name]}); "
+                    "its entry is not used",
+                    ts.location,
+                    "warning",
+                    "left-alone",
+                    ts.name,
+                    fix=f"add {ts.name} to tables.include (or --include {ts.name}) to seed it",
+                )
+            )
+    return Selection(left, tuple(problems))
+
+
+def _why_left(
+    table: DbTable,
+    names: set[str],
+    hit_ex: list[TableGlob],
+    hit_in: list[TableGlob],
+    has_include: bool,
+) -> str | None:
+    if hit_ex:
+        g = hit_ex[0]
+        return f"excluded by {g.pattern!r} ({_origin(g, 'exclude')})"
+    if has_include and not hit_in:
+        return "not matched by tables.include / --include"
+    framework = bookkeeping(table.bare_name)
+    if framework is not None and not any(exact(g, names) for g in hit_in):
+        return f"{framework.framework} bookkeeping: {framework.what}"
+    return None
+
+
+def _origin(glob: TableGlob, key: str) -> str:
+    return f"tables.{key} at {glob.location}" if glob.location else f"--{key}"
+
+
+def _unmatched(glob: TableGlob, key: str) -> Problem:
+    where = "" if glob.location else f"--{key} "
+    return Problem(
+        f"{where}{key} glob {glob.pattern!r} matches no table",
+        glob.location,
+        "warning",
+        "unmatched-glob",
+        fix="check the spelling; globs match a table's name or schema.table (* ? [abc])",
+    )

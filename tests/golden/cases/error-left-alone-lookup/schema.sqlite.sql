@@ -1,0 +1,3 @@
+CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY);
+CREATE TABLE countries (code VARCHAR(2) NOT NULL PRIMARY KEY, name VARCHAR(80) NOT NULL);
+CREATE TABLE cities (id INTEGER PRIMARY KEY, country_code VARCHAR(2) NOT NULL REFERENCES countries (code), country_name VARCHAR(80) NOT NULL);
