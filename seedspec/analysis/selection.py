@@ -1,7 +1,7 @@
 """Which tables are seeded: (Spec's tables.include/exclude + flags, DbSchema) -> a Selection.
 
 Every table is seeded or left alone with a reason: excluded by a glob, not matched by an
-include glob, or a framework's bookkeeping table (analysis/frameworks.py) that no include glob
+include glob, or a framework's bookkeeping table (spec/frameworks.py) that no include glob
 names exactly. Left-alone tables are never written or cleared; their existing rows are FK
 parents. A glob that matches no table, and a spec entry for a table left alone, are warnings.
 """
@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
-from seedspec.analysis.frameworks import bookkeeping
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.errors import Problem
+from seedspec.spec.frameworks import bookkeeping
 from seedspec.spec.model import Spec, TableGlob
 
 _WILDCARDS = set("*?[")

@@ -6,11 +6,13 @@ import difflib
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from typing import Any
 
 from seedspec.errors import Problem
 from seedspec.kinds import KINDS, kind_of
 from seedspec.kinds.links import split_ref as split_ref  # re-exported: it lives with ref
+from seedspec.spec.frameworks import bookkeeping
 from seedspec.spec.source import Document, Pointer
 
 # Values there are data, not parameters (no finite-number check).
@@ -41,6 +43,7 @@ class SpecView:
     seed: At | None
     scale: At | None
     tables: dict[str, TableView]
+    excluded: tuple[str, ...] = ()  # tables.exclude globs: tables a ref/per may name unlisted
 
 
 def where(pointer: Pointer) -> str:
@@ -73,7 +76,9 @@ def make_view(doc: Document, profile: str | None) -> tuple[SpecView, list[Proble
         for name, table in (data.get("tables") or {}).items()
         if not is_selection(name, table)
     }
-    view = SpecView(_at(data, ("seed",)), _at(data, ("scale",)), tables)
+    exclude = (data.get("tables") or {}).get("exclude")
+    globs = tuple(str(g) for g in exclude) if isinstance(exclude, list) else ()
+    view = SpecView(_at(data, ("seed",)), _at(data, ("scale",)), tables, globs)
     problems = _profile_table_problems(doc, view)
     if profile is None:
         return view, problems
@@ -225,7 +230,12 @@ def _check_entry(ctx: _Ctx, entry: dict[str, Any], pointer: Pointer, nested: boo
 
 
 def _known_table(view: SpecView, name: str) -> bool:
-    return name in view.tables or ("." in name and name.rsplit(".", 1)[1] in view.tables)
+    """Named under tables:, or a table seedspec leaves alone (excluded, framework bookkeeping),
+    whose existing rows a ref or a per-parent count may point at."""
+    bare = name.rsplit(".", 1)[1] if "." in name else name
+    if name in view.tables or bare in view.tables or bookkeeping(bare) is not None:
+        return True
+    return any(fnmatchcase(n.lower(), g.lower()) for g in view.excluded for n in (name, bare))
 
 
 def _unknown_table(ctx: _Ctx, pointer: Pointer, what: str, name: str) -> None:

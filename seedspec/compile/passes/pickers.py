@@ -20,8 +20,9 @@ from seedspec.plan import recipes as r
 
 def pickers(unit: Unit, errors: Errors) -> Unit:
     out = {}
+    wanting: dict[str, list[tuple[Linked, Link]]] = {}  # empty left-alone parent -> its children
     for t in unit.seeded:
-        chosen = {link.id: _pick(unit, t, link, errors) for link in t.links}
+        chosen = {link.id: _pick(unit, t, link, errors, wanting) for link in t.links}
         for link in t.links:  # a CHECK wants the FK NULL (exactly one owner set): no pick
             if link.nullable and _null_by_check(t, link):
                 chosen[link.id] = None
@@ -29,27 +30,23 @@ def pickers(unit: Unit, errors: Errors) -> Unit:
         _differs(unit, t, picks)
         _joint(unit, t, picks)
         out[t.name] = frozen(picks)
+    for parent, children in wanting.items():
+        errors.add(_no_existing_parents(unit, parent, children))
     return replace(unit, picks=frozen(out))
 
 
-def _no_parents(unit: Unit, t: Linked, link: Link) -> Problem:
-    parent = link.fk.ref_table
-    columns = "+".join(link.fk.columns)
-    why = unit.left_alone(parent)
-    if why is None:
-        return Problem(
-            f"{t.name}.{columns} needs rows in {parent!r}, which is seeded with 0 rows",
-            t.location,
-            code="unfillable",
-        )
+def _no_existing_parents(unit: Unit, parent: str, children: list[tuple[Linked, Link]]) -> Problem:
+    """One error per empty left-alone parent, naming the NOT NULL FKs that need its rows."""
+    names = [f"{t.name}.{'+'.join(link.fk.columns)}" for t, link in children]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     return Problem(
-        f"{t.name}.{columns} (NOT NULL) needs rows in {parent!r}, which seedspec leaves alone "
-        f"({why}) and which holds no rows; nothing was written",
-        t.location,
+        f"{shown} (NOT NULL) need rows in {parent!r}, which seedspec leaves alone "
+        f"({unit.left_alone(parent)}) and which holds no rows; nothing was written",
+        next((t.location for t, _ in children if t.location), None),
         code="parent-left-alone",
-        table=t.name,
+        table=children[0][0].name,
         fix=f"seed it too (tables.include or --include {parent}), or insert its rows first "
-        f"(e.g. run the framework's migrate command)",
+        "(e.g. run the framework's migrate command)",
     )
 
 
@@ -68,14 +65,31 @@ def _tree_link(t: Linked) -> Link | None:
     return next((link for link in self_links if tree.parent in link.fk.columns), self_links[0])
 
 
-def _pick(unit: Unit, t: Linked, link: Link, errors: Errors) -> r.Pick | None:
+def _pick(
+    unit: Unit,
+    t: Linked,
+    link: Link,
+    errors: Errors,
+    wanting: dict[str, list[tuple[Linked, Link]]],
+) -> r.Pick | None:
     n_parent = unit.count(link.fk.ref_table)
     decision = unit.counts[t.name]
     role = unit.keys[t.name].roles.get(link.id)
     key = stream_key(unit.ctx.seed, t.name, "fk", *link.fk.columns)
     if n_parent == 0 and link.fk.ref_table != t.name:
-        if not link.nullable:
-            errors.add(_no_parents(unit, t, link))
+        if link.nullable:
+            return None
+        if unit.left_alone(link.fk.ref_table) is not None:
+            wanting.setdefault(link.fk.ref_table, []).append((t, link))
+        else:
+            errors.add(
+                Problem(
+                    f"{t.name}.{'+'.join(link.fk.columns)} needs rows in "
+                    f"{link.fk.ref_table!r}, which is seeded with 0 rows",
+                    t.location,
+                    code="unfillable",
+                )
+            )
         return None
     if decision.per_columns == link.fk.columns:
         assert decision.layout is not None

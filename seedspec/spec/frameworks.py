@@ -1,4 +1,4 @@
-"""Framework bookkeeping tables: a table's bare name -> the framework that owns it, or None.
+"""Framework bookkeeping tables (spec-language defaults): bare table name -> framework, or None.
 
 Migration histories, migration locks and the rows a framework's migrate command writes itself
 (Django's content types and permissions) belong to the framework: seeding or truncating them
