@@ -841,6 +841,27 @@ def _explain_empty(result: AuditResult, report: dict[str, Any] | None) -> None:
 # (shared by tests/integration/test_corpus_all.py and scripts/compat.py)
 
 
+# Schema-only dumps of Django apps: `migrate` never ran there, so the bookkeeping tables seedspec
+# leaves alone by default (docs/SPEC-LANGUAGE.md, "Which tables are seeded") hold no rows, and
+# the app's NOT NULL FKs to django_content_type / auth_permission have no parents. These corpora
+# seed them too, naming each exactly (a wildcard does not re-include a bookkeeping table).
+SEED_BOOKKEEPING: dict[str, tuple[str, ...]] = {
+    "netbox": (
+        "django_migrations",
+        "django_content_type",
+        "auth_permission",
+        "django_session",
+        "django_admin_log",
+    ),
+}
+
+
+def table_flags(name: str) -> list[str]:
+    """The --include flags a corpus needs (see SEED_BOOKKEEPING), else none."""
+    tables = SEED_BOOKKEEPING.get(name)
+    return ["--include", ",".join(("*", *tables))] if tables else []
+
+
 def load_corpus(url: str, name: str) -> None:
     """Load corpus schema `name` into the (empty) database at `url` with psql / mariadb.
 

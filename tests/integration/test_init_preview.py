@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from conftest import CORPUS, PG_ADMIN_URL, REPO, query, run_sql, run_sql_file, scalar
+from corpus_audit import table_flags
 from dbcheck import counts, tables, violations
 
 from seedspec.authoring.yamlgen import column_entry, entry_lines
@@ -137,7 +138,7 @@ def _seed(name: str, url: str, folder: Path) -> Seeded:
     default_empty = _default_schema_tables(url) == 0
     out.schemas = _user_schemas(url) if default_empty else [None]
     steps = [
-        ("init", "--db", url),
+        ("init", "--db", url, *table_flags(name)),
         ("validate", "seed.yaml"),
         ("check", "seed.yaml", "--db", url),
         ("apply", "seed.yaml", "--db", url),
