@@ -92,6 +92,12 @@ def left_alone_lines(plan: Plan) -> list[str]:
     for a in plan.left_alone:
         parents = f"; {rows[a.table]:,} existing rows are FK parents" if a.table in rows else ""
         out.append(f"     {a.table}: {a.reason}{parents}")
+        if a.references:
+            out.append(
+                f"       it references {', '.join(a.references)}: --truncate empties "
+                f"{'those' if len(a.references) > 1 else 'it'} but never {a.table}, and refuses "
+                f"while {a.table} holds rows"
+            )
     return out
 
 

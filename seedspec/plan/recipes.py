@@ -249,6 +249,7 @@ class LeftAlone:
 
     table: str
     reason: str
+    references: tuple[str, ...] = ()  # seeded tables its FKs point at (what --truncate empties)
 
 
 RECIPE_TYPES: tuple[type, ...] = (

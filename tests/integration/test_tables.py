@@ -138,6 +138,12 @@ def test_django_migrated_schema_seeds_app_tables_and_keeps_bookkeeping(
     text = seedspec("plan", "--db", url, cwd=folder)
     assert "left alone (not seeded, never cleared, not even by --truncate):" in text.stdout
     assert "auth_permission: Django bookkeeping: permissions written by migrate; " in text.stdout
+    assert (
+        "it references auth_user: --truncate empties it but never django_admin_log, and refuses "
+        "while django_admin_log holds rows" in text.stdout
+    )
+    admin_log = next(a for a in doc["left_alone"] if a["table"] == "django_admin_log")
+    assert admin_log["references"] == ["auth_user"]
 
     for attempt in ("apply", "apply --truncate"):
         done = seedspec(*attempt.split(), "--db", url, cwd=folder)

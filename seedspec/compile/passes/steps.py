@@ -115,15 +115,25 @@ def plan_of(unit: Unit, errors: Errors) -> Plan:
             for b in broken
         ),
         trigger_filled=tuple(dict.fromkeys(unit.trigger_filled)),
-        left_alone=tuple(
-            LeftAlone(name, why)
-            for name, why in (ctx.selection.left_alone.items() if ctx.selection else ())
-        ),
+        left_alone=_left_alone(unit),
         existing=existing_rows(unit) if ctx.existing is not None else (),
         warnings=tuple(errors.warnings),
         versions=(("mimesis", mimesis.__version__), ("seedspec", seedspec.__version__)),
         schema_fingerprint=schema_fingerprint(ctx.schema),
     )
+
+
+def _left_alone(unit: Unit) -> tuple[LeftAlone, ...]:
+    """The tables the plan leaves alone, why, and the seeded tables each references."""
+    if unit.ctx.selection is None:
+        return ()
+    seeded = set(unit.recipes)
+    out = []
+    for name, why in unit.ctx.selection.left_alone.items():
+        table = unit.ctx.schema.table(name)
+        refs = {fk.ref_table for fk in table.foreign_keys} if table is not None else set()
+        out.append(LeftAlone(name, why, tuple(sorted(refs & seeded))))
+    return tuple(out)
 
 
 def schema_fingerprint(schema: DbSchema) -> str:
