@@ -1,0 +1,1 @@
+CREATE TABLE events (n INTEGER, label TEXT);
