@@ -90,15 +90,21 @@ def read_existing(spec: Spec, engine: sa.Engine, schema: DbSchema) -> dict[str, 
     if not wanted:
         return {}
     dialect = dialect_for(engine.dialect.name)
-    out = {}
+    out: dict[str, ExistingRows] = {}
     conn = connect(engine)
     try:
-        for name, columns in wanted.items():
-            table = schema.table(name)
-            assert table is not None
-            rows = dialect.existing_rows(conn, table, columns, EXISTING_ROWS_LIMIT)
-            data = [[_plain(row[i]) for row in rows] for i in range(len(columns))]
-            out[name] = ExistingRows(name, len(rows), columns, Params.of({"columns": data}))
+        while wanted:  # an empty bookkeeping table seeded after all has parents of its own
+            for name, columns in wanted.items():
+                table = schema.table(name)
+                assert table is not None
+                rows = dialect.existing_rows(conn, table, columns, EXISTING_ROWS_LIMIT)
+                data = [[_plain(row[i]) for row in rows] for i in range(len(columns))]
+                out[name] = ExistingRows(name, len(rows), columns, Params.of({"columns": data}))
+            empty = [n for n, rows in out.items() if rows.count == 0]
+            left = select_tables(spec, schema, empty).left_alone
+            wanted = {
+                n: c for n, c in left_alone_parents(spec, schema, left).items() if n not in out
+            }
     finally:
         conn.close()
     return out

@@ -817,9 +817,14 @@ def _explain_empty(result: AuditResult, report: dict[str, Any] | None) -> None:
     if not result.empty:
         return
     planned: dict[str, int] | None = None
+    left: set[str] = set()
     if report is not None:
         body = report.get("report", report)
         planned = {t["table"]: int(t["rows"]) for t in body.get("tables", [])}
+        left = set(body.get("left_alone", []))
+    for table in sorted(left & set(result.empty)):  # a framework's, or excluded: not ours
+        del result.empty[table]
+        result.notes.append(f"{table}: left alone by seedspec (empty before and after)")
     for table, known in result.empty.items():
         why = known
         if planned is not None and known == "no rows":
@@ -839,27 +844,6 @@ def _explain_empty(result: AuditResult, report: dict[str, Any] | None) -> None:
 
 # --------------------------------------------------------------------------- corpus plumbing
 # (shared by tests/integration/test_corpus_all.py and scripts/compat.py)
-
-
-# Schema-only dumps of Django apps: `migrate` never ran there, so the bookkeeping tables seedspec
-# leaves alone by default (docs/SPEC-LANGUAGE.md, "Which tables are seeded") hold no rows, and
-# the app's NOT NULL FKs to django_content_type / auth_permission have no parents. These corpora
-# seed them too, naming each exactly (a wildcard does not re-include a bookkeeping table).
-SEED_BOOKKEEPING: dict[str, tuple[str, ...]] = {
-    "netbox": (
-        "django_migrations",
-        "django_content_type",
-        "auth_permission",
-        "django_session",
-        "django_admin_log",
-    ),
-}
-
-
-def table_flags(name: str) -> list[str]:
-    """The --include flags a corpus needs (see SEED_BOOKKEEPING), else none."""
-    tables = SEED_BOOKKEEPING.get(name)
-    return ["--include", ",".join(("*", *tables))] if tables else []
 
 
 def load_corpus(url: str, name: str) -> None:

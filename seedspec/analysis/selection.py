@@ -4,11 +4,14 @@ Every table is seeded or left alone with a reason: excluded by a glob, not match
 include glob, or a framework's bookkeeping table (spec/frameworks.py) that no include glob
 names exactly. Left-alone tables are never written or cleared; their existing rows are FK
 parents. A glob that matches no table, and a spec entry for a table left alone, are warnings.
+A bookkeeping table known to be empty (`empty`: read from the database) that a seeded table's
+NOT NULL FK needs is seeded after all, with a warning: there is no history in it to keep, and
+a schema-only database (a fresh dump, no `migrate` run yet) still seeds with no spec.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
@@ -49,10 +52,11 @@ def exact(glob: TableGlob, names: set[str]) -> bool:
     return not (_WILDCARDS & set(glob.pattern)) and glob.pattern.lower() in names
 
 
-def select_tables(spec: Spec, schema: DbSchema) -> Selection:
+def select_tables(spec: Spec, schema: DbSchema, empty: Collection[str] = ()) -> Selection:
     include, exclude = spec.select.include, spec.select.exclude
     used: set[TableGlob] = set()
     left: dict[str, str] = {}
+    bookkept: set[str] = set()  # left alone only as a framework's bookkeeping table
     for table in schema.tables:
         names = names_of(table, schema)
         hit_ex = [g for g in exclude if matches(g, names)]
@@ -61,7 +65,10 @@ def select_tables(spec: Spec, schema: DbSchema) -> Selection:
         why = _why_left(table, names, hit_ex, hit_in, bool(include))
         if why is not None:
             left[table.name] = why
-    problems = [_unmatched(g, "exclude") for g in exclude if g not in used]
+            if not hit_ex and (hit_in or not include):
+                bookkept.add(table.name)
+    problems = _seed_empty_needed(schema, left, bookkept & set(empty))
+    problems += [_unmatched(g, "exclude") for g in exclude if g not in used]
     problems += [_unmatched(g, "include") for g in include if g not in used]
     for ts in spec.tables:
         if ts.name in left and (ts.count is None or ts.count.per or ts.count.fixed):
@@ -95,6 +102,38 @@ def _why_left(
     if framework is not None and not any(exact(g, names) for g in hit_in):
         return f"{framework.framework} bookkeeping: {framework.what}"
     return None
+
+
+def _seed_empty_needed(
+    schema: DbSchema, left: dict[str, str], candidates: set[str]
+) -> list[Problem]:
+    """Seed (drop from `left`) each empty bookkeeping table a NOT NULL FK of a seeded table
+    needs, until none is left to seed (auth_permission needs django_content_type in turn)."""
+    out = []
+    changed = True
+    while changed:
+        changed = False
+        for table in schema.tables:
+            if table.name in left:
+                continue
+            for fk in table.foreign_keys:
+                cols = [table.column(c) for c in fk.columns]
+                needed = all(c is not None and not c.nullable for c in cols)
+                if needed and fk.ref_table in candidates and fk.ref_table in left:
+                    why = left.pop(fk.ref_table)
+                    changed = True
+                    out.append(
+                        Problem(
+                            f"table {fk.ref_table!r} ({why}) is empty and "
+                            f"{table.name}.{'+'.join(fk.columns)} needs its rows: seeded",
+                            None,
+                            "warning",
+                            "bookkeeping-seeded",
+                            fk.ref_table,
+                            fix=f"run the framework's migrate first to keep {fk.ref_table} its own",
+                        )
+                    )
+    return out
 
 
 def _origin(glob: TableGlob, key: str) -> str:

@@ -66,7 +66,8 @@ def run_passes(
     """Run every pass; raises CompileError with every problem at the first failing boundary.
     `existing`: rows of left-alone tables read as FK parents (None: not read, assumed there)."""
     caps = capabilities or capabilities_for(schema.dialect)
-    selection = select_tables(spec, schema)
+    empty = [name for name, rows in (existing or {}).items() if rows.count == 0]
+    selection = select_tables(spec, schema, empty)
     ctx = Context(spec, schema, spec.scale if scale is None else scale, caps, selection, existing)
     unit = Unit(ctx)
     errors = Errors()

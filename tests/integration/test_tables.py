@@ -188,11 +188,31 @@ def test_django_include_a_bookkeeping_table_and_children_of_content_types(
 def test_empty_left_alone_parent_is_exit_3_before_any_row(sqlite_url: str, tmp_path: Path) -> None:
     migrate(sqlite_url, tmp_path)
     run_sql(sqlite_url, "DELETE FROM auth_permission;")
-    done = seedspec("apply", "--db", sqlite_url)
+    done = seedspec("apply", "--db", sqlite_url, "--exclude", "auth_permission")
     assert done.returncode == 3, done.stderr
     assert "need rows in 'auth_permission', which seedspec leaves alone" in done.stderr
     assert "--include auth_permission" in done.stderr and "insert its rows first" in done.stderr
     assert all(n == 0 for n in counts(sqlite_url, APP_TABLES).values())
+
+
+def test_empty_bookkeeping_parent_is_seeded_with_a_warning(sqlite_url: str, tmp_path: Path) -> None:
+    """A schema-only database (migrate's tables exist, its rows do not): the bookkeeping tables
+    the app's NOT NULL FKs need are seeded after all (nothing in them to keep), the others are
+    left alone, and the output says so."""
+    migrate(sqlite_url, tmp_path)
+    history = rows_of(sqlite_url, ["django_migrations"])
+    run_sql(sqlite_url, "DELETE FROM auth_permission; DELETE FROM django_content_type;")
+    done = seedspec("apply", "--db", sqlite_url, "-o", "json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    doc = json.loads(done.stdout)
+    found = doc["drift"]["findings"]
+    warned = {w["table"] for w in found if w["code"] == "bookkeeping-seeded"}
+    assert warned == {"auth_permission", "django_content_type"}, found
+    have = counts(sqlite_url, ["auth_permission", "django_content_type", *APP_TABLES])
+    assert all(n > 0 for n in have.values()), have
+    assert rows_of(sqlite_url, ["django_migrations"]) == history  # left alone, byte for byte
+    left = set(doc["report"]["left_alone"])
+    assert "django_migrations" in left and "auth_permission" not in left
 
 
 def test_globs_from_spec_and_flags(sqlite_url: str, tmp_path: Path) -> None:
