@@ -30,6 +30,7 @@ from seedspec.kinds import (
     network,
     numbers,
     offset,
+    pattern,
     ranges,
     structured,
     temporal,
@@ -69,7 +70,7 @@ def infer_column(
     if later is not None:
         return InferredColumn(later, "follows another column of the row")
     if kind in ("enum", "set") and column.enum_values:
-        labels = [v for v in column.enum_values if v not in facts.excluded]
+        labels = [v for v in column.enum_values if v not in facts.excluded and facts.fits(v)]
         enum = choice.choice_spec(labels, unique=unique)
         return InferredColumn(enum, f"{kind} type" + (" minus CHECK <>" if facts.excluded else ""))
     maker = _BY_KIND.get(kind)
@@ -98,6 +99,16 @@ def _by_check(
     if column.type == "boolean" and facts.excluded:
         kept = [v for v in (True, False) if v not in facts.excluded]
         return InferredColumn(choice.choice_spec(kept, unique=unique), "CHECK <>")
+    if column.type in TEXT_KINDS and facts.patterns:
+        first, *rest = facts.patterns
+        spec = pattern.pattern_spec(
+            first.regex,
+            also=[p.regex for p in rest],
+            exclude=[p.regex for p in facts.not_patterns],
+            min_length=facts.min_length,
+            max_length=facts.max_length,
+        )
+        return InferredColumn(spec, "CHECK pattern")
     if column.type in TEXT_KINDS and facts.min_length:
         # digits padded to the minimum length: exactly that many characters for the first
         # 10**n rows, never shorter, and distinct (rstr-style patterns are not a kind yet)

@@ -21,6 +21,7 @@ import sqlglot
 from sqlglot import exp
 
 from seedspec.database.constraints import Alternative, Clause, ColumnFacts, merge_alternative
+from seedspec.database.patterns import read_pattern
 from seedspec.database.sqlvalues import (
     Unread,
     is_column,
@@ -59,9 +60,11 @@ def parse(sqltext: str, dialect: str | None = None) -> exp.Expr | None:
     carry its dialect)."""
     for name in [dialect] if dialect else _READERS:
         try:
-            return sqlglot.parse_one(sqltext, read=name)
+            tree = sqlglot.parse_one(sqltext, read=name)
         except (sqlglot.errors.SqlglotError, ValueError):
             continue
+        tree.meta["reader"] = name  # how its string literals escape (patterns.read_pattern)
+        return tree
     return None
 
 
@@ -154,7 +157,31 @@ def _atom(node: exp.Expr) -> list[Alternative]:
         return _one(_column(node.expressions[0]), is_json=True)
     if isinstance(node, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)):
         return _comparison(node)
+    if (found := _pattern(node, False)) is not None:
+        return found
     raise Unread(node.sql()[:80])
+
+
+def _ci_possible(node: exp.Expr) -> bool:
+    return not isinstance(node, exp.Glob)  # GLOB is case-sensitive everywhere
+
+
+def _pattern(node: exp.Expr, negated: bool) -> list[Alternative] | None:
+    """x LIKE / GLOB / SIMILAR TO / ~ / REGEXP 'pattern' (and NOT): a pattern fact."""
+    found = read_pattern(node, node.root().meta.get("reader") == "mysql")
+    if found is None:
+        return None
+    target, pattern, negate = found
+    if negated != negate:  # NOT (x LIKE p) and x NOT LIKE p: a value must not match
+        # it as written nor ignoring case (LIKE and REGEXP ignore it in MySQL and SQLite, by
+        # their ci collations; excluding more values than the database does is safe); both,
+        # as `(?i)[^a-z]` refuses the 'A' that `[^a-z]` matches
+        ci = type(pattern)("(?i)" + pattern.regex, pattern.source)
+        cased = pattern.regex.startswith("(?i)") or not _ci_possible(node)
+        return _one(_column(target), not_patterns=(pattern,) if cased else (pattern, ci))
+    if (why := pattern.unsupported) is not None:
+        raise Unread(f"pattern {pattern.source}: {why}")
+    return _one(_column(target), patterns=(pattern,))
 
 
 def _between(name: str, lo: Any, hi: Any) -> list[Alternative]:
@@ -171,6 +198,8 @@ def _negated(node: exp.Expr) -> list[Alternative]:
     if isinstance(node, (exp.EQ, exp.NEQ)):
         flipped = exp.NEQ if isinstance(node, exp.EQ) else exp.EQ
         return _comparison(flipped(this=node.this, expression=node.expression))
+    if (found := _pattern(node, True)) is not None:
+        return found
     raise Unread(f"NOT {node.sql()[:80]}")
 
 

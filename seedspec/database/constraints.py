@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from seedspec.database.patterns import TextPattern
+
 T = TypeVar("T", int, str)
 
 
@@ -41,6 +43,8 @@ class ColumnFacts:
     latest: str | None = None  # ISO date/time upper bound
     null: bool | None = None  # True: must be NULL, False: must not be NULL
     conflict: bool = False  # IS NULL and IS NOT NULL together: no row passes
+    patterns: tuple[TextPattern, ...] = ()  # LIKE / GLOB / SIMILAR TO / regex: must match all
+    not_patterns: tuple[TextPattern, ...] = ()  # NOT LIKE ...: must match none
 
     def merged(self, f: ColumnFacts) -> ColumnFacts:
         """Both sets of facts at once (allowed sets intersect, bounds tighten)."""
@@ -57,6 +61,8 @@ class ColumnFacts:
             latest=_least(self.latest, f.latest),
             null=f.null if self.null is None else self.null,
             conflict=self.conflict or f.conflict or {self.null, f.null} == {True, False},
+            patterns=tuple(dict.fromkeys([*self.patterns, *f.patterns])),
+            not_patterns=tuple(dict.fromkeys([*self.not_patterns, *f.not_patterns])),
         )
 
     def _merged_values(self, f: ColumnFacts) -> ColumnFacts:
@@ -83,10 +89,19 @@ class ColumnFacts:
 
     @property
     def values(self) -> tuple[Any, ...] | None:
-        """The allowed values minus the excluded ones (None: no list)."""
+        """The allowed values minus the excluded ones and those the patterns refuse (None: no
+        list)."""
         if self.allowed is None:
             return None
-        return tuple(v for v in self.allowed if v not in self.excluded)
+        return tuple(v for v in self.allowed if v not in self.excluded and self.fits(v))
+
+    def fits(self, v: Any) -> bool:
+        """Whether a value (a string) passes the patterns; other values are not tested."""
+        if not isinstance(v, str):
+            return True
+        if not all(p.matches(v) for p in self.patterns):
+            return False
+        return not any(p.matches(v) for p in self.not_patterns)
 
     def satisfiable(self, nullable: bool = True) -> bool:
         """False when no value (and, for a NOT NULL column, no NULL) can pass these facts."""
@@ -103,6 +118,9 @@ class ColumnFacts:
                 return False
         if self.min_length and self.max_length is not None and self.min_length > self.max_length:
             return False
+        if self.patterns and self.max_length is not None and self.allowed is None:
+            if any(p.shortest > self.max_length for p in self.patterns):
+                return False
         return not (self.earliest and self.latest and self.earliest > self.latest)
 
 

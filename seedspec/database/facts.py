@@ -202,11 +202,33 @@ def _not_assured(
         f = facts.get(name)
         if f is not None and _free_text_excluded(table, name, f):
             return f"{name}: excluded values on free text"
+        if f is not None and (why := _unpromised_pattern(table, name, f)) is not None:
+            return f"{name}: {why}"
+    return None
+
+
+def _unpromised_pattern(table: DbTable, name: str, f: ColumnFacts) -> str | None:
+    """Why the pattern generator cannot promise a column's pattern facts (None: it can): it
+    draws from the first pattern and filters by the rest, a NOT pattern, a minimum length."""
+    col = table.column(name)
+    if col is None or f.null is True or f.values is not None:
+        return None
+    if not (f.patterns or f.not_patterns):
+        return None
+    if col.type not in TEXT_TYPES:
+        return "a text pattern on a column that is not text"
+    if not f.patterns:
+        return "a NOT pattern on free text"
+    if len(f.patterns) > 1 or f.not_patterns or f.excluded or f.min_length:
+        return "a pattern filtered by other facts (the first pattern's matches are tried)"
     return None
 
 
 def _unassured(table: DbTable, facts: Mapping[str, ColumnFacts]) -> int:
-    return sum(_free_text_excluded(table, name, f) for name, f in facts.items())
+    return sum(
+        _free_text_excluded(table, name, f) or _unpromised_pattern(table, name, f) is not None
+        for name, f in facts.items()
+    )
 
 
 def _free_text_excluded(table: DbTable, name: str, f: ColumnFacts) -> bool:
@@ -225,6 +247,10 @@ def _unsatisfiable(table: DbTable, facts: Mapping[str, ColumnFacts]) -> str | No
     for name, f in facts.items():
         if not f.satisfiable(_nullable(table, name)):
             return name
+        col = table.column(name)
+        if col is not None and col.length and col.type in ("char", "varchar") and f.null is not True:
+            if f.allowed is None and any(p.shortest > col.length for p in f.patterns):
+                return name  # the shortest match of a pattern does not fit the column
     return None
 
 

@@ -86,14 +86,19 @@ def _check_problems(t: Linked, tfacts: TableFacts, errors: Errors) -> None:
     for u in tfacts.unread:
         errors.warn(
             Problem(
-                f"table {t.name!r}: CHECK {u.name or ''} ({u.sql}) is not understood; "
-                "rows may violate it",
+                f"table {t.name!r}: CHECK {u.name or ''} ({u.sql}) is not understood"
+                f"{_because(u.why)}; rows may violate it",
                 t.location,
                 "warning",
                 "check-not-understood",
                 t.name,
             )
         )
+
+
+def _because(why: str) -> str:
+    """The reason a pattern CHECK is left to the database (a regex rstr cannot generate)."""
+    return f" ({why}; the database judges candidates)" if "pattern" in why else ""
 
 
 def _skipped(t: Linked, col: DbColumn, counters: Mapping[str, str]) -> str | None:

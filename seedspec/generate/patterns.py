@@ -1,0 +1,170 @@
+"""Strings that match a regular expression: (pattern, filters, lengths) + stream key -> str arrays.
+
+The strings come from rstr's Xeger (a random walk over Python's parsed regex), seeded per row and
+per internal try from the counter-based stream (`bits(key, row, try)`), so row i is a pure
+function of (seed, table, column, row). Unbounded repeats (`*`, `+`, `{n,}`) are capped a few
+characters past their minimum, `.` draws letters and digits, and the last tries take the
+shortest way through the pattern (every repeat at its minimum, the shortest branch), so a
+pattern whose shortest match fits the column's length always yields a value that fits. A value
+must also match every `also` regex and none of `exclude`; the first try that does is kept.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+from typing import Any
+
+import numpy as np
+import rstr
+
+from seedspec.generate.base import Generator, objects
+from seedspec.generate.base import ValueSource as Model
+from seedspec.generate.random import bits
+
+try:  # Python >= 3.11 moved the regex parser; rstr reads the same one
+    import re._parser as sre_parse  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse  # type: ignore[no-redef]
+
+TRIES = 24  # tries per row; the last SHORTEST of them take the shortest way through the pattern
+SHORTEST = 4
+EXTRA = 8  # an unbounded repeat draws at most this many more than its minimum
+_FREE = string.ascii_letters + string.digits  # what `.` (and LIKE's `_` / `%`) draws
+_EDGES = {"AT_BEGINNING", "AT_BEGINNING_STRING", "AT_END", "AT_END_STRING"}
+_UNSUPPORTED = {
+    "ASSERT": "a lookahead/lookbehind",
+    "ASSERT_NOT": "a negative lookahead/lookbehind",
+    "GROUPREF": "a backreference",
+    "GROUPREF_EXISTS": "a conditional group",
+}
+
+
+class _Xeger(rstr.Rstr):  # type: ignore[misc]
+    """rstr's generator with bounded repeats and a shortest-match mode (overrides two of its
+    handlers; pinned to rstr 3.x in pyproject.toml)."""
+
+    def __init__(self, rng: random.Random, shortest: bool, extra: int) -> None:
+        super().__init__(rng, printable=_FREE)
+        self.shortest, self.extra = shortest, extra
+        self._cases = {**self._cases, "branch": self._branch}
+
+    def _handle_repeat(self, start_range: int, end_range: int, value: Any) -> str:
+        if self.shortest:
+            end_range = start_range
+        end_range = min(end_range, start_range + self.extra)
+        return str(super()._handle_repeat(start_range, end_range, value))
+
+    def _branch(self, value: Any) -> str:
+        options = value[1]
+        if self.shortest:
+            widths = [sre_parse.SubPattern(None, o).getwidth()[0] for o in options]
+            chosen = options[widths.index(min(widths))]
+        else:
+            chosen = self._random.choice(options)
+        return "".join(self._handle_state(i) for i in chosen)
+
+
+def unsupported(regex: str) -> str | None:
+    """Why rstr cannot generate matches of `regex` (None: it can): not a Python regex, a
+    lookaround, a backreference, or an anchor/boundary other than the string's two ends."""
+    try:
+        parsed = sre_parse.parse(regex)
+    except (re.error, OverflowError, RecursionError) as err:
+        return f"not a regular expression Python reads ({err})"
+    return _walk(parsed)
+
+
+def _walk(items: Any) -> str | None:
+    for op, arg in items:
+        name = str(op)
+        if name in _UNSUPPORTED:
+            return f"{_UNSUPPORTED[name]} cannot be generated"
+        if name == "AT" and str(arg) not in _EDGES:
+            return f"the anchor {str(arg).lower()} cannot be generated"
+        for sub in _children(name, arg):
+            if (why := _walk(sub)) is not None:
+                return why
+    return None
+
+
+def _children(name: str, arg: Any) -> list[Any]:
+    if name == "SUBPATTERN":
+        return [arg[-1]]
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        return [arg[2]]
+    if name == "BRANCH":
+        return list(arg[1])
+    if name == "ATOMIC_GROUP":
+        return [arg]
+    return []
+
+
+def shortest_length(regex: str) -> int:
+    """How many characters the shortest match of `regex` has."""
+    return int(sre_parse.parse(regex).getwidth()[0])
+
+
+def longest_length(regex: str) -> int | None:
+    """How many characters the longest match has (None: unbounded)."""
+    high = sre_parse.parse(regex).getwidth()[1]
+    return None if high >= sre_parse.MAXREPEAT else int(high)
+
+
+def matching(
+    regex: str,
+    seeds: list[int],
+    *,
+    also: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+    min_length: int | None = None,
+    max_length: int | None = None,
+) -> list[str | None]:
+    """For each seed the first string of its tries that matches `regex` and `also`, matches no
+    `exclude`, and has a length in [min_length, max_length] (None: no try did)."""
+    wanted = [re.compile(p) for p in (regex, *also)]
+    banned = [re.compile(p) for p in exclude]
+    out: list[str | None] = []
+    for seed in seeds:
+        found = None
+        for t in range(TRIES):
+            rng = random.Random(seed ^ (t * 0x9E3779B97F4A7C15 & (2**64 - 1)))
+            shortest = t >= TRIES - SHORTEST
+            text = _Xeger(rng, shortest, EXTRA if t < TRIES // 2 else 2).xeger(regex)
+            if max_length is not None and len(text) > max_length:
+                continue
+            if min_length is not None and len(text) < min_length:
+                continue
+            if all(w.search(text) for w in wanted) and not any(b.search(text) for b in banned):
+                found = text
+                break
+        out.append(found)
+    return out
+
+
+class Pattern(Generator):
+    """`pattern`: strings matching a regular expression (see the module docstring); a row none
+    of whose tries passes every filter gets the shortest match (the CHECK oracle judges such
+    columns: the compiler does not promise the filters)."""
+
+    kind = "pattern"
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        p = self.params
+        regex = p["pattern"]
+        seeds = bits(self.key, idx).tolist()
+        found = matching(
+            regex,
+            seeds,
+            also=tuple(p.get("also") or ()),
+            exclude=tuple(p.get("exclude") or ()),
+            min_length=p.get("min_length"),
+            max_length=p.get("max_length"),
+        )
+        return objects(
+            [
+                f if f is not None else _Xeger(random.Random(s), True, 0).xeger(regex)
+                for f, s in zip(found, seeds, strict=True)
+            ]
+        )
