@@ -30,12 +30,12 @@ from seedspec.kinds import (
     network,
     numbers,
     offset,
-    pattern,
     ranges,
     structured,
     temporal,
     text,
 )
+from seedspec.kinds.pattern import pattern_spec
 from seedspec.kinds.spec import GeneratorSpec
 
 DEFAULT_COUNT = 20
@@ -101,7 +101,7 @@ def _by_check(
         return InferredColumn(choice.choice_spec(kept, unique=unique), "CHECK <>")
     if column.type in TEXT_KINDS and facts.patterns:
         first, *rest = facts.patterns
-        spec = pattern.pattern_spec(
+        spec = pattern_spec(
             first.regex,
             also=[p.regex for p in rest],
             exclude=[p.regex for p in facts.not_patterns],

@@ -118,9 +118,13 @@ class ColumnFacts:
                 return False
         if self.min_length and self.max_length is not None and self.min_length > self.max_length:
             return False
-        if self.patterns and self.max_length is not None and self.allowed is None:
-            if any(p.shortest > self.max_length for p in self.patterns):
-                return False
+        top = self.max_length
+        if (
+            self.allowed is None
+            and top is not None
+            and any(p.shortest > top for p in self.patterns)
+        ):
+            return False
         return not (self.earliest and self.latest and self.earliest > self.latest)
 
 

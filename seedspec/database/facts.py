@@ -248,9 +248,10 @@ def _unsatisfiable(table: DbTable, facts: Mapping[str, ColumnFacts]) -> str | No
         if not f.satisfiable(_nullable(table, name)):
             return name
         col = table.column(name)
-        if col is not None and col.length and col.type in ("char", "varchar") and f.null is not True:
-            if f.allowed is None and any(p.shortest > col.length for p in f.patterns):
-                return name  # the shortest match of a pattern does not fit the column
+        text = col is not None and col.type in ("char", "varchar") and f.null is not True
+        length = col.length if text and col is not None and f.allowed is None else None
+        if length and any(p.shortest > length for p in f.patterns):
+            return name  # the shortest match of a pattern does not fit the column
     return None
 
 

@@ -37,6 +37,9 @@ _POSIX = {
 }
 
 
+_PREDICATES = (exp.Like, exp.ILike, exp.RegexpLike, exp.RegexpILike, exp.SimilarTo, exp.Glob)
+
+
 @dataclass(frozen=True)
 class TextPattern:
     """One pattern a column's values must (or, negated, must not) match: `regex` is Python
@@ -76,9 +79,8 @@ def _read(node: exp.Expr, mysql: bool) -> tuple[exp.Expr, TextPattern, bool] | N
     if isinstance(node, exp.Escape) and isinstance(node.this, (exp.Like, exp.ILike)):
         escape = text(node.expression)
         node = node.this
-    if not isinstance(node, (exp.Like, exp.ILike, exp.RegexpLike, exp.RegexpILike, exp.SimilarTo)):
-        if not isinstance(node, exp.Glob):
-            return None
+    if not isinstance(node, _PREDICATES):
+        return None
     negated = bool(node.args.get("negate"))
     target, right = node.this, unparen(node.expression)
     source = node.sql()[:120]
@@ -127,7 +129,12 @@ def _text(node: exp.Expr | None) -> str:
 
 
 def _anchored(body: str) -> str:
-    return r"\A(?s:" + body + r")\Z"
+    """The whole string matches `body` (`.` matches a newline too, as in SQL)."""
+    if "." in body:
+        body = f"(?s:{body})"
+    elif "|" in body:
+        body = f"(?:{body})"
+    return r"\A" + body + r"\Z"
 
 
 def like_regex(pattern: str, escape: str | None) -> str:

@@ -21,12 +21,12 @@ import rstr
 
 from seedspec.generate.base import Generator, objects
 from seedspec.generate.base import ValueSource as Model
-from seedspec.generate.random import bits
+from seedspec.generate.random import bits, permute
 
 try:  # Python >= 3.11 moved the regex parser; rstr reads the same one
-    import re._parser as sre_parse  # type: ignore[import-not-found]
+    import re._parser as sre_parse
 except ImportError:  # pragma: no cover - Python 3.10
-    import sre_parse  # type: ignore[no-redef]
+    import sre_parse
 
 TRIES = 24  # tries per row; the last SHORTEST of them take the shortest way through the pattern
 SHORTEST = 4
@@ -41,7 +41,7 @@ _UNSUPPORTED = {
 }
 
 
-class _Xeger(rstr.Rstr):  # type: ignore[misc]
+class _Xeger(rstr.Rstr):
     """rstr's generator with bounded repeats and a shortest-match mode (overrides two of its
     handlers; pinned to rstr 3.x in pyproject.toml)."""
 
@@ -168,3 +168,141 @@ class Pattern(Generator):
                 for f, s in zip(found, seeds, strict=True)
             ]
         )
+
+
+# -- unique: distinct by construction ---------------------------------------------------------
+# One fixed shape of the pattern (every repeat count and branch chosen once) is a sequence of
+# character sets; its strings are numbered in mixed radix, and row i takes string
+# permute(key, i, capacity): distinct rows get distinct strings. Repeats grow from their minimum
+# (first the ones of the widest sets) until the shape holds TARGET strings or the length limit
+# stops it. rstr has no enumeration, so this walk over Python's parsed regex is written here.
+
+TARGET = 2**62  # enough distinct strings for any table (permute works below 2**62)
+_CATEGORIES = {
+    "CATEGORY_DIGIT": string.digits,
+    "CATEGORY_NOT_DIGIT": string.ascii_letters,
+    "CATEGORY_SPACE": " ",
+    "CATEGORY_NOT_SPACE": _FREE,
+    "CATEGORY_WORD": _FREE + "_",
+    "CATEGORY_NOT_WORD": "-.",
+}
+
+
+def _charset(op: str, arg: Any) -> str:
+    """The characters one item (LITERAL, ANY, IN, CATEGORY) may be, in a stable order."""
+    if op == "LITERAL":
+        return chr(arg)
+    if op == "NOT_LITERAL":
+        return "".join(c for c in _FREE if c != chr(arg))
+    if op == "ANY":
+        return _FREE
+    if op == "CATEGORY":
+        return _CATEGORIES[str(arg)]
+    chars: list[str] = []
+    negate = False
+    for sub_op, sub in arg:  # IN
+        name = str(sub_op)
+        if name == "NEGATE":
+            negate = True
+        elif name == "RANGE":
+            chars += [chr(c) for c in range(sub[0], sub[1] + 1)]
+        else:
+            chars += list(_charset(name, sub))
+    if negate:
+        return "".join(c for c in _FREE + "-._" if c not in chars)
+    return "".join(dict.fromkeys(chars))
+
+
+def _sets(items: Any, counts: dict[int, int]) -> list[str]:
+    """The shape: one character set per position, repeats taken `counts[id(node)]` times."""
+    out: list[str] = []
+    for op, arg in items:
+        name = str(op)
+        if name in ("LITERAL", "NOT_LITERAL", "ANY", "IN", "CATEGORY"):
+            out.append(_charset(name, arg))
+        elif name == "SUBPATTERN":
+            out += _sets(arg[-1], counts)
+        elif name == "ATOMIC_GROUP":
+            out += _sets(arg, counts)
+        elif name == "BRANCH":
+            out += _sets(arg[1][0], counts)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            one = _sets(arg[2], counts)
+            out += one * counts.get(id(arg), arg[0])
+    return out
+
+
+def _repeats(items: Any) -> list[Any]:
+    """Every repeat node that can grow (max > min), outermost first."""
+    out: list[Any] = []
+    for op, arg in items:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            if arg[1] > arg[0]:
+                out.append(arg)
+            out += _repeats(arg[2])
+        elif name == "SUBPATTERN":
+            out += _repeats(arg[-1])
+        elif name == "BRANCH":
+            out += _repeats(arg[1][0])
+    return out
+
+
+def _capacity(sets: list[str]) -> int:
+    n = 1
+    for s in sets:
+        n *= max(len(s), 1)
+    return n
+
+
+def unique_shape(regex: str, min_length: int | None, max_length: int | None) -> list[str]:
+    """The character sets of the shape unique values take (see above)."""
+    parsed = sre_parse.parse(regex)
+    counts: dict[int, int] = {}
+    sets = _sets(parsed, counts)
+    limit = max_length if max_length is not None else len(sets) + 2 * EXTRA
+    growable = _repeats(parsed)
+    while growable and (_capacity(sets) < TARGET or len(sets) < (min_length or 0)):
+        grown = None
+        for node in growable:
+            trial = {**counts, id(node): counts.get(id(node), node[0]) + 1}
+            if trial[id(node)] > node[1]:
+                continue
+            wider = _sets(parsed, trial)
+            if len(wider) <= limit and _capacity(wider) > _capacity(sets):
+                grown = trial
+                break
+        if grown is None:
+            break
+        counts = grown
+        sets = _sets(parsed, counts)
+    return sets
+
+
+class UniquePattern(Generator):
+    """`pattern` with `unique: true`: distinct strings of one shape of the pattern (see above);
+    `also` / `exclude` filters and `min_length` past the shape are not applied."""
+
+    kind = "pattern"
+
+    def __init__(self, key: int, params: dict[str, Any], unique: bool = True) -> None:
+        super().__init__(key, params, True)
+        self.sets = unique_shape(
+            params["pattern"], params.get("min_length"), params.get("max_length")
+        )
+
+    def distinct_limit(self) -> int | None:
+        n = _capacity(self.sets)
+        return n if n < TARGET else None
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        space = min(_capacity(self.sets), TARGET)
+        codes = permute(self.key, idx % space, space).tolist()
+        out = []
+        for code in codes:
+            chars = []
+            for s in self.sets:  # the first positions take the lowest (evenly spread) digits
+                code, digit = divmod(code, len(s))
+                chars.append(s[digit])
+            out.append("".join(chars))
+        return objects(out)

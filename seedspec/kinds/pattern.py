@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from seedspec.generate.base import Generator
-from seedspec.generate.patterns import Pattern, shortest_length, unsupported
+from seedspec.generate.patterns import Pattern, UniquePattern, shortest_length, unsupported
 from seedspec.kinds.base import (
     BuildContext,
     CheckContext,
@@ -61,6 +61,7 @@ class PatternKind(Kind):
         {"pattern": "^ab", "exclude": ["(?i)^abc"], "max_length": 8},
     )
     value_class = "str"
+    unique_capable = True
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
         return {
@@ -102,7 +103,7 @@ class PatternKind(Kind):
         return params
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
-        return Pattern(key, params, spec.unique)
+        return UniquePattern(key, params) if spec.unique else Pattern(key, params)
 
 
 def pattern_spec(
