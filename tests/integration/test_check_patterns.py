@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from conftest import query, run_sql, run_sql_file
 from corpus_audit import run_apply
 
+SKU = r"[A-Z]{3}-[0-9]{4}"
 # database -> (column DDL, CHECK, the Python regex every value must fullmatch / must not match)
 COLUMNS: dict[str, list[tuple[str, str, str, bool]]] = {
     "postgresql": [
@@ -29,7 +30,7 @@ COLUMNS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("g text NOT NULL", "g ~* '^id-[[:digit:]]{4}$'", r"(?i)id-[0-9]{4}", True),
         ("h text NOT NULL", "h ~ 'ok'", r".*ok.*", True),
         ("i zip NOT NULL", "", r"[0-9]{5}", True),
-        ("j varchar(8) NOT NULL UNIQUE", "j ~ '^[A-Z]{3}-[0-9]{4}$'", r"[A-Z]{3}-[0-9]{4}", True),
+        ("j varchar(8) NOT NULL UNIQUE", "j ~ '^[A-Z]{3}-[0-9]{4}$'", SKU, True),
         ("k varchar(5) NOT NULL", "k IN ('ab1', 'zz', 'ab2') AND k LIKE 'ab%'", r"ab[12]", True),
         ("l char(3) NOT NULL", "l LIKE 'X__'", r"X..", True),
     ],
@@ -40,7 +41,7 @@ COLUMNS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("f varchar(20) NOT NULL", "f REGEXP '^[a-z]{3}[0-9]{2}$'", r"[a-z]{3}[0-9]{2}", True),
         ("g varchar(20) NOT NULL", "g RLIKE '^id-[[:digit:]]{4}$'", r"id-[0-9]{4}", True),
         ("h varchar(20) NOT NULL", "h NOT REGEXP '^[0-9]'", r"[0-9].*", False),
-        ("j varchar(8) NOT NULL UNIQUE", "j REGEXP '^[A-Z]{3}-[0-9]{4}$'", r"[A-Z]{3}-[0-9]{4}", True),
+        ("j varchar(8) NOT NULL UNIQUE", "j REGEXP '^[A-Z]{3}-[0-9]{4}$'", SKU, True),
         ("k varchar(5) NOT NULL", "k IN ('ab1', 'zz', 'ab2') AND k LIKE 'ab%'", r"ab[12]", True),
     ],
     "sqlite": [
