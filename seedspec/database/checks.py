@@ -63,7 +63,10 @@ def parse(sqltext: str, dialect: str | None = None) -> exp.Expr | None:
             tree = sqlglot.parse_one(sqltext, read=name)
         except (sqlglot.errors.SqlglotError, ValueError):
             continue
-        tree.meta["reader"] = name  # how its string literals escape (patterns.read_pattern)
+        # whether the reader's strings escape with a backslash (MySQL's do, and its LIKE's
+        # default escape is the backslash): patterns.read_pattern
+        escapes = sqlglot.Dialect.get_or_raise(name).tokenizer_class.STRING_ESCAPES
+        tree.meta["backslash"] = "\\" in escapes
         return tree
     return None
 
@@ -168,7 +171,7 @@ def _ci_possible(node: exp.Expr) -> bool:
 
 def _pattern(node: exp.Expr, negated: bool) -> list[Alternative] | None:
     """x LIKE / GLOB / SIMILAR TO / ~ / REGEXP 'pattern' (and NOT): a pattern fact."""
-    found = read_pattern(node, node.root().meta.get("reader") == "mysql")
+    found = read_pattern(node, bool(node.root().meta.get("backslash")))
     if found is None:
         return None
     target, pattern, negate = found

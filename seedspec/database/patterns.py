@@ -65,15 +65,18 @@ class TextPattern:
         return longest_length(self.regex)
 
 
-def read_pattern(node: exp.Expr, mysql: bool = False) -> tuple[exp.Expr, TextPattern, bool] | None:
+Found = tuple[exp.Expr, TextPattern, bool]  # (the tested expression, its pattern, negated)
+
+
+def read_pattern(node: exp.Expr, backslash: bool = False) -> Found | None:
     """(the tested expression, its pattern, negated) of a pattern predicate; None when the
-    node is not one; raises Unread for a pattern that is not a literal. `mysql`: the text was
-    read as MySQL's, whose LIKE escapes with a backslash by default (sqlglot has already
-    turned its string literals' escapes into their characters)."""
-    return _read(node, mysql)
+    node is not one; raises Unread for a pattern that is not a literal. `backslash`: the text
+    was read as MySQL's, whose strings escape with a backslash (sqlglot has already turned them
+    into their characters) and whose LIKE's default escape is the backslash."""
+    return _read(node, backslash)
 
 
-def _read(node: exp.Expr, mysql: bool) -> tuple[exp.Expr, TextPattern, bool] | None:
+def _read(node: exp.Expr, backslash: bool) -> Found | None:
     text = _text
     escape: str | None = None
     if isinstance(node, exp.Escape) and isinstance(node.this, (exp.Like, exp.ILike)):
@@ -92,7 +95,7 @@ def _read(node: exp.Expr, mysql: bool) -> tuple[exp.Expr, TextPattern, bool] | N
         ci = isinstance(node, exp.ILike)
         if _func(right) == "like_escape":
             escape, right = text(right.expressions[1]), right.expressions[0]
-        regex = _anchored(like_regex(text(right), _default_escape(text(right), escape, mysql)))
+        regex = _anchored(like_regex(text(right), _default_escape(text(right), escape, backslash)))
         return target, TextPattern(("(?i)" if ci else "") + regex, source), negated
     if _func(right) == "similar_to_escape":
         args = right.expressions
@@ -104,11 +107,11 @@ def _read(node: exp.Expr, mysql: bool) -> tuple[exp.Expr, TextPattern, bool] | N
     return target, TextPattern(("(?i)" if ci else "") + posix_regex(text(right)), source), negated
 
 
-def _default_escape(pattern: str, escape: str | None, mysql: bool) -> str | None:
+def _default_escape(pattern: str, escape: str | None, backslash: bool) -> str | None:
     """LIKE's escape when no ESCAPE clause names one: a backslash in PostgreSQL and MySQL,
     none in SQLite. Text read as PostgreSQL's may be SQLite's (the CHECK's text does not say
     which database wrote it), so there a pattern with a backslash and no ESCAPE is not read."""
-    if escape is None and mysql:
+    if escape is None and backslash:
         return "\\"
     if escape is None and "\\" in pattern:
         raise Unread("LIKE pattern with a backslash and no ESCAPE clause")
@@ -178,6 +181,7 @@ def glob_regex(pattern: str) -> str:
 
 def similar_regex(pattern: str, escape: str | None) -> str:
     """SQL SIMILAR TO: LIKE's `%` and `_` plus regex `| * + ? {m,n} ( ) [...]`; `.` is literal."""
+    pattern = posix_regex(pattern)
     out, i, in_class = [], 0, False
     while i < len(pattern):
         ch = pattern[i]
@@ -198,7 +202,7 @@ def similar_regex(pattern: str, escape: str | None) -> str:
         else:
             out.append(re.escape(ch))
         i += 1
-    return posix_regex("".join(out))
+    return "".join(out)
 
 
 def posix_regex(pattern: str) -> str:

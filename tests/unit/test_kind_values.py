@@ -218,6 +218,19 @@ def test_const_is_constant_and_has_one_distinct_value() -> None:
         assert built.distinct_limit() == 1
 
 
+def test_pattern_values_match_and_fit_the_length() -> None:
+    regex = r"^(ab|cde)[0-9]+-[A-Z]?$"
+    values = build({"pattern": regex, "max_length": 6})(ROWS)
+    assert all(re.search(regex, v) and len(v) <= 6 for v in values)
+    assert len(set(values)) > 1000  # varied, not one value
+
+
+def test_pattern_unique_wraps_past_its_capacity() -> None:
+    built = build({"pattern": "^K[0-9]{2}$", "unique": True})
+    assert built.distinct_limit() == 100
+    assert sorted(built(range(100))) == [f"K{i:02d}" for i in range(100)]
+
+
 def test_uuid_is_version_4_and_distinct() -> None:
     values = build({"uuid": {}})(ROWS)
     parsed = [uuid.UUID(v) for v in values]
