@@ -122,16 +122,22 @@ def matching(
     max_length: int | None = None,
 ) -> list[str | None]:
     """For each seed the first string of its tries that matches `regex` and `also`, matches no
-    `exclude`, and has a length in [min_length, max_length] (None: no try did)."""
-    wanted = [re.compile(p) for p in (regex, *also)]
+    `exclude`, and has a length in [min_length, max_length] (None: no try did). The first half
+    of the tries draws from the most specific of `regex` and `also` (anchored at both ends,
+    then bounded in length), the rest from each in turn; a minimum length lets repeats grow
+    that far."""
+    sources = sorted([regex, *also], key=_vagueness)
+    wanted = [re.compile(p) for p in sources]
     banned = [re.compile(p) for p in exclude]
+    extra = max(EXTRA, min_length or 0)
     out: list[str | None] = []
     for seed in seeds:
         found = None
         for t in range(TRIES):
             rng = random.Random(seed ^ (t * 0x9E3779B97F4A7C15 & (2**64 - 1)))
             shortest = t >= TRIES - SHORTEST
-            text = _Xeger(rng, shortest, EXTRA if t < TRIES // 2 else 2).xeger(regex)
+            source = sources[0 if t < TRIES // 2 else t % len(sources)]
+            text = _Xeger(rng, shortest, extra if t < TRIES // 2 else 2).xeger(source)
             if max_length is not None and len(text) > max_length:
                 continue
             if min_length is not None and len(text) < min_length:
@@ -141,6 +147,14 @@ def matching(
                 break
         out.append(found)
     return out
+
+
+def _vagueness(regex: str) -> tuple[bool, bool]:
+    """(not anchored at both ends, unbounded): a search pattern's own whole matches are few of
+    the strings it finds (`[0-9]$` generates one digit), so it draws badly for another's filter."""
+    body = regex[4:] if regex.startswith("(?i)") else regex
+    anchored = body.startswith(("^", "\\A")) and body.endswith(("$", "\\Z"))
+    return not anchored, longest_length(regex) is None
 
 
 class Pattern(Generator):
