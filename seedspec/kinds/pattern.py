@@ -25,7 +25,8 @@ from seedspec.kinds.base import (
     Pointer,
     RenderContext,
 )
-from seedspec.kinds.column import ColumnShape
+from seedspec.kinds.column import ColumnRules, ColumnShape
+from seedspec.kinds.fit import ColumnProblem
 from seedspec.kinds.spec import GeneratorSpec
 
 _TEXT = ("char", "varchar")
@@ -95,6 +96,28 @@ class PatternKind(Kind):
             if getattr(typed, key) is not None:
                 entry[key] = getattr(typed, key)
         return entry
+
+    def check_column(
+        self,
+        spec: GeneratorSpec,
+        column: ColumnShape,
+        rules: ColumnRules,
+        *,
+        where: str,
+        locale: str,
+        seed: int,
+    ) -> list[ColumnProblem]:
+        out = super().check_column(spec, column, rules, where=where, locale=locale, seed=seed)
+        regex = str(spec.params["pattern"])
+        if column.length and column.type in _TEXT and unsupported(regex) is None:
+            shortest = shortest_length(regex)
+            if shortest > column.length:
+                message = (
+                    f"{where} is {column.sql_type or column.type}: the shortest match of "
+                    f"{regex!r} has {shortest} characters"
+                )
+                out.append(ColumnProblem("value-too-long", message, "shorten the pattern"))
+        return out
 
     def resolve_column(self, params: Params, column: ColumnShape) -> Params:
         if column.length and column.type in _TEXT:

@@ -148,3 +148,25 @@ def test_backreference_is_left_to_the_database_with_a_warning(pg_url: str, tmp_p
     warnings = [f["message"] for f in run.doc["drift"]["findings"]]
     assert any("backreference cannot be generated" in w for w in warnings), warnings
     assert _count(pg_url, "w LIKE 'ab%'") == 20
+
+
+def test_the_pattern_kind_in_a_spec_sqlite(sqlite_url: str, tmp_path: Path) -> None:
+    """`pattern:` written by hand: values match and fit; a pattern longer than the column and a
+    lookahead are located errors before any row."""
+    run_sql(sqlite_url, "CREATE TABLE t (id INTEGER PRIMARY KEY, sku VARCHAR(8) NOT NULL UNIQUE)")
+    spec = tmp_path / "seed.yaml"
+    entry = "{pattern: '^[A-Z]{3}-[0-9]{4}$', unique: true}"
+    head = "seedspec: 1\ntables:\n  t:\n    count: 500\n    columns:\n"
+    spec.write_text(f"{head}      sku: {entry}\n")
+    run = run_apply(sqlite_url, tmp_path, str(spec))
+    assert run.returncode == 0, run.error
+    values = [r[0] for r in query(sqlite_url, "SELECT sku FROM t")]
+    assert len(set(values)) == 500 and all(re.fullmatch(SKU, v) for v in values)
+    run_sql(sqlite_url, "DELETE FROM t")
+    spec.write_text(spec.read_text().replace(entry, "{pattern: '^[A-Z]{9}$'}"))
+    run = run_apply(sqlite_url, tmp_path, str(spec))
+    assert run.returncode == 3 and "shortest match" in run.error, run.stdout[-2000:]
+    spec.write_text(spec.read_text().replace("'^[A-Z]{9}$'", "'^a(?=b)'"))
+    run = run_apply(sqlite_url, tmp_path, str(spec))
+    assert run.returncode == 1 and "lookahead" in run.error, run.stdout[-2000:]
+    assert query(sqlite_url, "SELECT count(*) FROM t") == [(0,)]
