@@ -107,6 +107,7 @@ def _by_check(
             exclude=[p.regex for p in facts.not_patterns],
             min_length=facts.min_length,
             max_length=facts.max_length,
+            prefer=_title_provider(table, column) or provider_for(table, column),
         )
         return InferredColumn(spec, "CHECK pattern")
     if column.type in TEXT_KINDS and facts.min_length:

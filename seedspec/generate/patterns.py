@@ -21,6 +21,7 @@ import rstr
 
 from seedspec.generate.base import Generator, objects
 from seedspec.generate.base import ValueSource as Model
+from seedspec.generate.pools import pool
 from seedspec.generate.random import bits, permute
 
 try:  # Python >= 3.11 moved the regex parser; rstr reads the same one
@@ -127,8 +128,7 @@ def matching(
     then bounded in length), the rest from each in turn; a minimum length lets repeats grow
     that far."""
     sources = sorted([regex, *also], key=_vagueness)
-    wanted = [re.compile(p) for p in sources]
-    banned = [re.compile(p) for p in exclude]
+    rules = _Rules(tuple(sources), exclude, min_length, max_length)
     extra = max(EXTRA, min_length or 0)
     out: list[str | None] = []
     for seed in seeds:
@@ -138,15 +138,38 @@ def matching(
             shortest = t >= TRIES - SHORTEST
             source = sources[0 if t < TRIES // 2 else t % len(sources)]
             text = _Xeger(rng, shortest, extra if t < TRIES // 2 else 2).xeger(source)
-            if max_length is not None and len(text) > max_length:
-                continue
-            if min_length is not None and len(text) < min_length:
-                continue
-            if all(w.search(text) for w in wanted) and not any(b.search(text) for b in banned):
+            if rules.passes(text):
                 found = text
                 break
         out.append(found)
     return out
+
+
+class _Rules:
+    """What a value must be: matched by every `wanted` regex, by no `banned` one, its length
+    within [min_length, max_length]."""
+
+    def __init__(
+        self,
+        wanted: tuple[str, ...],
+        banned: tuple[str, ...],
+        min_length: int | None,
+        max_length: int | None,
+    ) -> None:
+        self.wanted = [re.compile(p) for p in wanted]
+        self.banned = [re.compile(p) for p in banned]
+        self.min_length, self.max_length = min_length, max_length
+
+    def passes(self, text: object) -> bool:
+        if not isinstance(text, str):
+            return False
+        if self.max_length is not None and len(text) > self.max_length:
+            return False
+        if self.min_length is not None and len(text) < self.min_length:
+            return False
+        return all(w.search(text) for w in self.wanted) and not any(
+            b.search(text) for b in self.banned
+        )
 
 
 def _vagueness(regex: str) -> tuple[bool, bool]:
@@ -160,28 +183,35 @@ def _vagueness(regex: str) -> tuple[bool, bool]:
 class Pattern(Generator):
     """`pattern`: strings matching a regular expression (see the module docstring); a row none
     of whose tries passes every filter gets the shortest match (the CHECK oracle judges such
-    columns: the compiler does not promise the filters)."""
+    columns: the compiler does not promise the filters). With `prefer: provider.method` a row
+    first draws that mimesis provider's value (an email for `email LIKE '%@%'`) and keeps it
+    when it passes every rule."""
 
     kind = "pattern"
+
+    def __init__(
+        self, key: int, params: dict[str, Any], *, locale: str = "en", seed: int = 0
+    ) -> None:
+        super().__init__(key, params)
+        self.locale, self.seed = locale, seed
 
     def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
         p = self.params
         regex = p["pattern"]
-        seeds = bits(self.key, idx).tolist()
-        found = matching(
-            regex,
-            seeds,
-            also=tuple(p.get("also") or ()),
-            exclude=tuple(p.get("exclude") or ()),
-            min_length=p.get("min_length"),
-            max_length=p.get("max_length"),
-        )
-        return objects(
-            [
-                f if f is not None else _Xeger(random.Random(s), True, 0).xeger(regex)
-                for f, s in zip(found, seeds, strict=True)
-            ]
-        )
+        also, exclude = tuple(p.get("also") or ()), tuple(p.get("exclude") or ())
+        lengths = {"min_length": p.get("min_length"), "max_length": p.get("max_length")}
+        out: list[Any] = [None] * len(idx)
+        if p.get("prefer"):
+            rules = _Rules((regex, *also), exclude, **lengths)
+            values = pool(p["prefer"], locale=self.locale, seed=self.seed)
+            picked = values[(bits(self.key, idx, 1) % np.uint64(len(values))).astype(np.int64)]
+            out = [v if rules.passes(v) else None for v in picked.tolist()]
+        todo = [i for i, v in enumerate(out) if v is None]
+        seeds = bits(self.key, idx[todo]).tolist()
+        found = matching(regex, seeds, also=also, exclude=exclude, **lengths)
+        for i, f, s in zip(todo, found, seeds, strict=True):
+            out[i] = f if f is not None else _Xeger(random.Random(s), True, 0).xeger(regex)
+        return objects(out)
 
 
 # -- unique: distinct by construction ---------------------------------------------------------

@@ -42,6 +42,7 @@ class PatternParams:
     exclude: tuple[str, ...] = ()
     min_length: int | None = None
     max_length: int | None = None
+    prefer: str | None = None  # a mimesis provider.method whose values are kept when they match
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> PatternParams:
@@ -51,6 +52,7 @@ class PatternParams:
             tuple(params.get("exclude") or ()),
             params.get("min_length"),
             params.get("max_length"),
+            params.get("prefer"),
         )
 
 
@@ -60,6 +62,7 @@ class PatternKind(Kind):
     examples = (
         {"pattern": "^[A-Z]{3}-[0-9]{4}$"},
         {"pattern": "^ab", "exclude": ["(?i)^abc"], "max_length": 8},
+        {"pattern": "@", "prefer": "person.email"},
     )
     value_class = "str"
     unique_capable = True
@@ -71,6 +74,7 @@ class PatternKind(Kind):
             "exclude": list(entry.get("exclude") or []),
             "min_length": entry.get("min_length"),
             "max_length": entry.get("max_length"),
+            "prefer": entry.get("prefer"),
         }
 
     def check(self, entry: Entry, pointer: Pointer, ctx: CheckContext) -> None:
@@ -92,7 +96,7 @@ class PatternKind(Kind):
         for key in ("also", "exclude"):
             if getattr(typed, key):
                 entry[key] = list(getattr(typed, key))
-        for key in ("min_length", "max_length"):
+        for key in ("min_length", "max_length", "prefer"):
             if getattr(typed, key) is not None:
                 entry[key] = getattr(typed, key)
         return entry
@@ -126,7 +130,9 @@ class PatternKind(Kind):
         return params
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
-        return UniquePattern(key, params) if spec.unique else Pattern(key, params)
+        if spec.unique:
+            return UniquePattern(key, params)
+        return Pattern(key, params, locale=ctx.locale, seed=ctx.seed)
 
 
 def pattern_spec(
@@ -135,6 +141,7 @@ def pattern_spec(
     exclude: Sequence[str] = (),
     min_length: int | None = None,
     max_length: int | None = None,
+    prefer: str | None = None,
 ) -> GeneratorSpec:
     return GeneratorSpec(
         "pattern",
@@ -144,5 +151,6 @@ def pattern_spec(
             "exclude": list(exclude),
             "min_length": min_length,
             "max_length": max_length,
+            "prefer": prefer,
         },
     )
