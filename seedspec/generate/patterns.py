@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import re
 import string
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -44,12 +45,42 @@ _UNSUPPORTED = {
 
 class _Xeger(rstr.Rstr):
     """rstr's generator with bounded repeats and a shortest-match mode (overrides two of its
-    handlers; pinned to rstr 3.x in pyproject.toml)."""
+    handlers and walks a pattern parsed once with its `_build_string`: xeger() would parse it
+    again for every string; pinned to rstr 3.x in pyproject.toml)."""
 
-    def __init__(self, rng: random.Random, shortest: bool, extra: int) -> None:
-        super().__init__(rng, printable=_FREE)
+    def __init__(self, shortest: bool, extra: int) -> None:
+        # `.` draws letters and digits, `\s` a space, `\W` one of " -.@" (no control
+        # characters); rstr builds its `unambiguous` alphabet from a set, whose order changes
+        # with each process's string hashing: sorted here, so rows do not
+        stable = "".join(sorted(rstr.rstr_base.ALPHABETS["unambiguous"]))
+        super().__init__(
+            random.Random(0), printable=_FREE, whitespace=" ", nonword=" -.@", unambiguous=stable
+        )
         self.shortest, self.extra = shortest, extra
         self._cases = {**self._cases, "branch": self._branch}
+        self._sets: dict[int, tuple[Any, list[str]]] = {}
+
+    def _handle_in(self, value: Any) -> Any:
+        """rstr's character class, its candidate list built once per class (rstr expands every
+        range again for every character it draws)."""
+        known = self._sets.get(id(value))
+        if known is None or known[0] is not value:
+            candidates = list(chain(*(self._handle_state(i) for i in value)))
+            if candidates and candidates[0] is False:  # [^...]: letters, digits, - _ . first
+                banned = set(candidates[1:])
+                candidates = sorted(set(_FREE + "-_.") - banned) or sorted(
+                    set(string.printable) - banned
+                )
+            known = self._sets[id(value)] = (value, candidates)
+        return self._random.choice(known[1])
+
+    def make(self, parsed: Any, seed: int) -> str:
+        """One string of the parsed pattern, drawn by a Random seeded with `seed`."""
+        self._random = random.Random(seed)
+        try:
+            return str(self._build_string(parsed))
+        finally:
+            self._cache.clear()
 
     def _handle_repeat(self, start_range: int, end_range: int, value: Any) -> str:
         if self.shortest:
@@ -128,16 +159,17 @@ def matching(
     then bounded in length), the rest from each in turn; a minimum length lets repeats grow
     that far."""
     sources = sorted([regex, *also], key=_vagueness)
+    parsed = [sre_parse.parse(s) for s in sources]
     rules = _Rules(tuple(sources), exclude, min_length, max_length)
     extra = max(EXTRA, min_length or 0)
+    walkers = (_Xeger(False, extra), _Xeger(False, 2), _Xeger(True, 0))
     out: list[str | None] = []
     for seed in seeds:
         found = None
         for t in range(TRIES):
-            rng = random.Random(seed ^ (t * 0x9E3779B97F4A7C15 & (2**64 - 1)))
-            shortest = t >= TRIES - SHORTEST
-            source = sources[0 if t < TRIES // 2 else t % len(sources)]
-            text = _Xeger(rng, shortest, extra if t < TRIES // 2 else 2).xeger(source)
+            walker = walkers[0 if t < TRIES // 2 else 2 if t >= TRIES - SHORTEST else 1]
+            source = parsed[0 if t < TRIES // 2 else t % len(sources)]
+            text = walker.make(source, seed ^ (t * 0x9E3779B97F4A7C15 & (2**64 - 1)))
             if rules.passes(text):
                 found = text
                 break
@@ -209,8 +241,9 @@ class Pattern(Generator):
         todo = [i for i, v in enumerate(out) if v is None]
         seeds = bits(self.key, idx[todo]).tolist()
         found = matching(regex, seeds, also=also, exclude=exclude, **lengths)
+        shortest = _Xeger(True, 0)
         for i, f, s in zip(todo, found, seeds, strict=True):
-            out[i] = f if f is not None else _Xeger(random.Random(s), True, 0).xeger(regex)
+            out[i] = f if f is not None else shortest.make(sre_parse.parse(regex), s)
         return objects(out)
 
 

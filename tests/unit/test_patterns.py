@@ -213,3 +213,29 @@ def test_the_kind_builds_through_the_registry() -> None:
     spec = GeneratorSpec("pattern", {"pattern": r"^x[0-9]$"}, unique=True)
     gen = build_generator(spec, seed=1, locale="en", table="t", column="c")
     assert sorted(gen.values(None, np.arange(10)).tolist()) == [f"x{i}" for i in range(10)]  # type: ignore[arg-type]
+
+
+def test_rows_do_not_depend_on_the_process_string_hashing() -> None:
+    """rstr builds some alphabets from sets; the generator sorts them (and its [^...] classes),
+    so two processes with different PYTHONHASHSEEDs make the same rows."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np\n"
+        "from seedspec.generate.patterns import Pattern\n"
+        "print(Pattern(1, {'pattern': r'^\\W[^a-z]{3}\\s[!-/]$'})"
+        ".values(None, np.arange(50)).tolist())\n"
+    )
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(n)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for n in (1, 2, 3)
+    }
+    assert len(outs) == 1
