@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from seedspec.errors import Problem
 from seedspec.generate.base import Generator
 from seedspec.generate.patterns import Pattern, UniquePattern, shortest_length, unsupported
 from seedspec.kinds.base import (
@@ -26,7 +27,7 @@ from seedspec.kinds.base import (
     RenderContext,
 )
 from seedspec.kinds.column import ColumnRules, ColumnShape
-from seedspec.kinds.fit import ColumnProblem
+from seedspec.kinds.fit import FitContext, column_problem
 from seedspec.kinds.spec import GeneratorSpec
 
 _TEXT = ("char", "varchar")
@@ -106,21 +107,18 @@ class PatternKind(Kind):
         spec: GeneratorSpec,
         column: ColumnShape,
         rules: ColumnRules,
-        *,
-        where: str,
-        locale: str,
-        seed: int,
-    ) -> list[ColumnProblem]:
-        out = super().check_column(spec, column, rules, where=where, locale=locale, seed=seed)
+        fit: FitContext,
+    ) -> list[Problem]:
+        out = super().check_column(spec, column, rules, fit)
         regex = str(spec.params["pattern"])
         if column.length and column.type in _TEXT and unsupported(regex) is None:
             shortest = shortest_length(regex)
             if shortest > column.length:
                 message = (
-                    f"{where} is {column.sql_type or column.type}: the shortest match of "
+                    f"{fit.where} is {column.sql_type or column.type}: the shortest match of "
                     f"{regex!r} has {shortest} characters"
                 )
-                out.append(ColumnProblem("value-too-long", message, "shorten the pattern"))
+                out.append(column_problem("value-too-long", message, "shorten the pattern"))
         return out
 
     def resolve_column(self, params: Params, column: ColumnShape) -> Params:
