@@ -86,6 +86,7 @@ def test_negated_patterns_exclude_as_written_and_ignoring_case(
         ("k ~ '\\mfoo'", "not a regular expression Python reads"),
         ("k LIKE 'a\\_%'", "backslash and no ESCAPE"),  # PostgreSQL's or SQLite's? not said
         ("k LIKE other_column", "not a string literal"),
+        ("k !~ '\\m'", "not a regular expression Python reads"),  # even as a NOT filter
     ],
 )
 def test_patterns_not_generated_are_left_to_the_oracle(sql: str, why: str) -> None:

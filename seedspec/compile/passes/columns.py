@@ -97,7 +97,8 @@ def _check_problems(t: Linked, tfacts: TableFacts, errors: Errors) -> None:
 
 
 def _because(why: str) -> str:
-    """The reason a pattern CHECK is left to the database (a regex rstr cannot generate)."""
+    """Why a pattern CHECK is left to the database (a regex no generator makes, a pattern the
+    generator tries but cannot promise)."""
     return f" ({why}; the database judges candidates)" if "pattern" in why else ""
 
 
