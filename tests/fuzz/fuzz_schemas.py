@@ -309,7 +309,35 @@ def _check(ctx: _Ctx) -> Feature | None:
     if my:
         shapes = [s for s in shapes if s[0] != "check:lower"]  # case-insensitive collation
     tag, cols, expr = rng.choice(shapes)
+    if tag in ("check:like", "check:regex"):  # one more draw: which form of the pattern family
+        expr = rng.choice(_pattern_forms(tag, x, ctx.dialect))
     return Feature(tag, cols, (f"CHECK ({expr})",), checks=(expr,))
+
+
+def _pattern_forms(tag: str, x: str, dialect: str) -> list[str]:
+    """The forms a text-pattern CHECK takes in this database (the first is the original)."""
+    if tag == "check:regex":  # PostgreSQL only
+        return [
+            f"{x} ~ '^[a-z]{{3}}[0-9]{{2}}$'",
+            f"{x} ~* '^id-[0-9]{{4}}$'",
+            f"{x} !~ '^[0-9]'",
+            f"{x} ~ '^[[:upper:]]{{2}}-[[:digit:]]+$'",
+            f"{x} ~ 'ok'",
+        ]
+    forms = [
+        f"{x} LIKE 'ab%'",
+        f"{x} NOT LIKE 'ab%'",
+        f"{x} LIKE 'a_c%'",
+        f"{x} LIKE '%@%'",
+        f"{x} LIKE 'x!_%' ESCAPE '!'",
+    ]
+    if dialect == "postgresql":
+        forms += [f"{x} ILIKE 'ab%'", f"{x} SIMILAR TO '(ab|cd)[0-9]+'"]
+    if dialect == "mysql":
+        forms += [f"{x} REGEXP '^[a-z]{{3}}[0-9]{{2}}$'", f"{x} NOT REGEXP '^[0-9]'"]
+    if dialect == "sqlite":
+        forms += [f"{x} GLOB 'ab*'", f"{x} GLOB '[A-Z][0-9]*'", f"{x} NOT GLOB '*[0-9]*'"]
+    return forms
 
 
 def _trigger_update(ctx: _Ctx) -> Feature | None:

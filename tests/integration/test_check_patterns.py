@@ -170,3 +170,23 @@ def test_the_pattern_kind_in_a_spec_sqlite(sqlite_url: str, tmp_path: Path) -> N
     run = run_apply(sqlite_url, tmp_path, str(spec))
     assert run.returncode == 1 and "lookahead" in run.error, run.stdout[-2000:]
     assert query(sqlite_url, "SELECT count(*) FROM t") == [(0,)]
+
+
+def test_a_spec_generator_on_a_pattern_column_is_judged_by_the_database(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """The spec gives a LIKE column a `choice` with a value the pattern refuses: the CHECK is not
+    the model's to promise any more, so the database judges rows (the oracle keeps the values
+    that pass) instead of the load failing."""
+    run_sql(
+        sqlite_url,
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, s VARCHAR(5) NOT NULL, CHECK (s LIKE 'ab%'))",
+    )
+    spec = tmp_path / "seed.yaml"
+    spec.write_text(
+        "seedspec: 1\ntables:\n  t:\n    count: 30\n    columns:\n"
+        "      s: {choice: [ab1, zz, ab2]}\n"
+    )
+    run = run_apply(sqlite_url, tmp_path, str(spec))
+    assert run.returncode == 0, run.error
+    assert query(sqlite_url, "SELECT count(*) FROM t WHERE s IN ('ab1', 'ab2')") == [(30,)]

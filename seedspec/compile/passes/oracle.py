@@ -20,6 +20,7 @@ import sqlglot
 from sqlglot import exp
 
 from seedspec.compile.unit import Errors, Unit
+from seedspec.database.checks import read_check
 from seedspec.database.facts import table_facts_of
 from seedspec.database.model import DbColumn, DbTable
 from seedspec.plan import recipes as r
@@ -63,7 +64,7 @@ def oracle_recipe(
         names = _columns(tree, table) if tree is not None else set(produced)
         if not names or not names <= produced:
             continue
-        modelled = check not in unread
+        modelled = check not in unread and not _pattern_unmet(table, recipe, check.sqltext)
         checks.append(OracleCheck(check.name or f"check {n + 1}", check.sqltext, modelled))
         reads.append(names)
         evaluated.update(dict.fromkeys(sorted(names)))
@@ -79,6 +80,28 @@ def oracle_recipe(
         if name not in fixed and (oc := _column(table, recipe, name, trees)) is not None
     ]
     return OracleRecipe(*_grouped(checks, reads, columns), evaluated=tuple(evaluated))
+
+
+def _pattern_unmet(table: DbTable, recipe: r.TableRecipe, sql: str) -> bool:
+    """A text-pattern CHECK the model reads, on a column the spec gives another generator than
+    the one inference makes of it (its `pattern`, or a `choice` of values that match): the
+    database judges it, as a CHECK not modelled."""
+    for name, facts in read_check(sql).facts.items():
+        if not (facts.patterns or facts.not_patterns):
+            continue
+        col = table.column(name) or next(
+            (c for c in table.columns if c.name.lower() == name.lower()), None
+        )
+        got = recipe.column(col.name) if col is not None else None
+        if not isinstance(got, r.ValueRecipe):
+            continue
+        params = got.params.value()
+        if got.kind == "choice" and all(facts.fits(v) for v in params.get("values") or []):
+            continue
+        if got.kind == "pattern" and params.get("pattern") in {p.regex for p in facts.patterns}:
+            continue
+        return True
+    return False
 
 
 def _grouped(
