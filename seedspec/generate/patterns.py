@@ -57,25 +57,33 @@ class _Xeger(rstr.Rstr):
             random.Random(0), printable=_FREE, whitespace=" ", nonword=" -.@", unambiguous=stable
         )
         self.shortest, self.extra = shortest, extra
-        self._cases = {**self._cases, "branch": self._branch}
-        self._sets: dict[int, tuple[Any, list[str]]] = {}
+        self._cases = {**self._cases, "branch": self._branch, "not_literal": self._not_literal}
+        self._sets: dict[tuple[int, bool], tuple[Any, list[str]]] = {}
+        self._ci = False  # the pattern ignores case: a negated class refuses both cases
 
     def _handle_in(self, value: Any) -> Any:
         """rstr's character class, its candidate list built once per class (rstr expands every
         range again for every character it draws)."""
-        known = self._sets.get(id(value))
+        known = self._sets.get((id(value), self._ci))
         if known is None or known[0] is not value:
             candidates = list(chain(*(self._handle_state(i) for i in value)))
-            if candidates and candidates[0] is False:  # [^...]: letters, digits, - _ . first
-                banned = set(candidates[1:])
-                candidates = sorted(set(_FREE + "-_.") - banned) or sorted(
-                    set(string.printable) - banned
-                )
-            known = self._sets[id(value)] = (value, candidates)
+            if candidates and candidates[0] is False:
+                candidates = self._outside(set(candidates[1:]))
+            known = self._sets[(id(value), self._ci)] = (value, candidates)
         return self._random.choice(known[1])
+
+    def _not_literal(self, code: int) -> str:
+        return str(self._random.choice(self._outside({chr(code)})))
+
+    def _outside(self, banned: set[str]) -> list[str]:
+        """What [^...] draws: letters, digits, - _ . first (no control characters)."""
+        if self._ci:
+            banned = banned | {c.lower() for c in banned} | {c.upper() for c in banned}
+        return sorted(set(_FREE + "-_.") - banned) or sorted(set(string.printable) - banned)
 
     def make(self, parsed: Any, seed: int) -> str:
         """One string of the parsed pattern, drawn by a Random seeded with `seed`."""
+        self._ci = bool(parsed.state.flags & re.IGNORECASE)
         self._random = random.Random(seed)
         try:
             return str(self._build_string(parsed))

@@ -240,3 +240,10 @@ def test_rows_do_not_depend_on_the_process_string_hashing() -> None:
         for n in (1, 2, 3)
     }
     assert len(outs) == 1
+
+
+@pytest.mark.parametrize("regex", [r"(?i)^[^a-z]{3}$", r"(?i)^[^x]{4}$", r"^[^x]y[^0-9]$"])
+def test_negated_classes_draw_what_they_allow_even_ignoring_case(regex: str) -> None:
+    values = Pattern(5, {"pattern": regex}).values(None, np.arange(3000)).tolist()  # type: ignore[arg-type]
+    assert all(re.search(regex, v) for v in values)
+    assert all(c.isprintable() for v in values for c in v)
