@@ -36,6 +36,10 @@ class Dialect:
     def setup_engine(self, engine: sa.Engine, schema: str | None) -> None:
         """Per-connection settings (event listeners) for engines seedspec creates."""
 
+    def connect_for_load(self, engine: sa.Engine) -> sa.Connection:
+        """The apply's own connection (MySQL: the only one allowed LOCAL INFILE)."""
+        return engine.connect()
+
     # -- reflection (seedspec.database.reflect asks; the defaults change nothing) -----
     default_schema: str | None = None  # the schema a fresh database puts tables in
     primary_key_nullable = True  # False: a PK column is NOT NULL even if the catalog says not

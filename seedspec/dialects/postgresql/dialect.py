@@ -52,11 +52,12 @@ class PostgresDialect(Dialect):
         if not schema:
             return
 
+        quoted = engine.dialect.identifier_preparer.quote_identifier(schema)  # any name
+
         @event.listens_for(engine, "connect")
         def _connect(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
-            quoted = schema.replace('"', '""')  # any identifier, quotes included
-            cur.execute(f'SET search_path TO "{quoted}"')
+            cur.execute(f"SET search_path TO {quoted}")
             cur.close()
             dbapi_conn.commit()
 
