@@ -67,7 +67,8 @@ def _remote(point: Endpoint, spec_given: bool) -> Problem:
     if point.kind == "unknown":
         why = f"seedspec cannot tell where it is ({point.where})"
     else:
-        why = f"it is a network host, not {LOCAL}, and not in the spec's target.allow_hosts"
+        why = f"it is a network host, not {LOCAL}"
+        why += ", and not in the spec's target.allow_hosts" if spec_given else " (no spec given)"
     listed = f"list {point.where} in the spec's target.allow_hosts, or " if spec_given else ""
     return Problem(
         f"refusing to write to {point.where}: {why}; nothing was written (no connection was "
