@@ -109,7 +109,11 @@ def mask(text: str) -> str:
     with _lock:
         known = sorted(_known, key=len, reverse=True)
     for secret in known:
-        if secret in text:
+        if secret not in text:
+            continue
+        if secret.isalnum():  # "postgres" is masked, not the "postgres" of "postgresql"
+            text = re.sub(rf"(?<![^\W_]){re.escape(secret)}(?![^\W_])", MASK, text)
+        else:
             text = text.replace(secret, MASK)
     text = _USERINFO.sub(rf"\1{MASK}@", text)
     text = _QUERY.sub(rf"\1{MASK}", text)

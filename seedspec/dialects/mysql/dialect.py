@@ -8,19 +8,22 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.mysql.base import MySQLDialect
 from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
+from sqlalchemy.engine import URL
 
 from seedspec.database.catalog import Catalog, DdlColumn, TableKey
 from seedspec.database.model import DbCheck, DbSchema, DbTable
 from seedspec.database.reflect_types import TypeFacts
+from seedspec.dialects import endpoints
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.capabilities import capabilities_for
+from seedspec.dialects.endpoints import Endpoint
 from seedspec.dialects.mysql import catalog, infile
 from seedspec.dialects.postgresql.copytext import encode_rows
 from seedspec.dialects.verify import verify_foreign_keys, verify_uniques
@@ -54,6 +57,9 @@ class MySqlDialect(Dialect):
     def __init__(self) -> None:
         self.load_data = True  # until the server refuses LOCAL INFILE
         self.schema: DbSchema | None = None
+
+    def endpoints(self, url: URL, environ: Mapping[str, str]) -> list[Endpoint]:
+        return endpoints.pymysql(url)
 
     def connect_for_load(self, engine: sa.Engine) -> sa.Connection:
         return infile.connect_for_load(engine)
