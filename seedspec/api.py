@@ -19,7 +19,8 @@ from seedspec.compile import compile_plan
 from seedspec.compile.links import left_alone_parents
 from seedspec.compile.passes.steps import schema_fingerprint
 from seedspec.database import snapshot as snap
-from seedspec.database.connect import connect, resolve_url
+from seedspec.database.connect import connect, normalise_url, resolve_url
+from seedspec.database.guard import check_write_target
 from seedspec.database.model import DbSchema
 from seedspec.database.reflect import reflect_url
 from seedspec.dialects.registry import dialect_for
@@ -221,6 +222,12 @@ def plan(
     exclude: Sequence[str] = (),
 ) -> tuple[Plan, Target]:
     spec = with_tables(load_or_infer(spec_path, profile), include, exclude)
+    return _plan(spec, db, scale, strict, schemas, bulk)
+
+
+def _plan(
+    spec: Spec, db: str | None, scale: float | None, strict: bool, schemas: str | None, bulk: bool
+) -> tuple[Plan, Target]:
     target = open_target(spec, db, schemas)
     try:
         existing = read_existing(spec, target.engine, target.schema)
@@ -277,11 +284,18 @@ def apply_plan(
     truncate: bool = False,
     schemas: str | None = None,
     bulk: bool = True,
+    allow_remote: bool = False,
+    allow_hosts: tuple[str, ...] = (),
 ) -> tuple[ApplyReport, Plan]:
-    """Apply a written plan; the database's schema must be the one it was compiled against."""
+    """Apply a written plan; the database's schema must be the one it was compiled against.
+    The production guard decides first, before any connection (no spec: no allow_hosts)."""
+    url = resolve_url(db, None)
+    check_write_target(
+        normalise_url(url), allow_hosts=allow_hosts, allow_remote=allow_remote, spec_given=False
+    )
     written = read_plan(plan_path)
     names = [s.strip() for s in schemas.split(",") if s.strip()] if schemas else None
-    engine, schema = reflect_url(resolve_url(db, None), names)
+    engine, schema = reflect_url(url, names)
     target = Target(engine, schema)
     try:
         found = schema_fingerprint(schema)
@@ -303,7 +317,14 @@ def apply_plan(
             )
             raise CompileError([problem])
         compiled = choose_load_path(written, target, bulk)
-        report = execute_plan(compiled, engine, schema, truncate=truncate)
+        report = execute_plan(
+            compiled,
+            engine,
+            schema,
+            truncate=truncate,
+            allow_hosts=allow_hosts,
+            allow_remote=allow_remote,
+        )
     finally:
         engine.dispose()
     return report, compiled
@@ -321,20 +342,25 @@ def apply(
     bulk: bool = True,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    allow_remote: bool = False,
 ) -> tuple[ApplyReport, Plan]:
-    compiled, target = plan(
-        spec_path,
-        db,
-        scale=scale,
-        profile=profile,
-        strict=strict,
-        schemas=schemas,
-        bulk=bulk,
-        include=include,
-        exclude=exclude,
-    )
+    """Compile and load the spec in one transaction. The production guard decides first, from
+    the URL alone: a non-local host not in target.allow_hosts needs allow_remote, a production
+    environment SEEDSPEC_ALLOW_PRODUCTION=1 (GuardRefused, exit 4; nothing is opened)."""
+    spec = with_tables(load_or_infer(spec_path, profile), include, exclude)
+    url = resolve_url(db, spec.target.url_env)
+    hosts = spec.target.allow_hosts
+    check_write_target(normalise_url(url), allow_hosts=hosts, allow_remote=allow_remote)
+    compiled, target = _plan(spec, url, scale, strict, schemas, bulk)
     try:
-        report = execute_plan(compiled, target.engine, target.schema, truncate=truncate)
+        report = execute_plan(
+            compiled,
+            target.engine,
+            target.schema,
+            truncate=truncate,
+            allow_hosts=hosts,
+            allow_remote=allow_remote,
+        )
     finally:
         target.engine.dispose()
     return report, compiled

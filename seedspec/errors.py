@@ -156,5 +156,17 @@ class UsageError(SeedspecError):
     """The command line asks for something that cannot be done (exit 2)."""
 
 
+class GuardRefused(SeedspecError):
+    """The production guard refused to write to this database (exit 4); nothing was opened."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self._problems = problems
+        super().__init__(problems[0].message, problems[0].location)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return list(self._problems)
+
+
 class StaleSnapshot(SeedspecError):
     """`snapshot --check`: the committed snapshot no longer matches the database (exit 3)."""

@@ -25,6 +25,7 @@ from seedspec.cli.base import (
     SpecArg,
     StrictOption,
     app,
+    masked_stderr,
     run_verb,
 )
 from seedspec.errors import Problem, SeedspecError, StaleSnapshot, UsageError
@@ -124,8 +125,21 @@ def apply(
     ] = None,
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
+    allow_remote: Annotated[
+        bool,
+        typer.Option(
+            "--allow-remote",
+            help="Write to a database that is not local (SQLite, unix socket, loopback) nor in "
+            "the spec's target.allow_hosts.",
+        ),
+    ] = False,
 ) -> None:
-    """Seed the database in one transaction: all rows or none."""
+    """Seed the database in one transaction: all rows or none.
+
+    Only local databases (a SQLite file, a unix socket, 127.0.0.0/8, ::1, localhost) and the
+    spec's target.allow_hosts are written without --allow-remote; APP_ENV, RAILS_ENV, NODE_ENV,
+    DJANGO_ENV or SEEDSPEC_ENV set to production/prod refuse any target unless
+    SEEDSPEC_ALLOW_PRODUCTION=1 (exit 4, before any connection)."""
 
     def body() -> dict[str, Any]:
         if plan_file is not None:
@@ -137,7 +151,12 @@ def apply(
                     "file already holds its tables (give them to `seedspec plan`)"
                 )
             report, compiled = api.apply_plan(
-                plan_file, db, truncate=truncate, schemas=schema, bulk=not no_bulk
+                plan_file,
+                db,
+                truncate=truncate,
+                schemas=schema,
+                bulk=not no_bulk,
+                allow_remote=allow_remote,
             )
         else:
             report, compiled = api.apply(
@@ -151,6 +170,7 @@ def apply(
                 bulk=not no_bulk,
                 include=include or (),
                 exclude=exclude or (),
+                allow_remote=allow_remote,
             )
         if output is not Output.json:
             render.findings_stderr(compiled.drift.findings)
@@ -268,7 +288,8 @@ def version() -> None:
 
 
 def main() -> None:
-    app()
+    with masked_stderr():
+        app()
 
 
 # init and preview register themselves on the same app (cli/base.py), also under `python -m`

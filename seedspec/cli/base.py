@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import enum
+import io
 import os
+import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 import typer
 
 from seedspec.cli import exits, render
+from seedspec.database.secrets import mask
 from seedspec.errors import ExitCode, Problem, SeedspecError
 from seedspec.spec.limits import MAX_SCALE
 
@@ -96,13 +101,19 @@ def _problems_of(err: BaseException, code: ExitCode) -> list[Problem]:
     if code is ExitCode.INTERRUPTED:
         return [Problem("interrupted; nothing was written")]
     if os.environ.get("SEEDSPEC_DEBUG"):
-        traceback.print_exc()
+        sys.stderr.write(mask(traceback.format_exc()))
     return [Problem(f"internal error ({type(err).__name__}: {err}); please report it")]
+
+
+def _masked(p: Problem) -> Problem:
+    """A problem with every password form masked (messages may quote a driver or a URL)."""
+    fix = mask(p.fix) if p.fix else p.fix
+    return dataclasses.replace(p, message=mask(p.message), fix=fix)
 
 
 def _fail(output: Output, verb: str, err: BaseException) -> None:
     code = exits.exit_code_of(err)
-    problems = _problems_of(err, code)
+    problems = [_masked(p) for p in _problems_of(err, code)]
     if output is Output.github:
         render.github_problems(problems)
     if output is Output.json:
@@ -117,3 +128,57 @@ def _fail(output: Output, verb: str, err: BaseException) -> None:
     else:
         render.problems_text(problems)
     raise typer.Exit(int(code)) from None
+
+
+class _MaskedStream(io.TextIOBase):
+    """stderr with every password form masked, a line at a time (tracebacks, click's usage
+    errors, warnings, driver notices: whatever reaches it)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._pending = ""
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return str(getattr(self._stream, "encoding", "utf-8"))
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return getattr(self._stream, "errors", None)
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return bool(self._stream.isatty())
+
+    def fileno(self) -> int:
+        return int(self._stream.fileno())
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        lines = (self._pending + text).split("\n")
+        self._pending = lines.pop()
+        for line in lines:
+            self._stream.write(mask(line) + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._stream.write(mask(self._pending))
+            self._pending = ""
+        self._stream.flush()
+
+
+@contextlib.contextmanager
+def masked_stderr() -> Iterator[None]:
+    """Run the command with stderr masked (restored, and flushed, after)."""
+    original = sys.stderr
+    masked = _MaskedStream(original)
+    sys.stderr = masked
+    try:
+        yield
+    finally:
+        masked.flush()
+        sys.stderr = original

@@ -8,6 +8,7 @@ from seedspec.analysis.drift import DriftError
 from seedspec.errors import (
     CompileError,
     ExitCode,
+    GuardRefused,
     Problem,
     SeedspecError,
     StaleSnapshot,
@@ -19,6 +20,7 @@ EXIT_CODES: dict[type[BaseException], ExitCode] = {
     DriftError: ExitCode.DRIFT,  # the spec does not fit the schema; nothing was written
     CompileError: ExitCode.DRIFT,  # unsatisfiable against this schema (compile_plan: drift)
     StaleSnapshot: ExitCode.DRIFT,  # snapshot --check: the committed snapshot is stale
+    GuardRefused: ExitCode.GUARD,  # the production guard: not a local database, or production
     UsageError: ExitCode.USAGE,
     SeedspecError: ExitCode.ERROR,  # invalid spec, unreachable database, rolled-back load ...
     KeyboardInterrupt: ExitCode.INTERRUPTED,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import re
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
+from seedspec.database import secrets
 from seedspec.dialects.registry import dialect_for, driver_extra, url_schemes
 from seedspec.errors import ConnectionFailed, UsageError
 
@@ -24,7 +24,6 @@ __all__ = [
 ]
 
 URL_ENV_VARS = ("SEEDSPEC_DATABASE_URL", "DATABASE_URL")
-_SECRET_QUERY = ("pass", "secret", "token", "key")
 
 
 def resolve_url(given: str | None, url_env: str | None = None) -> str:
@@ -44,10 +43,23 @@ def resolve_url(given: str | None, url_env: str | None = None) -> str:
 
 
 def normalise_url(text: str) -> URL:
+    secrets.remember_url(text)
     try:
         url = sa.make_url(text)
     except Exception:  # noqa: BLE001 - any parse failure is a usage error
         raise UsageError(f"not a database URL: {redact_text(text)}") from None
+    if url.host and "@" in url.host:
+        raise UsageError(
+            "the database URL's user name or password holds a raw '@' (so its host cannot be "
+            "told apart); percent-encode it: '@' as %40, ':' as %3A, '/' as %2F, '%' as %25"
+        )
+    secrets.remember(url.password if isinstance(url.password, str) else None)
+    for key, value in url.query.items():
+        if secrets.is_secret_key(key):
+            for item in value if isinstance(value, tuple) else (value,):
+                secrets.remember(item)
+    if "read_default_file" in url.query or "read_default_group" in url.query:
+        secrets.remember_mysql_options(url.query)
     driver = url_schemes().get(url.drivername)
     if driver:
         url = url.set(drivername=driver)
@@ -55,18 +67,21 @@ def normalise_url(text: str) -> URL:
 
 
 def redact(url: URL) -> str:
-    return url.render_as_string(hide_password=True)
+    """A database URL for messages: its password and secret query values as ***."""
+    query = {k: secrets.MASK if secrets.is_secret_key(k) else v for k, v in url.query.items()}
+    return secrets.mask(url.set(query=query).render_as_string(hide_password=True))
 
 
 def safe_url(url: URL) -> str:
     """A database URL without its password (nor secret-looking query parameters)."""
-    query = {k: v for k, v in url.query.items() if not any(s in k.lower() for s in _SECRET_QUERY)}
-    return url.set(password=None, query=query).render_as_string(hide_password=True)
+    query = {k: v for k, v in url.query.items() if not secrets.is_secret_key(k)}
+    return secrets.mask(url.set(password=None, query=query).render_as_string(hide_password=True))
 
 
 def redact_text(text: str) -> str:
-    """Hide a password in free text that may hold a URL (error messages)."""
-    return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)
+    """Free text that may hold a URL, a DSN or a password (a driver's error message) with every
+    password form and every password seedspec has seen masked."""
+    return secrets.mask(text)
 
 
 def make_engine(url_text: str, schema: str | None = None) -> sa.Engine:
@@ -82,13 +97,19 @@ def make_engine(url_text: str, schema: str | None = None) -> sa.Engine:
             f"pip install 'seedspec[{driver_extra(err.name or '')}]'"
         ) from None
     except Exception as err:  # noqa: BLE001
-        raise UsageError(f"cannot use database URL {redact(url)}: {err}") from None
+        raise UsageError(
+            f"cannot use database URL {redact(url)}: {redact_text(str(err))}"
+        ) from None
     dialect_for(engine.dialect.name).setup_engine(engine, schema)
     return engine
 
 
-def connect(engine: sa.Engine) -> sa.Connection:
+def connect(engine: sa.Engine, *, load: bool = False) -> sa.Connection:
+    """A connection; ``load``: the apply's own, the only one a dialect lets load local files
+    (MySQL LOCAL INFILE)."""
     try:
+        if load:
+            return dialect_for(engine.dialect.name).connect_for_load(engine)
         return engine.connect()
     except Exception as err:  # noqa: BLE001
         first = redact_text(

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine.reflection import Inspector, ObjectKind
 
 from seedspec.database.catalog import Catalog, TableKey
-from seedspec.database.connect import connect, make_engine
+from seedspec.database.connect import connect, make_engine, redact_text
 from seedspec.database.model import (
     DbCheck,
     DbColumn,
@@ -81,7 +81,8 @@ def reflect_url(url: str, schemas: list[str] | None = None) -> tuple[sa.Engine, 
     engine = make_engine(url, names[0] if names and len(names) == 1 else None)
     conn = connect(engine)
     try:
-        schema = reflect_schema(conn, names) if names and len(names) > 1 else reflect_schema(conn)
+        # names given are checked to exist (one on MySQL is a database other than the URL's)
+        schema = reflect_schema(conn, names) if names else reflect_schema(conn)
         if everything or (not names and not schema.tables):
             others = user_schemas(conn)
             if others:
@@ -125,7 +126,7 @@ def _one_line(
     detail = lines[0].strip() if lines else ""
     if password:
         detail = detail.replace(str(password), "***")
-    return f"{what}: {type(source).__name__}: {detail}".rstrip(": ")
+    return redact_text(f"{what}: {type(source).__name__}: {detail}".rstrip(": "))
 
 
 # --------------------------------------------------------------------------- reflection

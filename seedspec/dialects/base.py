@@ -8,15 +8,18 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import URL
 
 from seedspec.database.catalog import Catalog, DdlColumn, TableKey
 from seedspec.database.model import DbCheck, DbColumn, DbSchema, DbTable
 from seedspec.database.reflect_types import DomainChecks, TypeFacts
+from seedspec.dialects import endpoints
 from seedspec.dialects.capabilities import Capabilities, capabilities_for
+from seedspec.dialects.endpoints import Endpoint
 
 
 class Dialect:
@@ -35,6 +38,14 @@ class Dialect:
 
     def setup_engine(self, engine: sa.Engine, schema: str | None) -> None:
         """Per-connection settings (event listeners) for engines seedspec creates."""
+
+    def endpoints(self, url: URL, environ: Mapping[str, str]) -> list[Endpoint]:
+        """Where a connection for this URL would go (the production guard asks; no I/O)."""
+        return endpoints.generic(url)
+
+    def connect_for_load(self, engine: sa.Engine) -> sa.Connection:
+        """The apply's own connection (MySQL: the only one allowed LOCAL INFILE)."""
+        return engine.connect()
 
     # -- reflection (seedspec.database.reflect asks; the defaults change nothing) -----
     default_schema: str | None = None  # the schema a fresh database puts tables in

@@ -11,6 +11,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from seedspec.database.connect import connect, redact_text
+from seedspec.database.guard import check_write_target
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.triggers import trigger_fillers
 from seedspec.dialects.base import Dialect
@@ -83,13 +84,22 @@ class ApplyReport:
 
 
 def execute_plan(
-    plan: Plan, engine: sa.Engine, schema: DbSchema, *, truncate: bool = False
+    plan: Plan,
+    engine: sa.Engine,
+    schema: DbSchema,
+    *,
+    truncate: bool = False,
+    allow_hosts: tuple[str, ...] = (),
+    allow_remote: bool = False,
 ) -> ApplyReport:
+    """Load the plan in one transaction; the production guard first (api.apply has already
+    asked it before any connection, this is the same question for direct callers)."""
+    check_write_target(engine.url, allow_hosts=allow_hosts, allow_remote=allow_remote)
     dialect = dialect_for(engine.dialect.name)
     dialect.schema = schema
     report = ApplyReport(plan_digest=plan.digest(), load_path=plan.load_path)
     started = time.perf_counter()
-    conn = connect(engine)
+    conn = connect(engine, load=True)
     try:
         with conn.begin():
             _run(plan, bind(plan), conn, dialect, schema, report, truncate)

@@ -8,20 +8,23 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.mysql.base import MySQLDialect
 from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
+from sqlalchemy.engine import URL
 
 from seedspec.database.catalog import Catalog, DdlColumn, TableKey
 from seedspec.database.model import DbCheck, DbSchema, DbTable
 from seedspec.database.reflect_types import TypeFacts
+from seedspec.dialects import endpoints
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.capabilities import capabilities_for
-from seedspec.dialects.mysql import catalog
+from seedspec.dialects.endpoints import Endpoint
+from seedspec.dialects.mysql import catalog, infile
 from seedspec.dialects.postgresql.copytext import encode_rows
 from seedspec.dialects.verify import verify_foreign_keys, verify_uniques
 from seedspec.errors import ApplyError
@@ -48,12 +51,18 @@ class MySqlDialect(Dialect):
     capabilities = capabilities_for("mysql")
     url_schemes = {"mysql": "mysql+pymysql", "mariadb": "mysql+pymysql"}
     drivers = {"pymysql": "mysql"}
-    connect_args = {"local_infile": True}  # LOAD DATA LOCAL
+    connect_args = {"local_infile": False}  # on only for the load connection (infile.py)
     unique_index_is_constraint = True  # a MySQL unique index is reflected as a unique constraint
 
     def __init__(self) -> None:
         self.load_data = True  # until the server refuses LOCAL INFILE
         self.schema: DbSchema | None = None
+
+    def endpoints(self, url: URL, environ: Mapping[str, str]) -> list[Endpoint]:
+        return endpoints.pymysql(url)
+
+    def connect_for_load(self, engine: sa.Engine) -> sa.Connection:
+        return infile.connect_for_load(engine)
 
     # -- reflection ----------------------------------------------------------------------
     def read_catalog(self, conn: sa.Connection, schemas: list[str]) -> Catalog:
@@ -155,6 +164,7 @@ class MySqlDialect(Dialect):
             arrays = [_bit_ints(a) if is_bit else a for a, is_bit in zip(arrays, bits, strict=True)]
             return ("rows", super().prepare(table, columns, arrays))
         handle, path = tempfile.mkstemp(prefix="seedspec-", suffix=".tsv")
+        infile.wrote(path)
         with os.fdopen(handle, "wb") as out:
             out.write(encode_rows(arrays, flavor="mysql"))
         return ("file", (path, len(arrays[0]) if arrays else 0, arrays))
@@ -171,17 +181,19 @@ class MySqlDialect(Dialect):
             if not self._load_file(conn, table, columns, path, count):
                 self.insert(conn, table, columns, super().prepare(table, columns, arrays))
         finally:
+            infile.removed(path)
             os.unlink(path)
 
     def _load_file(
         self, conn: sa.Connection, table: DbTable, columns: Sequence[str], path: str, count: int
     ) -> bool:
         names = ", ".join(self.quote(conn, c) for c in columns)
-        sql = (
-            f"LOAD DATA LOCAL INFILE '{path}' INTO TABLE {self.qualified(conn, table)} "
+        raw = self.raw(conn)
+        sql = (  # the path as the driver escapes a string literal
+            f"LOAD DATA LOCAL INFILE {raw.escape(path)} INTO TABLE {self.qualified(conn, table)} "
             f"CHARACTER SET utf8mb4 ({names})"
         )
-        cur = self.raw(conn).cursor()
+        cur = raw.cursor()
         try:
             cur.execute(sql)
             loaded = cur.rowcount

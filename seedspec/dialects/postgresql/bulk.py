@@ -10,6 +10,7 @@ failure anywhere rolls the whole transaction back, so nothing is ever left disab
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -95,7 +96,7 @@ def set_aside(conn: sa.Connection, tables: list[str]) -> SetAside:
     for index, definition, comment in conn.execute(sa.text(_INDEXES), {"tables": tables}):
         saved.indexes.append((index, definition, comment))
     for table, name, _d, _c in saved.foreign_keys + saved.checks + saved.keys:
-        _exec(conn, f"ALTER TABLE {table} DROP CONSTRAINT {_q(name)}")
+        _exec(conn, f"ALTER TABLE {table} DROP CONSTRAINT {_q(conn, name)}")
     for index, _d, _c in saved.indexes:
         _exec(conn, f"DROP INDEX {index}")
     return saved
@@ -108,7 +109,7 @@ def restore_keys(conn: sa.Connection, saved: SetAside) -> None:
     for index, definition, comment in saved.indexes:
         _exec(conn, definition)
         if comment is not None:
-            _exec(conn, f"COMMENT ON INDEX {index} IS {_literal(comment)}")
+            _exec(conn, f"COMMENT ON INDEX {index} IS {_literal(conn, comment)}")
 
 
 def restore_checks_and_foreign_keys(conn: sa.Connection, saved: SetAside) -> None:
@@ -118,9 +119,10 @@ def restore_checks_and_foreign_keys(conn: sa.Connection, saved: SetAside) -> Non
 
 
 def _add(conn: sa.Connection, table: str, name: str, definition: str, comment: str | None) -> None:
-    _exec(conn, f"ALTER TABLE {table} ADD CONSTRAINT {_q(name)} {definition}")
+    _exec(conn, f"ALTER TABLE {table} ADD CONSTRAINT {_q(conn, name)} {definition}")
     if comment is not None:
-        _exec(conn, f"COMMENT ON CONSTRAINT {_q(name)} ON {table} IS {_literal(comment)}")
+        name, text = _q(conn, name), _literal(conn, comment)
+        _exec(conn, f"COMMENT ON CONSTRAINT {name} ON {table} IS {text}")
 
 
 def _exec(conn: sa.Connection, sql: str) -> None:
@@ -132,9 +134,13 @@ def _exec(conn: sa.Connection, sql: str) -> None:
         cur.close()
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"  # standard_conforming_strings (the default)
+def _literal(conn: sa.Connection, text: str) -> str:
+    """A string literal as psycopg quotes it for this connection (its escaping settings)."""
+    from psycopg import sql
+
+    raw: Any = conn.connection.dbapi_connection
+    return sql.Literal(text).as_string(raw)
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+def _q(conn: sa.Connection, name: str) -> str:
+    return conn.dialect.identifier_preparer.quote_identifier(name)

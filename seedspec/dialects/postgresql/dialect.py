@@ -5,19 +5,22 @@ search_path, COPY FROM STDIN via psycopg 3, deferred constraints, sequences move
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql.base import PGDialect
+from sqlalchemy.engine import URL
 
 from seedspec.database.catalog import Catalog, DdlColumn
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.reflect_types import DomainChecks, TypeFacts
+from seedspec.dialects import endpoints
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.capabilities import capabilities_for
+from seedspec.dialects.endpoints import Endpoint
 from seedspec.dialects.postgresql import bulk as pg_bulk
 from seedspec.dialects.postgresql import catalog
 from seedspec.dialects.postgresql.copybinary import Field, encode_binary, fields_for
@@ -48,15 +51,19 @@ class PostgresDialect(Dialect):
         self._fields: dict[tuple[str, tuple[str, ...]], list[Field] | None] = {}
 
     # -- connection, reflection, MetaData -----------------------------------------------
+    def endpoints(self, url: URL, environ: Mapping[str, str]) -> list[Endpoint]:
+        return endpoints.libpq(url, environ)
+
     def setup_engine(self, engine: sa.Engine, schema: str | None) -> None:
         if not schema:
             return
 
+        quoted = engine.dialect.identifier_preparer.quote_identifier(schema)  # any name
+
         @event.listens_for(engine, "connect")
         def _connect(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
-            quoted = schema.replace('"', '""')  # any identifier, quotes included
-            cur.execute(f'SET search_path TO "{quoted}"')
+            cur.execute(f"SET search_path TO {quoted}")
             cur.close()
             dbapi_conn.commit()
 

@@ -5,19 +5,21 @@ and verified before it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+from sqlalchemy.engine import URL
 
 from seedspec.database.catalog import Catalog, DdlColumn, TableKey
 from seedspec.database.model import DbColumn
 from seedspec.database.reflect_types import TypeFacts, classify
 from seedspec.dialects.base import Dialect, iso_value
 from seedspec.dialects.capabilities import capabilities_for
+from seedspec.dialects.endpoints import Endpoint
 from seedspec.dialects.sqlite import catalog
 from seedspec.errors import ApplyError
 
@@ -28,6 +30,9 @@ class SqliteDialect(Dialect):
     capabilities = capabilities_for("sqlite")
     default_schema = "main"
     primary_key_nullable = False  # SQLite lets a PK column be NULL; a seed must never rely on it
+
+    def endpoints(self, url: URL, environ: Mapping[str, str]) -> list[Endpoint]:
+        return [Endpoint("file", url.database or ":memory:")]
 
     def setup_engine(self, engine: sa.Engine, schema: str | None) -> None:
         """pysqlite's own transaction handling is off; we emit BEGIN ourselves (SQLAlchemy
