@@ -22,6 +22,7 @@ from seedspec.analysis.names import (
     PROVIDER_ARGS,
 )
 from seedspec.database.checks import ColumnFacts
+from seedspec.database.facts import table_facts_of
 from seedspec.database.model import DbColumn, DbTable
 from seedspec.kinds import (
     binary,
@@ -66,7 +67,7 @@ def infer_column(
     if found is not None:
         return found
     kind = "json" if facts.is_json else column.type
-    later = _later_than(table, column, facts)
+    later = _later_than(table, column, facts) or _before_foreign_key(table, column, facts)
     if later is not None:
         return InferredColumn(later, "follows another column of the row")
     if kind in ("enum", "set") and column.enum_values:
@@ -140,6 +141,24 @@ def _later_than(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generat
     span = 30 if unit == "days" else 24 * 90
     null = 0.85 if column.nullable and re.search(r"deleted|archived|closed", column.name) else 0.0
     return offset.offset_spec(anchor.name, int(strict), span, unit=unit, null=null)
+
+
+def _before_foreign_key(
+    table: DbTable, column: DbColumn, facts: ColumnFacts
+) -> GeneratorSpec | None:
+    """CHECK (lvl < user_id) with user_id an FK: the FK's values are its parents' keys, so the
+    plain column follows it downwards (user_id minus 1..100, or 0..100 for <=)."""
+    if facts.after is not None or column.type not in ("smallint", "integer", "bigint"):
+        return None
+    fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
+    integers = ("smallint", "integer", "bigint")
+    for name, f in table_facts_of(table).columns.items():
+        anchor = table.column(name)
+        if name not in fk_columns or f.after is None or f.after[0] != column.name:
+            continue
+        if anchor is not None and anchor.type in integers:
+            return offset.offset_spec(name, -100, -int(f.after[1]))
+    return None
 
 
 def _earlier_by_name(table: DbTable, column: DbColumn) -> str | None:

@@ -39,7 +39,8 @@ class Errors:
         self.warnings: list[Problem] = []
 
     def add(self, problem: Problem) -> None:
-        self.problems.append(problem)
+        if problem not in self.problems:  # one per cause, however many links report it
+            self.problems.append(problem)
 
     def warn(self, problem: Problem) -> None:
         """A warning that goes straight to the plan (not held back to the next boundary)."""

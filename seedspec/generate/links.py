@@ -60,6 +60,10 @@ class Picker:
     def describe(self) -> dict[str, Any]:
         return {"pick": type(self).__name__.removesuffix("Picker").lower()}
 
+    def depends_on(self) -> list[tuple[str | None, str]]:
+        """Columns (None: of the child's own table) the picks read, beyond the parent key."""
+        return []
+
 
 class RandomPicker(Picker):
     def __init__(self, key: int, n: int, dist: str = "uniform", s: float = 1.2) -> None:
@@ -269,6 +273,9 @@ class WherePicker(Picker):
             self._index = (values[order], order.astype(np.int64))
         return self._index
 
+    def depends_on(self) -> list[tuple[str | None, str]]:
+        return [(None, self.child_column), (self.parent, self.parent_column)]
+
     def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
         sorted_values, order = self._parent_index(model)
         mine = model.values(self.table, self.child_column, idx)
@@ -301,10 +308,7 @@ class ForeignKeyColumn(Generator):
         )
 
     def depends_on(self) -> list[tuple[str | None, str]]:
-        deps: list[tuple[str | None, str]] = [(self.parent, self.parent_column)]
-        if isinstance(self.picker, WherePicker):
-            deps += [(None, self.picker.child_column), (self.parent, self.picker.parent_column)]
-        return deps
+        return [(self.parent, self.parent_column), *self.picker.depends_on()]
 
     def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
         pidx = model.pick(self.fk_id, self.picker, idx)

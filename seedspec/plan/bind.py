@@ -15,6 +15,7 @@ from seedspec.generate import links as lk
 from seedspec.generate.attempts import Attempted, Choices
 from seedspec.generate.base import Generator
 from seedspec.generate.model import Model, TableModel
+from seedspec.generate.pairs import GroupTreePicker, OrderedPairPicker
 from seedspec.generate.random import stream_key
 from seedspec.generate.values import ExistingValue, Nullable, NullValue
 from seedspec.kinds import build_generator
@@ -224,6 +225,11 @@ def picker(pick: r.Pick, own: lk.PerParentLayout | None) -> lk.Picker:
         joint = lk.JointPicker(pick.key, pick.parent, pick.column, pick.n)
         joint.others.extend(pick.others)
         return joint
+    if isinstance(pick, r.OrderedPairPick):
+        inner = picker(pick.inner, own)
+        return OrderedPairPicker(inner, pick.n, pick.strict, pick.high, pick.parent, pick.column)
+    if isinstance(pick, r.TreeInGroupPick):
+        return GroupTreePicker(pick.key, pick.table, pick.n, pick.column, pick.root_links_self)
     assert isinstance(pick, r.WherePick)
     pairs = [(pick.child_column, pick.parent_column)]
     return lk.WherePicker(pick.key, pick.table, pick.parent, pick.n, pairs)

@@ -151,6 +151,8 @@ codec.register(
         r.DifferentFromPick: "different_from",
         r.JointPick: "joint",
         r.WherePick: "where",
+        r.OrderedPairPick: "ordered_pair",
+        r.TreeInGroupPick: "tree_in_group",
     },
 )
 codec.register(

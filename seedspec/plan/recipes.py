@@ -107,6 +107,32 @@ class WherePick:
     parent_column: str
 
 
+@dataclass(frozen=True)
+class OrderedPairPick:
+    """One side of two FKs to one parent column with CHECK (low < high) or (low <= high):
+    `inner` numbers the pairs (n*(n-1)/2 or n*(n+1)/2), each decoded over the parent's key
+    values in ascending order."""
+
+    inner: Pick
+    n: int
+    strict: bool
+    high: bool
+    parent: str
+    column: str
+
+
+@dataclass(frozen=True)
+class TreeInGroupPick:
+    """A self-reference sharing `column` with another FK (a tenant): an earlier row of the
+    same group; the group's first row is a root (NULL, or itself when root_links_self)."""
+
+    key: int
+    table: str
+    n: int
+    column: str
+    root_links_self: bool
+
+
 Pick = (
     RandomPick
     | PerParentPick
@@ -118,6 +144,8 @@ Pick = (
     | DifferentFromPick
     | JointPick
     | WherePick
+    | OrderedPairPick
+    | TreeInGroupPick
 )
 
 # -- column recipes ------------------------------------------------------------------------

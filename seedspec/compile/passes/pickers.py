@@ -9,11 +9,13 @@ import numpy as np
 
 from seedspec.compile.counts import cap_problem
 from seedspec.compile.links import Link
+from seedspec.compile.pairs import ordered_pairs
 from seedspec.compile.passes.uniques import tuple_positions, tuple_radices
 from seedspec.compile.unit import Errors, Linked, LinkRole, Unit, frozen
 from seedspec.database.facts import table_facts_of
 from seedspec.errors import Problem
 from seedspec.generate.links import tree_levels
+from seedspec.generate.pairs import pair_count
 from seedspec.generate.random import stream_key
 from seedspec.plan import recipes as r
 
@@ -27,7 +29,8 @@ def pickers(unit: Unit, errors: Errors) -> Unit:
             if link.nullable and _null_by_check(t, link):
                 chosen[link.id] = None
         picks = {k: p for k, p in chosen.items() if p is not None}
-        _differs(unit, t, picks)
+        _differs(unit, t, picks, errors)
+        _ordered(unit, t, picks, errors)
         _joint(unit, t, picks)
         out[t.name] = frozen(picks)
     for parent, children in wanting.items():
@@ -173,7 +176,7 @@ def _where_pick(t: Linked, link: Link, key: int, n_parent: int, errors: Errors) 
     return r.WherePick(key, t.name, link.fk.ref_table, n_parent, child_column, parent_column)
 
 
-def _differs(unit: Unit, t: Linked, picks: dict[str, r.Pick]) -> None:
+def _differs(unit: Unit, t: Linked, picks: dict[str, r.Pick], errors: Errors) -> None:
     """CHECK (a <> b) between two FKs to the same table: b never picks a's parent."""
     for column, f in table_facts_of(t.table).columns.items():
         mine, other = t.fk_columns.get(column), t.fk_columns.get(f.differs_from or "")
@@ -181,7 +184,58 @@ def _differs(unit: Unit, t: Linked, picks: dict[str, r.Pick]) -> None:
             continue
         inner, theirs = picks.get(mine.id), picks.get(other.id)
         if inner is not None and theirs is not None and len(mine.fk.columns) == 1:
-            picks[mine.id] = r.DifferentFromPick(inner, theirs, unit.count(mine.fk.ref_table))
+            n = unit.count(mine.fk.ref_table)
+            if n < 2 and not (mine.nullable or other.nullable):
+                relation = f"{f.differs_from} <> {column}"
+                errors.add(_pair_problem(t, relation, mine.fk.ref_table, n, 2))
+            picks[mine.id] = r.DifferentFromPick(inner, theirs, n)
+
+
+def _pair_problem(t: Linked, relation: str, parent: str, n: int, least: int) -> Problem:
+    return Problem(
+        f"table {t.name!r}: CHECK ({relation}) needs {least} distinct {parent!r} rows "
+        f"to choose from; {parent!r} is seeded with {n}",
+        t.location,
+        code="unfillable",
+        table=t.name,
+        fix=f"raise the count of {parent!r} to at least {least}",
+    )
+
+
+def _ordered(unit: Unit, t: Linked, picks: dict[str, r.Pick], errors: Errors) -> None:
+    """CHECK (low < high) / (low <= high) between two FKs to one parent column: both read one
+    code numbering the ordered pairs (a digit of the distinct tuple when (low, high) must be
+    unique, else a uniform draw), decoded over the parent's key values in sorted order."""
+    for pair in ordered_pairs(t):
+        low, high = picks.get(pair.low.id), picks.get(pair.high.id)
+        parent = pair.low.fk.ref_table
+        if low is None or high is None or parent == t.name:
+            continue
+        n = unit.count(parent)
+        total = pair_count(n, pair.strict)
+        if total == 0:
+            errors.add(_pair_problem(t, pair.text(), parent, n, 2))
+            continue
+        inner: r.Pick
+        if isinstance(low, r.TuplePick) and isinstance(high, r.TuplePick):
+            inner = low  # uniques.tuple_radices gave low's digit `total` values, high's one
+        elif isinstance(low, r.RandomPick) and isinstance(high, r.RandomPick):
+            inner = r.RandomPick(low.key, total)
+        else:
+            errors.warn(
+                Problem(
+                    f"table {t.name!r}: CHECK ({pair.text()}) is not met by construction "
+                    "with these FK picks; rows may violate it",
+                    t.location,
+                    severity="warning",
+                    code="check-not-modelled",
+                    table=t.name,
+                )
+            )
+            continue
+        column = pair.low.fk.ref_columns[0]
+        picks[pair.low.id] = r.OrderedPairPick(inner, n, pair.strict, False, parent, column)
+        picks[pair.high.id] = r.OrderedPairPick(inner, n, pair.strict, True, parent, column)
 
 
 def _joint(unit: Unit, t: Linked, picks: dict[str, r.Pick]) -> None:

@@ -13,12 +13,14 @@ from typing import Any
 from seedspec.analysis.infer import integer_limits
 from seedspec.compile.counts import CountDecision
 from seedspec.compile.links import Link
+from seedspec.compile.pairs import Pair, pair_of
 from seedspec.compile.passes.columns import INTEGER_KINDS, exclusions
 from seedspec.compile.unit import Columns, Errors, Keys, Linked, LinkRole, Unit, frozen
 from seedspec.database.checks import read_check
 from seedspec.database.facts import table_facts_of
 from seedspec.database.model import DbTable, DbUnique
 from seedspec.errors import Problem
+from seedspec.generate.pairs import pair_count
 from seedspec.kinds import finite_values, unique_capable
 from seedspec.spec.model import GeneratorSpec
 
@@ -286,6 +288,9 @@ def tuple_radices(
             own = len(finite_values(specs[member]) or [None])
         if member in links and _differs_in_tuple(t, links[member], keys):
             own = max(own - 1, 1)  # CHECK (b <> a): b's digit is an offset from a, 1..n-1
+        if member in links and (pair := _pair_in_tuple(t, member, keys)) is not None:
+            # CHECK (low < high): low's digit numbers the pairs, high's is always 0
+            own = 1 if member == pair.high.id else max(pair_count(own, pair.strict), 1)
         digit = keys.tuple_shared.get(member, member)
         radix[digit] = min(radix.get(digit, own), own)
     return tuple(radix[d] for d in tuple_positions(unit.keys[t.name]))
@@ -305,6 +310,15 @@ def _differs_in_tuple(t: Linked, link: Link, keys: Keys) -> bool:
         and other.id in keys.tuple_digits
         and other.id not in keys.tuple_shared
     )
+
+
+def _pair_in_tuple(t: Linked, member: str, keys: Keys) -> Pair | None:
+    """The ordered pair (compile/pairs.py) of this FK when both its FKs are own digits."""
+    pair = pair_of(t, member)
+    both = (pair.low.id, pair.high.id) if pair is not None else ()
+    if pair is None or any(m not in keys.tuple_digits or m in keys.tuple_shared for m in both):
+        return None
+    return pair
 
 
 def tuple_positions(keys: Keys) -> list[str]:
