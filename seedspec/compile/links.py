@@ -30,8 +30,14 @@ def table_links(
     links: list[Link] = []
     problems: list[Problem] = []
     covered: set[str] = set()
-    # widest first: (tenant_id, customer_id) before the tenant_id FK it implies
-    for fk in sorted(table.foreign_keys, key=lambda f: (-len(f.columns), f.name or "", f.columns)):
+
+    # widest first: (tenant_id, customer_id) before the tenant_id FK it implies; a
+    # self-reference last, so it never fills a column it shares ((tenant_id, parent_id) ->
+    # node (tenant_id, id): tenant_id comes from the tenant FK, the parent from the same tenant)
+    def order(f: DbForeignKey) -> tuple[bool, int, str, tuple[str, ...]]:
+        return (f.ref_table == table.name, -len(f.columns), f.name or "", f.columns)
+
+    for fk in sorted(table.foreign_keys, key=order):
         if set(fk.columns) <= covered:
             continue  # implied by a wider FK whose parent carries the same reference
         shared = tuple(c for c in fk.columns if c in covered)

@@ -58,6 +58,15 @@ def _null_by_check(t: Linked, link: Link) -> bool:
     return all((f := facts.get(c)) is not None and f.null is True for c in link.fk.columns)
 
 
+def _group_column(link: Link) -> str | None:
+    """The column a self-reference shares with another FK and reads back as itself
+    ((tenant_id, parent_id) -> (tenant_id, id)): its rows' parents share its value."""
+    for shared in link.shared:
+        if link.fk.ref_columns[link.fk.columns.index(shared)] == shared:
+            return shared
+    return None
+
+
 def _tree_link(t: Linked) -> Link | None:
     self_links = [link for link in t.links if link.fk.ref_table == t.name]
     if not self_links:
@@ -98,6 +107,7 @@ def _pick(
         assert decision.layout is not None
         return r.PerParentPick()
     if link.fk.ref_table == t.name:
+        _rootless(t, link, errors)
         return _self_pick(unit, t, link, key)
     if link.spec is not None and link.spec.params.get("where"):
         return _where_pick(t, link, key, n_parent, errors)
@@ -112,7 +122,42 @@ def _pick(
     return r.RandomPick(key, n_parent, dist, s)
 
 
+def _own_nullable(t: Linked, link: Link) -> bool:
+    """Whether the FK's own columns (not those it shares with another FK) may be NULL."""
+    own = [c for c in link.fk.columns if c not in link.shared]
+    return all((c := t.table.column(n)) is not None and c.nullable for n in own)
+
+
+def _rootless(t: Linked, link: Link, errors: Errors) -> None:
+    """A NOT NULL self-reference whose CHECK forbids a row pointing at itself: the first row
+    has no earlier row to point at, so no tree (nor any finite insert order) can start."""
+    if _own_nullable(t, link):
+        return
+    facts = table_facts_of(t.table).columns
+    for mine, theirs in zip(link.fk.columns, link.fk.ref_columns, strict=True):
+        if mine in link.shared:
+            continue
+        a, b = facts.get(mine), facts.get(theirs)
+        if (a and a.differs_from == theirs) or (b and b.differs_from == mine):
+            errors.add(
+                Problem(
+                    f"table {t.name!r}: {mine} is NOT NULL and CHECK ({mine} <> {theirs}) "
+                    f"forbids a row pointing at itself, so the first {t.name} row has no "
+                    "parent to point at",
+                    t.column_location(mine),
+                    code="unfillable",
+                    table=t.name,
+                    column=mine,
+                    fix=f"make {t.name}.{mine} nullable (roots get NULL) or drop the CHECK",
+                )
+            )
+
+
 def _self_pick(unit: Unit, t: Linked, link: Link, key: int) -> r.Pick:
+    group = _group_column(link)
+    if group is not None:  # a tree within each tenant: an earlier row of the same tenant
+        roots_self = not _own_nullable(t, link)
+        return r.TreeInGroupPick(key, t.name, unit.count(t.name), group, roots_self)
     if link is not _tree_link(t):
         return r.EarlierRowPick(key, root_links_self=not link.nullable)
     tree = t.spec.tree if t.spec else None
@@ -240,8 +285,11 @@ def _ordered(unit: Unit, t: Linked, picks: dict[str, r.Pick], errors: Errors) ->
 
 def _joint(unit: Unit, t: Linked, picks: dict[str, r.Pick]) -> None:
     """The FK that fills a shared column picks only parents whose value of it also exists
-    in the other FKs' parents (a customer of a tenant that has products)."""
+    in the other FKs' parents (a customer of a tenant that has products). A self-reference
+    reads its own rows, which have every value of it: no constraint."""
     for link in t.links:
+        if link.fk.ref_table == t.name:
+            continue
         for shared in link.shared:
             owner = t.fk_columns[shared]
             pick = picks.get(owner.id)
