@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import mimesis
 import sqlalchemy as sa
@@ -21,8 +22,9 @@ from seedspec.compile.passes.steps import schema_fingerprint
 from seedspec.database import snapshot as snap
 from seedspec.database.connect import connect, normalise_url, resolve_url
 from seedspec.database.guard import check_write_target
-from seedspec.database.model import DbSchema
+from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.reflect import reflect_url
+from seedspec.dialects.base import Dialect
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import CompileError, Problem, SeedspecError, UsageError
 from seedspec.execute.run import ApplyReport, execute_plan
@@ -96,9 +98,7 @@ def read_existing(spec: Spec, engine: sa.Engine, schema: DbSchema) -> dict[str, 
     try:
         while wanted:  # an empty bookkeeping table seeded after all has parents of its own
             for name, columns in wanted.items():
-                table = schema.table(name)
-                assert table is not None
-                rows = dialect.existing_rows(conn, table, columns, EXISTING_ROWS_LIMIT)
+                rows = _existing_rows(dialect, conn, schema, name, columns)
                 data = [[_plain(row[i]) for row in rows] for i in range(len(columns))]
                 out[name] = ExistingRows(name, len(rows), columns, Params.of({"columns": data}))
             empty = [n for n, rows in out.items() if rows.count == 0]
@@ -109,6 +109,24 @@ def read_existing(spec: Spec, engine: sa.Engine, schema: DbSchema) -> dict[str, 
     finally:
         conn.close()
     return out
+
+
+def _existing_rows(
+    dialect: Dialect, conn: sa.Connection, schema: DbSchema, name: str, columns: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    """The rows read from one left-alone parent. An FK target outside the seeded schemas is
+    not in the DbSchema (`auth.users`): it is read by its qualified name, and one the role may
+    not read (Supabase's auth schema for a restricted role) counts as holding no rows."""
+    table = schema.table(name)
+    if table is not None:
+        return dialect.existing_rows(conn, table, columns, EXISTING_ROWS_LIMIT)
+    owner, _, bare = name.rpartition(".")
+    outside = DbTable(name, owner or None)
+    try:
+        with conn.begin_nested():
+            return dialect.existing_rows(conn, outside, columns, EXISTING_ROWS_LIMIT)
+    except sa.exc.DBAPIError:
+        return []
 
 
 def _plain(value: object) -> object:

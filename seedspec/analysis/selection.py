@@ -1,9 +1,9 @@
 """Which tables are seeded: (Spec's tables.include/exclude + flags, DbSchema) -> a Selection.
 
 Every table is seeded or left alone with a reason: excluded by a glob, not matched by an
-include glob, or a framework's bookkeeping table (spec/frameworks.py) that no include glob
-names exactly. Left-alone tables are never written or cleared; their existing rows are FK
-parents. A glob that matches no table, and a spec entry for a table left alone, are warnings.
+include glob, a framework's bookkeeping table (spec/frameworks.py) that no include glob
+names exactly, or an FK target outside the seeded schemas (not in the DbSchema at all).
+Left-alone tables are never written or cleared; their existing rows are FK parents. A glob that matches no table, and a spec entry for a table left alone, are warnings.
 A bookkeeping table known to be empty (`empty`: read from the database) that a seeded table's
 NOT NULL FK needs is seeded after all, with a warning: there is no history in it to keep, and
 a schema-only database (a fresh dump, no `migrate` run yet) still seeds with no spec.
@@ -67,6 +67,7 @@ def select_tables(spec: Spec, schema: DbSchema, empty: Collection[str] = ()) -> 
             left[table.name] = why
             if not hit_ex and (hit_in or not include):
                 bookkept.add(table.name)
+    left.update(outside_parents(schema))
     problems = _seed_empty_needed(schema, left, bookkept & set(empty))
     problems += [_unmatched(g, "exclude") for g in exclude if g not in used]
     problems += [_unmatched(g, "include") for g in include if g not in used]
@@ -84,6 +85,23 @@ def select_tables(spec: Spec, schema: DbSchema, empty: Collection[str] = ()) -> 
                 )
             )
     return Selection(left, tuple(problems))
+
+
+def outside_parents(schema: DbSchema) -> dict[str, str]:
+    """FK targets the schema does not hold (`auth.users` while only `public` was reflected; a
+    table of another MariaDB database) -> why they are left alone: their rows already there
+    are the parents, and `--schema` naming their schema too would seed them."""
+    seeded = dict.fromkeys(t.schema or schema.default_schema or "" for t in schema.tables)
+    out: dict[str, str] = {}
+    for table in schema.tables:
+        for fk in table.foreign_keys:
+            if schema.table(fk.ref_table) is None and fk.ref_table not in out:
+                owner = fk.ref_table.rsplit(".", 1)[0] if "." in fk.ref_table else ""
+                names = ",".join(n for n in dict.fromkeys([*seeded, owner]) if n)
+                out[fk.ref_table] = (
+                    f"outside the seeded schemas; --schema {names} would seed it too"
+                )
+    return out
 
 
 def _why_left(

@@ -113,4 +113,5 @@ def left_alone_parents(
             if link.fk.ref_table in left_alone and link.fk.ref_table != table.name:
                 cols = wanted.setdefault(link.fk.ref_table, [])
                 cols += [c for c in link.fk.ref_columns if c not in cols]
-    return {t.name: tuple(wanted[t.name]) for t in schema.tables if t.name in wanted}
+    order = [*(t.name for t in schema.tables), *sorted(wanted)]  # outside targets last
+    return {name: tuple(wanted[name]) for name in dict.fromkeys(order) if name in wanted}

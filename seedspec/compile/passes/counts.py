@@ -70,6 +70,9 @@ def counts(unit: Unit, errors: Errors) -> Unit:
     decider = _Counter(unit, errors)
     for name in unit.linked:
         decider.decide(name, ())
+    for name, why in (unit.ctx.selection.left_alone if unit.ctx.selection else {}).items():
+        if name not in unit.linked:  # an FK target outside the seeded schemas
+            decider.decisions[name] = left_alone_decision(unit, name, why)
     return replace(
         unit, counts=frozen(decider.decisions), trigger_filled=tuple(decider.trigger_filled)
     )

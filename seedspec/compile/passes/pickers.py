@@ -42,14 +42,37 @@ def _no_existing_parents(unit: Unit, parent: str, children: list[tuple[Linked, L
     """One error per empty left-alone parent, naming the NOT NULL FKs that need its rows."""
     names = [f"{t.name}.{'+'.join(link.fk.columns)}" for t, link in children]
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    fix = (
+        f"seed it too (tables.include or --include {parent}), or insert its rows first "
+        "(e.g. run the framework's migrate command)"
+    )
+    if unit.ctx.schema.table(parent) is None:  # outside the seeded schemas
+        fix = f"insert rows into {parent} first, or seed its schema too (--schema a,b)"
     return Problem(
         f"{shown} (NOT NULL) need rows in {parent!r}, which seedspec leaves alone "
         f"({unit.left_alone(parent)}) and which holds no rows; nothing was written",
         next((t.location for t, _ in children if t.location), None),
         code="parent-left-alone",
         table=children[0][0].name,
-        fix=f"seed it too (tables.include or --include {parent}), or insert its rows first "
-        "(e.g. run the framework's migrate command)",
+        fix=fix,
+    )
+
+
+def _left_null(unit: Unit, t: Linked, link: Link, errors: Errors) -> None:
+    """A nullable FK to a left-alone parent with no rows is NULL: a warning says why."""
+    why = unit.left_alone(link.fk.ref_table)
+    if why is None:
+        return
+    errors.warn(
+        Problem(
+            f"{t.name}.{'+'.join(link.fk.columns)} is left NULL: {link.fk.ref_table!r} is left "
+            f"alone ({why}) and holds no rows",
+            t.location,
+            severity="warning",
+            code="parent-left-alone",
+            table=t.name,
+            fix=f"insert rows into {link.fk.ref_table} first to have them picked",
+        )
     )
 
 
@@ -90,6 +113,7 @@ def _pick(
     key = stream_key(unit.ctx.seed, t.name, "fk", *link.fk.columns)
     if n_parent == 0 and link.fk.ref_table != t.name:
         if link.nullable:
+            _left_null(unit, t, link, errors)
             return None
         if unit.left_alone(link.fk.ref_table) is not None:
             wanting.setdefault(link.fk.ref_table, []).append((t, link))
