@@ -212,7 +212,7 @@ class DifferentFromPicker(Picker):
 
     def _offset_digit(self) -> bool:
         """Both FKs are digits of one distinct tuple and mine has radix n-1 (compile/passes/
-        uniques.py _differs_in_tuple): mine is an offset from theirs, never 0 mod n, so
+        uniques.py differs_in_tuple): mine is an offset from theirs, never 0 mod n, so
         (theirs, mine) stays distinct and unequal."""
         inner, other = self.inner, self.other
         return (

@@ -10,7 +10,7 @@ import numpy as np
 from seedspec.compile.counts import cap_problem
 from seedspec.compile.links import Link
 from seedspec.compile.pairs import ordered_pairs
-from seedspec.compile.passes.uniques import tuple_positions, tuple_radices
+from seedspec.compile.passes.uniques import differs_in_tuple, tuple_positions, tuple_radices
 from seedspec.compile.unit import Errors, Linked, LinkRole, Unit, frozen
 from seedspec.database.facts import table_facts_of
 from seedspec.errors import Problem
@@ -226,12 +226,27 @@ def tuple_pick(unit: Unit, t: Linked, digit: str, errors: Errors) -> r.TuplePick
         total *= radix
     count = unit.count(t.name)
     if count > total:
-        why = "distinct combinations of its parents"
-        errors.add(cap_problem(t.name, count, total, why, t.location))
+        errors.add(cap_problem(t.name, count, total, _tuple_why(unit, t), t.location))
     table_key = stream_key(unit.ctx.seed, t.name, "tuple")
     keys = unit.keys[t.name]
     position = tuple_positions(keys).index(keys.tuple_shared.get(digit, digit))
     return r.TuplePick(table_key, radices, position)
+
+
+def _tuple_why(unit: Unit, t: Linked) -> str:
+    """What bounds the table's distinct tuple, naming a CHECK between two of its FKs."""
+    for pair in ordered_pairs(t):
+        n, parent = unit.count(pair.low.fk.ref_table), pair.low.fk.ref_table
+        if {pair.low.id, pair.high.id} <= set(unit.keys[t.name].tuple_digits):
+            shape = "n*(n-1)/2" if pair.strict else "n*(n+1)/2"
+            return f"pairs with {pair.text()} of the {n} {parent!r} rows: {shape}"
+    for column, f in table_facts_of(t.table).columns.items():
+        mine, other = t.fk_columns.get(column), t.fk_columns.get(f.differs_from or "")
+        if mine is not None and other is not None and differs_in_tuple(t, mine, unit.keys[t.name]):
+            n, parent = unit.count(mine.fk.ref_table), mine.fk.ref_table
+            relation = f"{f.differs_from} <> {column}"
+            return f"ordered pairs with {relation} of the {n} {parent!r} rows: n*(n-1)"
+    return "distinct combinations of its parents"
 
 
 def _where_pick(t: Linked, link: Link, key: int, n_parent: int, errors: Errors) -> r.Pick:

@@ -211,11 +211,21 @@ def existing_rows(unit: Unit) -> tuple[r.ExistingRows, ...]:
             continue
         read = unit.ctx.existing.get(name) if unit.ctx.existing is not None else None
         if read is None:
-            table = unit.linked[name].table
-            cols = tuple(c.name for c in table.columns)
+            cols = _parent_columns(unit, name)
             read = r.ExistingRows(name, 1, cols, Params.of({"columns": [[None] for _ in cols]}))
         out.append(read)
     return tuple(out)
+
+
+def _parent_columns(unit: Unit, name: str) -> tuple[str, ...]:
+    """A left-alone table's columns; one outside the seeded schemas (not in the schema): the
+    columns the seeded FKs reference."""
+    if name in unit.linked:
+        return tuple(c.name for c in unit.linked[name].table.columns)
+    refs = [link.fk.ref_columns for t in unit.linked.values() for link in t.links]
+    named = [link.fk for t in unit.linked.values() for link in t.links]
+    cols = [c for fk, cs in zip(named, refs, strict=True) if fk.ref_table == name for c in cs]
+    return tuple(dict.fromkeys(cols))
 
 
 def _dependency_cycles(unit: Unit, model: Model, errors: Errors) -> None:

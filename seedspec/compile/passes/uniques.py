@@ -286,7 +286,7 @@ def tuple_radices(
             own = max(parent.count if parent else 0, 1)
         else:
             own = len(finite_values(specs[member]) or [None])
-        if member in links and _differs_in_tuple(t, links[member], keys):
+        if member in links and differs_in_tuple(t, links[member], keys):
             own = max(own - 1, 1)  # CHECK (b <> a): b's digit is an offset from a, 1..n-1
         if member in links and (pair := _pair_in_tuple(t, member, keys)) is not None:
             # CHECK (low < high): low's digit numbers the pairs, high's is always 0
@@ -296,7 +296,7 @@ def tuple_radices(
     return tuple(radix[d] for d in tuple_positions(unit.keys[t.name]))
 
 
-def _differs_in_tuple(t: Linked, link: Link, keys: Keys) -> bool:
+def differs_in_tuple(t: Linked, link: Link, keys: Keys) -> bool:
     """Whether this FK is one digit of the tuple, `CHECK (it <> other)` for another FK digit
     to the same table: it is then drawn as other + 1 + digit mod n (generate/links.py
     DifferentFromPicker), so the pair is distinct and never equal, n(n-1) pairs in all."""
