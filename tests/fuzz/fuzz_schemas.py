@@ -419,6 +419,111 @@ FEATURES: list[tuple[float, Callable[[_Ctx], Feature | None]]] = [
 ]
 
 
+def _fk_pair(ctx: _Ctx) -> Feature | None:
+    """Two FKs to one earlier table compared by a CHECK (follows: a <> b, friendships: a < b,
+    a <= b), the pair unique half of the time."""
+    if not ctx.earlier:
+        return None
+    target = ctx.rng.choice(ctx.earlier)
+    a, b = ctx.col(f"{target}_lo"), ctx.col(f"{target}_hi")
+    tag, op = ctx.rng.choice((("fk:pair-ne", "<>"), ("fk:pair-lt", "<"), ("fk:pair-le", "<=")))
+    expr = f"{a} {op} {b}"
+    constraints = [
+        f"FOREIGN KEY ({a}) REFERENCES {target} (id)",
+        f"FOREIGN KEY ({b}) REFERENCES {target} (id)",
+        f"CHECK ({expr})",
+    ]
+    if ctx.rng.random() < 0.5:
+        constraints.append(f"UNIQUE ({a}, {b})")
+    cols = (f"{a} bigint NOT NULL", f"{b} bigint NOT NULL")
+    return Feature(tag, cols, tuple(constraints), refs=frozenset({target}), checks=(expr,))
+
+
+def _fk_vs_column(ctx: _Ctx) -> Feature | None:
+    """An FK compared with a plain integer column of the row (fk < x, x <= fk, x <> fk)."""
+    if not ctx.earlier:
+        return None
+    target = ctx.rng.choice(ctx.earlier)
+    f, x = ctx.col(f"{target}_ref"), ctx.col("lvl")
+    expr = ctx.rng.choice((f"{f} < {x}", f"{x} <= {f}", f"{x} <> {f}", f"{x} > {f}"))
+    return Feature(
+        "fk:vs-column",
+        (f"{f} bigint NOT NULL", f"{x} bigint NOT NULL"),
+        (f"FOREIGN KEY ({f}) REFERENCES {target} (id)", f"CHECK ({expr})"),
+        refs=frozenset({target}),
+        checks=(expr,),
+    )
+
+
+def _tenant_self(ctx: _Ctx) -> Feature | None:
+    """A tenant-scoped self-reference: (tenant, parent) -> this table (tenant, id), beside
+    tenant -> an earlier table; parent NULL or NOT NULL."""
+    if not ctx.earlier:
+        return None
+    target = ctx.rng.choice(ctx.earlier)
+    tenant, parent = ctx.col(f"{target}_tenant"), ctx.col("tparent")
+    nn = " NOT NULL" if ctx.rng.random() < 0.3 else ""
+    return Feature(
+        "fk:tenant-self",
+        (f"{tenant} bigint NOT NULL", f"{parent} bigint{nn}"),
+        (
+            f"FOREIGN KEY ({tenant}) REFERENCES {target} (id)",
+            f"UNIQUE ({tenant}, id)",
+            f"FOREIGN KEY ({tenant}, {parent}) REFERENCES {ctx.table} ({tenant}, id)",
+        ),
+        refs=frozenset({target}),
+    )
+
+
+def _tenant_composite(ctx: _Ctx) -> Feature | None:
+    """(tenant, pid) -> an earlier table (tenant, id) beside tenant -> a tenant table: the
+    parent gets its tenant column, FK and UNIQUE (tenant, id) in `post` (not on SQLite, whose
+    ALTER TABLE cannot add them)."""
+    if len(ctx.earlier) < 2 or ctx.dialect == "sqlite":
+        return None
+    # the tenant table comes before the parent: every FK points at an earlier table, no cycle
+    tenants, parent = sorted(ctx.rng.sample(ctx.earlier, 2), key=ctx.earlier.index)
+    tc, mine, pid = f"tn_{ctx.table}_{ctx.col('')}", ctx.col("tenant"), ctx.col("pid")
+    post = (
+        f"ALTER TABLE {parent} ADD COLUMN {tc} bigint NOT NULL",
+        f"ALTER TABLE {parent} ADD CONSTRAINT {parent}_{tc}_fk FOREIGN KEY ({tc}) "
+        f"REFERENCES {tenants} (id)",
+        f"CREATE UNIQUE INDEX {parent}_{tc}_u ON {parent} ({tc}, id)",
+        f"ALTER TABLE {ctx.table} ADD CONSTRAINT {ctx.table}_{pid}_fk FOREIGN KEY ({mine}, {pid}) "
+        f"REFERENCES {parent} ({tc}, id)",
+    )
+    return Feature(
+        "fk:tenant-composite",
+        (f"{mine} bigint NOT NULL", f"{pid} bigint NOT NULL"),
+        (f"FOREIGN KEY ({mine}) REFERENCES {tenants} (id)",),
+        post=post,
+        refs=frozenset({tenants, parent}),
+    )
+
+
+# relations between FKs (issue 10), drawn from a second random stream after the rest so that
+# adding them left every earlier family's schemas as they were
+RELATIONS: list[tuple[float, Callable[[_Ctx], Feature | None]]] = [
+    (2.0, _fk_pair),
+    (1.0, _fk_vs_column),
+    (1.0, _tenant_self),
+    (0.7, _tenant_composite),
+]
+RELATION_RATE = 0.3  # the share of tables (after the first) given one
+
+
+def _relations(seed: int, dialect: str, tables: list[Table], skip: tuple[str, ...]) -> None:
+    rng = random.Random(f"seedspec-fuzz-relations:{dialect}:{seed}")
+    names = [t.name for t in tables]
+    for i, t in enumerate(tables):
+        if i == 0 or t.partition is not None or rng.random() >= RELATION_RATE:
+            continue
+        ctx = _Ctx(rng, dialect, t.name, names[:i], n=100)
+        made = rng.choices([m for _, m in RELATIONS], [w for w, _ in RELATIONS])[0](ctx)
+        if made is not None and not made.tag.startswith(skip):
+            tables[i] = replace(t, features=(*t.features, made))
+
+
 def generate(
     seed: int,
     dialect: str = "postgresql",
@@ -457,6 +562,7 @@ def generate(
             )
             feats = [f for f in feats if not f.tag.startswith(("unique:", "fk:self"))]
         tables.append(Table(name, key, tuple(feats), partition))
+    _relations(seed, dialect, tables, skip)
     if (
         n >= 2
         and rng.random() < 0.25
