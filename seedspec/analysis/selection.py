@@ -3,7 +3,8 @@
 Every table is seeded or left alone with a reason: excluded by a glob, not matched by an
 include glob, a framework's bookkeeping table (spec/frameworks.py) that no include glob
 names exactly, or an FK target outside the seeded schemas (not in the DbSchema at all).
-Left-alone tables are never written or cleared; their existing rows are FK parents. A glob that matches no table, and a spec entry for a table left alone, are warnings.
+Left-alone tables are never written or cleared; their existing rows are FK parents. A glob
+that matches no table, and a spec entry for a table left alone, are warnings.
 A bookkeeping table known to be empty (`empty`: read from the database) that a seeded table's
 NOT NULL FK needs is seeded after all, with a warning: there is no history in it to keep, and
 a schema-only database (a fresh dump, no `migrate` run yet) still seeds with no spec.
