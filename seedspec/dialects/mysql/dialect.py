@@ -31,6 +31,12 @@ from seedspec.errors import ApplyError
 from seedspec.generate.base import objects
 
 _REFUSED = (1148, 2068, 3948, 4166)  # LOAD DATA LOCAL disabled on the server or the client
+# The file's format (copytext.encode_rows, flavour mysql) said in full, not left to the server's
+# defaults: tab-separated, backslash escapes (\N is NULL, \\ a backslash, \t \n \r), one row a
+# line. Hex literals, so NO_BACKSLASH_ESCAPES in sql_mode cannot change what a backslash means.
+_LOAD_FORMAT = (
+    "FIELDS TERMINATED BY X'09' ENCLOSED BY '' ESCAPED BY X'5C' LINES TERMINATED BY X'0A'"
+)
 _ON_UPDATE = re.compile(r"\s+ON\s+UPDATE\s+.*$", re.S | re.I)
 _SIZED = re.compile(r"(TEXT|BLOB)\((\d+)\)")
 
@@ -191,7 +197,7 @@ class MySqlDialect(Dialect):
         raw = self.raw(conn)
         sql = (  # the path as the driver escapes a string literal
             f"LOAD DATA LOCAL INFILE {raw.escape(path)} INTO TABLE {self.qualified(conn, table)} "
-            f"CHARACTER SET utf8mb4 ({names})"
+            f"CHARACTER SET utf8mb4 {_LOAD_FORMAT} ({names})"
         )
         cur = raw.cursor()
         try:
