@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -21,7 +21,7 @@ from seedspec.database.catalog import Catalog, DdlColumn, TableKey
 from seedspec.database.model import DbCheck, DbSchema, DbTable
 from seedspec.database.reflect_types import TypeFacts
 from seedspec.dialects import endpoints
-from seedspec.dialects.base import Dialect
+from seedspec.dialects.base import Counter, Dialect
 from seedspec.dialects.capabilities import capabilities_for
 from seedspec.dialects.endpoints import Endpoint
 from seedspec.dialects.mysql import catalog, infile
@@ -216,9 +216,55 @@ class MySqlDialect(Dialect):
             raise ApplyError(
                 f"loading {table.name}: {loaded} of {count} rows loaded"
                 + (f" ({first})" if first else "")
-                + "; rolled back"
             )
         return True
+
+    # -- counters and the transaction's state -----------------------------------------
+    def read_counters(
+        self, conn: sa.Connection, schema: DbSchema, tables: Iterable[str]
+    ) -> list[Counter]:
+        """InnoDB's AUTO_INCREMENT moves past every key loaded and a rollback keeps it moved."""
+        out = []
+        for name in tables:
+            t = schema.table(name)
+            if t is None or not any(c.identity == "auto_increment" for c in t.columns):
+                continue
+            value = conn.execute(_AUTO_INCREMENT, {"s": t.schema, "t": t.bare_name}).scalar()
+            if value is not None:
+                out.append(Counter(t.name, self.qualified(conn, t), (int(value),)))
+        return out
+
+    def restore_counter(self, conn: sa.Connection, counter: Counter) -> bool:
+        t = self.schema.table(counter.table) if self.schema is not None else None
+        if t is None:
+            return False
+        now = conn.execute(_AUTO_INCREMENT, {"s": t.schema, "t": t.bare_name}).scalar()
+        if now is None or int(now) == counter.state[0]:
+            return False
+        # an ALTER commits implicitly: run only after the rollback, on no open transaction
+        self.execute_raw(conn, f"ALTER TABLE {counter.name} AUTO_INCREMENT = {counter.state[0]}")
+        return True
+
+    def transaction_marker(self, conn: sa.Connection) -> Any:
+        """InnoDB's id of the open transaction where the role may read it (PROCESS), else None."""
+        try:
+            return conn.exec_driver_sql(_TRX_ID).scalar()
+        except sa.exc.DBAPIError:
+            return None
+
+    def transaction_lost(self, conn: sa.Connection, marker: Any) -> bool:
+        if not conn.exec_driver_sql("SELECT @@in_transaction").scalar():
+            return True  # an implicit or explicit COMMIT / ROLLBACK
+        return marker is not None and self.transaction_marker(conn) != marker
+
+
+_AUTO_INCREMENT = sa.text(
+    "SELECT AUTO_INCREMENT FROM information_schema.TABLES "
+    "WHERE TABLE_SCHEMA = COALESCE(:s, DATABASE()) AND TABLE_NAME = :t"
+)
+_TRX_ID = (
+    "SELECT trx_id FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()"
+)
 
 
 class MariaDbDialect(MySqlDialect):

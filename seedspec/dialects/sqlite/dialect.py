@@ -5,7 +5,7 @@ and verified before it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.engine import URL
 
 from seedspec.database.catalog import Catalog, DdlColumn, TableKey
-from seedspec.database.model import DbColumn
+from seedspec.database.model import DbColumn, DbTable
 from seedspec.database.reflect_types import TypeFacts, classify
 from seedspec.dialects.base import Dialect, iso_value
 from seedspec.dialects.capabilities import capabilities_for
@@ -94,9 +94,18 @@ class SqliteDialect(Dialect):
             cur.close()
         if bad:
             tables = sorted({str(r[0]) for r in bad})
-            raise ApplyError(
-                f"{len(bad)} rows violate foreign keys in {', '.join(tables)}; rolled back"
-            )
+            raise ApplyError(f"{len(bad)} rows violate foreign keys in {', '.join(tables)}")
+        # from here (after: statements) each statement is checked as it runs, as elsewhere
+        self.execute_raw(conn, "PRAGMA defer_foreign_keys = OFF")
+
+    def clear(
+        self, conn: sa.Connection, children_first: Sequence[DbTable], referenced: bool = False
+    ) -> None:
+        self.execute_raw(conn, "PRAGMA defer_foreign_keys = ON")  # cycles among them, too
+        super().clear(conn, children_first, referenced)
+
+    def transaction_lost(self, conn: sa.Connection, marker: Any) -> bool:
+        return not self.raw(conn).in_transaction
 
     def adapter(self, values: list[Any], column: DbColumn | None) -> Callable[[Any], Any] | None:
         sample = next((v for v in values if v is not None), None)
