@@ -286,6 +286,10 @@ class Dialect:
         """After the rollback: put the counter back where it was (False: it was already)."""
         return False
 
+    def roll_back_driver(self, conn: sa.Connection) -> None:
+        """Roll back what the driver still holds open after a failure SQLAlchemy has already
+        handled (SQLite keeps the transaction open when its COMMIT fails)."""
+
     def transaction_marker(self, conn: sa.Connection) -> Any:
         """What identifies the open apply transaction (checked after each after: statement)."""
         return None

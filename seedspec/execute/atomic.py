@@ -99,7 +99,7 @@ def settle(
     a rollback does not undo are put back."""
     if isinstance(err, LostTransaction) and err.outcome != "aborted":
         return err  # rows committed: their counters stay moved past them
-    alive = _rolled_back(conn)
+    alive = _rolled_back(conn, dialect)
     if attempt.phase == "commit" and not alive:
         return ApplyError(
             f"{message_of(err)}; the connection was lost during COMMIT: whether this apply was "
@@ -124,13 +124,14 @@ def message_of(err: BaseException) -> str:
     return redact_text(" ".join(lines[:2]) if lines else type(orig).__name__)
 
 
-def _rolled_back(conn: sa.Connection) -> bool:
+def _rolled_back(conn: sa.Connection, dialect: Dialect) -> bool:
     """Roll back what is still open; False when the connection no longer answers (the server
     then ends the session, and an uncommitted transaction with it)."""
     if conn.invalidated or conn.closed:
         return False
     try:
         conn.rollback()
+        dialect.roll_back_driver(conn)
         conn.exec_driver_sql("SELECT 1").scalar()
         conn.rollback()
         return True

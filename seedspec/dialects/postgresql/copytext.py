@@ -30,7 +30,7 @@ def encode_rows(columns: Sequence[np.ndarray | list[Any]], flavor: str = "postgr
 def column_text(values: np.ndarray | list[Any], flavor: str = "postgresql") -> list[str]:
     arr = values if isinstance(values, np.ndarray) else None
     if arr is None:
-        return _escape_all(values, _text)
+        return _escape_all(list(values), _text)
     if flavor == "mysql":
         special = _mysql_array_text(arr)
         if special is not None:

@@ -104,6 +104,11 @@ class SqliteDialect(Dialect):
         self.execute_raw(conn, "PRAGMA defer_foreign_keys = ON")  # cycles among them, too
         super().clear(conn, children_first, referenced)
 
+    def roll_back_driver(self, conn: sa.Connection) -> None:
+        raw = self.raw(conn)
+        if raw.in_transaction:  # a COMMIT that failed on a deferred FK leaves it open
+            raw.rollback()
+
     def transaction_lost(self, conn: sa.Connection, marker: Any) -> bool:
         return not self.raw(conn).in_transaction
 
