@@ -88,6 +88,12 @@ def make_engine(url_text: str, schema: str | None = None) -> sa.Engine:
     """An engine for a URL (``postgres://`` etc. get seedspec's drivers), set up by its dialect:
     SQLite pragmas and transactions, PostgreSQL search_path for ``schema``."""
     url = normalise_url(url_text)
+    missing = dialect_for(url.get_backend_name()).missing_database(url)
+    if missing is not None:
+        raise UsageError(
+            f"{missing}; check the path in --db (or create the database, e.g. by running the "
+            "application's migrations, first)"
+        )
     try:
         args = dict(dialect_for(url.get_backend_name()).connect_args)
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool, connect_args=args)

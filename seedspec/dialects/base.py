@@ -57,6 +57,11 @@ class Dialect:
         """The apply's own connection (MySQL: the only one allowed LOCAL INFILE)."""
         return engine.connect()
 
+    def missing_database(self, url: sa.URL) -> str | None:
+        """Why this URL names no database that exists yet, when connecting would create one
+        (None: connect and let the server say)."""
+        return None
+
     # -- reflection (seedspec.database.reflect asks; the defaults change nothing) -----
     default_schema: str | None = None  # the schema a fresh database puts tables in
     primary_key_nullable = True  # False: a PK column is NOT NULL even if the catalog says not

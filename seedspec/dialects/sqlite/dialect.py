@@ -5,6 +5,7 @@ and verified before it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -48,6 +49,13 @@ class SqliteDialect(Dialect):
         @event.listens_for(engine, "begin")
         def _begin(conn: sa.Connection) -> None:
             conn.exec_driver_sql("BEGIN")
+
+    def missing_database(self, url: sa.URL) -> str | None:
+        """sqlite3 creates a missing file on connect: plan/check would leave an empty one."""
+        path = url.database or ""
+        if path in ("", ":memory:") or path.startswith("file:") or os.path.exists(path):
+            return None
+        return f"the SQLite database {path} does not exist (connecting would create it empty)"
 
     # -- reflection ----------------------------------------------------------------------
     def read_catalog(self, conn: sa.Connection, schemas: list[str]) -> Catalog:
