@@ -8,6 +8,7 @@ what was written. after: runs after the bulk path has restored and validated eve
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import query, run_sql, scalar
 
-from seedspec.api import SchemaSource, apply, check, plan, validate
+from seedspec.api import SchemaSource, apply, apply_plan, check, plan, validate
 from seedspec.errors import ApplyError, SeedspecError
 from seedspec.execute.run import execute_plan
 from seedspec.plan.model import RunSql
@@ -253,3 +254,16 @@ def test_bulk_path_runs_after_once_every_constraint_is_back(pg_url: str, tmp_pat
     assert compiled.load_path == "bulk"
     assert query(pg_url, "SELECT n FROM log") == [(before,)]  # all of them, seen from after:
     assert scalar(pg_url, constraints) == before
+
+
+def test_apply_plan_refuses_a_hand_written_commit(db: str, tmp_path: Path) -> None:
+    """`apply --plan FILE`: the plan's after: SQL is read again before anything is written."""
+    compiled, target = plan(_spec(tmp_path, "UPDATE parent SET name = name"), db)
+    target.engine.dispose()
+    steps = tuple(RunSql("COMMIT") if isinstance(s, RunSql) else s for s in compiled.steps)
+    path = tmp_path / "plan.json"  # a consistent plan (digest and all) that compile never read
+    path.write_text(json.dumps(replace(compiled, steps=steps).to_dict()))
+    with pytest.raises(SeedspecError) as err:
+        apply_plan(str(path), db)
+    assert any(p.code == "after-ends-transaction" for p in err.value.problems), err.value.problems
+    assert _rows(db) == (0, 0)
