@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from seedspec.database.connect import connect, redact_text
-from seedspec.database.model import DbSchema
+from seedspec.database.model import DbTable
 from seedspec.dialects.base import Counter, Dialect
 from seedspec.errors import ApplyError, SeedspecError
 from seedspec.plan.model import RunSql
@@ -37,7 +37,7 @@ class LostTransaction(ApplyError):
 
 
 def run_after(
-    conn: sa.Connection, dialect: Dialect, schema: DbSchema, steps: Sequence[RunSql]
+    conn: sa.Connection, dialect: Dialect, seeded: Sequence[DbTable], steps: Sequence[RunSql]
 ) -> None:
     """Each after: statement in order, inside the transaction; after each one the transaction
     must still be the apply's own (compile refuses what would end it; this catches the rest:
@@ -51,21 +51,21 @@ def run_after(
             msg = str(getattr(err, "orig", err)).strip().splitlines()
             text = redact_text(msg[0] if msg else type(err).__name__)
             if dialect.transaction_lost(conn, marker):
-                lost = _lost(conn, dialect, schema, f"{where}after[{i}] failed ({text})", marker)
+                lost = _lost(conn, dialect, seeded, f"{where}after[{i}] failed ({text})", marker)
                 raise lost from None
             raise ApplyError(f"{where}after: SQL failed: {text}") from None
         if dialect.transaction_lost(conn, marker):
-            raise _lost(conn, dialect, schema, f"{where}after[{i}]", marker)
+            raise _lost(conn, dialect, seeded, f"{where}after[{i}]", marker)
 
 
 def _lost(
-    conn: sa.Connection, dialect: Dialect, schema: DbSchema, what: str, marker: object
+    conn: sa.Connection, dialect: Dialect, seeded: Sequence[DbTable], what: str, marker: object
 ) -> LostTransaction:
     outcome = dialect.transaction_outcome(conn, marker)
     head = f"{what} ended seedspec's transaction"
     if outcome == "aborted":
         return LostTransaction(f"{head}: the database rolled it back", outcome)
-    counts = _counts(conn, dialect, schema)
+    counts = _counts(conn, dialect, seeded)
     if outcome == "committed":
         return LostTransaction(
             f"{head}: it was COMMITTED, so this apply's rows are written and stay ({counts}); "
@@ -79,9 +79,9 @@ def _lost(
     )
 
 
-def _counts(conn: sa.Connection, dialect: Dialect, schema: DbSchema) -> str:
+def _counts(conn: sa.Connection, dialect: Dialect, seeded: Sequence[DbTable]) -> str:
     parts = []
-    for t in schema.tables[:12]:
+    for t in seeded[:12]:
         n = conn.exec_driver_sql(f"SELECT count(*) FROM {dialect.qualified(conn, t)}").scalar()
         if n:
             parts.append(f"{t.name}: {n}")

@@ -171,7 +171,7 @@ def _run(
         report.sequences_moved = dialect.reset_sequences(conn, schema, reset.tables)
     after = [s for s in plan.steps if isinstance(s, RunSql)]
     if after:
-        run_after(conn, dialect, schema, after)
+        run_after(conn, dialect, tables, after)
         for reset in resets:
             dialect.reset_sequences(conn, schema, reset.tables)
 

@@ -218,6 +218,8 @@ def test_postgresql_procedure_commit_is_refused_by_the_server(pg_url: str, tmp_p
 def test_a_commit_in_a_plan_not_compiled_here_is_caught(db: str, tmp_path: Path) -> None:
     """A plan whose after: was never read by compile (edited by hand, or an older seedspec):
     the transaction check after the statement finds the COMMIT and says the rows stay."""
+    constraints = "SELECT count(*) FROM pg_constraint WHERE connamespace = 'public'::regnamespace"
+    before = scalar(db, constraints) if _family(db) == "postgresql" else None
     compiled, target = plan(_spec(tmp_path), db)
     sneaky = "COMMIT" if _family(db) != "postgresql" else "COMMIT; BEGIN"
     steps = (*compiled.steps, RunSql(sneaky, "hand.json:1:1"), RunSql("UPDATE nowhere SET x = 1"))
@@ -232,6 +234,8 @@ def test_a_commit_in_a_plan_not_compiled_here_is_caught(db: str, tmp_path: Path)
     assert _rows(db) == (4, 10)
     if _family(db) == "postgresql":
         assert "COMMITTED" in text
+        assert compiled.load_path == "bulk"
+        assert scalar(db, constraints) == before  # restored before after: ran, so none lost
 
 
 def test_a_failing_after_says_nothing_was_written_and_means_it(db: str, tmp_path: Path) -> None:
