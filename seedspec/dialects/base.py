@@ -291,6 +291,12 @@ class Dialect:
         """After the rollback: put the counter back where it was (False: it was already)."""
         return False
 
+    def non_transactional(
+        self, conn: sa.Connection, tables: Sequence[DbTable]
+    ) -> list[tuple[DbTable, str]]:
+        """(table, why) for tables whose writes a rollback does not undo (MyISAM, MEMORY ...)."""
+        return []
+
     def roll_back_driver(self, conn: sa.Connection) -> None:
         """Roll back what the driver still holds open after a failure SQLAlchemy has already
         handled (SQLite keeps the transaction open when its COMMIT fails)."""

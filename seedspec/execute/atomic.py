@@ -24,6 +24,8 @@ class Attempt:
     """What an apply has done so far, for the one place that decides what a failure left."""
 
     counters: list[Counter] = field(default_factory=list)  # as they were before the apply
+    # tables a rollback cannot restore (MariaDB MyISAM ...): (table, why, rows before)
+    untransacted: list[tuple[DbTable, str, int]] = field(default_factory=list)
     phase: str = "start"  # start | load | commit
     interrupted: bool = False
 
@@ -106,9 +108,10 @@ def settle(
             "written is unknown (count the seeded tables' rows)"
         )
     failed = _restore(conn if alive else None, engine, dialect, attempt.counters)
+    kept = _untransacted(conn if alive else None, engine, dialect, attempt.untransacted)
     truth = NOTHING_WRITTEN
-    if failed:
-        truth = f"rolled back, no rows were written, but {'; '.join(failed)}"
+    if failed or kept:
+        truth = f"rolled back, but {'; '.join(kept + failed)}"
     if attempt.interrupted or isinstance(err, KeyboardInterrupt):
         return KeyboardInterrupt(f"interrupted; {truth}")
     if isinstance(err, SeedspecError) and not isinstance(err, ApplyError) and not failed:
@@ -167,6 +170,29 @@ def _restore(
         if own:
             use.close()
     return failed
+
+
+def _untransacted(
+    conn: sa.Connection | None,
+    engine: sa.Engine,
+    dialect: Dialect,
+    tables: list[tuple[DbTable, str, int]],
+) -> list[str]:
+    """What the rollback could not undo in tables that do not take part in transactions."""
+    if not tables:
+        return []
+    out = []
+    use = connect(engine) if conn is None else conn
+    try:
+        for t, why, before in tables:
+            now = use.exec_driver_sql(f"SELECT count(*) FROM {dialect.qualified(use, t)}").scalar()
+            if now != before:
+                out.append(f"{t.name} ({why}) cannot roll back: it held {before} rows, now {now}")
+        use.rollback()
+    finally:
+        if conn is None:
+            use.close()
+    return out
 
 
 def _names(counters: list[Counter]) -> str:

@@ -18,7 +18,7 @@ from seedspec.dialects.base import Dialect
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import ApplyError, SeedspecError
 from seedspec.execute.atomic import Attempt, run_after, settle
-from seedspec.execute.clear import clear_for_apply
+from seedspec.execute.clear import clear_for_apply, referencing
 from seedspec.execute.oracle import resolve
 from seedspec.execute.prefetch import prefetch
 from seedspec.generate.model import Model
@@ -138,6 +138,12 @@ def _db_message(err: sa.exc.DBAPIError) -> str:
     return redact_text(" ".join(text[:2]) if text else type(orig).__name__)
 
 
+def _count(conn: sa.Connection, dialect: Dialect, table: DbTable) -> int:
+    return int(
+        conn.exec_driver_sql(f"SELECT count(*) FROM {dialect.qualified(conn, table)}").scalar() or 0
+    )
+
+
 def _tables(schema: DbSchema, names: list[str]) -> list[DbTable]:
     return [t for n in names if (t := schema.table(n)) is not None]
 
@@ -154,6 +160,10 @@ def _run(
 ) -> None:
     tables = _tables(schema, plan.tables + list(plan.trigger_filled))
     attempt.counters = dialect.read_counters(conn, schema, [t.name for t in tables])
+    touched = tables + (referencing(schema, tables) if truncate else [])
+    attempt.untransacted = [
+        (t, why, _count(conn, dialect, t)) for t, why in dialect.non_transactional(conn, touched)
+    ]
     judged = resolve(plan, model, conn, dialect, schema)  # the CHECK oracle, before any write
     report.oracle_rows, report.oracle_skipped = judged.moved, judged.skipped
     report.left_alone = [a.table for a in plan.left_alone]

@@ -130,3 +130,22 @@ def test_sqlite_commit_time_failure_is_rolled_back(sqlite_url: str, tmp_path: Pa
     assert query(sqlite_url, "SELECT count(*) FROM parent") == [(0,)]
     assert query(sqlite_url, "SELECT count(*) FROM sqlite_sequence") == [(0,)]
     assert _insert_returning(sqlite_url, "INSERT INTO parent (name) VALUES ('app')") == 1
+
+
+@pytest.mark.mariadb
+def test_mariadb_myisam_table_is_named_when_a_rollback_cannot_undo_it(
+    mysql_url: str, tmp_path: Path
+) -> None:
+    """A MyISAM table keeps what was written to it: the error must not say nothing was."""
+    run_sql(
+        mysql_url, MY_DDL + ";CREATE TABLE notes (id INT PRIMARY KEY, v VARCHAR(20)) ENGINE=MyISAM"
+    )
+    path = tmp_path / "seed.yaml"
+    path.write_text(SPEC + "  notes: {count: 7}\nafter:\n  - sql: UPDATE nowhere SET x = 1\n")
+    with pytest.raises(ApplyError) as err:
+        apply(str(path), mysql_url)
+    text = str(err.value)
+    assert "nothing was written" not in text, text
+    assert "notes (ENGINE=MyISAM) cannot roll back: it held 0 rows, now 7" in text, text
+    assert query(mysql_url, "SELECT count(*) FROM notes") == [(7,)]
+    assert query(mysql_url, "SELECT count(*) FROM parent") == [(0,)]

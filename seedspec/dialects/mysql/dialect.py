@@ -245,6 +245,16 @@ class MySqlDialect(Dialect):
         self.execute_raw(conn, f"ALTER TABLE {counter.name} AUTO_INCREMENT = {counter.state[0]}")
         return True
 
+    def non_transactional(
+        self, conn: sa.Connection, tables: Sequence[DbTable]
+    ) -> list[tuple[DbTable, str]]:
+        out = []
+        for t in tables:
+            engine = conn.execute(_ENGINE, {"s": t.schema, "t": t.bare_name}).scalar()
+            if engine is not None and str(engine).lower() not in _TRANSACTIONAL:
+                out.append((t, f"ENGINE={engine}"))
+        return out
+
     def transaction_marker(self, conn: sa.Connection) -> Any:
         """InnoDB's id of the open transaction where the role may read it (PROCESS), else None."""
         try:
@@ -262,6 +272,11 @@ _AUTO_INCREMENT = sa.text(
     "SELECT AUTO_INCREMENT FROM information_schema.TABLES "
     "WHERE TABLE_SCHEMA = COALESCE(:s, DATABASE()) AND TABLE_NAME = :t"
 )
+_ENGINE = sa.text(
+    "SELECT ENGINE FROM information_schema.TABLES "
+    "WHERE TABLE_SCHEMA = COALESCE(:s, DATABASE()) AND TABLE_NAME = :t"
+)
+_TRANSACTIONAL = {"innodb", "rocksdb", "tokudb", "ndbcluster"}
 _TRX_ID = (
     "SELECT trx_id FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()"
 )
