@@ -149,3 +149,27 @@ def test_mariadb_myisam_table_is_named_when_a_rollback_cannot_undo_it(
     assert "notes (ENGINE=MyISAM) cannot roll back: it held 0 rows, now 7" in text, text
     assert query(mysql_url, "SELECT count(*) FROM notes") == [(7,)]
     assert query(mysql_url, "SELECT count(*) FROM parent") == [(0,)]
+
+
+@pytest.mark.postgres
+def test_postgresql_sequence_drawn_by_a_default_is_put_back(pg_url: str, tmp_path: Path) -> None:
+    """A column left to its DEFAULT nextval() draws from a sequence no identity owns."""
+    run_sql(
+        pg_url,
+        PG_DDL + ";CREATE SEQUENCE ticket_seq START 1000;"
+        "CREATE TABLE ticket (id serial PRIMARY KEY,"
+        " ticket_no bigint NOT NULL DEFAULT nextval('ticket_seq'))",
+    )
+    path = tmp_path / "seed.yaml"
+    path.write_text(
+        SPEC + "  ticket: {count: 25, columns: {ticket_no: {default: true}}}\n"
+        "after:\n  - sql: UPDATE nowhere SET x = 1\n"
+    )
+    before = query(pg_url, "SELECT last_value, is_called FROM ticket_seq")
+    with pytest.raises(ApplyError) as err:
+        apply(str(path), pg_url)
+    assert "rolled back, nothing was written" in str(err.value)
+    assert query(pg_url, "SELECT last_value, is_called FROM ticket_seq") == before
+    assert (
+        _insert_returning(pg_url, "INSERT INTO ticket DEFAULT VALUES RETURNING ticket_no") == 1000
+    )

@@ -38,6 +38,21 @@ _INHERITS = sa.text(
 )
 
 
+# every sequence a table's rows can move: owned by its columns (serial, identity) or drawn by
+# a column default (nextval('...') on any column: a default left to the database calls it)
+_TABLE_SEQUENCES = sa.text(
+    "SELECT DISTINCT d.objid::regclass::text FROM pg_catalog.pg_depend d"
+    " JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
+    " WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refobjid = CAST(:t AS regclass)"
+    " AND d.deptype IN ('a', 'i')"
+    " UNION SELECT DISTINCT d.refobjid::regclass::text FROM pg_catalog.pg_depend d"
+    " JOIN pg_catalog.pg_attrdef ad ON ad.oid = d.objid"
+    " JOIN pg_catalog.pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'"
+    " WHERE d.classid = 'pg_catalog.pg_attrdef'::regclass AND ad.adrelid = CAST(:t AS regclass)"
+    " ORDER BY 1"
+)
+
+
 class PostgresDialect(Dialect):
     name = "postgresql"
     placeholder = "%s"
@@ -226,11 +241,16 @@ class PostgresDialect(Dialect):
     ) -> list[Counter]:
         """setval is not transactional: each sequence's (last_value, is_called) before."""
         out: list[Counter] = []
-        for t, _column, seq in self._sequences(conn, schema, tables):
-            if any(c.name == seq for c in out):
+        for name in tables:
+            t = schema.table(name)
+            if t is None:
                 continue
-            row = conn.exec_driver_sql(f"SELECT last_value, is_called FROM {seq}").one()
-            out.append(Counter(t.name, seq, (int(row[0]), bool(row[1]))))
+            found = conn.execute(_TABLE_SEQUENCES, {"t": self.qualified(conn, t)}).scalars()
+            for seq in found:
+                if any(c.name == seq for c in out):
+                    continue
+                row = conn.exec_driver_sql(f"SELECT last_value, is_called FROM {seq}").one()
+                out.append(Counter(t.name, str(seq), (int(row[0]), bool(row[1]))))
         return out
 
     def restore_counter(self, conn: sa.Connection, counter: Counter) -> bool:
