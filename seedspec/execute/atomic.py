@@ -102,6 +102,11 @@ def settle(
     if isinstance(err, LostTransaction) and err.outcome != "aborted":
         return err  # rows committed: their counters stay moved past them
     alive = _rolled_back(conn, dialect)
+    if attempt.phase == "commit" and isinstance(err, KeyboardInterrupt):
+        return KeyboardInterrupt(
+            "interrupted during COMMIT: whether this apply was written is unknown (count the "
+            "seeded tables' rows)"
+        )
     if attempt.phase == "commit" and not alive:
         return ApplyError(
             f"{message_of(err)}; the connection was lost during COMMIT: whether this apply was "
