@@ -78,9 +78,6 @@ def _shown(sql: str, tokens: list[Token]) -> str:
 
 def _refusal(sql: str, tokens: list[Token], implicit_commits: bool) -> Refusal | None:
     words = _words(tokens)
-    if words[0] == "SET" and len(words) > 2 and words[1] == "STATEMENT" and "FOR" in words:
-        inner = tokens[words.index("FOR") + 1 :]  # MariaDB: SET STATEMENT ... FOR <statement>
-        return _refusal(sql, inner, implicit_commits) if inner else None
     shown = _shown(sql, tokens)
     if _ends_transaction(words):
         return Refusal(
@@ -89,6 +86,9 @@ def _refusal(sql: str, tokens: list[Token], implicit_commits: bool) -> Refusal |
             "it, and seedspec commits only when everything is loaded and validated)",
             "remove it: seedspec commits the whole apply itself, or rolls all of it back",
         )
+    if words[0] == "SET" and len(words) > 2 and words[1] == "STATEMENT" and "FOR" in words:
+        inner = tokens[words.index("FOR") + 1 :]  # MariaDB: SET STATEMENT ... FOR <statement>
+        return _refusal(sql, inner, implicit_commits) if inner else None
     if implicit_commits and _commits_implicitly(words):
         return Refusal(
             shown,

@@ -93,6 +93,7 @@ MYSQL_COMMITS = [
     "CREATE SEQUENCE s",
     "XA START 'x'",
     "SET STATEMENT max_statement_time = 1 FOR ALTER TABLE t ADD b INT",
+    "SET STATEMENT autocommit = 1 FOR UPDATE t SET a = 1",
 ]
 MYSQL_FINE = [
     "SELECT 1",
