@@ -241,7 +241,9 @@ class MySqlDialect(Dialect):
         now = conn.execute(_AUTO_INCREMENT, {"s": t.schema, "t": t.bare_name}).scalar()
         if now is None or int(now) == counter.state[0]:
             return False
-        # an ALTER commits implicitly: run only after the rollback, on no open transaction
+        # an ALTER commits implicitly: run only after the rollback, on no open transaction; a
+        # session cut mid-LOAD DATA may hold the table a while: wait for it, but not for a day
+        self.execute_raw(conn, "SET SESSION lock_wait_timeout = 30")
         self.execute_raw(conn, f"ALTER TABLE {counter.name} AUTO_INCREMENT = {counter.state[0]}")
         return True
 
