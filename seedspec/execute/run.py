@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -119,7 +120,8 @@ def execute_plan(
             _is_driver_error(err)
         ):
             raise settle(err, attempt, conn, engine, dialect) from None
-        settle(err, attempt, conn, engine, dialect)  # an internal error: rolled back all the same
+        with contextlib.suppress(Exception):  # an internal error: rolled back all the same
+            settle(err, attempt, conn, engine, dialect)
         raise
     finally:
         conn.close()
