@@ -162,7 +162,8 @@ def _run(
 ) -> None:
     tables = _tables(schema, plan.tables + list(plan.trigger_filled))
     attempt.counters = dialect.read_counters(conn, schema, [t.name for t in tables])
-    touched = tables + (referencing(schema, tables) if truncate else [])
+    left = {a.table for a in plan.left_alone}
+    touched = tables + (referencing(schema, tables, left)[0] if truncate else [])
     attempt.untransacted = [
         (t, why, _count(conn, dialect, t)) for t, why in dialect.non_transactional(conn, touched)
     ]
