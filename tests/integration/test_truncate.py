@@ -111,3 +111,33 @@ def test_a_failed_truncate_apply_changes_nothing(db: str, tmp_path: Path) -> Non
     assert query(db, USERS) == first
     assert query(db, "SELECT id, user_id, group_id FROM auth_user_groups ORDER BY id") == members
     assert query(db, "SELECT membership_id, note FROM membership_note") == [(1, "kept?")]
+
+
+def test_a_left_alone_table_is_never_emptied(db: str, tmp_path: Path) -> None:
+    """Django's admin log (framework bookkeeping, left alone) references auth_user too: while it
+    is empty the seeded tables are emptied around it (DELETE), the count: 0 child is emptied;
+    once it holds a row that a replaced user would orphan, --truncate refuses and writes nothing."""
+    family = _family(db)
+    fk = (
+        "user_id INT NOT NULL, FOREIGN KEY (user_id) REFERENCES auth_user (id)"
+        if family == "mysql"
+        else "user_id INT NOT NULL REFERENCES auth_user (id)"
+    )
+    run_sql(db, f"CREATE TABLE django_admin_log (id {KEY[family]} PRIMARY KEY, {fk})")
+    assert _apply(tmp_path, db).returncode == 0
+    first = query(db, USERS)
+    _memberships(db)
+    done = _apply(tmp_path, db, "--truncate", "-o", "json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)["report"]
+    assert sorted(report["emptied"]) == ["auth_user_groups", "membership_note"]
+    assert "django_admin_log" in report["left_alone"]
+    assert query(db, USERS) == first
+    _memberships(db)
+    run_sql(db, "INSERT INTO django_admin_log (id, user_id) VALUES (1, 2)")
+    refused = _apply(tmp_path, db, "--truncate")
+    assert refused.returncode == 1 and "django_admin_log" in refused.stderr, refused.stderr
+    assert "rolled back, nothing was written" in refused.stderr
+    assert query(db, USERS) == first
+    assert [tuple(r) for r in query(db, MEMBERS)] == [(2, 1)]
+    assert query(db, "SELECT id, user_id FROM django_admin_log") == [(1, 2)]
