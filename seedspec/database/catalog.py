@@ -28,7 +28,7 @@ class Catalog:
     rowid_tables: set[TableKey] = field(default_factory=set)
     # (schema, table, lower(referenced table), columns) -> ON DELETE the inspector did not report
     fk_actions: dict[tuple[str, str, str, tuple[str, ...]], str] = field(default_factory=dict)
-    # unique indexes the inspector does not report (expression indexes), parsed from their DDL
+    # unique indexes as the dialect reads them; one named like an inspector's index replaces it
     index_uniques: dict[TableKey, list[DbUnique]] = field(default_factory=dict)
     checks: dict[TableKey, list[DbCheck]] | None = None  # replaces the inspector's CHECKs
     partitions: dict[TableKey, tuple[str, list[str]]] = field(default_factory=dict)

@@ -393,21 +393,22 @@ def _uniques(
     covered = _covered_names(pk, uniques)
     covered_sets = {frozenset(u.columns) for u in out}
     covered_sets.add(frozenset(pk.get("constrained_columns") or ()))
+    read = ctx.catalog.index_uniques.get(table, [])
+    skip = covered | {u.name for u in read}  # the dialect's own reading of an index wins
     for ix in indexes:
-        if not ix.get("unique") or ix.get("duplicates_constraint") or ix.get("name") in covered:
+        if not ix.get("unique") or ix.get("duplicates_constraint") or ix.get("name") in skip:
             continue
         unique = _index_unique(ix, ctx.catalog.names)
         plain = unique.predicate is None and not unique.expressions
         if not (plain and frozenset(unique.columns) in covered_sets):
             out.append(unique)
-    reported = {ix.get("name") for ix in indexes}
-    for parsed in ctx.catalog.index_uniques.get(table, []):  # expression indexes from their DDL
+    for parsed in read:
         plain = parsed.predicate is None and not parsed.expressions
         if plain and frozenset(parsed.columns) in covered_sets | {
             frozenset(u.columns) for u in out
         }:
             continue  # an inline UNIQUE the inspector reported already
-        if parsed.name not in reported and parsed.name not in covered:
+        if parsed.name not in covered:
             out.append(parsed)
     return tuple(sorted(out, key=lambda u: (u.name or "", u.columns, u.expressions)))
 

@@ -258,8 +258,6 @@ def compiled_sql_type(sa_type: TypeEngine[Any], dialect: Dialect) -> str:
 # --------------------------------------------------------------------------- PostgreSQL domains
 # (the catalog query is seedspec.dialects.postgresql.catalog.domain_checks)
 
-_VALUE_TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\bVALUE\b", re.I)
-
 DomainChecks = dict[tuple[str | None, str], list[tuple[str, str]]]
 
 
@@ -270,8 +268,22 @@ def domain_column_checks(
     out: list[tuple[str, str]] = []
     for domain in chain:
         for conname, body in checks.get((domain.schema, str(domain.name)), []):
-            text = _VALUE_TOKEN.sub(
-                lambda m: column_sql if m.group(0).upper() == "VALUE" else m.group(0), body
-            )
-            out.append((conname, text))
+            out.append((conname, _value_replaced(body, column_sql)))
     return out
+
+
+def _value_replaced(body: str, column_sql: str) -> str:
+    """A domain CHECK with each VALUE keyword replaced by ``column_sql``. PostgreSQL's own lexer
+    (pglast) finds the keyword: 'VALUE' in a string and a quoted "VALUE" stay as they are."""
+    from pglast import parser  # imported here: only PostgreSQL domains need it (start-up time)
+
+    try:
+        tokens = parser.scan(body)
+    except Exception:  # noqa: BLE001 - text PostgreSQL printed but pglast cannot scan: as is
+        return body
+    parts, last = [], 0
+    for token in tokens:
+        if token.name == "VALUE_P":
+            parts += [body[last : token.start], column_sql]
+            last = token.end + 1
+    return "".join(parts) + body[last:]
