@@ -22,6 +22,8 @@ class Catalog:
     # schema -> the tables to reflect (set when partitions / foreign tables must be left out)
     keep_tables: dict[str, set[str]] = field(default_factory=dict)
     sql_types: dict[tuple[str, str, str], str] = field(default_factory=dict)  # catalog spelling
+    # the type's catalog name without modifiers (an array's element type's): reflect_types._NAMED
+    base_types: dict[tuple[str, str, str], str] = field(default_factory=dict)
     # (schema, table, constraint) -> referenced (schema, table); None: trust the inspector.
     # When set, an FK missing here is an internal clone and is skipped.
     fk_refs: dict[tuple[str, str, str], TableKey] | None = None

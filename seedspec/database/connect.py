@@ -66,6 +66,7 @@ def safe_url(url: URL) -> str:
 
 def redact_text(text: str) -> str:
     """Hide a password in free text that may hold a URL (error messages)."""
+    # reads a URL's user:password@ inside a message (not SQL; tests/unit/test_no_sql_regex.py)
     return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", text)
 
 

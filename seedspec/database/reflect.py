@@ -264,7 +264,7 @@ def _column(
     name = ctx.catalog.names.get(str(col["name"]), str(col["name"]))
     sa_type = col["type"]
     catalog_type = ctx.catalog.sql_types.get((*table, name))
-    facts = classify(sa_type, catalog_type)
+    facts = classify(sa_type, catalog_type, ctx.catalog.base_types.get((*table, name)))
     nullable = bool(col.get("nullable", True))
     default = (
         None if col.get("default") is None else ctx.dialect.column_default(str(col["default"]))

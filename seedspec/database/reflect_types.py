@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,14 +161,6 @@ def _visit_kind(sa_type: TypeEngine[Any]) -> str | None:
     return None
 
 
-def _base_name(sql_type: str) -> str:
-    """``character varying(40)[]`` -> ``character varying``; ``public.citext`` -> ``citext``."""
-    base = re.sub(r"\(.*?\)", "", sql_type).replace("[]", "").strip().lower()
-    if not base.startswith('"'):
-        base = base.rsplit(".", 1)[-1]
-    return base
-
-
 def _enum_name(sa_type: Any) -> str | None:
     name = getattr(sa_type, "name", None)
     if not name:
@@ -178,22 +169,25 @@ def _enum_name(sa_type: Any) -> str | None:
     return f"{schema}.{name}" if schema else str(name)
 
 
-def classify(sa_type: TypeEngine[Any], catalog_type: str | None = None) -> TypeFacts:
+def classify(
+    sa_type: TypeEngine[Any], catalog_type: str | None = None, base_name: str | None = None
+) -> TypeFacts:
     """Normalise one (possibly dialect-specific) SQLAlchemy type.
 
     ``catalog_type`` is the database's own spelling (PostgreSQL format_type, MySQL COLUMN_TYPE);
-    it rescues types SQLAlchemy reflects as NullType (xml, inet4 ...) or as a bare String (name).
+    ``base_name`` the catalog's name of the type without modifiers (of the element for an array:
+    pg_type.typname, MySQL DATA_TYPE). It rescues types SQLAlchemy reflects as NullType (xml,
+    inet4 ...) or as a bare String (name).
     """
     sa_type = strip_domains(sa_type)
     facts = TypeFacts()
-    base_name = _base_name(catalog_type) if catalog_type else None
     if isinstance(sa_type, (AbstractRange, AbstractMultiRange)):
         facts.type = "range"
         return facts
     if isinstance(sa_type, ARRAY):
         facts.type = "array"
         item_catalog = catalog_type[:-2] if catalog_type and catalog_type.endswith("[]") else None
-        item = classify(sa_type.item_type, item_catalog)
+        item = classify(sa_type.item_type, item_catalog, base_name)
         facts.item_type = item.type
         facts.enum_values, facts.enum_name = item.enum_values, item.enum_name
         facts.length, facts.precision, facts.scale = item.length, item.precision, item.scale

@@ -17,6 +17,11 @@ from seedspec.database.triggers import pg_trigger_type, plpgsql_writes
 _TABLES = """
 SELECT n.nspname, c.relname, c.relkind, {ispartition}, a.attname,
        pg_catalog.format_type(a.atttypid, a.atttypmod),
+       (SELECT CASE WHEN b.oid = 'pg_catalog.char'::regtype THEN '"char"' ELSE b.typname::text END
+        FROM pg_catalog.pg_type t
+        JOIN pg_catalog.pg_type b ON b.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0
+                                                  THEN t.typelem ELSE t.oid END
+        WHERE t.oid = a.atttypid),
        EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
                WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
                  AND d.deptype = 'e') AS extension_member
@@ -137,7 +142,7 @@ def _tables(conn: sa.Connection, params: dict[str, list[str]], v10: bool, cat: C
     extension members (pg_depend deptype 'e') exist."""
     ispart = "c.relispartition" if v10 else "false"
     excluded: set[str] = set()
-    for nsp, rel, kind, is_part, att, typ, extension_member in conn.execute(
+    for nsp, rel, kind, is_part, att, typ, base, extension_member in conn.execute(
         sa.text(_TABLES.format(ispartition=ispart)), params
     ):
         if kind == "f" or is_part or extension_member:  # PostGIS spatial_ref_sys: not ours
@@ -146,6 +151,7 @@ def _tables(conn: sa.Connection, params: dict[str, list[str]], v10: bool, cat: C
         cat.keep_tables.setdefault(nsp, set()).add(rel)
         if att is not None:
             cat.sql_types[(nsp, rel, att)] = typ
+            cat.base_types[(nsp, rel, att)] = base
     cat.keep_tables = {s: t for s, t in cat.keep_tables.items() if s in excluded}
     for s in excluded - set(cat.keep_tables):
         cat.keep_tables[s] = set()
