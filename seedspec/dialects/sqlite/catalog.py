@@ -1,9 +1,10 @@
 """SQLite catalog queries: a connection + attached schema names -> Catalog facts.
 
-Rowid tables, ON DELETE actions, unique indexes, triggers. Structure comes from SQLite's pragmas
-(pragma_index_list: unique / origin / partial, pragma_index_xinfo: each key's column or -2 for an
-expression); only what no pragma gives, an expression key's text and a partial index's WHERE, is
-cut from the index's DDL, over sqlglot's SQLite tokens."""
+Rowid tables, ON DELETE actions, unique indexes, CHECKs, triggers. Structure comes from SQLite's
+pragmas (pragma_index_list: unique / origin / partial, pragma_index_xinfo: each key's column or -2
+for an expression); only what no pragma gives (an expression key's text, a partial index's WHERE,
+the CHECKs of a CREATE TABLE) is cut from the DDL, over sqlglot's SQLite tokens: a string or a
+comment that spells CHECK is one token, never a constraint."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import sqlalchemy as sa
 from sqlglot.tokens import TokenType
 
 from seedspec.database.catalog import Catalog
-from seedspec.database.model import DbTrigger, DbUnique
+from seedspec.database.model import DbCheck, DbTrigger, DbUnique
 from seedspec.database.sqltokens import closing, lex, span, split, top_level, word
 from seedspec.database.triggers import sql_writes, sqlite_trigger_head
 
@@ -41,11 +42,12 @@ _UNIQUES = (
     " ORDER BY 1, 2, x.seqno"
 )
 _TRIGGERS = "SELECT tbl_name, name, sql FROM {s}.sqlite_master WHERE type = 'trigger'"
+_TABLE_SQL = "SELECT name, sql FROM {s}.sqlite_master WHERE type = 'table' AND sql IS NOT NULL"
 _EXPRESSION = -2  # pragma_index_xinfo cid of an expression key
 
 
 def read_catalog(conn: sa.Connection, schemas: list[str]) -> Catalog:
-    cat = Catalog()
+    cat = Catalog(checks={})
     for schema in schemas:
         _read_schema(conn, schema, cat)
     return cat
@@ -73,6 +75,9 @@ def _read_schema(conn: sa.Connection, schema: str, cat: Catalog) -> None:
         cat.index_uniques.setdefault((schema, table), []).append(
             unique_index(index, columns, sql if partial or None in columns else None, origin)
         )
+    assert cat.checks is not None
+    for table, sql in conn.exec_driver_sql(_TABLE_SQL.format(s=quoted)):
+        cat.checks[(schema, str(table))] = table_checks(str(sql))
     for table, name, sql in conn.exec_driver_sql(_TRIGGERS.format(s=quoted)):
         timing, event = sqlite_trigger_head(sql or "")
         body = sql_writes(sql or "", "sqlite")  # the head's "INSERT ON t" is no statement
@@ -120,3 +125,20 @@ def _index_text(sql: str) -> tuple[list[str], str | None]:
         return parts, None
     stop = len(tokens) - (tokens[-1].token_type == TokenType.SEMICOLON)
     return parts, span(sql, tokens, where[0] + 1, stop) or None
+
+
+def table_checks(sql: str) -> list[DbCheck]:
+    """Every CHECK of a CREATE TABLE, column and table level: its CONSTRAINT name if it has one
+    and its expression as written (SQLAlchemy's reading of the text takes a CHECK spelled in a
+    string default or a comment for a constraint)."""
+    tokens = lex(sql, "sqlite")
+    out = []
+    for i in range(len(tokens) - 1):
+        if word(tokens, i) != "CHECK" or tokens[i + 1].token_type != TokenType.L_PAREN:
+            continue
+        end = closing(tokens, i + 1)
+        if end < 0:
+            continue
+        named = i >= 2 and tokens[i - 2].token_type == TokenType.CONSTRAINT
+        out.append(DbCheck(tokens[i - 1].text if named else None, span(sql, tokens, i + 2, end)))
+    return out
