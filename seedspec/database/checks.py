@@ -88,6 +88,16 @@ def json_valid_column(sqltext: str, dialect: str | None = None) -> str | None:
     return str(arg.name) if isinstance(arg, exp.Column) and not arg.table else None
 
 
+def is_call(sqltext: str, function: str, dialect: str | None = None) -> bool:
+    """Whether an SQL expression (a column default) is a call of ``function``, named in lower
+    case: ``nextval('s'::regclass)`` is a call of nextval, ``'nextval(x)'`` a string."""
+    if function not in sqltext.lower():
+        return False  # no need to parse: every column default of a schema passes here
+    tree = parse(sqltext, dialect)
+    node = None if tree is None else unparen(tree)
+    return isinstance(node, exp.Anonymous) and str(node.this).lower() == function
+
+
 def named_columns(sqltext: str, columns: Iterable[str], dialect: str | None = None) -> list[str]:
     """The ``columns`` an SQL expression names (its sqlglot Column nodes), each once: a quoted
     name matches exactly, a bare one also case-insensitively (as databases fold it).

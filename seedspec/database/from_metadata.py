@@ -24,7 +24,7 @@ from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.types import TypeEngine
 
 from seedspec.database.catalog import DdlColumn
-from seedspec.database.checks import json_valid_column, named_columns
+from seedspec.database.checks import is_call, json_valid_column, named_columns
 from seedspec.database.model import DbCheck, DbColumn, DbForeignKey, DbSchema, DbTable, DbUnique
 from seedspec.database.reflect_types import TypeFacts, classify
 from seedspec.dialects.base import Dialect
@@ -204,7 +204,7 @@ def _column(
 ) -> DbColumn:
     made = target.rules.metadata_column(_ddl_column(target, table, col, primary_key))
     identity, default = made.identity, made.default
-    if not made.decided and default is not None and default.lower().startswith("nextval("):
+    if not made.decided and default is not None and is_call(default, "nextval", "postgres"):
         identity = "serial"
     facts = _type_facts(target, col, made.compiled)
     return DbColumn(

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine.reflection import Inspector, ObjectKind
 
 from seedspec.database.catalog import Catalog, TableKey
+from seedspec.database.checks import is_call
 from seedspec.database.connect import connect, make_engine
 from seedspec.database.model import (
     DbCheck,
@@ -314,7 +315,7 @@ def _identity(
 ) -> str | None:
     if col.get("identity"):
         return "always" if col["identity"].get("always") else "by_default"
-    if default is not None and default.lower().startswith("nextval("):
+    if default is not None and is_call(default, "nextval", "postgres"):
         return "serial"
     return ctx.dialect.implicit_identity(col, table, primary_key, ctx.catalog)
 
