@@ -70,7 +70,7 @@ SQLITE = '''
 CREATE TABLE "Odd ""Parent"" Tbl" (id INTEGER PRIMARY KEY,
     "Mixed Case" TEXT NOT NULL,
     "select" INTEGER NOT NULL CHECK ("select" BETWEEN 1 AND 5),
-    [a.b] TEXT NOT NULL CHECK ("a.b" IN ('x', 'y, z', ')')),
+    [a.b] TEXT NOT NULL CHECK ([a.b] IN ('x', 'y, z', ')')),
     `ünï côde` INTEGER NOT NULL,
     memo TEXT DEFAULT 'CHECK (memo IS NULL)', -- a comment: CHECK ("Where" > 5)
     "Where" INTEGER NOT NULL CONSTRAINT [is "bool"] CHECK ("Where" IN (0, 1)));
@@ -180,7 +180,7 @@ def test_odd_names_through_checks_indexes_and_triggers(
         assert cols["j`son"].type == "json"
         assert cols["on update"].default is not None
         assert "update" not in cols["on update"].default.lower()
-    if db == "sqlite":  # a CHECK spelled in a string default or a comment is none
+    if db == "sqlite":  # a CHECK spelled in a string default or a comment is none; [a.b] is "a.b"
         assert sorted((c.name or "", c.sqltext) for c in parent.checks) == [
             ("", "\"a.b\" IN ('x', 'y, z', ')')"),
             ("", '"select" BETWEEN 1 AND 5'),

@@ -51,11 +51,11 @@ def test_sqlite_table_checks_skip_strings_and_comments() -> None:
       n INT CONSTRAINT "n ""pos" CHECK (n > 0
          AND n < 10), -- CHECK (n > 5)
       /* CHECK (m < 0) */ m INT,
-      CONSTRAINT [m ok] check(m BETWEEN 1 AND 9))"""
+      CONSTRAINT [m ok] check([m] BETWEEN 1 AND 9))"""
     assert table_checks(sql) == [
         DbCheck(None, "\"check\" <> 'a)b'"),
         DbCheck('n "pos', "n > 0\n         AND n < 10"),
-        DbCheck("m ok", "m BETWEEN 1 AND 9"),
+        DbCheck("m ok", '"m" BETWEEN 1 AND 9'),  # [m] and `m` given as SQL's "m"
     ]
 
 

@@ -4,7 +4,9 @@ Rowid tables, ON DELETE actions, unique indexes, CHECKs, triggers. Structure com
 pragmas (pragma_index_list: unique / origin / partial, pragma_index_xinfo: each key's column or -2
 for an expression); only what no pragma gives (an expression key's text, a partial index's WHERE,
 the CHECKs of a CREATE TABLE) is cut from the DDL, over sqlglot's SQLite tokens: a string or a
-comment that spells CHECK is one token, never a constraint."""
+comment that spells CHECK is one token, never a constraint. Those texts keep their spelling but
+for [bracket] and `backtick` names, given in SQL's "double quotes" (the same name to SQLite), so
+every reader of the text (sqlglot in any dialect, the CHECK model) sees a column there."""
 
 from __future__ import annotations
 
@@ -12,11 +14,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlglot.tokens import TokenType
+from sqlglot.tokens import Token, TokenType
 
 from seedspec.database.catalog import Catalog
 from seedspec.database.model import DbCheck, DbTrigger, DbUnique
-from seedspec.database.sqltokens import closing, lex, span, split, top_level, word
+from seedspec.database.sqltokens import closing, lex, split, top_level, word
 from seedspec.database.triggers import sql_writes, sqlite_trigger_head
 
 # a table whose primary key has no index of origin 'pk' keeps it as the rowid: an INTEGER
@@ -119,12 +121,12 @@ def _index_text(sql: str) -> tuple[list[str], str | None]:
     parts = []
     for lo, hi in split(tokens, first + 1, end):
         hi -= word(tokens, hi - 1) in ("ASC", "DESC")
-        parts.append(span(sql, tokens, lo, hi))
+        parts.append(_text(sql, tokens, lo, hi))
     where = top_level(tokens, end + 1, len(tokens), TokenType.WHERE)
     if not where:
         return parts, None
     stop = len(tokens) - (tokens[-1].token_type == TokenType.SEMICOLON)
-    return parts, span(sql, tokens, where[0] + 1, stop) or None
+    return parts, _text(sql, tokens, where[0] + 1, stop) or None
 
 
 def table_checks(sql: str) -> list[DbCheck]:
@@ -140,5 +142,17 @@ def table_checks(sql: str) -> list[DbCheck]:
         if end < 0:
             continue
         named = i >= 2 and tokens[i - 2].token_type == TokenType.CONSTRAINT
-        out.append(DbCheck(tokens[i - 1].text if named else None, span(sql, tokens, i + 2, end)))
+        out.append(DbCheck(tokens[i - 1].text if named else None, _text(sql, tokens, i + 2, end)))
     return out
+
+
+def _text(sql: str, tokens: list[Token], lo: int, hi: int) -> str:
+    """Tokens [lo, hi) as written, each [bracket] / `backtick` name given in "double quotes"."""
+    parts, last = [], tokens[lo].start if hi > lo else 0
+    for token in tokens[lo:hi]:
+        if token.token_type == TokenType.IDENTIFIER and sql[token.start] in "[`":
+            quoted = '"' + token.text.replace('"', '""') + '"'
+            parts += [sql[last : token.start], quoted]
+            last = token.end + 1
+    end = tokens[hi - 1].end + 1 if hi > lo else last
+    return "".join(parts) + sql[last:end]
