@@ -22,13 +22,15 @@ class Catalog:
     # schema -> the tables to reflect (set when partitions / foreign tables must be left out)
     keep_tables: dict[str, set[str]] = field(default_factory=dict)
     sql_types: dict[tuple[str, str, str], str] = field(default_factory=dict)  # catalog spelling
+    # the type's catalog name without modifiers (an array's element type's): reflect_types._NAMED
+    base_types: dict[tuple[str, str, str], str] = field(default_factory=dict)
     # (schema, table, constraint) -> referenced (schema, table); None: trust the inspector.
     # When set, an FK missing here is an internal clone and is skipped.
     fk_refs: dict[tuple[str, str, str], TableKey] | None = None
     rowid_tables: set[TableKey] = field(default_factory=set)
     # (schema, table, lower(referenced table), columns) -> ON DELETE the inspector did not report
     fk_actions: dict[tuple[str, str, str, tuple[str, ...]], str] = field(default_factory=dict)
-    # unique indexes the inspector does not report (expression indexes), parsed from their DDL
+    # unique indexes as the dialect reads them; one named like an inspector's index replaces it
     index_uniques: dict[TableKey, list[DbUnique]] = field(default_factory=dict)
     checks: dict[TableKey, list[DbCheck]] | None = None  # replaces the inspector's CHECKs
     partitions: dict[TableKey, tuple[str, list[str]]] = field(default_factory=dict)

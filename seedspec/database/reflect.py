@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine.reflection import Inspector, ObjectKind
 
 from seedspec.database.catalog import Catalog, TableKey
+from seedspec.database.checks import is_call
 from seedspec.database.connect import connect, make_engine, redact_text
 from seedspec.database.model import (
     DbCheck,
@@ -265,7 +266,7 @@ def _column(
     name = ctx.catalog.names.get(str(col["name"]), str(col["name"]))
     sa_type = col["type"]
     catalog_type = ctx.catalog.sql_types.get((*table, name))
-    facts = classify(sa_type, catalog_type)
+    facts = classify(sa_type, catalog_type, ctx.catalog.base_types.get((*table, name)))
     nullable = bool(col.get("nullable", True))
     default = (
         None if col.get("default") is None else ctx.dialect.column_default(str(col["default"]))
@@ -315,7 +316,7 @@ def _identity(
 ) -> str | None:
     if col.get("identity"):
         return "always" if col["identity"].get("always") else "by_default"
-    if default is not None and default.lower().startswith("nextval("):
+    if default is not None and is_call(default, "nextval", "postgres"):
         return "serial"
     return ctx.dialect.implicit_identity(col, table, primary_key, ctx.catalog)
 
@@ -394,21 +395,22 @@ def _uniques(
     covered = _covered_names(pk, uniques)
     covered_sets = {frozenset(u.columns) for u in out}
     covered_sets.add(frozenset(pk.get("constrained_columns") or ()))
+    read = ctx.catalog.index_uniques.get(table, [])
+    skip = covered | {u.name for u in read}  # the dialect's own reading of an index wins
     for ix in indexes:
-        if not ix.get("unique") or ix.get("duplicates_constraint") or ix.get("name") in covered:
+        if not ix.get("unique") or ix.get("duplicates_constraint") or ix.get("name") in skip:
             continue
         unique = _index_unique(ix, ctx.catalog.names)
         plain = unique.predicate is None and not unique.expressions
         if not (plain and frozenset(unique.columns) in covered_sets):
             out.append(unique)
-    reported = {ix.get("name") for ix in indexes}
-    for parsed in ctx.catalog.index_uniques.get(table, []):  # expression indexes from their DDL
+    for parsed in read:
         plain = parsed.predicate is None and not parsed.expressions
         if plain and frozenset(parsed.columns) in covered_sets | {
             frozenset(u.columns) for u in out
         }:
             continue  # an inline UNIQUE the inspector reported already
-        if parsed.name not in reported and parsed.name not in covered:
+        if parsed.name not in covered:
             out.append(parsed)
     return tuple(sorted(out, key=lambda u: (u.name or "", u.columns, u.expressions)))
 

@@ -6,7 +6,6 @@ the bulk path load with checks suspended, then prove them by query."""
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -16,10 +15,15 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.mysql.base import MySQLDialect
 from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
 from sqlalchemy.engine import URL
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+from sqlglot.tokens import TokenType
 
 from seedspec.database.catalog import Catalog, DdlColumn, TableKey
+from seedspec.database.checks import json_valid_column
 from seedspec.database.model import DbCheck, DbSchema, DbTable
 from seedspec.database.reflect_types import TypeFacts
+from seedspec.database.sqltokens import lex, top_level
 from seedspec.dialects import endpoints
 from seedspec.dialects.base import Counter, Dialect
 from seedspec.dialects.capabilities import capabilities_for
@@ -37,8 +41,6 @@ _REFUSED = (1148, 2068, 3948, 4166)  # LOAD DATA LOCAL disabled on the server or
 _LOAD_FORMAT = (
     "FIELDS TERMINATED BY X'09' ENCLOSED BY '' ESCAPED BY X'5C' LINES TERMINATED BY X'0A'"
 )
-_ON_UPDATE = re.compile(r"\s+ON\s+UPDATE\s+.*$", re.S | re.I)
-_SIZED = re.compile(r"(TEXT|BLOB)\((\d+)\)")
 
 
 def _bit_ints(values: Any) -> Any:
@@ -47,8 +49,32 @@ def _bit_ints(values: Any) -> Any:
 
 
 def _is_json_valid(column: str, checks: list[DbCheck]) -> bool:
-    pattern = re.compile(rf"^\s*json_valid\(\s*`?{re.escape(column)}`?\s*\)\s*$", re.I)
-    return any(pattern.match(c.sqltext) for c in checks)
+    return any(json_valid_column(c.sqltext, "mysql") == column for c in checks)
+
+
+def _without_on_update(default: str) -> str:
+    """``CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP`` -> ``CURRENT_TIMESTAMP``: the reflected
+    default ends at a top-level ON UPDATE (MySQL's tokens: 'on update' in a string stays)."""
+    tokens = lex(default, "mysql")
+    for i in top_level(tokens, 0, len(tokens) - 1, TokenType.ON):
+        if tokens[i + 1].token_type == TokenType.UPDATE:
+            return default[: tokens[i].start].rstrip()
+    return default
+
+
+def _sized_bytes(compiled: str | None) -> int | None:
+    """TEXT(n) / BLOB(n) as the DDL compiler spells them -> bytes n asks for (utf8mb4: 4 a
+    character); None for any other type. The spelling is read by sqlglot's MySQL type parser."""
+    try:
+        parsed = exp.DataType.build(compiled or "", dialect="mysql") if compiled else None
+    except (SqlglotError, ValueError):
+        return None
+    if parsed is None or parsed.this not in (exp.DataType.Type.TEXT, exp.DataType.Type.BLOB):
+        return None
+    size = parsed.expressions[0].this if len(parsed.expressions) == 1 else None
+    if not (isinstance(size, exp.Literal) and size.this.isdigit()):
+        return None
+    return int(size.this) * (4 if parsed.this == exp.DataType.Type.TEXT else 1)
 
 
 class MySqlDialect(Dialect):
@@ -75,7 +101,7 @@ class MySqlDialect(Dialect):
         return catalog.read_catalog(conn, schemas)
 
     def column_default(self, default: str) -> str:
-        return _ON_UPDATE.sub("", default)
+        return _without_on_update(default)
 
     def column_kind(self, kind: str, column: str, checks: list[DbCheck]) -> str:
         if kind == "text" and _is_json_valid(column, checks):
@@ -97,9 +123,8 @@ class MySqlDialect(Dialect):
         if facts.type == "numeric":  # DECIMAL means DECIMAL(10, 0)
             facts.precision = 10 if facts.precision is None else facts.precision
             facts.scale = 0 if facts.scale is None else facts.scale
-        sized = _SIZED.match(compiled or "")
-        if sized:  # TEXT(n) / BLOB(n): the smallest type for n bytes (utf8mb4: 4 per char)
-            size = int(sized.group(2)) * (4 if sized.group(1) == "TEXT" else 1)
+        size = _sized_bytes(compiled)
+        if size is not None:  # TEXT(n) / BLOB(n): the smallest type that holds n bytes
             facts.length = 255 if size <= 255 else None  # TINYTEXT / TINYBLOB
         return facts
 

@@ -4,7 +4,6 @@ search_path, COPY FROM STDIN via psycopg 3, deferred constraints, sequences move
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -29,6 +28,16 @@ from seedspec.dialects.postgresql.copytext import encode_rows
 _SERIALS = ("SERIAL", "BIGSERIAL", "SMALLSERIAL")
 
 
+# the sequence a column's default calls (nextval('s') records a pg_depend row on it), for a
+# sequence no column OWNS, which pg_get_serial_sequence does not find
+_DEFAULT_SEQUENCE = sa.text(
+    "SELECT d.refobjid::regclass::text FROM pg_catalog.pg_attrdef ad"
+    " JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum"
+    " JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::regclass"
+    "  AND d.objid = ad.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass"
+    " JOIN pg_catalog.pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'"
+    " WHERE ad.adrelid = CAST(:t AS regclass) AND a.attname = :c LIMIT 1"
+)
 _INHERITS = sa.text(
     "SELECT c.relname FROM pg_catalog.pg_inherits i"
     " JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid"
@@ -215,8 +224,10 @@ class PostgresDialect(Dialect):
                     {"t": self.qualified(conn, t), "c": col.name},
                 ).scalar()
                 if not seq and col.default:  # nextval('actor_actor_id_seq') without OWNED BY
-                    m = re.search(r"nextval\('((?:[^']|'')+)'", col.default)
-                    seq = m.group(1).replace("''", "'") if m else None
+                    found_seq = conn.execute(
+                        _DEFAULT_SEQUENCE, {"t": self.qualified(conn, t), "c": col.name}
+                    )
+                    seq = found_seq.scalar()
                 if seq:
                     found = conn.execute(sa.text("SELECT CAST(:s AS regclass)::text"), {"s": seq})
                     yield t, col.name, str(found.scalar())
