@@ -28,12 +28,14 @@ from seedspec.database.model import (
     DbTable,
     DbUnique,
 )
+from seedspec.database.reflect_partitions import partition_target, partition_uniques
 from seedspec.database.reflect_types import (
     DomainChecks,
     classify,
     compiled_sql_type,
     domain_chain,
     domain_column_checks,
+    range_item_type,
 )
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.capabilities import family_of
@@ -170,7 +172,7 @@ def _reflect(conn: sa.Connection, schemas: list[str] | None) -> DbSchema:
     tables: list[DbTable] = []
     for target in targets:
         tables.extend(_reflect_one(insp, ctx, None if target == default else target))
-    tables.sort(key=lambda t: t.name)
+    tables = partition_uniques(sorted(tables, key=lambda t: t.name))
     return DbSchema(family_of(conn.dialect.name), tuple(tables), default, _server_version(conn))
 
 
@@ -266,6 +268,9 @@ def _column(
     sa_type = col["type"]
     catalog_type = ctx.catalog.sql_types.get((*table, name))
     facts = classify(sa_type, catalog_type)
+    subtype = ctx.catalog.range_subtypes.get((*table, name))
+    if subtype is not None and facts.type == "unknown":  # CREATE TYPE ... AS RANGE
+        facts.type, facts.item_type = "range", range_item_type(subtype)
     nullable = bool(col.get("nullable", True))
     default = (
         None if col.get("default") is None else ctx.dialect.column_default(str(col["default"]))
@@ -343,6 +348,7 @@ def _foreign_keys(
             if found is None:  # internal clone of an FK that references a partitioned table
                 continue
             ref_schema, ref_table = found
+        ref_schema, ref_table, bound = partition_target(ctx.catalog, (ref_schema, ref_table))
         on_delete = opts.get("ondelete")
         if on_delete is None:
             on_delete = ctx.catalog.fk_actions.get((*table, ref_table.lower(), columns))
@@ -356,6 +362,7 @@ def _foreign_keys(
                 deferrable=bool(opts.get("deferrable")),
                 initially_deferred=str(opts.get("initially") or "").upper() == "DEFERRED",
                 on_delete=None if on_delete == "NO ACTION" else on_delete,
+                ref_partition=bound,
             )
         )
     seen = {(f.columns, f.ref_table, f.ref_columns) for f in out}
@@ -371,13 +378,20 @@ def _partition_fks(
     parse), once each, unless the table has the same one."""
     out = []
     for fk in fks:
-        ref = _qualified(ctx, *fk["ref"])
+        ref_schema, ref_table, bound = partition_target(ctx.catalog, fk["ref"])
+        ref = _qualified(ctx, ref_schema, ref_table)
         if (fk["columns"], ref, fk["ref_columns"]) in seen:
             continue  # the same FK on every partition counts once
         seen.add((fk["columns"], ref, fk["ref_columns"]))
         out.append(
             DbForeignKey(
-                fk["name"], fk["columns"], ref, fk["ref_columns"], fk["deferrable"], fk["deferred"]
+                fk["name"],
+                fk["columns"],
+                ref,
+                fk["ref_columns"],
+                fk["deferrable"],
+                fk["deferred"],
+                ref_partition=bound,
             )
         )
     return out

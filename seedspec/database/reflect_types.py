@@ -275,3 +275,26 @@ def domain_column_checks(
             )
             out.append((conname, text))
     return out
+
+
+_RANGE_SUBTYPES = {
+    "smallint": "smallint",
+    "integer": "integer",
+    "bigint": "bigint",
+    "numeric": "numeric",
+    "real": "float",
+    "double precision": "float",
+    "date": "date",
+    "timestamp without time zone": "timestamp",
+    "timestamp with time zone": "timestamptz",
+}
+
+
+def range_item_type(subtype: str) -> str:
+    """A user-defined range's subtype (format_type, " multirange" after a multirange's) -> the
+    column's item kind: ``double precision multirange`` -> ``float multirange``; a subtype
+    seedspec has no range values for keeps its own name (``text``, ``inet``)."""
+    multi = subtype.endswith(" multirange")
+    base = _base_name(subtype.removesuffix(" multirange"))
+    kind = _RANGE_SUBTYPES.get(base, base)
+    return f"{kind} multirange" if multi else kind

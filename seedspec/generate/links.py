@@ -222,6 +222,20 @@ class DifferentFromPicker(Picker):
         return {**self.inner.describe(), "differs_from_other_fk": True}
 
 
+class StripedPicker(Picker):
+    """`inner`'s k-th parent is row offset + k * stride (the rows one partition holds)."""
+
+    def __init__(self, inner: Picker, offset: int, stride: int) -> None:
+        self.inner, self.offset, self.stride = inner, offset, stride
+
+    def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        out = self.inner.pick(model, idx)
+        return np.where(out >= 0, self.offset + self.stride * out, out)
+
+    def describe(self) -> dict[str, Any]:
+        return {**self.inner.describe(), "partition_rows": [self.offset, self.stride]}
+
+
 class JointPicker(Picker):
     """A parent whose `column` value also occurs in every other (table, column): the first of
     several FKs that share a column (multi-tenant keys) only picks values the others can match."""

@@ -220,6 +220,8 @@ def picker(pick: r.Pick, own: lk.PerParentLayout | None) -> lk.Picker:
         return lk.EarlierRowPicker(pick.key, pick.root_links_self)
     if isinstance(pick, r.DifferentFromPick):
         return lk.DifferentFromPicker(picker(pick.inner, own), picker(pick.other, own), pick.n)
+    if isinstance(pick, r.StripedPick):
+        return lk.StripedPicker(picker(pick.inner, own), pick.offset, pick.stride)
     if isinstance(pick, r.JointPick):
         joint = lk.JointPicker(pick.key, pick.parent, pick.column, pick.n)
         joint.others.extend(pick.others)

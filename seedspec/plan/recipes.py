@@ -85,6 +85,16 @@ class DifferentFromPick:
 
 
 @dataclass(frozen=True)
+class StripedPick:
+    """`inner` over the parent rows offset, offset + stride, ... (those a partitioned parent
+    routes to the one partition an FK references): inner's k-th choice is row offset+k*stride."""
+
+    inner: Pick
+    offset: int
+    stride: int
+
+
+@dataclass(frozen=True)
 class JointPick:
     """A parent whose `column` value also occurs in each (table, column, rows) of `others`."""
 
@@ -116,6 +126,7 @@ Pick = (
     | TreePick
     | EarlierRowPick
     | DifferentFromPick
+    | StripedPick
     | JointPick
     | WherePick
 )
@@ -261,6 +272,7 @@ RECIPE_TYPES: tuple[type, ...] = (
     TreePick,
     EarlierRowPick,
     DifferentFromPick,
+    StripedPick,
     JointPick,
     WherePick,
     ValueRecipe,

@@ -13,6 +13,7 @@ from typing import Any
 from seedspec.analysis.infer import integer_limits
 from seedspec.compile.counts import CountDecision
 from seedspec.compile.links import Link
+from seedspec.compile.partitioned import parent_rows
 from seedspec.compile.passes.columns import INTEGER_KINDS, exclusions
 from seedspec.compile.unit import Columns, Errors, Keys, Linked, LinkRole, Unit, frozen
 from seedspec.database.checks import read_check
@@ -280,8 +281,7 @@ def tuple_radices(
     radix: dict[str, int] = {}
     for member in keys.tuple_digits:
         if member in links:
-            parent = decided.get(links[member].fk.ref_table)
-            own = max(parent.count if parent else 0, 1)
+            own = max(parent_rows(unit, links[member], decided), 1)
         else:
             own = len(finite_values(specs[member]) or [None])
         if member in links and _differs_in_tuple(t, links[member], keys):
@@ -374,8 +374,7 @@ def _key_capacity(unit: Unit, t: Linked, counts: dict[str, CountDecision]) -> in
     roles = unit.keys[t.name].roles
     for link in t.links:
         if roles.get(link.id) is LinkRole.UNIQUE and not link.nullable:
-            parent = counts.get(link.fk.ref_table)
-            caps.append(parent.count if parent else 0)
+            caps.append(parent_rows(unit, link, counts))
     caps += [top for _, top in _sequence_caps(unit, t)]  # a TINYINT key holds 255 rows at most
     if unit.keys[t.name].tuple_digits:
         total = 1

@@ -17,6 +17,10 @@ from seedspec.database.triggers import plpgsql_writes, split_commas, trigger_hea
 _TABLES = """
 SELECT n.nspname, c.relname, c.relkind, {ispartition}, a.attname,
        pg_catalog.format_type(a.atttypid, a.atttypmod),
+       (SELECT pg_catalog.format_type(r.rngsubtype, NULL)
+               || CASE WHEN r.rngtypid = a.atttypid THEN '' ELSE ' multirange' END
+        FROM pg_catalog.pg_range r
+        WHERE r.rngtypid = a.atttypid {multirange}) AS range_subtype,
        EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
                WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
                  AND d.deptype = 'e') AS extension_member
@@ -37,11 +41,12 @@ WHERE con.contype = 'f' AND {toplevel} AND n.nspname = ANY(:schemas)
 """
 _PARTITIONS = """
 SELECT n.nspname, c.relname, pg_catalog.pg_get_partkeydef(c.oid),
-       pg_catalog.pg_get_expr(p.relpartbound, p.oid)
+       pg_catalog.pg_get_expr(p.relpartbound, p.oid), pn.nspname, p.relname
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_inherits i ON i.inhparent = c.oid
 LEFT JOIN pg_catalog.pg_class p ON p.oid = i.inhrelid
+LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
 WHERE c.relkind = 'p' AND n.nspname = ANY(:schemas)
 ORDER BY 1, 2, 4
 """
@@ -104,12 +109,13 @@ def read_catalog(conn: sa.Connection, schemas: list[str]) -> Catalog:
     version = conn.dialect.server_version_info or (0,)
     params = {"schemas": schemas}
     cat = Catalog(fk_refs={})
-    _tables(conn, params, version >= (10,), cat)
+    _tables(conn, params, tuple(v for v in version if isinstance(v, int)), cat)
     if version >= (10,):
-        for nsp, rel, key, bound in conn.execute(sa.text(_PARTITIONS), params):
+        for nsp, rel, key, bound, part_nsp, part in conn.execute(sa.text(_PARTITIONS), params):
             entry = cat.partitions.setdefault((nsp, rel), (str(key), []))
             if bound is not None:
                 entry[1].append(str(bound))
+                cat.partition_of[(part_nsp, part)] = ((nsp, rel), str(bound))
     if version >= (11,):
         _partition_fks(conn, params, cat)
     toplevel = "con.conparentid = 0" if version >= (11,) else "true"
@@ -123,13 +129,16 @@ def read_catalog(conn: sa.Connection, schemas: list[str]) -> Catalog:
     return cat
 
 
-def _tables(conn: sa.Connection, params: dict[str, list[str]], v10: bool, cat: Catalog) -> None:
-    """Catalog type spellings; which tables to keep where partitions, foreign tables or
-    extension members (pg_depend deptype 'e') exist."""
-    ispart = "c.relispartition" if v10 else "false"
+def _tables(
+    conn: sa.Connection, params: dict[str, list[str]], version: tuple[int, ...], cat: Catalog
+) -> None:
+    """Catalog type spellings (and the subtype of each range / multirange column); which tables
+    to keep where partitions, foreign tables or extension members (pg_depend deptype 'e') exist."""
+    ispart = "c.relispartition" if version >= (10,) else "false"
+    multi = "OR r.rngmultitypid = a.atttypid" if version >= (14,) else ""
     excluded: set[str] = set()
-    for nsp, rel, kind, is_part, att, typ, extension_member in conn.execute(
-        sa.text(_TABLES.format(ispartition=ispart)), params
+    for nsp, rel, kind, is_part, att, typ, subtype, extension_member in conn.execute(
+        sa.text(_TABLES.format(ispartition=ispart, multirange=multi)), params
     ):
         if kind == "f" or is_part or extension_member:  # PostGIS spatial_ref_sys: not ours
             excluded.add(nsp)
@@ -137,6 +146,8 @@ def _tables(conn: sa.Connection, params: dict[str, list[str]], v10: bool, cat: C
         cat.keep_tables.setdefault(nsp, set()).add(rel)
         if att is not None:
             cat.sql_types[(nsp, rel, att)] = typ
+            if subtype is not None:
+                cat.range_subtypes[(nsp, rel, att)] = str(subtype)
     cat.keep_tables = {s: t for s, t in cat.keep_tables.items() if s in excluded}
     for s in excluded - set(cat.keep_tables):
         cat.keep_tables[s] = set()
