@@ -114,6 +114,11 @@ class Keys:
     roles: Mapping[str, LinkRole] = field(default_factory=lambda: frozen({}))
     tuple_digits: tuple[str, ...] = ()  # FK link ids and finite columns, in digit order
     tuple_shared: Mapping[str, str] = field(default_factory=lambda: frozen({}))  # alias -> digit
+    # an alias -> further digits of numbering 0 added to its own (c = a + b mod its radix)
+    tuple_sums: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: frozen({}))
+    own_tuples: tuple[
+        tuple[str, ...], ...
+    ] = ()  # sets numbered apart (compile/passes/numbering.py)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Partition-routed key values: each partition's slot for one key column + row indices -> values.
+"""Partition-routed key values: each partition's slot for one key column + row indices -> values;
+and the picker of an FK to one partition (its k-th parent is row offset + k * stride).
 
 Row i goes to partition ``i % m`` (m slots) and is the ``i // m``-th row there (its rank), so
 every partition gets rows and the rows of one partition are known without generating any: an
@@ -20,6 +21,7 @@ import numpy as np
 from seedspec.generate.base import Generator, objects
 from seedspec.generate.base import ValueSource as Model
 from seedspec.generate.instants import EPOCH, US, parse_instant
+from seedspec.generate.links import Picker
 from seedspec.generate.random import integers, uniform
 
 OPEN_SPAN = 1000  # ticks a range open at one end spans
@@ -163,3 +165,17 @@ def _prefix(lo: str | None, hi: str | None) -> tuple[str, bool]:
     if below:
         return head + below[-1], True
     return head, False  # hi ends in a character below every digit: hi minus it, alone
+
+
+class StripedPicker(Picker):
+    """`inner`'s k-th parent is row offset + k * stride (the rows one partition holds)."""
+
+    def __init__(self, inner: Picker, offset: int, stride: int) -> None:
+        self.inner, self.offset, self.stride = inner, offset, stride
+
+    def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        out = self.inner.pick(model, idx)
+        return np.where(out >= 0, self.offset + self.stride * out, out)
+
+    def describe(self) -> dict[str, Any]:
+        return {**self.inner.describe(), "partition_rows": [self.offset, self.stride]}

@@ -51,11 +51,14 @@ class DistinctInParentPick:
 
 @dataclass(frozen=True)
 class TuplePick:
-    """One digit of a distinct mixed-radix tuple over the table's rows."""
+    """One digit of a distinct mixed-radix tuple over the table's rows; with `plus`, that digit
+    plus the digits at those positions, modulo `modulus` (a Latin square over the digits)."""
 
     key: int
     radices: tuple[int, ...]
     position: int
+    plus: tuple[int, ...] | None = field(default=None, metadata={"omit_none": True})
+    modulus: int | None = field(default=None, metadata={"omit_none": True})
 
 
 @dataclass(frozen=True)

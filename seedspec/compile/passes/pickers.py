@@ -10,7 +10,12 @@ import numpy as np
 from seedspec.compile.counts import cap_problem
 from seedspec.compile.links import Link
 from seedspec.compile.partitioned import parent_rows, stripe, unroutable
-from seedspec.compile.passes.uniques import tuple_positions, tuple_radices
+from seedspec.compile.passes.numbering import (
+    member_radix,
+    numbering_of,
+    tuple_positions,
+    tuple_radices,
+)
 from seedspec.compile.unit import Errors, Linked, LinkRole, Unit, frozen
 from seedspec.database.facts import table_facts_of
 from seedspec.errors import Problem
@@ -180,20 +185,23 @@ def _role_pick(
     return tuple_pick(unit, t, link.id, errors)
 
 
-def tuple_pick(unit: Unit, t: Linked, digit: str, errors: Errors) -> r.TuplePick:
-    """The pick of one digit of the table's distinct tuple (checking the tuple has room)."""
-    radices = tuple_radices(unit, t)
-    total = 1
-    for radix in radices:
-        total *= radix
-    count = unit.count(t.name)
-    if count > total:
-        why = "distinct combinations of its parents"
-        errors.add(cap_problem(t.name, count, total, why, t.location))
-    table_key = stream_key(unit.ctx.seed, t.name, "tuple")
+def tuple_pick(unit: Unit, t: Linked, member: str, errors: Errors) -> r.TuplePick:
+    """The pick of one member of the table's distinct tuples:
+    a digit of numbering 0, an alias of one (or a sum of several), or a digit of a set numbered
+    on its own (compile/passes/numbering.py)."""
     keys = unit.keys[t.name]
-    position = tuple_positions(keys).index(keys.tuple_shared.get(digit, digit))
-    return r.TuplePick(table_key, radices, position)
+    k = numbering_of(keys, member) or 0
+    radices = tuple_radices(unit, t, numbering=k)  # room checked by cap_counts
+    if k > 0:
+        key = stream_key(unit.ctx.seed, t.name, "tuple", str(k))
+        return r.TuplePick(key, radices, keys.own_tuples[k - 1].index(member))
+    table_key = stream_key(unit.ctx.seed, t.name, "tuple")
+    positions = tuple_positions(keys)
+    position = positions.index(keys.tuple_shared.get(member, member))
+    plus = tuple(positions.index(d) for d in keys.tuple_sums.get(member, ()))
+    if not plus:
+        return r.TuplePick(table_key, radices, position)
+    return r.TuplePick(table_key, radices, position, plus, member_radix(unit, t, member))
 
 
 def _where_pick(t: Linked, link: Link, key: int, n_parent: int, errors: Errors) -> r.Pick:
