@@ -246,6 +246,42 @@ def _two_uniques(ctx: _Ctx) -> Feature:
     )
 
 
+def _narrow_uniques(ctx: _Ctx) -> Feature:
+    """Several UNIQUEs over columns with small domains that one shared numbering cannot meet:
+    a triangle of pairs, two disjoint pairs of different shapes, or pairs through an FK."""
+    a, b, c, d = (ctx.col("n") for _ in range(4))
+    shape = ctx.rng.choice(("triangle", "disjoint", "fk") if ctx.earlier else ("triangle",))
+    if shape == "triangle":
+        cols = [f"{x} integer NOT NULL CHECK ({x} IN (1, 2, 3))" for x in (a, b, c)]
+        return Feature(
+            "unique:narrow-triangle",
+            tuple(cols),
+            (f"UNIQUE ({a}, {b})", f"UNIQUE ({b}, {c})", f"UNIQUE ({a}, {c})"),
+        )
+    if shape == "disjoint":
+        return Feature(
+            "unique:narrow-disjoint",
+            (
+                f"{a} integer NOT NULL CHECK ({a} IN (1, 2))",
+                f"{b} integer NOT NULL CHECK ({b} BETWEEN 1 AND 12)",
+                f"{c} integer NOT NULL CHECK ({c} BETWEEN 1 AND 12)",
+                f"{d} integer NOT NULL CHECK ({d} IN (1, 2))",
+            ),
+            (f"UNIQUE ({a}, {b})", f"UNIQUE ({c}, {d})"),
+        )
+    target = ctx.rng.choice(ctx.earlier)
+    return Feature(
+        "unique:narrow-fk",
+        (
+            f"{a} bigint NOT NULL",
+            f"{b} integer NOT NULL CHECK ({b} BETWEEN 1 AND 6)",
+            f"{c} integer NOT NULL CHECK ({c} IN (1, 2, 3))",
+        ),
+        (f"FOREIGN KEY ({a}) REFERENCES {target} (id)", f"UNIQUE ({a}, {b})", f"UNIQUE ({b}, {c})"),
+        refs=frozenset({target}),
+    )
+
+
 def _partial_unique(ctx: _Ctx) -> Feature | None:
     if ctx.dialect == "mysql":
         return None
@@ -411,6 +447,7 @@ FEATURES: list[tuple[float, Callable[[_Ctx], Feature | None]]] = [
     (0.5, _composite_fk),
     (1.0, _unique),
     (0.5, _two_uniques),
+    (0.5, _narrow_uniques),
     (0.7, _partial_unique),
     (4.0, _check),
     (0.4, _trigger_update),

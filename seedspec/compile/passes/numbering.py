@@ -11,13 +11,14 @@ full capacity instead of sharing the smallest radices.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from seedspec.compile.counts import CountDecision
 from seedspec.compile.links import Link
 from seedspec.compile.partitioned import parent_rows
-from seedspec.compile.unit import Keys, Linked, Unit
+from seedspec.compile.unit import Keys, Linked, Numbering, Unit, frozen
 from seedspec.database.facts import table_facts_of
 from seedspec.kinds import finite_values
 from seedspec.spec.model import GeneratorSpec
@@ -39,28 +40,21 @@ def digit_values(g: GeneratorSpec) -> list[Any] | None:
     return list(range(lo, hi + 1))
 
 
-def tuple_positions(keys: Keys) -> list[str]:
-    """The digits of numbering 0 in order (members that reuse another's digit left out)."""
-    return [d for d in keys.tuple_digits if d not in keys.tuple_shared]
-
-
 def numbering_of(keys: Keys, member: str) -> int | None:
-    """0 for numbering 0 (a digit or an alias), k for the k-th own numbering, None: neither."""
-    if member in keys.tuple_digits:
-        return 0
-    return next((k + 1 for k, ms in enumerate(keys.own_tuples) if member in ms), None)
+    """The index of the numbering the member is a digit (or an alias) of; None: none."""
+    return next((k for k, n in enumerate(keys.numberings) if member in n.digits), None)
 
 
 def determined(
     members: Iterable[str],
-    keys_digits: Sequence[str],
+    digits: Sequence[str],
     shared: Mapping[str, str],
     sums: Mapping[str, Sequence[str]],
 ) -> set[str]:
-    """The digits of numbering 0 a set's values fix: its digits, then each alias whose digits
-    but one are fixed fixes that one (c = a + b mod n with a known gives b)."""
+    """The digits a set's values fix: its own digits, then each alias whose digits but one are
+    fixed fixes that one (c = a + b mod n with a known gives b)."""
     mine = set(members)
-    known = {m for m in mine if m in keys_digits and m not in shared}
+    known = {m for m in mine if m in digits and m not in shared}
     aliases = [m for m in mine if m in shared]
     changed = True
     while changed:
@@ -71,6 +65,57 @@ def determined(
                 known |= unknown
                 changed = True
     return known
+
+
+@dataclass
+class Draft:
+    """A numbering while pass `uniques` builds it: its members and the sets it meets."""
+
+    digits: list[str] = field(default_factory=list)
+    shared: dict[str, str] = field(default_factory=dict)
+    sums: dict[str, list[str]] = field(default_factory=dict)
+    sets: list[list[str]] = field(default_factory=list)
+
+    def positions(self) -> list[str]:
+        return [d for d in self.digits if d not in self.shared]
+
+    def share(self, members: list[str], free: Callable[[str], bool]) -> bool:
+        """Each digit the set lacks is reused by one of its own new members ((channel,
+        partner) and (channel, guest): guest takes partner's digit), so the set determines
+        every digit and is distinct; the digit's radix becomes the smaller one."""
+        have = determined(members, self.digits, self.shared, self.sums)
+        missing = [d for d in self.positions() if d not in have]
+        new = [m for m in members if m not in self.digits and free(m)]
+        if len(new) < len(missing):
+            return False
+        for member, digit in zip(new, missing, strict=False):
+            self.digits.append(member)
+            self.shared[member] = digit
+        self.sets.append(members)
+        return True
+
+    def sum(self, members: list[str]) -> bool:
+        """Every member already here but the set leaves digits open ((a, c) after (a, b) and
+        (b, c), c reusing a's digit): one alias of the set adds the open digits to its own
+        (c = a + b mod n), when every set met so far stays determined."""
+        if not all(m in self.digits for m in members):
+            return False
+        digits = set(self.positions())
+        missing = [d for d in self.positions() if d not in self._fixed(members, self.sums)]
+        for alias in (m for m in members if m in self.shared):
+            trial = {**self.sums, alias: [*self.sums.get(alias, []), *missing]}
+            if all(digits <= self._fixed(s, trial) for s in [*self.sets, members]):
+                self.sums = trial
+                self.sets.append(members)
+                return True
+        return False
+
+    def _fixed(self, members: list[str], sums: Mapping[str, Sequence[str]]) -> set[str]:
+        return determined(members, self.digits, self.shared, sums)
+
+    def frozen(self) -> Numbering:
+        sums = {m: tuple(ds) for m, ds in self.sums.items()}
+        return Numbering(tuple(self.digits), frozen(dict(self.shared)), frozen(sums))
 
 
 def member_radix(
@@ -89,28 +134,24 @@ def tuple_radices(
     """The radix of each digit of a numbering: parent rows, or finite values; a digit that
     aliases reuse (alone or in a sum) takes the smallest of their radices."""
     keys = unit.keys[t.name]
-    if numbering > 0:
-        return tuple(member_radix(unit, t, m, counts) for m in keys.own_tuples[numbering - 1])
+    n = keys.numberings[numbering]
     links = {link.id: link for link in t.links}
     radix: dict[str, int] = {}
-    for member in keys.tuple_digits:
+    for member in n.digits:
         own = member_radix(unit, t, member, counts)
-        if member in links and _differs_in_tuple(t, links[member], keys):
+        if member in links and _differs_in_tuple(t, links[member], n):
             own = max(own - 1, 1)  # CHECK (b <> a): b's digit is an offset from a, 1..n-1
-        for digit in (keys.tuple_shared.get(member, member), *keys.tuple_sums.get(member, ())):
+        for digit in (n.shared.get(member, member), *n.sums.get(member, ())):
             radix[digit] = min(radix.get(digit, own), own)
-    return tuple(radix[d] for d in tuple_positions(keys))
+    return tuple(radix[d] for d in n.positions)
 
 
 def tuple_totals(
     unit: Unit, t: Linked, counts: Mapping[str, CountDecision] | None = None
 ) -> list[int]:
-    """The distinct codes of each numbering (numbering 0 first; none when it has no digits)."""
-    keys = unit.keys[t.name]
+    """The distinct codes of each numbering of the table."""
     out = []
-    for k in range(len(keys.own_tuples) + 1):
-        if k == 0 and not keys.tuple_digits:
-            continue
+    for k in range(len(unit.keys[t.name].numberings)):
         total = 1
         for radix in tuple_radices(unit, t, counts, k):
             total *= radix
@@ -118,17 +159,17 @@ def tuple_totals(
     return out
 
 
-def _differs_in_tuple(t: Linked, link: Link, keys: Keys) -> bool:
+def _differs_in_tuple(t: Linked, link: Link, n: Numbering) -> bool:
     """Whether this FK is one digit of the tuple, `CHECK (it <> other)` for another FK digit
     to the same table: it is then drawn as other + 1 + digit mod n (generate/links.py
     DifferentFromPicker), so the pair is distinct and never equal, n(n-1) pairs in all."""
-    if len(link.fk.columns) != 1 or link.id in keys.tuple_shared:
+    if len(link.fk.columns) != 1 or link.id in n.shared:
         return False
     f = table_facts_of(t.table).columns.get(link.fk.columns[0])
     other = t.fk_columns.get(f.differs_from or "") if f is not None else None
     return (
         other is not None
         and other.fk.ref_table == link.fk.ref_table
-        and other.id in keys.tuple_digits
-        and other.id not in keys.tuple_shared
+        and other.id in n.digits
+        and other.id not in n.shared
     )

@@ -10,12 +10,7 @@ import numpy as np
 from seedspec.compile.counts import cap_problem
 from seedspec.compile.links import Link
 from seedspec.compile.partitioned import parent_rows, stripe, unroutable
-from seedspec.compile.passes.numbering import (
-    member_radix,
-    numbering_of,
-    tuple_positions,
-    tuple_radices,
-)
+from seedspec.compile.passes.numbering import member_radix, numbering_of, tuple_radices
 from seedspec.compile.unit import Errors, Linked, LinkRole, Unit, frozen
 from seedspec.database.facts import table_facts_of
 from seedspec.errors import Problem
@@ -192,13 +187,12 @@ def tuple_pick(unit: Unit, t: Linked, member: str, errors: Errors) -> r.TuplePic
     keys = unit.keys[t.name]
     k = numbering_of(keys, member) or 0
     radices = tuple_radices(unit, t, numbering=k)  # room checked by cap_counts
-    if k > 0:
-        key = stream_key(unit.ctx.seed, t.name, "tuple", str(k))
-        return r.TuplePick(key, radices, keys.own_tuples[k - 1].index(member))
-    table_key = stream_key(unit.ctx.seed, t.name, "tuple")
-    positions = tuple_positions(keys)
-    position = positions.index(keys.tuple_shared.get(member, member))
-    plus = tuple(positions.index(d) for d in keys.tuple_sums.get(member, ()))
+    extra = (str(k),) if k else ()  # the first numbering keeps the table's own stream
+    table_key = stream_key(unit.ctx.seed, t.name, "tuple", *extra)
+    n = keys.numberings[k]
+    positions = n.positions
+    position = positions.index(n.shared.get(member, member))
+    plus = tuple(positions.index(d) for d in n.sums.get(member, ()))
     if not plus:
         return r.TuplePick(table_key, radices, position)
     return r.TuplePick(table_key, radices, position, plus, member_radix(unit, t, member))

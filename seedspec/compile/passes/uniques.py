@@ -15,7 +15,7 @@ from seedspec.compile.counts import CountDecision, cap_problem
 from seedspec.compile.links import Link
 from seedspec.compile.partitioned import parent_rows
 from seedspec.compile.passes.columns import INTEGER_KINDS, exclusions
-from seedspec.compile.passes.numbering import determined, digit_values, tuple_totals
+from seedspec.compile.passes.numbering import Draft, digit_values, tuple_totals
 from seedspec.compile.unit import Columns, Errors, Keys, Linked, LinkRole, Unit, frozen
 from seedspec.database.checks import read_check
 from seedspec.database.facts import table_facts_of
@@ -39,10 +39,7 @@ def uniques(unit: Unit, errors: Errors) -> Unit:
         keys[t.name] = Keys(
             frozenset(chooser.unique_columns),
             frozen(chooser.roles),
-            tuple(chooser.tuple_digits),
-            frozen(chooser.shared),
-            frozen({m: tuple(ds) for m, ds in chooser.sums.items()}),
-            tuple(chooser.own),
+            tuple(n.frozen() for n in chooser.numberings),
         )
     return replace(unit, columns=frozen(columns), keys=frozen(keys))
 
@@ -114,11 +111,7 @@ class _Uniques:
         self.specs = dict(cols.specs)
         self.unique_columns: set[str] = set()
         self.roles: dict[str, LinkRole] = {}
-        self.tuple_digits: list[str] = []
-        self.shared: dict[str, str] = {}  # a tuple member reusing another member's digit
-        self.sums: dict[str, list[str]] = {}  # an alias that adds further digits to its own
-        self.own: list[tuple[str, ...]] = []  # sets with a numbering of their own
-        self.tuple_sets: list[list[str]] = []  # the sets numbering 0 makes distinct
+        self.numberings: list[Draft] = []  # distinct-tuple numberings (passes/numbering.py)
         self.met: list[set[str]] = []  # the sets made distinct so far
 
     def choose(self) -> None:
@@ -177,15 +170,18 @@ class _Uniques:
         return False
 
     def numberable(self, cols: tuple[str, ...]) -> bool:
-        """Whether distinct tuples over the set's narrow columns hold the table's rows (b in
-        1..10 and a in {x, y} hold 20 where neither alone does)."""
+        """Whether the set's columns can all be tuple digits (narrow: b in 1..10, a in {x, y}),
+        already are, or their distinct tuples hold an explicit count where no column alone
+        does."""
+        if any(c in n.digits for n in self.numberings for c in cols):
+            return True
         total = 1
         for c in cols:
             values = digit_values(self.specs[c]) if c in self.specs else None
             if values is None:
                 return False
             total *= len(values)
-        return total >= self.decision.count
+        return total >= self.decision.count or not (self.t.spec and self.t.spec.count)
 
     def by_tuple(self, cols: tuple[str, ...]) -> None:
         fk_links = self.covering(cols)
@@ -194,19 +190,8 @@ class _Uniques:
             c for c in value_cols if c in self.specs and digit_values(self.specs[c]) is not None
         ]
         members = [link.id for link in fk_links] + finite
-        placed = [m for m in members if m in self.tuple_digits or any(m in o for o in self.own)]
-        if members and not self.tuple_digits:
-            # a subset of the key made distinct is enough: rows get distinct combinations
-            self.tuple_digits = members
-            self.tuple_sets.append(members)
+        if members and self.place(members):
             self.take(members)
-            return
-        if members and not placed and self.roomier_alone(members):
-            self.own.append(tuple(members))  # a numbering of its own: its full capacity
-            self.take(members)
-            return
-        if members and (self.share_digits(members) or self.sum_digits(members)):
-            self.tuple_sets.append(members)
             return
         self.errors.add(
             Problem(
@@ -217,15 +202,37 @@ class _Uniques:
             )
         )
 
+    def place(self, members: list[str]) -> bool:
+        """Meet a set by a numbering: the one it overlaps (a shared digit, or a sum), else
+        the first one's digits when they hold as many rows, else a numbering of its own (a
+        subset of the key made distinct is enough: rows get distinct combinations)."""
+        touched = [n for n in self.numberings if any(m in n.digits for m in members)]
+        if len(touched) > 1:
+            return False  # it spans two numberings
+        if touched:
+            return touched[0].share(members, self.free) or touched[0].sum(members)
+        first = self.numberings[0] if self.numberings else None
+        shared = first is not None and not self.roomier_alone(members, first)
+        if shared and first is not None and first.share(members, self.free):
+            return True
+        self.numberings.append(Draft(list(members), sets=[members]))
+        return True
+
+    def free(self, member: str) -> bool:
+        """Whether a member may still join a numbering (no other role, in none yet)."""
+        return self.roles.get(member) is None and not any(
+            member in n.digits for n in self.numberings
+        )
+
     def take(self, members: list[str]) -> None:
         for link in self.t.links:
             if link.id in members:
                 self.roles[link.id] = LinkRole.TUPLE
 
-    def roomier_alone(self, members: list[str]) -> bool:
-        """Whether a set disjoint from numbering 0 holds more rows with digits of its own than
-        by reusing numbering 0's (where each reused digit shrinks to the smaller radix)."""
-        digits = [d for d in self.tuple_digits if d not in self.shared]
+    def roomier_alone(self, members: list[str], first: Draft) -> bool:
+        """Whether a set disjoint from the first numbering holds more rows with digits of its
+        own than by reusing that one's (where each reused digit shrinks to the smaller radix)."""
+        digits = first.positions()
         if len(members) < len(digits):
             return True  # it could not reuse every digit: only its own numbering works
         alone = shared = 1
@@ -240,47 +247,6 @@ class _Uniques:
         if link is not None:
             return max(parent_rows(self.unit, link), 1)
         return len(digit_values(self.specs[member]) or [None])
-
-    def share_digits(self, members: list[str]) -> bool:
-        """Another set over the same numbering: each digit the set lacks is reused by one of
-        its own new members ((channel, partner) and (channel, guest): guest takes partner's
-        digit), so the set determines every digit and is distinct. The digit's radix becomes
-        the smallest of its members' (pass `pickers`)."""
-        if any(any(m in o for o in self.own) for m in members):
-            return False
-        digits = [d for d in self.tuple_digits if d not in self.shared]
-        have = determined(members, self.tuple_digits, self.shared, self.sums)
-        missing = [d for d in digits if d not in have]
-        new = [m for m in members if m not in self.tuple_digits and self.roles.get(m) is None]
-        if len(new) < len(missing):
-            return False
-        for member, digit in zip(new, missing, strict=False):
-            self.tuple_digits.append(member)
-            self.shared[member] = digit
-            if any(link.id == member for link in self.t.links):
-                self.roles[member] = LinkRole.TUPLE
-        return True
-
-    def sum_digits(self, members: list[str]) -> bool:
-        """Every member already in numbering 0 but the set leaves digits open ((a, c) after
-        (a, b) and (b, c), c reusing a's digit): one alias of the set adds the open digits to
-        its own (c = a + b mod n), when that leaves every set met so far determined."""
-        if not all(m in self.tuple_digits for m in members):
-            return False
-        digits = [d for d in self.tuple_digits if d not in self.shared]
-        missing = [d for d in digits if d not in determined(members, *self._state())]
-        for alias in (m for m in members if m in self.shared):
-            trial = {**self.sums, alias: [*self.sums.get(alias, []), *missing]}
-            sets = [*self.tuple_sets, members]
-            if all(
-                set(digits) <= determined(s, self.tuple_digits, self.shared, trial) for s in sets
-            ):
-                self.sums = trial
-                return True
-        return False
-
-    def _state(self) -> tuple[list[str], dict[str, str], dict[str, list[str]]]:
-        return self.tuple_digits, self.shared, self.sums
 
     def kind(self, column: str) -> str:
         g = self.specs.get(column)
