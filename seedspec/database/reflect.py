@@ -13,6 +13,7 @@ import json
 import warnings
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -172,7 +173,8 @@ def _reflect(conn: sa.Connection, schemas: list[str] | None) -> DbSchema:
     tables: list[DbTable] = []
     for target in targets:
         tables.extend(_reflect_one(insp, ctx, None if target == default else target))
-    tables = partition_uniques(sorted(tables, key=lambda t: t.name))
+    name_of = partial(_qualified, ctx)
+    tables = partition_uniques(sorted(tables, key=lambda t: t.name), ctx.catalog, name_of)
     return DbSchema(family_of(conn.dialect.name), tuple(tables), default, _server_version(conn))
 
 

@@ -10,7 +10,7 @@ import re
 import sqlalchemy as sa
 
 from seedspec.database.catalog import Catalog, TableKey
-from seedspec.database.model import DbExclusion, DbTrigger
+from seedspec.database.model import DbExclusion, DbTrigger, DbUnique
 from seedspec.database.reflect_types import DomainChecks
 from seedspec.database.triggers import plpgsql_writes, split_commas, trigger_head
 
@@ -70,6 +70,20 @@ JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE con.contype = 'f' AND con.conparentid = 0 AND pn.nspname = ANY(:schemas)
 ORDER BY 1, 2, 3
 """
+_PARTITION_UNIQUES = """
+SELECT n.nspname, c.relname, ic.relname,
+  ARRAY(SELECT a.attname FROM unnest(ix.indkey::int2[]) WITH ORDINALITY k(n, o)
+        JOIN pg_catalog.pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.n
+        WHERE k.o <= {keys} ORDER BY k.o),
+  pg_catalog.pg_get_expr(ix.indpred, ix.indrelid), ix.indexprs IS NOT NULL
+FROM pg_catalog.pg_index ix
+JOIN pg_catalog.pg_class c ON c.oid = ix.indrelid AND c.relispartition
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_class ic ON ic.oid = ix.indexrelid
+WHERE ix.indisunique AND n.nspname = ANY(:schemas)
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = ix.indexrelid)
+ORDER BY 1, 2, 3
+"""
 _TRIGGERS = """
 SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid), p.prosrc,
        l.lanname
@@ -118,6 +132,13 @@ def read_catalog(conn: sa.Connection, schemas: list[str]) -> Catalog:
                 cat.partition_of[(part_nsp, part)] = ((nsp, rel), str(bound))
     if version >= (11,):
         _partition_fks(conn, params, cat)
+    if version >= (10,):  # unique indexes of one partition only (not attached to a parent's)
+        keys = "ix.indnkeyatts" if version >= (11,) else "ix.indnatts"
+        found = conn.execute(sa.text(_PARTITION_UNIQUES.format(keys=keys)), params)
+        for nsp, rel, name, cols, predicate, expressions in found:
+            if not expressions and cols:
+                unique = DbUnique(str(name), tuple(cols), "index", predicate)
+                cat.partition_uniques.setdefault((nsp, rel), []).append(unique)
     toplevel = "con.conparentid = 0" if version >= (11,) else "true"
     assert cat.fk_refs is not None
     for nsp, rel, con, ref_nsp, ref_rel in conn.execute(
