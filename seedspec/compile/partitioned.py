@@ -5,6 +5,7 @@ of one partition are offset, offset + m, ...; database/partitions.py routes them
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from seedspec.compile.counts import CountDecision
 from seedspec.compile.links import Link
@@ -30,7 +31,14 @@ def unroutable(unit: Unit, link: Link) -> tuple[str, str] | None:
         return None
     rule = table_facts_of(parent).partition
     linked = unit.linked.get(parent.name)
-    given = [c for c, _ in rule.generators if linked and linked.spec and linked.spec.column(c)]
+    spec = linked.spec if linked else None
+    given = [
+        c
+        for c, g in rule.generators
+        if spec is not None
+        and (cs := spec.column(c)) is not None
+        and not _same_slots(cs.generator.params, g.params)
+    ]
     if given:
         return (
             f"the spec gives {parent.name}.{given[0]} its own values",
@@ -57,3 +65,8 @@ def parent_rows(unit: Unit, link: Link, counts: Mapping[str, CountDecision] | No
         return 0
     offset, step = found
     return max(0, (n - offset + step - 1) // step)
+
+
+def _same_slots(mine: Mapping[str, Any], routed: Mapping[str, Any]) -> bool:
+    """Whether the spec's `partition` values are the routed ones (what `init` wrote)."""
+    return [dict(p) for p in mine.get("parts") or []] == [dict(p) for p in routed["parts"]]

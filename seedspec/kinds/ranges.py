@@ -87,7 +87,10 @@ class PartitionKind(Kind):
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
         value = entry["partition"]
         if value.get("parts") is not None:  # what `init` writes: each partition's slot
-            return {"parts": [dict(p) for p in value["parts"]], "of": value.get("of", "int")}
+            params: Params = {"parts": [dict(p) for p in value["parts"]]}
+            params["of"] = value.get("of", "int")
+            params.update({k: value[k] for k in ("scale", "length") if value.get(k) is not None})
+            return params
         return {"ranges": [list(r) for r in value["ranges"]], "of": value.get("of", "int")}
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
@@ -99,6 +102,7 @@ class PartitionKind(Kind):
         )
         if typed.of != "int":
             body["of"] = typed.of
+        body.update({k: params[k] for k in ("scale", "length") if params.get(k) is not None})
         return {"partition": body}
 
 

@@ -155,3 +155,19 @@ def test_user_range_without_values_is_a_clear_error(pg_url: str, tmp_path: Path)
     out = done.stdout + done.stderr
     assert "span.letters (textrange)" in out and "a range of text" in out
     assert '`letters: {const: "[a,b)"}`' in out
+
+
+def test_init_spec_keeps_partition_routing(pg_url: str, tmp_path: Path) -> None:
+    """`init` writes each key column's partition slots; applying that spec routes the rows the
+    same way, so the FKs to one partition still hold."""
+    run_sql(pg_url, RANGE_FAMILY)
+    cmd = [sys.executable, "-m", "seedspec.cli.app", "init", "--db", pg_url]
+    done = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "partition: {parts:" in (tmp_path / "seed.yaml").read_text()
+    run = run_apply(pg_url, tmp_path, str(tmp_path / "seed.yaml"))
+    assert run.returncode == 0, f"seedspec apply exited {run.returncode}: {run.error}"
+    result = audit(pg_url, report=run.doc)
+    assert not result.violations, "\n".join(result.violations[:40])
+    assert _count(pg_url, "SELECT count(*) FROM by_day_d") > 0
+    assert _count(pg_url, "SELECT count(*) FROM day_note") == 20
