@@ -46,7 +46,8 @@ def unroutable(unit: Unit, link: Link) -> tuple[str, str] | None:
         )
     if rule.stripe(bound) is None:
         return (
-            "no parent row is known to be routed there (a HASH partition, or a DEFAULT one "
+            "no parent row is known to be routed there (a HASH partition of a key other than "
+            "one integer column, or a DEFAULT one "
             "no value is known for)",
             f"seed the referencing table with `count: 0`, or reference {parent.name} itself",
         )

@@ -1,6 +1,7 @@
 """Partitioned tables: DbTable partition key + bounds -> each key column's values, routed so
 that every partition gets rows and row i lands in partition ``routes[i % len(routes)]``.
 
+HASH partitions of one integer key get integers that hash there (generate/pghash.py).
 The key (`RANGE (created)`, `RANGE (region, day)`, `LIST (kind)`) and each bound (`FOR VALUES
 IN ('eu', 'us')`, `FOR VALUES FROM (MINVALUE) TO (100)`, `DEFAULT`) are PostgreSQL's
 pg_get_partkeydef / pg_get_expr texts, read by sqlglot inside the CREATE TABLE statement they
@@ -25,6 +26,7 @@ _OPEN = ("MINVALUE", "MAXVALUE")  # an unbounded end of a range partition
 _OF = {"smallint": "int", "integer": "int", "bigint": "int", "numeric": "decimal"}
 _OF |= {"float": "float", "date": "date", "timestamp": "datetime", "timestamptz": "datetime"}
 _OF |= {"text": "text", "varchar": "text", "char": "text", "citext": "text"}
+_HASH_BITS = {"smallint": 16, "integer": 32, "bigint": 64}  # integer keys: hashes computed
 _PREFIXES = ("other_", "x_", "zz_", "_")  # a DEFAULT text value: one no listed value starts with
 
 Slot = dict[str, Any]  # one key column inside one partition (generate/routing.py)
@@ -61,12 +63,12 @@ def partition_rule(table: DbTable) -> PartitionRule:
             note=f"table {table.name!r}: partition key "
             f"{table.partition_by} is not understood; rows may not fit"
         )
-    if key[0] == "HASH":
-        return PartitionRule()  # every value hashes to some partition
     read = {text: _bound(text) for text in table.partitions}
     columns = [c for c in cols if c is not None]
     ofs = [_OF.get(c.type, "value") for c in columns]
-    parts = _parts(key[0], read, ofs, columns)
+    if key[0] == "HASH" and (len(columns) != 1 or columns[0].type not in _HASH_BITS):
+        return PartitionRule()  # every value hashes to some partition (which: not computed)
+    parts = _hash_parts(read) if key[0] == "HASH" else _parts(key[0], read, ofs, columns)
     note = "" if len(parts) == len(read) else _unrouted(table, read, parts)
     if not parts:
         return PartitionRule(note=note)
@@ -76,6 +78,16 @@ def partition_rule(table: DbTable) -> PartitionRule:
         for k, (col, of) in enumerate(zip(columns, ofs, strict=True))
     )
     return PartitionRule(generators, routes, note=note)
+
+
+def _hash_parts(read: dict[str, Any]) -> dict[str, list[Slot]]:
+    """Each HASH partition's slot: integers whose row hash leaves its remainder."""
+    parts: dict[str, list[Slot]] = {}
+    for text, bound in read.items():
+        if isinstance(bound, exp.PartitionBoundSpec) and bound.this is not None:
+            modulus, remainder = value_of(bound.this), value_of(bound.expression)
+            parts[text] = [{"hash": [int(modulus), int(remainder)]}]
+    return parts
 
 
 def _parts(
@@ -108,6 +120,8 @@ def _spec(col: DbColumn, of: str, slots: list[Slot]) -> GeneratorSpec:
         params["scale"] = _scale(col)
     if of == "text" and col.length:
         params["length"] = col.length
+    if any("hash" in slot for slot in slots):
+        params["bits"] = _HASH_BITS[col.type]
     return GeneratorSpec("partition", params)
 
 

@@ -5,8 +5,8 @@ Row i goes to partition ``i % m`` (m slots) and is the ``i // m``-th row there (
 every partition gets rows and the rows of one partition are known without generating any: an
 FK to that partition picks among them. A slot is what one key column takes inside a partition:
 ``{"in": [...]}`` (LIST values), ``{"from": lo, "to": hi}`` ([lo, hi): ticks for numbers, dates
-and timestamps, strings for text; None = open) or ``{"const": v}`` (a leading column of a
-multi-column RANGE bound).
+and timestamps, strings for text; None = open), ``{"const": v}`` (a leading column of a
+multi-column RANGE bound) or ``{"hash": [modulus, remainder]}`` (integers hashing there).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from seedspec.generate.base import Generator, objects
 from seedspec.generate.base import ValueSource as Model
 from seedspec.generate.instants import EPOCH, US, parse_instant
 from seedspec.generate.links import Picker
+from seedspec.generate.pghash import nth_in_partition
 from seedspec.generate.random import integers, uniform
 
 OPEN_SPAN = 1000  # ticks a range open at one end spans
@@ -85,6 +86,10 @@ class RoutedValues(Generator):
     def _slot(self, slot: dict[str, Any], idx: np.ndarray, rank: np.ndarray) -> list[Any]:
         if "const" in slot:
             return [slot["const"]] * len(idx)
+        if "hash" in slot:  # HASH (modulus, remainder): the rank-th integer that hashes there
+            modulus, remainder = slot["hash"]
+            bits = int(self.params.get("bits", 64))
+            return nth_in_partition(rank, int(modulus), int(remainder), bits).tolist()
         if "in" in slot:
             values = slot["in"]
             pick = (

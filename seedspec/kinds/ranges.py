@@ -77,6 +77,9 @@ def _tick(value: Any, of: str) -> Any:
     return value if value is None or of == "text" else to_ticks(value, of)
 
 
+_EXTRA = ("scale", "length", "bits")  # what a key column's type adds to its partition values
+
+
 class PartitionKind(Kind):
     name = "partition"
     runtime = RoutedValues  # the spec's `ranges` become `parts` there
@@ -89,7 +92,7 @@ class PartitionKind(Kind):
         if value.get("parts") is not None:  # what `init` writes: each partition's slot
             params: Params = {"parts": [dict(p) for p in value["parts"]]}
             params["of"] = value.get("of", "int")
-            params.update({k: value[k] for k in ("scale", "length") if value.get(k) is not None})
+            params.update({k: value[k] for k in _EXTRA if value.get(k) is not None})
             return params
         return {"ranges": [list(r) for r in value["ranges"]], "of": value.get("of", "int")}
 
@@ -102,7 +105,7 @@ class PartitionKind(Kind):
         )
         if typed.of != "int":
             body["of"] = typed.of
-        body.update({k: params[k] for k in ("scale", "length") if params.get(k) is not None})
+        body.update({k: params[k] for k in _EXTRA if params.get(k) is not None})
         return {"partition": body}
 
 

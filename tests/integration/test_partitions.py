@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import query, run_sql, scalar
 from corpus_audit import audit, run_apply
+
+from seedspec.generate.pghash import row_hash
 
 pytestmark = pytest.mark.postgres
 
@@ -61,6 +64,12 @@ CREATE UNIQUE INDEX by_kind_1_code ON by_kind_1 (code);
 CREATE TABLE by_hash (id bigint PRIMARY KEY) PARTITION BY HASH (id);
 CREATE TABLE by_hash_0 PARTITION OF by_hash FOR VALUES WITH (MODULUS 2, REMAINDER 0);
 CREATE TABLE by_hash_1 PARTITION OF by_hash FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+CREATE TABLE by_hash4 (id int PRIMARY KEY, v text) PARTITION BY HASH (id);
+CREATE TABLE by_hash4_0 PARTITION OF by_hash4 FOR VALUES WITH (MODULUS 4, REMAINDER 0);
+CREATE TABLE by_hash4_2 PARTITION OF by_hash4 FOR VALUES WITH (MODULUS 4, REMAINDER 2);
+CREATE TABLE by_hash4_1 PARTITION OF by_hash4 FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+CREATE TABLE hash_note (id serial PRIMARY KEY, hid int NOT NULL UNIQUE REFERENCES by_hash4_2 (id),
+  h8 bigint NOT NULL REFERENCES by_hash_0 (id));
 CREATE TABLE day_note (id serial PRIMARY KEY, day_id bigint NOT NULL, day date NOT NULL,
   FOREIGN KEY (day_id, day) REFERENCES by_day_2 (id, day));
 CREATE TABLE text_note (id serial PRIMARY KEY, tid bigint NOT NULL, region text NOT NULL,
@@ -104,10 +113,10 @@ def test_range_partitions_every_family(pg_url: str, tmp_path: Path) -> None:
         "SELECT c.oid::regclass::text FROM pg_class c WHERE c.relispartition "
         "AND c.relkind = 'r' ORDER BY 1",
     )
-    assert len(leaves) == 23
+    assert len(leaves) == 26
     for (leaf,) in leaves:  # text, date, timestamptz, numeric, two-column, int key, LIST, HASH
         assert _count(pg_url, f"SELECT count(*) FROM {leaf}") > 0, f"{leaf} got no rows"
-    for table in ("by_text", "by_day", "by_ts", "by_num", "by_two", "by_id", "by_kind"):
+    for table in ("by_text", "by_day", "by_ts", "by_num", "by_two", "by_id", "by_kind", "by_hash"):
         assert _count(pg_url, f"SELECT count(*) FROM {table}") == 20
     assert _count(pg_url, "SELECT count(DISTINCT id) FROM by_id") == 20  # the key is the PK
     # a unique index of one partition only holds there (seedspec keeps it over the parent)
@@ -125,6 +134,29 @@ def test_range_partitions_every_family(pg_url: str, tmp_path: Path) -> None:
         "WHERE p.id = n.tid AND p.region = n.region)"
     )
     assert _count(pg_url, outside) == 0
+    # HASH: by_hash4's 20 rows go to its 3 partitions in turn; the UNIQUE FK to one of them
+    # takes each of its 6 rows once; every h8 is a row of by_hash_0
+    assert _count(pg_url, "SELECT count(*) FROM by_hash4_2") == 6
+    assert _count(pg_url, "SELECT count(*) FROM hash_note") == 6
+    outside = "SELECT count(*) FROM hash_note n WHERE n.h8 NOT IN (SELECT id FROM by_hash_0)"
+    assert _count(pg_url, outside) == 0
+
+
+@pytest.mark.parametrize(("sql_type", "bits"), [("smallint", 16), ("int", 32), ("bigint", 64)])
+def test_hash_of_integer_keys_is_postgresqls(pg_url: str, sql_type: str, bits: int) -> None:
+    """generate/pghash.py gives the partition the server's satisfies_hash_partition() picks."""
+    run_sql(pg_url, f"CREATE TABLE h (k {sql_type}) PARTITION BY HASH (k)")
+    lo, hi = {16: (-32768, 32767), 32: (-(2**31), 2**31 - 1), 64: (-(2**63), 2**63 - 1)}[bits]
+    values = [lo, hi, 0, 1, -1, 7, 12345, lo + 17, hi - 99] + [v * 977 for v in range(-60, 60)]
+    values = [v for v in values if lo <= v <= hi]
+    rows = query(
+        pg_url,
+        "SELECT v, (SELECT r FROM generate_series(0, 10) r WHERE "
+        f"satisfies_hash_partition('h'::regclass, 11, r, v::{sql_type})) "
+        f"FROM unnest(ARRAY{values}::bigint[]) v ORDER BY v",
+    )
+    ours = row_hash(np.array([v for v, _ in rows], dtype=np.int64), bits) % np.uint64(11)
+    assert [int(r) for _, r in rows] == [int(x) for x in ours]
 
 
 def test_user_range_types(pg_url: str, tmp_path: Path) -> None:

@@ -277,7 +277,13 @@ def test_exactly_one_of_nullable_columns_is_chosen_per_row_by_the_oracle() -> No
             "n",
             {"parts": [{"from": 1, "to": 100}, {"from": 101, "to": None}], "of": "int"},
         ),
-        ("HASH (n)", ("FOR VALUES WITH (modulus 2, remainder 0)",), None, None),
+        (  # an integer HASH key: integers whose PostgreSQL hash lands in each partition
+            "HASH (n)",
+            ("FOR VALUES WITH (modulus 2, remainder 0)",),
+            "n",
+            {"parts": [{"hash": [2, 0]}], "of": "int", "bits": 32},
+        ),
+        ("HASH (region)", ("FOR VALUES WITH (modulus 2, remainder 0)",), None, None),
     ],
 )
 def test_partition_bounds_read_by_sqlglot(

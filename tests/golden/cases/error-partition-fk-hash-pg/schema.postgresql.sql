@@ -1,4 +1,4 @@
-CREATE TABLE events (id bigint PRIMARY KEY) PARTITION BY HASH (id);
+CREATE TABLE events (code text PRIMARY KEY) PARTITION BY HASH (code);
 CREATE TABLE events_0 PARTITION OF events FOR VALUES WITH (MODULUS 2, REMAINDER 0);
 CREATE TABLE events_1 PARTITION OF events FOR VALUES WITH (MODULUS 2, REMAINDER 1);
-CREATE TABLE event_notes (id serial PRIMARY KEY, event_id bigint NOT NULL REFERENCES events_0 (id));
+CREATE TABLE event_notes (id serial PRIMARY KEY, event_code text NOT NULL REFERENCES events_0 (code));
