@@ -528,8 +528,8 @@ def generate(
 
 
 def _partition(rng: random.Random, name: str) -> tuple[str, tuple[str, ...]]:
-    """A LIST or RANGE partitioning of (region text, day date): text, date and two-column
-    RANGE keys, MINVALUE / MAXVALUE ends, DEFAULT partitions."""
+    """A LIST, RANGE or HASH partitioning of (id bigint, region text, day date): text, date and
+    two-column RANGE keys, MINVALUE / MAXVALUE ends, DEFAULT partitions, HASH moduli mixed."""
     r = rng.random()
     part = f"CREATE TABLE {name}_p%d PARTITION OF {name}"
     if r < 0.3:
@@ -537,7 +537,7 @@ def _partition(rng: random.Random, name: str) -> tuple[str, tuple[str, ...]]:
             "partition by LIST (region)",
             (part % 1 + " FOR VALUES IN ('north', 'south')", part % 2 + " DEFAULT"),
         )
-    if r < 0.5:
+    if r < 0.4:
         return (
             "partition by RANGE (region)",
             (
@@ -545,13 +545,22 @@ def _partition(rng: random.Random, name: str) -> tuple[str, tuple[str, ...]]:
                 part % 2 + " FOR VALUES FROM ('m') TO (MAXVALUE)",
             ),
         )
-    if r < 0.7:
+    if r < 0.55:
         return (
             "partition by RANGE (day)",
             (
                 part % 1 + " FOR VALUES FROM ('2024-01-01') TO ('2024-07-01')",
                 part % 2 + " FOR VALUES FROM ('2024-07-01') TO ('2025-01-01')",
                 part % 3 + " DEFAULT",
+            ),
+        )
+    if r < 0.8:
+        return (
+            "partition by HASH (id)",
+            (
+                part % 1 + " FOR VALUES WITH (MODULUS 4, REMAINDER 2)",
+                part % 2 + " FOR VALUES WITH (MODULUS 4, REMAINDER 0)",
+                part % 3 + " FOR VALUES WITH (MODULUS 2, REMAINDER 1)",
             ),
         )
     return (
