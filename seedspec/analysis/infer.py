@@ -365,12 +365,8 @@ def _array_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generat
 
 
 _RANGE_OF = {"smallint": "int", "integer": "int", "bigint": "int", "numeric": "float"}
-_RANGE_OF |= {
-    "float": "float",
-    "date": "date",
-    "timestamp": "timestamp",
-    "timestamptz": "timestamp",
-}
+_RANGE_OF |= {"float": "float", "date": "date", "timestamp": "timestamp"}
+_RANGE_OF |= {"timestamptz": "timestamp"}
 
 
 def _range_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec | None:
