@@ -34,6 +34,13 @@ class Catalog:
     index_uniques: dict[TableKey, list[DbUnique]] = field(default_factory=dict)
     checks: dict[TableKey, list[DbCheck]] | None = None  # replaces the inspector's CHECKs
     partitions: dict[TableKey, tuple[str, list[str]]] = field(default_factory=dict)
+    # a partition -> (its partitioned parent, its bound): an FK to it references the parent
+    partition_of: dict[TableKey, tuple[TableKey, str]] = field(default_factory=dict)
+    # unique indexes declared on one partition only (kept over the whole root by reflection)
+    partition_uniques: dict[TableKey, list[DbUnique]] = field(default_factory=dict)
+    # (schema, table, column) of a range column -> its subtype (format_type; a multirange's
+    # with " multirange" after it)
+    range_subtypes: dict[tuple[str, str, str], str] = field(default_factory=dict)
     # FKs declared on partitions only: they bind every row routed there, so the parent gets them
     partition_fks: dict[TableKey, list[dict[str, Any]]] = field(default_factory=dict)
     # FKs read from the catalog, added where the inspector missed them (partition_fks' shape)

@@ -122,3 +122,32 @@ def connect(engine: sa.Engine, *, load: bool = False) -> sa.Connection:
             str(getattr(err, "orig", err)).strip().splitlines()[0] if str(err) else ""
         )
         raise ConnectionFailed(f"cannot connect to {redact(engine.url)}: {first}") from None
+
+
+def password_of(conn: sa.Connection | sa.Engine) -> str | None:
+    """The password of the URL `conn` was opened with (to scrub it from messages)."""
+    try:
+        engine = conn if isinstance(conn, sa.Engine) else conn.engine
+        return engine.url.password
+    except Exception:  # noqa: BLE001 - only used to scrub messages
+        return None
+
+
+def dbapi_errors(conn: sa.Connection | sa.Engine) -> tuple[type[BaseException], ...]:
+    """The driver's base exception class (what a failed connect or query raises)."""
+    dbapi = getattr(conn.dialect, "loaded_dbapi", None) or getattr(conn.dialect, "dbapi", None)
+    error = getattr(dbapi, "Error", None)
+    return (error,) if isinstance(error, type) and issubclass(error, BaseException) else ()
+
+
+def error_line(
+    exc: BaseException, password: str | None, what: str = "cannot reflect the database schema"
+) -> str:
+    """A driver error as one line, without the password: `what: ErrorClass: first line`."""
+    orig = getattr(exc, "orig", None)
+    source = orig if isinstance(orig, BaseException) else exc
+    lines = str(source).strip().splitlines()
+    detail = lines[0].strip() if lines else ""
+    if password:
+        detail = detail.replace(str(password), "***")
+    return redact_text(f"{what}: {type(source).__name__}: {detail}".rstrip(": "))

@@ -281,3 +281,29 @@ def _value_replaced(body: str, column_sql: str) -> str:
             parts += [body[last : token.start], column_sql]
             last = token.end + 1
     return "".join(parts) + body[last:]
+
+
+_RANGE_SUBTYPES = {
+    "smallint": "smallint",
+    "integer": "integer",
+    "bigint": "bigint",
+    "numeric": "numeric",
+    "real": "float",
+    "double precision": "float",
+    "date": "date",
+    "timestamp without time zone": "timestamp",
+    "timestamp with time zone": "timestamptz",
+}
+
+
+def range_item_type(subtype: str) -> str:
+    """A user-defined range's subtype (format_type, " multirange" after a multirange's) -> the
+    column's item kind: ``double precision multirange`` -> ``float multirange``; a subtype
+    seedspec has no range values for keeps its own name (``text``, ``inet``)."""
+    multi = subtype.endswith(" multirange")
+    # format_type(subtype, NULL): no type modifier, maybe schema-qualified (public.mytype)
+    base = subtype.removesuffix(" multirange").strip().lower()
+    if not base.startswith('"'):
+        base = base.rsplit(".", 1)[-1]
+    kind = _RANGE_SUBTYPES.get(base, base)
+    return f"{kind} multirange" if multi else kind

@@ -120,15 +120,24 @@ class DistinctWithinParentPicker(Picker):
 class TuplePicker(Picker):
     """One digit of a distinct mixed-radix tuple: rows get distinct parent combinations."""
 
-    def __init__(self, key: int, radices: tuple[int, ...], position: int) -> None:
+    def __init__(self, key: int, radices: tuple[int, ...], position: int, *mix: Any) -> None:
+        """`mix`: (plus, modulus) of a Latin-square member, its digit plus those at `plus`."""
         self.key, self.radices, self.position = key, radices, position
+        self.plus: tuple[int, ...] = tuple(mix[0]) if mix and mix[0] else ()
+        self.modulus: int | None = mix[1] if self.plus else None
         self.total = int(np.prod(np.array(radices, dtype=object)))
 
     def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
         code = permute(self.key, idx, self.total) if self.total < 2**62 else idx
-        for radix in self.radices[: self.position]:
+        out = self._digit(code, self.position)
+        for p in self.plus:  # a Latin-square member: digits summed modulo its own radix
+            out = (out + self._digit(code, p)) % (self.modulus or 1)
+        return out
+
+    def _digit(self, code: np.ndarray, position: int) -> np.ndarray:
+        for radix in self.radices[:position]:
             code = code // radix
-        return code % self.radices[self.position]
+        return code % self.radices[position]
 
 
 class TreePicker(Picker):

@@ -9,7 +9,8 @@ import numpy as np
 
 from seedspec.compile.counts import cap_problem
 from seedspec.compile.links import Link
-from seedspec.compile.passes.uniques import tuple_positions, tuple_radices
+from seedspec.compile.partitioned import parent_rows, stripe, unroutable
+from seedspec.compile.passes.numbering import member_radix, numbering_of, tuple_radices
 from seedspec.compile.unit import Errors, Linked, LinkRole, Unit, frozen
 from seedspec.database.facts import table_facts_of
 from seedspec.errors import Problem
@@ -72,7 +73,40 @@ def _pick(
     errors: Errors,
     wanting: dict[str, list[tuple[Linked, Link]]],
 ) -> r.Pick | None:
-    n_parent = unit.count(link.fk.ref_table)
+    """The link's pick; an FK to one partition picks among the parent rows routed there."""
+    why = unroutable(unit, link)
+    if link.fk.ref_partition and unit.counts[t.name].per_columns == link.fk.columns:
+        why = (
+            "its rows are counted per parent row and only some parent rows are routed there",
+            f"count {t.name} without `per:`",
+        )
+    if why is not None:
+        errors.add(
+            Problem(
+                f"{t.name}.{'+'.join(link.fk.columns)} references one partition of "
+                f"{link.fk.ref_table!r} ({link.fk.ref_partition}) but {why[0]}",
+                t.location,
+                code="partition",
+                table=t.name,
+                fix=why[1],
+            )
+        )
+        return None
+    inner = _plain_pick(unit, t, link, errors, wanting)
+    found = stripe(unit, link)
+    if inner is None or found is None or isinstance(inner, (r.WherePick, r.JointPick)):
+        return inner  # a where / joint pick matches parent values itself
+    return r.StripedPick(inner, *found)
+
+
+def _plain_pick(
+    unit: Unit,
+    t: Linked,
+    link: Link,
+    errors: Errors,
+    wanting: dict[str, list[tuple[Linked, Link]]],
+) -> r.Pick | None:
+    n_parent = parent_rows(unit, link)
     decision = unit.counts[t.name]
     role = unit.keys[t.name].roles.get(link.id)
     key = stream_key(unit.ctx.seed, t.name, "fk", *link.fk.columns)
@@ -146,20 +180,22 @@ def _role_pick(
     return tuple_pick(unit, t, link.id, errors)
 
 
-def tuple_pick(unit: Unit, t: Linked, digit: str, errors: Errors) -> r.TuplePick:
-    """The pick of one digit of the table's distinct tuple (checking the tuple has room)."""
-    radices = tuple_radices(unit, t)
-    total = 1
-    for radix in radices:
-        total *= radix
-    count = unit.count(t.name)
-    if count > total:
-        why = "distinct combinations of its parents"
-        errors.add(cap_problem(t.name, count, total, why, t.location))
-    table_key = stream_key(unit.ctx.seed, t.name, "tuple")
+def tuple_pick(unit: Unit, t: Linked, member: str, errors: Errors) -> r.TuplePick:
+    """The pick of one member of the table's distinct tuples:
+    a digit of numbering 0, an alias of one (or a sum of several), or a digit of a set numbered
+    on its own (compile/passes/numbering.py)."""
     keys = unit.keys[t.name]
-    position = tuple_positions(keys).index(keys.tuple_shared.get(digit, digit))
-    return r.TuplePick(table_key, radices, position)
+    k = numbering_of(keys, member) or 0
+    radices = tuple_radices(unit, t, numbering=k)  # room checked by cap_counts
+    extra = (str(k),) if k else ()  # the first numbering keeps the table's own stream
+    table_key = stream_key(unit.ctx.seed, t.name, "tuple", *extra)
+    n = keys.numberings[k]
+    positions = n.positions
+    position = positions.index(n.shared.get(member, member))
+    plus = tuple(positions.index(d) for d in n.sums.get(member, ()))
+    if not plus:
+        return r.TuplePick(table_key, radices, position)
+    return r.TuplePick(table_key, radices, position, plus, member_radix(unit, t, member))
 
 
 def _where_pick(t: Linked, link: Link, key: int, n_parent: int, errors: Errors) -> r.Pick:
@@ -181,7 +217,7 @@ def _differs(unit: Unit, t: Linked, picks: dict[str, r.Pick]) -> None:
             continue
         inner, theirs = picks.get(mine.id), picks.get(other.id)
         if inner is not None and theirs is not None and len(mine.fk.columns) == 1:
-            picks[mine.id] = r.DifferentFromPick(inner, theirs, unit.count(mine.fk.ref_table))
+            picks[mine.id] = r.DifferentFromPick(inner, theirs, parent_rows(unit, mine))
 
 
 def _joint(unit: Unit, t: Linked, picks: dict[str, r.Pick]) -> None:

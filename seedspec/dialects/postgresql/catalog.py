@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from seedspec.database.catalog import Catalog, TableKey
-from seedspec.database.model import DbExclusion, DbTrigger
+from seedspec.database.model import DbExclusion, DbTrigger, DbUnique
 from seedspec.database.reflect_types import DomainChecks
 from seedspec.database.triggers import pg_trigger_type, plpgsql_writes
 
@@ -21,7 +21,11 @@ SELECT n.nspname, c.relname, c.relkind, {ispartition}, a.attname,
         FROM pg_catalog.pg_type t
         JOIN pg_catalog.pg_type b ON b.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0
                                                   THEN t.typelem ELSE t.oid END
-        WHERE t.oid = a.atttypid),
+        WHERE t.oid = a.atttypid) AS base_type,
+       (SELECT pg_catalog.format_type(r.rngsubtype, NULL)
+               || CASE WHEN r.rngtypid = a.atttypid THEN '' ELSE ' multirange' END
+        FROM pg_catalog.pg_range r
+        WHERE r.rngtypid = a.atttypid {multirange}) AS range_subtype,
        EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
                WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
                  AND d.deptype = 'e') AS extension_member
@@ -42,11 +46,12 @@ WHERE con.contype = 'f' AND {toplevel} AND n.nspname = ANY(:schemas)
 """
 _PARTITIONS = """
 SELECT n.nspname, c.relname, pg_catalog.pg_get_partkeydef(c.oid),
-       pg_catalog.pg_get_expr(p.relpartbound, p.oid)
+       pg_catalog.pg_get_expr(p.relpartbound, p.oid), pn.nspname, p.relname
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_inherits i ON i.inhparent = c.oid
 LEFT JOIN pg_catalog.pg_class p ON p.oid = i.inhrelid
+LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
 WHERE c.relkind = 'p' AND n.nspname = ANY(:schemas)
 ORDER BY 1, 2, 4
 """
@@ -68,6 +73,20 @@ JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
 JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
 JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE con.contype = 'f' AND con.conparentid = 0 AND pn.nspname = ANY(:schemas)
+ORDER BY 1, 2, 3
+"""
+_PARTITION_UNIQUES = """
+SELECT n.nspname, c.relname, ic.relname,
+  ARRAY(SELECT a.attname FROM unnest(ix.indkey::int2[]) WITH ORDINALITY k(n, o)
+        JOIN pg_catalog.pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.n
+        WHERE k.o <= {keys} ORDER BY k.o),
+  pg_catalog.pg_get_expr(ix.indpred, ix.indrelid), ix.indexprs IS NOT NULL
+FROM pg_catalog.pg_index ix
+JOIN pg_catalog.pg_class c ON c.oid = ix.indrelid AND c.relispartition
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_class ic ON ic.oid = ix.indexrelid
+WHERE ix.indisunique AND n.nspname = ANY(:schemas)
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = ix.indexrelid)
 ORDER BY 1, 2, 3
 """
 _TRIGGERS = """
@@ -118,14 +137,22 @@ def read_catalog(conn: sa.Connection, schemas: list[str]) -> Catalog:
     version = conn.dialect.server_version_info or (0,)
     params = {"schemas": schemas}
     cat = Catalog(fk_refs={})
-    _tables(conn, params, version >= (10,), cat)
+    _tables(conn, params, tuple(v for v in version if isinstance(v, int)), cat)
     if version >= (10,):
-        for nsp, rel, key, bound in conn.execute(sa.text(_PARTITIONS), params):
+        for nsp, rel, key, bound, part_nsp, part in conn.execute(sa.text(_PARTITIONS), params):
             entry = cat.partitions.setdefault((nsp, rel), (str(key), []))
             if bound is not None:
                 entry[1].append(str(bound))
+                cat.partition_of[(part_nsp, part)] = ((nsp, rel), str(bound))
     if version >= (11,):
         _partition_fks(conn, params, cat)
+    if version >= (10,):  # unique indexes of one partition only (not attached to a parent's)
+        keys = "ix.indnkeyatts" if version >= (11,) else "ix.indnatts"
+        found = conn.execute(sa.text(_PARTITION_UNIQUES.format(keys=keys)), params)
+        for nsp, rel, name, cols, predicate, expressions in found:
+            if not expressions and cols:
+                unique = DbUnique(str(name), tuple(cols), "index", predicate)
+                cat.partition_uniques.setdefault((nsp, rel), []).append(unique)
     toplevel = "con.conparentid = 0" if version >= (11,) else "true"
     assert cat.fk_refs is not None
     for nsp, rel, con, ref_nsp, ref_rel in conn.execute(
@@ -137,13 +164,16 @@ def read_catalog(conn: sa.Connection, schemas: list[str]) -> Catalog:
     return cat
 
 
-def _tables(conn: sa.Connection, params: dict[str, list[str]], v10: bool, cat: Catalog) -> None:
-    """Catalog type spellings; which tables to keep where partitions, foreign tables or
-    extension members (pg_depend deptype 'e') exist."""
-    ispart = "c.relispartition" if v10 else "false"
+def _tables(
+    conn: sa.Connection, params: dict[str, list[str]], version: tuple[int, ...], cat: Catalog
+) -> None:
+    """Catalog type spellings (and the subtype of each range / multirange column); which tables
+    to keep where partitions, foreign tables or extension members (pg_depend deptype 'e') exist."""
+    ispart = "c.relispartition" if version >= (10,) else "false"
+    multi = "OR r.rngmultitypid = a.atttypid" if version >= (14,) else ""
     excluded: set[str] = set()
-    for nsp, rel, kind, is_part, att, typ, base, extension_member in conn.execute(
-        sa.text(_TABLES.format(ispartition=ispart)), params
+    for nsp, rel, kind, is_part, att, typ, base, subtype, extension_member in conn.execute(
+        sa.text(_TABLES.format(ispartition=ispart, multirange=multi)), params
     ):
         if kind == "f" or is_part or extension_member:  # PostGIS spatial_ref_sys: not ours
             excluded.add(nsp)
@@ -152,6 +182,8 @@ def _tables(conn: sa.Connection, params: dict[str, list[str]], v10: bool, cat: C
         if att is not None:
             cat.sql_types[(nsp, rel, att)] = typ
             cat.base_types[(nsp, rel, att)] = base
+            if subtype is not None:
+                cat.range_subtypes[(nsp, rel, att)] = str(subtype)
     cat.keep_tables = {s: t for s, t in cat.keep_tables.items() if s in excluded}
     for s in excluded - set(cat.keep_tables):
         cat.keep_tables[s] = set()
