@@ -25,13 +25,16 @@ from seedspec.database.guard import check_write_target
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.reflect import reflect_url
 from seedspec.dialects.base import Dialect
+from seedspec.dialects.capabilities import capabilities_for
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import CompileError, Problem, SeedspecError, UsageError
 from seedspec.execute.run import ApplyReport, execute_plan
-from seedspec.plan.model import Plan
+from seedspec.plan.model import Plan, RunSql
 from seedspec.plan.params import Params
 from seedspec.plan.recipes import ExistingRows
+from seedspec.spec.aftersql import refusals
 from seedspec.spec.model import Spec
+from seedspec.spec.semantics import after_problem
 from seedspec.spec.validate import load_spec
 
 DEFAULT_SPEC = "seed.yaml"
@@ -334,6 +337,7 @@ def apply_plan(
                 fix=f"install mimesis {wanted}, or compile the plan again",
             )
             raise CompileError([problem])
+        _refuse_after_sql(written, engine.dialect.name)
         compiled = choose_load_path(written, target, bulk)
         report = execute_plan(
             compiled,
@@ -346,6 +350,18 @@ def apply_plan(
     finally:
         engine.dispose()
     return report, compiled
+
+
+def _refuse_after_sql(written: Plan, dialect_name: str) -> None:
+    """A plan file's after: SQL is read as compile reads a spec's (the file may be hand-made)."""
+    caps = capabilities_for(dialect_name)
+    problems = [
+        after_problem(i, refused, None)
+        for i, step in enumerate(s for s in written.steps if isinstance(s, RunSql))
+        for refused in refusals(step.sql, caps.sqlglot_dialect, caps.implicit_commits)
+    ]
+    if problems:
+        raise CompileError(problems)
 
 
 def apply(

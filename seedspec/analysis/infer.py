@@ -75,7 +75,8 @@ def infer_column(
         return InferredColumn(None, f"type {column.sql_type or kind} has no generator")
     spec = maker(table, column, facts)
     if spec is None:
-        return InferredColumn(None, f"type {column.sql_type or kind} has no generator")
+        over = f" (a range of {column.item_type})" if kind == "range" and column.item_type else ""
+        return InferredColumn(None, f"type {column.sql_type or kind}{over} has no generator")
     if unique:
         spec = replace(spec, unique=True)
     return InferredColumn(spec, f"type {kind}")
@@ -323,7 +324,16 @@ def _array_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generat
     return structured.array_spec(item, {"min": 0, "max": 3})
 
 
+_RANGE_OF = {"smallint": "int", "integer": "int", "bigint": "int", "numeric": "float"}
+_RANGE_OF |= {"float": "float", "date": "date", "timestamp": "timestamp"}
+_RANGE_OF |= {"timestamptz": "timestamp"}
+
+
 def _range_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec | None:
+    if column.item_type:  # a user-defined range (CREATE TYPE ... AS RANGE): its subtype's values
+        subtype, _, multi = column.item_type.partition(" ")
+        user_of = _RANGE_OF.get(subtype)
+        return None if user_of is None else ranges.range_spec(user_of, multi=bool(multi))
     sql = column.sql_type.lower()
     of = "date" if "date" in sql else "timestamp" if "ts" in sql else "int"
     of = "float" if sql.startswith("num") else of

@@ -44,6 +44,7 @@ def names_of(table: DbTable, schema: DbSchema) -> set[str]:
 
 
 def matches(glob: TableGlob, names: set[str]) -> bool:
+    # fnmatch reads the spec's glob against table names (not SQL; tests/unit/test_no_sql_regex.py)
     pattern = glob.pattern.lower()
     return any(fnmatchcase(n, pattern) for n in names)
 

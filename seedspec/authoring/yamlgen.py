@@ -16,6 +16,7 @@ from seedspec.spec.model import CountSpec, GeneratorSpec, TreeSpec
 INDENT = 2
 WIDTH = 120  # a column entry longer than this is written in block style
 _COUNT_KEYS = ("min", "max", "mean", "sigma", "mu", "s", "p", "lambda")
+# read values written to YAML: plain scalars that need no quotes, ISO dates (not SQL)
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-/@+]*(?: [A-Za-z0-9_.\-/@+]+)*")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RESERVED = {"null", "true", "false", "yes", "no", "on", "off", "y", "n", "~"}

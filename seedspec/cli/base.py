@@ -98,8 +98,8 @@ def run_verb(output: Output, verb: str, body: Callable[[], dict[str, Any] | None
 def _problems_of(err: BaseException, code: ExitCode) -> list[Problem]:
     if isinstance(err, SeedspecError):
         return err.problems
-    if code is ExitCode.INTERRUPTED:
-        return [Problem("interrupted; nothing was written")]
+    if code is ExitCode.INTERRUPTED:  # apply says what its rollback left (execute/atomic.py)
+        return [Problem(str(err) or "interrupted; nothing was written")]
     if os.environ.get("SEEDSPEC_DEBUG"):
         sys.stderr.write(mask(traceback.format_exc()))
     return [Problem(f"internal error ({type(err).__name__}: {err}); please report it")]

@@ -119,4 +119,9 @@ def apply_text(report: ApplyReport) -> str:
         lines.append(f"replaced the earlier rows of: {', '.join(report.cleared)}")
     if report.left_alone:
         lines.append(f"left alone (not written, not cleared): {', '.join(report.left_alone)}")
+    if report.emptied:
+        lines.append(
+            f"also emptied (not seeded; their rows referenced replaced rows): "
+            f"{', '.join(report.emptied)}"
+        )
     return "\n".join(lines)

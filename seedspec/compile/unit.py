@@ -108,13 +108,35 @@ class LinkRole(Enum):
 
 
 @dataclass(frozen=True)
+class Numbering:
+    """One distinct-tuple numbering of a table's rows (compile/passes/numbering.py)."""
+
+    digits: tuple[str, ...] = ()  # FK link ids and finite columns, aliases included, in order
+    shared: Mapping[str, str] = field(default_factory=lambda: frozen({}))  # alias -> digit
+    # an alias -> further digits added to its own (c = a + b mod its radix)
+    sums: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: frozen({}))
+
+    @property
+    def positions(self) -> list[str]:
+        """The digits in order (members that reuse another's digit left out)."""
+        return [d for d in self.digits if d not in self.shared]
+
+
+@dataclass(frozen=True)
 class Keys:
     """How a table's unique sets are met (pass `uniques`)."""
 
     unique_columns: frozenset[str] = frozenset()
     roles: Mapping[str, LinkRole] = field(default_factory=lambda: frozen({}))
-    tuple_digits: tuple[str, ...] = ()  # FK link ids and finite columns, in digit order
-    tuple_shared: Mapping[str, str] = field(default_factory=lambda: frozen({}))  # alias -> digit
+    numberings: tuple[Numbering, ...] = ()  # the first one's stream key is the table's "tuple"
+
+    @property
+    def tuple_digits(self) -> tuple[str, ...]:
+        return self.numberings[0].digits if self.numberings else ()
+
+    @property
+    def tuple_shared(self) -> Mapping[str, str]:
+        return self.numberings[0].shared if self.numberings else frozen({})
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,12 @@ def make_engine(url_text: str, schema: str | None = None) -> sa.Engine:
     """An engine for a URL (``postgres://`` etc. get seedspec's drivers), set up by its dialect:
     SQLite pragmas and transactions, PostgreSQL search_path for ``schema``."""
     url = normalise_url(url_text)
+    missing = dialect_for(url.get_backend_name()).missing_database(url)
+    if missing is not None:
+        raise UsageError(
+            f"{missing}; check the path in --db (or create the database, e.g. by running the "
+            "application's migrations, first)"
+        )
     try:
         args = dict(dialect_for(url.get_backend_name()).connect_args)
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool, connect_args=args)
@@ -116,3 +122,32 @@ def connect(engine: sa.Engine, *, load: bool = False) -> sa.Connection:
             str(getattr(err, "orig", err)).strip().splitlines()[0] if str(err) else ""
         )
         raise ConnectionFailed(f"cannot connect to {redact(engine.url)}: {first}") from None
+
+
+def password_of(conn: sa.Connection | sa.Engine) -> str | None:
+    """The password of the URL `conn` was opened with (to scrub it from messages)."""
+    try:
+        engine = conn if isinstance(conn, sa.Engine) else conn.engine
+        return engine.url.password
+    except Exception:  # noqa: BLE001 - only used to scrub messages
+        return None
+
+
+def dbapi_errors(conn: sa.Connection | sa.Engine) -> tuple[type[BaseException], ...]:
+    """The driver's base exception class (what a failed connect or query raises)."""
+    dbapi = getattr(conn.dialect, "loaded_dbapi", None) or getattr(conn.dialect, "dbapi", None)
+    error = getattr(dbapi, "Error", None)
+    return (error,) if isinstance(error, type) and issubclass(error, BaseException) else ()
+
+
+def error_line(
+    exc: BaseException, password: str | None, what: str = "cannot reflect the database schema"
+) -> str:
+    """A driver error as one line, without the password: `what: ErrorClass: first line`."""
+    orig = getattr(exc, "orig", None)
+    source = orig if isinstance(orig, BaseException) else exc
+    lines = str(source).strip().splitlines()
+    detail = lines[0].strip() if lines else ""
+    if password:
+        detail = detail.replace(str(password), "***")
+    return redact_text(f"{what}: {type(source).__name__}: {detail}".rstrip(": "))

@@ -10,7 +10,6 @@ function of the table, so they are computed on first use and kept while the tabl
 from __future__ import annotations
 
 import itertools
-import re
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,12 +20,11 @@ from seedspec.database.checks import (
     CheckReading,
     ColumnFacts,
     merge_alternative,
+    named_columns,
     read_check,
 )
 from seedspec.database.model import DbCheck, DbSchema, DbTable, DbUnique
 from seedspec.database.partitions import PartitionRule, partition_rule
-
-_WORD = re.compile(r"[A-Za-z_][\w$]*")
 
 
 @dataclass(frozen=True)
@@ -303,6 +301,6 @@ def check_facts(checks: tuple[DbCheck, ...]) -> tuple[dict[str, ColumnFacts], li
 
 def unique_facts(table: DbTable, unique: DbUnique) -> UniqueFacts:
     names = {c.name for c in table.columns}
-    inside = [w for e in unique.expressions for w in _WORD.findall(e) if w in names]
+    inside = [c for e in unique.expressions for c in named_columns(e, names)]
     columns = tuple(dict.fromkeys([*unique.columns, *inside]))
     return UniqueFacts(unique, columns, bool(columns) and (not unique.expressions or bool(inside)))

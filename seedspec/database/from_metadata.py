@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import re
 import sys
 from dataclasses import dataclass
 from operator import attrgetter
@@ -25,10 +24,11 @@ from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.types import TypeEngine
 
 from seedspec.database.catalog import DdlColumn
+from seedspec.database.checks import is_call, json_valid_column, named_columns
 from seedspec.database.model import DbCheck, DbColumn, DbForeignKey, DbSchema, DbTable, DbUnique
 from seedspec.database.reflect_types import TypeFacts, classify
 from seedspec.dialects.base import Dialect
-from seedspec.dialects.capabilities import family_of
+from seedspec.dialects.capabilities import capabilities_for, family_of
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import UsageError
 
@@ -36,7 +36,6 @@ __all__ = ["comparable", "load_metadata", "schema_from_metadata"]
 
 _MISSING = object()
 _NAME = attrgetter("name")
-_JSON_VALID = re.compile(r"^\s*json_valid\s*\(\s*[`\"]?([^`\"()]+?)[`\"]?\s*\)\s*$", re.I)
 
 
 # --------------------------------------------------------------------------- loading
@@ -205,7 +204,7 @@ def _column(
 ) -> DbColumn:
     made = target.rules.metadata_column(_ddl_column(target, table, col, primary_key))
     identity, default = made.identity, made.default
-    if not made.decided and default is not None and default.lower().startswith("nextval("):
+    if not made.decided and default is not None and is_call(default, "nextval", "postgres"):
         identity = "serial"
     facts = _type_facts(target, col, made.compiled)
     return DbColumn(
@@ -309,36 +308,6 @@ def _checks(target: _Target, table: sa.Table) -> tuple[DbCheck, ...]:
 
 # --------------------------------------------------------------------------- comparable facts
 
-# a string literal (skipped) | "quoted" | `quoted` | [quoted] | bare word, "(" when a call
-_TOKEN = re.compile(
-    r"'(?:[^']|'')*'|\"((?:[^\"]|\"\")*)\"|`([^`]*)`|\[([^\]]*)\]|([A-Za-z_][\w$]*)(\s*\()?"
-)
-# PostgreSQL casts in its normalised CHECK text: ::text, ::character varying(20)[], ...
-_CAST = re.compile(
-    r"::\s*(?:\"[^\"]*\"|[A-Za-z_][\w$.]*(?:\s+(?:varying|precision|without|with|time|zone)\b)*)"
-    r"(?:\s*\([^)]*\))?(?:\[\])*"
-)
-
-
-def _mentioned(text: str, columns: list[str]) -> list[str]:
-    """The table columns a CHECK text names (quoted or not; casts and function names skipped)."""
-    exact = set(columns)
-    folded = {c.lower(): c for c in columns}
-    found: set[str] = set()
-    for match in _TOKEN.finditer(_CAST.sub(" ", text)):
-        quoted = next((g for g in match.groups()[:3] if g is not None), None)
-        if quoted is not None:
-            name = quoted.replace('""', '"')
-            if name in exact:
-                found.add(name)
-        elif match.group(4) is not None and match.group(5) is None:
-            word = match.group(4)
-            if word in exact:
-                found.add(word)
-            elif word.lower() in folded:
-                found.add(folded[word.lower()])
-    return sorted(found)
-
 
 def comparable(schema: DbSchema) -> dict[str, Any]:
     """The facts drift checks compare, canonical (sorted, JSON-able) whatever the source.
@@ -347,14 +316,15 @@ def comparable(schema: DbSchema) -> dict[str, Any]:
     comments, server version, and MariaDB's ``CHECK (json_valid(col))`` on JSON columns.
     """
     tables: dict[str, Any] = {}
+    reader = capabilities_for(schema.dialect).sqlglot_dialect
     for table in schema.tables:
         names = [c.name for c in table.columns]
         json_columns = {c.name for c in table.columns if c.type == "json"}
         checks = []
         for check in table.checks:
-            valid = _JSON_VALID.match(check.sqltext)
-            if not (valid and valid.group(1) in json_columns):
-                checks.append(_mentioned(check.sqltext, names))
+            if json_valid_column(check.sqltext, reader) not in json_columns:
+                # the columns it names (sqlglot): the texts differ by source, the columns do not
+                checks.append(sorted(named_columns(check.sqltext, names, reader)))
         fks = {
             (fk.columns, fk.ref_table, fk.ref_columns, fk.deferrable) for fk in table.foreign_keys
         }

@@ -59,7 +59,8 @@ class DbColumn:
     generated: str | None = None  # expression of a generated (computed) column
     enum_values: tuple[str, ...] | None = None  # enum / set members, in order
     enum_name: str | None = None  # PostgreSQL enum type name
-    item_type: str | None = None  # array element kind
+    # array element kind; a user-defined range's subtype kind ("float", "float multirange")
+    item_type: str | None = None
     comment: str | None = None
 
     @property
@@ -76,6 +77,9 @@ class DbForeignKey:
     deferrable: bool = False
     initially_deferred: bool = False
     on_delete: str | None = None
+    # the FK references one partition of ref_table (PostgreSQL): that partition's bound, e.g.
+    # "FOR VALUES IN ('Report')"; only parent rows routed there may be referenced
+    ref_partition: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,9 @@ class DbSchema:
             for trigger in table["triggers"]:  # (and fingerprints) from before it stay the same
                 if not trigger["sets"]:
                     del trigger["sets"]
+            for fk in table["foreign_keys"]:  # the same for an FK's ref_partition
+                if fk["ref_partition"] is None:
+                    del fk["ref_partition"]
         return out
 
     def to_json(self) -> str:

@@ -49,7 +49,8 @@ class TextPattern:
     source: str
 
     def matches(self, value: object) -> bool:
-        return isinstance(value, str) and re.search(self.regex, value) is not None
+        wanted = self.regex  # the CHECK's value pattern (the user's), not SQL text
+        return isinstance(value, str) and re.search(wanted, value) is not None
 
     @property
     def unsupported(self) -> str | None:

@@ -13,13 +13,15 @@ import json
 import warnings
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine.reflection import Inspector, ObjectKind
 
 from seedspec.database.catalog import Catalog, TableKey
-from seedspec.database.connect import connect, make_engine, redact_text
+from seedspec.database.checks import is_call
+from seedspec.database.connect import connect, dbapi_errors, error_line, make_engine, password_of
 from seedspec.database.model import (
     DbCheck,
     DbColumn,
@@ -28,12 +30,14 @@ from seedspec.database.model import (
     DbTable,
     DbUnique,
 )
+from seedspec.database.reflect_partitions import partition_target, partition_uniques
 from seedspec.database.reflect_types import (
     DomainChecks,
     classify,
     compiled_sql_type,
     domain_chain,
     domain_column_checks,
+    range_item_type,
 )
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.capabilities import family_of
@@ -50,13 +54,13 @@ def reflect_schema(conn: sa.Connection | sa.Engine, schemas: list[str] | None = 
     Any database or driver failure becomes a one-line :class:`SeedspecError`
     (:class:`ConnectionFailed` when an Engine cannot connect); the message never has a password.
     """
-    password = _password_of(conn)
-    failures: tuple[type[BaseException], ...] = (sa.exc.SQLAlchemyError, *_dbapi_errors(conn))
+    password = password_of(conn)
+    failures: tuple[type[BaseException], ...] = (sa.exc.SQLAlchemyError, *dbapi_errors(conn))
     if isinstance(conn, sa.Engine):
         try:
             connection = conn.connect()
         except failures as exc:
-            raise ConnectionFailed(_one_line(exc, password, "cannot connect")) from exc
+            raise ConnectionFailed(error_line(exc, password, "cannot connect")) from exc
         with connection:
             return reflect_schema(connection, schemas)
     try:
@@ -67,7 +71,7 @@ def reflect_schema(conn: sa.Connection | sa.Engine, schemas: list[str] | None = 
     except SeedspecError:
         raise
     except failures as exc:
-        raise SeedspecError(_one_line(exc, password)) from exc
+        raise SeedspecError(error_line(exc, password)) from exc
 
 
 def reflect_url(url: str, schemas: list[str] | None = None) -> tuple[sa.Engine, DbSchema]:
@@ -98,35 +102,6 @@ def fingerprint(schema: DbSchema) -> str:
         schema.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
     return hashlib.blake2b(canonical.encode("utf-8")).hexdigest()
-
-
-# --------------------------------------------------------------------------- errors
-
-
-def _password_of(conn: sa.Connection | sa.Engine) -> str | None:
-    try:
-        engine = conn if isinstance(conn, sa.Engine) else conn.engine
-        return engine.url.password
-    except Exception:  # noqa: BLE001 - only used to scrub messages
-        return None
-
-
-def _dbapi_errors(conn: sa.Connection | sa.Engine) -> tuple[type[BaseException], ...]:
-    dbapi = getattr(conn.dialect, "loaded_dbapi", None) or getattr(conn.dialect, "dbapi", None)
-    error = getattr(dbapi, "Error", None)
-    return (error,) if isinstance(error, type) and issubclass(error, BaseException) else ()
-
-
-def _one_line(
-    exc: BaseException, password: str | None, what: str = "cannot reflect the database schema"
-) -> str:
-    orig = getattr(exc, "orig", None)
-    source = orig if isinstance(orig, BaseException) else exc
-    lines = str(source).strip().splitlines()
-    detail = lines[0].strip() if lines else ""
-    if password:
-        detail = detail.replace(str(password), "***")
-    return redact_text(f"{what}: {type(source).__name__}: {detail}".rstrip(": "))
 
 
 # --------------------------------------------------------------------------- reflection
@@ -170,7 +145,8 @@ def _reflect(conn: sa.Connection, schemas: list[str] | None) -> DbSchema:
     tables: list[DbTable] = []
     for target in targets:
         tables.extend(_reflect_one(insp, ctx, None if target == default else target))
-    tables.sort(key=lambda t: t.name)
+    name_of = partial(_qualified, ctx)
+    tables = partition_uniques(sorted(tables, key=lambda t: t.name), ctx.catalog, name_of)
     return DbSchema(family_of(conn.dialect.name), tuple(tables), default, _server_version(conn))
 
 
@@ -265,7 +241,10 @@ def _column(
     name = ctx.catalog.names.get(str(col["name"]), str(col["name"]))
     sa_type = col["type"]
     catalog_type = ctx.catalog.sql_types.get((*table, name))
-    facts = classify(sa_type, catalog_type)
+    facts = classify(sa_type, catalog_type, ctx.catalog.base_types.get((*table, name)))
+    subtype = ctx.catalog.range_subtypes.get((*table, name))
+    if subtype is not None and facts.type == "unknown":  # CREATE TYPE ... AS RANGE
+        facts.type, facts.item_type = "range", range_item_type(subtype)
     nullable = bool(col.get("nullable", True))
     default = (
         None if col.get("default") is None else ctx.dialect.column_default(str(col["default"]))
@@ -315,7 +294,7 @@ def _identity(
 ) -> str | None:
     if col.get("identity"):
         return "always" if col["identity"].get("always") else "by_default"
-    if default is not None and default.lower().startswith("nextval("):
+    if default is not None and is_call(default, "nextval", "postgres"):
         return "serial"
     return ctx.dialect.implicit_identity(col, table, primary_key, ctx.catalog)
 
@@ -343,6 +322,7 @@ def _foreign_keys(
             if found is None:  # internal clone of an FK that references a partitioned table
                 continue
             ref_schema, ref_table = found
+        ref_schema, ref_table, bound = partition_target(ctx.catalog, (ref_schema, ref_table))
         on_delete = opts.get("ondelete")
         if on_delete is None:
             on_delete = ctx.catalog.fk_actions.get((*table, ref_table.lower(), columns))
@@ -356,6 +336,7 @@ def _foreign_keys(
                 deferrable=bool(opts.get("deferrable")),
                 initially_deferred=str(opts.get("initially") or "").upper() == "DEFERRED",
                 on_delete=None if on_delete == "NO ACTION" else on_delete,
+                ref_partition=bound,
             )
         )
     seen = {(f.columns, f.ref_table, f.ref_columns) for f in out}
@@ -371,13 +352,20 @@ def _partition_fks(
     parse), once each, unless the table has the same one."""
     out = []
     for fk in fks:
-        ref = _qualified(ctx, *fk["ref"])
+        ref_schema, ref_table, bound = partition_target(ctx.catalog, fk["ref"])
+        ref = _qualified(ctx, ref_schema, ref_table)
         if (fk["columns"], ref, fk["ref_columns"]) in seen:
             continue  # the same FK on every partition counts once
         seen.add((fk["columns"], ref, fk["ref_columns"]))
         out.append(
             DbForeignKey(
-                fk["name"], fk["columns"], ref, fk["ref_columns"], fk["deferrable"], fk["deferred"]
+                fk["name"],
+                fk["columns"],
+                ref,
+                fk["ref_columns"],
+                fk["deferrable"],
+                fk["deferred"],
+                ref_partition=bound,
             )
         )
     return out
@@ -394,21 +382,22 @@ def _uniques(
     covered = _covered_names(pk, uniques)
     covered_sets = {frozenset(u.columns) for u in out}
     covered_sets.add(frozenset(pk.get("constrained_columns") or ()))
+    read = ctx.catalog.index_uniques.get(table, [])
+    skip = covered | {u.name for u in read}  # the dialect's own reading of an index wins
     for ix in indexes:
-        if not ix.get("unique") or ix.get("duplicates_constraint") or ix.get("name") in covered:
+        if not ix.get("unique") or ix.get("duplicates_constraint") or ix.get("name") in skip:
             continue
         unique = _index_unique(ix, ctx.catalog.names)
         plain = unique.predicate is None and not unique.expressions
         if not (plain and frozenset(unique.columns) in covered_sets):
             out.append(unique)
-    reported = {ix.get("name") for ix in indexes}
-    for parsed in ctx.catalog.index_uniques.get(table, []):  # expression indexes from their DDL
+    for parsed in read:
         plain = parsed.predicate is None and not parsed.expressions
         if plain and frozenset(parsed.columns) in covered_sets | {
             frozenset(u.columns) for u in out
         }:
             continue  # an inline UNIQUE the inspector reported already
-        if parsed.name not in reported and parsed.name not in covered:
+        if parsed.name not in covered:
             out.append(parsed)
     return tuple(sorted(out, key=lambda u: (u.name or "", u.columns, u.expressions)))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,14 +161,6 @@ def _visit_kind(sa_type: TypeEngine[Any]) -> str | None:
     return None
 
 
-def _base_name(sql_type: str) -> str:
-    """``character varying(40)[]`` -> ``character varying``; ``public.citext`` -> ``citext``."""
-    base = re.sub(r"\(.*?\)", "", sql_type).replace("[]", "").strip().lower()
-    if not base.startswith('"'):
-        base = base.rsplit(".", 1)[-1]
-    return base
-
-
 def _enum_name(sa_type: Any) -> str | None:
     name = getattr(sa_type, "name", None)
     if not name:
@@ -178,22 +169,25 @@ def _enum_name(sa_type: Any) -> str | None:
     return f"{schema}.{name}" if schema else str(name)
 
 
-def classify(sa_type: TypeEngine[Any], catalog_type: str | None = None) -> TypeFacts:
+def classify(
+    sa_type: TypeEngine[Any], catalog_type: str | None = None, base_name: str | None = None
+) -> TypeFacts:
     """Normalise one (possibly dialect-specific) SQLAlchemy type.
 
     ``catalog_type`` is the database's own spelling (PostgreSQL format_type, MySQL COLUMN_TYPE);
-    it rescues types SQLAlchemy reflects as NullType (xml, inet4 ...) or as a bare String (name).
+    ``base_name`` the catalog's name of the type without modifiers (of the element for an array:
+    pg_type.typname, MySQL DATA_TYPE). It rescues types SQLAlchemy reflects as NullType (xml,
+    inet4 ...) or as a bare String (name).
     """
     sa_type = strip_domains(sa_type)
     facts = TypeFacts()
-    base_name = _base_name(catalog_type) if catalog_type else None
     if isinstance(sa_type, (AbstractRange, AbstractMultiRange)):
         facts.type = "range"
         return facts
     if isinstance(sa_type, ARRAY):
         facts.type = "array"
         item_catalog = catalog_type[:-2] if catalog_type and catalog_type.endswith("[]") else None
-        item = classify(sa_type.item_type, item_catalog)
+        item = classify(sa_type.item_type, item_catalog, base_name)
         facts.item_type = item.type
         facts.enum_values, facts.enum_name = item.enum_values, item.enum_name
         facts.length, facts.precision, facts.scale = item.length, item.precision, item.scale
@@ -258,8 +252,6 @@ def compiled_sql_type(sa_type: TypeEngine[Any], dialect: Dialect) -> str:
 # --------------------------------------------------------------------------- PostgreSQL domains
 # (the catalog query is seedspec.dialects.postgresql.catalog.domain_checks)
 
-_VALUE_TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\bVALUE\b", re.I)
-
 DomainChecks = dict[tuple[str | None, str], list[tuple[str, str]]]
 
 
@@ -270,8 +262,48 @@ def domain_column_checks(
     out: list[tuple[str, str]] = []
     for domain in chain:
         for conname, body in checks.get((domain.schema, str(domain.name)), []):
-            text = _VALUE_TOKEN.sub(
-                lambda m: column_sql if m.group(0).upper() == "VALUE" else m.group(0), body
-            )
-            out.append((conname, text))
+            out.append((conname, _value_replaced(body, column_sql)))
     return out
+
+
+def _value_replaced(body: str, column_sql: str) -> str:
+    """A domain CHECK with each VALUE keyword replaced by ``column_sql``. PostgreSQL's own lexer
+    (pglast) finds the keyword: 'VALUE' in a string and a quoted "VALUE" stay as they are."""
+    from pglast import parser  # imported here: only PostgreSQL domains need it (start-up time)
+
+    try:
+        tokens = parser.scan(body)
+    except Exception:  # noqa: BLE001 - text PostgreSQL printed but pglast cannot scan: as is
+        return body
+    parts, last = [], 0
+    for token in tokens:
+        if token.name == "VALUE_P":
+            parts += [body[last : token.start], column_sql]
+            last = token.end + 1
+    return "".join(parts) + body[last:]
+
+
+_RANGE_SUBTYPES = {
+    "smallint": "smallint",
+    "integer": "integer",
+    "bigint": "bigint",
+    "numeric": "numeric",
+    "real": "float",
+    "double precision": "float",
+    "date": "date",
+    "timestamp without time zone": "timestamp",
+    "timestamp with time zone": "timestamptz",
+}
+
+
+def range_item_type(subtype: str) -> str:
+    """A user-defined range's subtype (format_type, " multirange" after a multirange's) -> the
+    column's item kind: ``double precision multirange`` -> ``float multirange``; a subtype
+    seedspec has no range values for keeps its own name (``text``, ``inet``)."""
+    multi = subtype.endswith(" multirange")
+    # format_type(subtype, NULL): no type modifier, maybe schema-qualified (public.mytype)
+    base = subtype.removesuffix(" multirange").strip().lower()
+    if not base.startswith('"'):
+        base = base.rsplit(".", 1)[-1]
+    kind = _RANGE_SUBTYPES.get(base, base)
+    return f"{kind} multirange" if multi else kind

@@ -112,7 +112,8 @@ def mask(text: str) -> str:
         if secret not in text:
             continue
         if secret.isalnum():  # "postgres" is masked, not the "postgres" of "postgresql"
-            text = re.sub(rf"(?<![^\W_]){re.escape(secret)}(?![^\W_])", MASK, text)
+            word = re.escape(secret)  # a password seen (the user's), matched as a whole word
+            text = re.sub(rf"(?<![^\W_]){word}(?![^\W_])", MASK, text)
         else:
             text = text.replace(secret, MASK)
     text = _USERINFO.sub(rf"\1{MASK}@", text)

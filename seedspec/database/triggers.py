@@ -3,13 +3,13 @@
 Only INSERT targets count: a trigger that UPDATEs or DELETEs from a table (a counter, a cache)
 leaves that table to be seeded normally. Bodies are read by real parsers: PL/pgSQL through pglast
 (PostgreSQL's own grammar, PL/pgSQL included) and the SQL statements inside it through pglast's
-SQL parser; MySQL/MariaDB and SQLite bodies through sqlglot. Also top-level comma splitting of
-constraint text. Dialects read the catalog and call these."""
+SQL parser; MySQL/MariaDB and SQLite bodies through sqlglot. A trigger's timing and events come
+from the catalog where it has them (PostgreSQL pg_trigger.tgtype, MySQL information_schema); a
+SQLite head is read over sqlglot's tokens. Dialects read the catalog and call these."""
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,20 +20,12 @@ from sqlglot.errors import SqlglotError
 from sqlglot.tokens import TokenType
 
 from seedspec.database.model import DbSchema, DbTable
+from seedspec.database.sqltokens import lex, word
 
-_HEAD = re.compile(r"\b(BEFORE|AFTER|INSTEAD\s+OF)\s+(.+?)\s+ON\s", re.I | re.S)
-
-
-def split_commas(text: str) -> list[str]:
-    """Top-level comma-separated parts (commas inside parentheses stay), stripped, non-empty."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        depth += (ch == "(") - (ch == ")")
-        if ch == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return [p.strip() for p in parts if p.strip()]
+# pg_trigger.tgtype bits (PostgreSQL's include/catalog/pg_trigger.h): timing, then events in the
+# order pg_get_triggerdef prints them
+_PG_BEFORE, _PG_INSTEAD = 1 << 1, 1 << 6
+_PG_EVENTS = ((1 << 2, "INSERT"), (1 << 3, "DELETE"), (1 << 4, "UPDATE"), (1 << 5, "TRUNCATE"))
 
 
 @dataclass(frozen=True)
@@ -193,19 +185,32 @@ def trigger_fillers(schema: DbSchema) -> dict[str, str]:
     return out
 
 
-def trigger_head(definition: str) -> tuple[str, tuple[str, ...]]:
-    """``CREATE TRIGGER t AFTER INSERT OR UPDATE ON ...`` -> ("AFTER", ("INSERT", "UPDATE"));
-    ("", ()) when the head is not found."""
-    head = _HEAD.search(definition or "")
-    if head is None:
-        return "", ()
-    events = re.split(r"\bOR\b", head.group(2), flags=re.I)
-    return head.group(1).upper(), tuple(e.strip().split()[0].upper() for e in events)
+def pg_trigger_type(tgtype: int) -> tuple[str, tuple[str, ...]]:
+    """pg_trigger.tgtype -> (timing, events): 31 -> ("BEFORE", ("INSERT", "DELETE", "UPDATE"))."""
+    timing = "INSTEAD OF" if tgtype & _PG_INSTEAD else "BEFORE" if tgtype & _PG_BEFORE else "AFTER"
+    return timing, tuple(name for bit, name in _PG_EVENTS if tgtype & bit)
 
 
-def trigger_first_event(definition: str) -> tuple[str, str]:
-    """(timing, first word of the event clause), ("", "") when the head is not found."""
-    head = _HEAD.search(definition or "")
-    if head is None:
+def sqlite_trigger_head(sql: str) -> tuple[str, str]:
+    """A SQLite ``CREATE [TEMP] TRIGGER [IF NOT EXISTS] [schema.]name [BEFORE | AFTER | INSTEAD
+    OF] {INSERT | UPDATE [OF ...] | DELETE} ON ...`` -> (timing, event); BEFORE when the timing is
+    left out, as SQLite takes it; ("", "") when the text is not such a head.
+
+    sqlglot parses no CREATE TRIGGER (it falls back to a Command), so SQLite's grammar for the
+    head is followed over sqlglot's tokens: a quoted name ("after insert") is one IDENTIFIER
+    token and never a keyword."""
+    tokens = lex(sql, "sqlite")
+    start = next((k for k, t in enumerate(tokens) if t.token_type == TokenType.TRIGGER), None)
+    if start is None:
         return "", ""
-    return head.group(1).upper(), head.group(2).split()[0].upper()
+    i = start + 1
+    if [word(tokens, i + k) for k in range(3)] == ["IF", "NOT", "EXISTS"]:
+        i += 3
+    i += 3 if i + 1 < len(tokens) and tokens[i + 1].token_type == TokenType.DOT else 1
+    timing = "BEFORE"
+    if word(tokens, i) in ("BEFORE", "AFTER"):
+        timing, i = word(tokens, i), i + 1
+    elif (word(tokens, i), word(tokens, i + 1)) == ("INSTEAD", "OF"):
+        timing, i = "INSTEAD OF", i + 2
+    event = word(tokens, i)
+    return (timing, event) if event in ("INSERT", "UPDATE", "DELETE") else ("", "")

@@ -9,6 +9,7 @@ import datetime as dt
 import decimal
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +21,15 @@ from seedspec.database.reflect_types import DomainChecks, TypeFacts
 from seedspec.dialects import endpoints
 from seedspec.dialects.capabilities import Capabilities, capabilities_for
 from seedspec.dialects.endpoints import Endpoint
+
+
+@dataclass(frozen=True)
+class Counter:
+    """One key counter a rollback does not undo: its table, its name, its saved state."""
+
+    table: str
+    name: str
+    state: tuple[Any, ...]
 
 
 class Dialect:
@@ -46,6 +56,11 @@ class Dialect:
     def connect_for_load(self, engine: sa.Engine) -> sa.Connection:
         """The apply's own connection (MySQL: the only one allowed LOCAL INFILE)."""
         return engine.connect()
+
+    def missing_database(self, url: sa.URL) -> str | None:
+        """Why this URL names no database that exists yet, when connecting would create one
+        (None: connect and let the server say)."""
+        return None
 
     # -- reflection (seedspec.database.reflect asks; the defaults change nothing) -----
     default_schema: str | None = None  # the schema a fresh database puts tables in
@@ -263,6 +278,40 @@ class Dialect:
 
     def reset_sequences(self, conn: sa.Connection, schema: DbSchema, tables: Iterable[str]) -> int:
         return 0
+
+    # -- what a rollback does not undo, and the transaction's state (execute/atomic.py) ----
+    def read_counters(
+        self, conn: sa.Connection, schema: DbSchema, tables: Iterable[str]
+    ) -> list[Counter]:
+        """The key counters of these tables that a rollback would not restore (PostgreSQL
+        sequences, MariaDB AUTO_INCREMENT), as they are before the apply moves them."""
+        return []
+
+    def restore_counter(self, conn: sa.Connection, counter: Counter) -> bool:
+        """After the rollback: put the counter back where it was (False: it was already)."""
+        return False
+
+    def non_transactional(
+        self, conn: sa.Connection, tables: Sequence[DbTable]
+    ) -> list[tuple[DbTable, str]]:
+        """(table, why) for tables whose writes a rollback does not undo (MyISAM, MEMORY ...)."""
+        return []
+
+    def roll_back_driver(self, conn: sa.Connection) -> None:
+        """Roll back what the driver still holds open after a failure SQLAlchemy has already
+        handled (SQLite keeps the transaction open when its COMMIT fails)."""
+
+    def transaction_marker(self, conn: sa.Connection) -> Any:
+        """What identifies the open apply transaction (checked after each after: statement)."""
+        return None
+
+    def transaction_lost(self, conn: sa.Connection, marker: Any) -> bool:
+        """True when the transaction `marker` names is no longer the open one."""
+        return False
+
+    def transaction_outcome(self, conn: sa.Connection, marker: Any) -> str | None:
+        """What became of a lost transaction: "committed", "aborted", or None (cannot tell)."""
+        return None
 
     # -- verification ----------------------------------------------------------------
     def fk_violations(

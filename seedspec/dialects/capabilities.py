@@ -16,6 +16,8 @@ class Capabilities:
     ``can_suspend_fk_checks``: foreign key checks can be switched off for the load and verified
     afterwards (MySQL/MariaDB ``FOREIGN_KEY_CHECKS=0``).
     ``sqlglot_dialect``: the sqlglot dialect that reads its SQL text (None: sqlglot's generic).
+    ``implicit_commits``: DDL and many other statements commit the open transaction first
+    (MySQL/MariaDB), so they are refused in `after:`.
     """
 
     name: str
@@ -23,11 +25,14 @@ class Capabilities:
     deferrable_fks: bool = False
     can_suspend_fk_checks: bool = False
     sqlglot_dialect: str | None = None  # how sqlglot reads its SQL (CHECK text for the oracle)
+    implicit_commits: bool = False
 
 
 _KNOWN: dict[str, Capabilities] = {
     "postgresql": Capabilities("postgresql", deferrable_fks=True, sqlglot_dialect="postgres"),
-    "mysql": Capabilities("mysql", can_suspend_fk_checks=True, sqlglot_dialect="mysql"),
+    "mysql": Capabilities(
+        "mysql", can_suspend_fk_checks=True, sqlglot_dialect="mysql", implicit_commits=True
+    ),
     "sqlite": Capabilities("sqlite", defers_all_to_commit=True, sqlglot_dialect="sqlite"),
 }
 _ALIASES = {"mariadb": "mysql"}

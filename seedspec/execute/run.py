@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from seedspec.database.triggers import trigger_fillers
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import ApplyError, SeedspecError
+from seedspec.execute.atomic import Attempt, run_after, settle
+from seedspec.execute.clear import clear_for_apply, referencing
 from seedspec.execute.oracle import resolve
 from seedspec.execute.prefetch import prefetch
 from seedspec.generate.model import Model
@@ -57,6 +60,7 @@ class ApplyReport:
     sequences_moved: int = 0
     cleared: list[str] = field(default_factory=list)
     left_alone: list[str] = field(default_factory=list)  # never written nor cleared
+    emptied: list[str] = field(default_factory=list)  # unseeded, referencing a cleared table
     load_path: str = "default"
     validate_seconds: float = 0.0
     oracle_rows: int = 0  # rows whose CHECK-oracle candidate is an attempt > 0
@@ -75,6 +79,7 @@ class ApplyReport:
             "sequences_moved": self.sequences_moved,
             "cleared": self.cleared,
             "left_alone": self.left_alone,
+            "emptied": self.emptied,
             "load_path": self.load_path,
             "validate_seconds": round(self.validate_seconds, 4),
             "oracle_rows": self.oracle_rows,
@@ -100,18 +105,24 @@ def execute_plan(
     report = ApplyReport(plan_digest=plan.digest(), load_path=plan.load_path)
     started = time.perf_counter()
     conn = connect(engine, load=True)
+    attempt = Attempt()
     try:
         with conn.begin():
-            _run(plan, bind(plan), conn, dialect, schema, report, truncate)
-    except SeedspecError:
+            attempt.phase = "load"
+            try:
+                _run(plan, bind(plan), conn, dialect, schema, report, truncate, attempt)
+            except KeyboardInterrupt:
+                attempt.interrupted = True  # a rollback on a broken connection may replace it
+                raise
+            attempt.phase = "commit"
+    except BaseException as err:
+        if isinstance(err, (SeedspecError, sa.exc.DBAPIError, KeyboardInterrupt)) or (
+            _is_driver_error(err)
+        ):
+            raise settle(err, attempt, conn, engine, dialect) from None
+        with contextlib.suppress(Exception):  # an internal error: rolled back all the same
+            settle(err, attempt, conn, engine, dialect)
         raise
-    except sa.exc.DBAPIError as err:
-        raise ApplyError(f"{_db_message(err)}; rolled back, nothing was written") from None
-    except Exception as err:
-        if not _is_driver_error(err):
-            raise
-        text = redact_text(" ".join(str(err).strip().splitlines()[:2]))
-        raise ApplyError(f"{text}; rolled back, nothing was written") from None
     finally:
         conn.close()
     report.seconds = time.perf_counter() - started
@@ -129,43 +140,14 @@ def _db_message(err: sa.exc.DBAPIError) -> str:
     return redact_text(" ".join(text[:2]) if text else type(orig).__name__)
 
 
+def _count(conn: sa.Connection, dialect: Dialect, table: DbTable) -> int:
+    return int(
+        conn.exec_driver_sql(f"SELECT count(*) FROM {dialect.qualified(conn, table)}").scalar() or 0
+    )
+
+
 def _tables(schema: DbSchema, names: list[str]) -> list[DbTable]:
     return [t for n in names if (t := schema.table(n)) is not None]
-
-
-def _referencing(
-    conn: sa.Connection, dialect: Dialect, plan: Plan, schema: DbSchema, tables: list[DbTable]
-) -> tuple[list[DbTable], list[DbTable]]:
-    """Unseeded tables with an FK to a table about to be cleared, as (cleared with it, kept).
-    A table the plan leaves alone (excluded, not included, framework bookkeeping) is never
-    cleared: kept, and the cleared tables are emptied by DELETE, not TRUNCATE (PostgreSQL
-    refuses to TRUNCATE a table another references, even an empty one). Any other unseeded
-    one is cleared with them while empty. Either kind holding rows would keep dangling keys
-    or lose its rows, so apply refuses, naming it and what to do."""
-    cleared = {t.name for t in tables}
-    left = {a.table: a.reason for a in plan.left_alone}
-    others = [
-        t
-        for t in schema.tables
-        if t.name not in cleared and any(fk.ref_table in cleared for fk in t.foreign_keys)
-    ]
-    held = dialect.nonempty_tables(conn, others) if others else []
-    kept_held = [name for name in held if name in left]
-    if kept_held:
-        name = kept_held[0]
-        refs = sorted({fk.ref_table for fk in _tables(schema, [name])[0].foreign_keys} & cleared)
-        raise ApplyError(
-            f"--truncate would empty {', '.join(refs)}, which rows of {name} reference; "
-            f"{name} is left alone ({left[name]}) and --truncate never clears it. Delete those "
-            f"rows first, or seed it too (--include {name}); nothing was written"
-        )
-    if held:
-        raise ApplyError(
-            f"--truncate would clear tables referenced by {', '.join(held)}, not seeded and "
-            "holding rows; empty it or seed it too, then apply again; nothing was written"
-        )
-    kept = [t for t in others if t.name in left]
-    return [t for t in others if t.name not in left], kept
 
 
 def _run(
@@ -176,25 +158,47 @@ def _run(
     schema: DbSchema,
     report: ApplyReport,
     truncate: bool,
+    attempt: Attempt,
 ) -> None:
+    tables = _tables(schema, plan.tables + list(plan.trigger_filled))
+    attempt.counters = dialect.read_counters(conn, schema, [t.name for t in tables])
+    left = {a.table for a in plan.left_alone}
+    touched = tables + (referencing(schema, tables, left)[0] if truncate else [])
+    attempt.untransacted = [
+        (t, why, _count(conn, dialect, t)) for t, why in dialect.non_transactional(conn, touched)
+    ]
     judged = resolve(plan, model, conn, dialect, schema)  # the CHECK oracle, before any write
     report.oracle_rows, report.oracle_skipped = judged.moved, judged.skipped
-    tables = _tables(schema, plan.tables + list(plan.trigger_filled))
-    busy = dialect.nonempty_tables(conn, tables)
-    if busy and not truncate:
-        raise ApplyError(
-            f"tables already hold rows: {', '.join(busy)}; seedspec fills empty tables "
-            "(pass --truncate to replace their rows inside the same transaction)"
-        )
     report.left_alone = [a.table for a in plan.left_alone]
-    if busy:
-        along, kept = _referencing(conn, dialect, plan, schema, tables)
-        dialect.clear(conn, along + list(reversed(tables)), referenced=bool(kept))
-        report.cleared = busy
+    report.cleared, report.emptied = clear_for_apply(conn, dialect, plan, schema, tables, truncate)
     dialect.begin(conn, plan.deferred_constraints, plan.suspend_fk_checks)
     bulk = None
     if plan.load_path == "bulk":
         bulk = dialect.start_bulk(conn, _tables(schema, plan.tables))
+    _load(plan, model, conn, dialect, schema, report, bulk)
+    # every constraint is back and validated: then the counters, after: (inside the same
+    # transaction, its state checked after each statement), and the counters again, past any
+    # key after: inserted; a failure from here on puts the counters back (execute/atomic.py)
+    resets = [s for s in plan.steps if isinstance(s, ResetSequences)]
+    for reset in resets:
+        report.sequences_moved = dialect.reset_sequences(conn, schema, reset.tables)
+    after = [s for s in plan.steps if isinstance(s, RunSql)]
+    if after:
+        run_after(conn, dialect, tables, after)
+        for reset in resets:
+            dialect.reset_sequences(conn, schema, reset.tables)
+
+
+def _load(
+    plan: Plan,
+    model: Model,
+    conn: sa.Connection,
+    dialect: Dialect,
+    schema: DbSchema,
+    report: ApplyReport,
+    bulk: object,
+) -> None:
+    """Inserts, deferred fills and FK proofs; then keys, CHECKs and FKs restored and validated."""
     refilled = set(trigger_fillers(schema)) & set(plan.tables)
     inserting = True
     for step in plan.steps:
@@ -212,14 +216,8 @@ def _run(
             bad = dialect.fk_violations(conn, schema, step.tables)
             if bad:
                 raise ApplyError(
-                    "foreign keys violated after loading with checks suspended: "
-                    + "; ".join(bad)
-                    + "; rolled back"
+                    "foreign keys violated after loading with checks suspended: " + "; ".join(bad)
                 )
-        elif isinstance(step, ResetSequences):
-            report.sequences_moved = dialect.reset_sequences(conn, schema, step.tables)
-        elif isinstance(step, RunSql):
-            _after(conn, dialect, step)
     if inserting:
         dialect.end_inserts(conn, bulk)
     if bulk is not None:
@@ -252,11 +250,11 @@ def _insert(
         for payload in prefetch(payloads):
             dialect.load(conn, table, columns, payload)
     except sa.exc.DBAPIError as err:
-        raise ApplyError(f"loading {step.table}: {_db_message(err)}; rolled back") from None
+        raise ApplyError(f"loading {step.table}: {_db_message(err)}") from None
     except Exception as err:
         if isinstance(err, SeedspecError) or not _is_driver_error(err):
             raise
-        raise ApplyError(f"loading {step.table}: {redact_text(str(err))}; rolled back") from None
+        raise ApplyError(f"loading {step.table}: {redact_text(str(err))}") from None
     return TableReport(step.table, step.count, time.perf_counter() - t0)
 
 
@@ -270,15 +268,3 @@ def _fill(
         stop = min(step.count, start + CHUNK_ROWS)
         cols = model.rows(step.table, names, start, stop)
         dialect.update(conn, table, step.key_columns, step.columns, cols)
-
-
-def _after(conn: sa.Connection, dialect: Dialect, step: RunSql) -> None:
-    try:
-        dialect.execute_raw(conn, step.sql)
-    except Exception as err:
-        where = f"{step.location}: " if step.location else ""
-        msg = str(getattr(err, "orig", err)).strip().splitlines()
-        raise ApplyError(
-            f"{where}after: SQL failed: {redact_text(msg[0] if msg else str(err))}; "
-            "rolled back, nothing was written"
-        ) from None

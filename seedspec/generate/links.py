@@ -124,15 +124,24 @@ class DistinctWithinParentPicker(Picker):
 class TuplePicker(Picker):
     """One digit of a distinct mixed-radix tuple: rows get distinct parent combinations."""
 
-    def __init__(self, key: int, radices: tuple[int, ...], position: int) -> None:
+    def __init__(self, key: int, radices: tuple[int, ...], position: int, *mix: Any) -> None:
+        """`mix`: (plus, modulus) of a Latin-square member, its digit plus those at `plus`."""
         self.key, self.radices, self.position = key, radices, position
+        self.plus: tuple[int, ...] = tuple(mix[0]) if mix and mix[0] else ()
+        self.modulus: int | None = mix[1] if self.plus else None
         self.total = int(np.prod(np.array(radices, dtype=object)))
 
     def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
         code = permute(self.key, idx, self.total) if self.total < 2**62 else idx
-        for radix in self.radices[: self.position]:
+        out = self._digit(code, self.position)
+        for p in self.plus:  # a Latin-square member: digits summed modulo its own radix
+            out = (out + self._digit(code, p)) % (self.modulus or 1)
+        return out
+
+    def _digit(self, code: np.ndarray, position: int) -> np.ndarray:
+        for radix in self.radices[:position]:
             code = code // radix
-        return code % self.radices[self.position]
+        return code % self.radices[position]
 
 
 class TreePicker(Picker):
@@ -191,8 +200,7 @@ class EarlierRowPicker(Picker):
     def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
         u = uniform(self.key, idx)
         out = (u * idx).astype(np.int64)
-        first = idx == 0
-        out[first] = 0 if self.root_links_self else -1
+        out[idx == 0] = 0 if self.root_links_self else -1
         return out
 
 
@@ -211,9 +219,8 @@ class DifferentFromPicker(Picker):
         return mine
 
     def _offset_digit(self) -> bool:
-        """Both FKs are digits of one distinct tuple and mine has radix n-1 (compile/passes/
-        uniques.py differs_in_tuple): mine is an offset from theirs, never 0 mod n, so
-        (theirs, mine) stays distinct and unequal."""
+        """Both FKs are digits of one tuple, mine of radix n-1 (passes/numbering.py
+        _differs_in_tuple): an offset from theirs, never 0 mod n, so distinct and unequal."""
         inner, other = self.inner, self.other
         return (
             isinstance(inner, TuplePicker)

@@ -1,4 +1,4 @@
-"""Special-type generators (bytes, bits, cidr, interval, ranges, partitions, offsets) -> arrays."""
+"""Special-type generators (bytes, bits, cidr, interval, ranges, offsets) -> arrays."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 
 from seedspec.generate.base import Generator, objects
 from seedspec.generate.base import ValueSource as Model
-from seedspec.generate.instants import EPOCH, US, parse_instant
+from seedspec.generate.instants import US
 from seedspec.generate.random import bits, integers, permute, uniform
 
 
@@ -89,40 +89,6 @@ def _slot(of: str, i: int) -> str:
     start = dt.datetime(2024, 1, 1) + dt.timedelta(hours=i)
     end = start + dt.timedelta(minutes=45)
     return f"[{start.isoformat(' ')},{end.isoformat(' ')})"
-
-
-class PartitionValues(Generator):
-    """Values inside the union of a table's range partitions: a partition, then a point in it."""
-
-    kind = "partition"
-
-    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
-        ranges = self.params["ranges"]
-        of = self.params.get("of", "int")
-        pick = integers(self.key, idx, 0, len(ranges) - 1)
-        u = uniform(self.key, idx, 1)
-        lows, highs = [], []
-        for lo, hi in ranges:
-            lo_n, hi_n = self._number(lo, of, -(10**9)), self._number(hi, of, 10**9)
-            lows.append(lo_n)
-            highs.append(hi_n)
-        lo_a, hi_a = np.array(lows, dtype=np.int64)[pick], np.array(highs, dtype=np.int64)[pick]
-        ticks = lo_a + ((hi_a - lo_a) * u).astype(np.int64)  # [lo, hi): upper bound excluded
-        if of == "date":
-            return ticks.astype("datetime64[D]")
-        if of == "datetime":
-            return (ticks * US).astype("datetime64[us]")
-        return ticks
-
-    @staticmethod
-    def _number(value: Any, of: str, default: int) -> int:
-        if value is None:
-            return default
-        if of == "int":
-            return int(value)
-        instant = parse_instant(value)
-        seconds = (instant - EPOCH) // dt.timedelta(seconds=1)
-        return seconds // 86_400 if of == "date" else seconds
 
 
 _UNIT_SECONDS = {"days": 86_400, "hours": 3_600, "minutes": 60, "seconds": 1}

@@ -24,7 +24,6 @@ from seedspec.generate.special import (
     Cidr,
     Interval,
     Offset,
-    PartitionValues,
     RangeValue,
 )
 from seedspec.generate.structured import ArrayOf, JsonObject
@@ -48,7 +47,6 @@ __all__ = [
     "NullValue",
     "Nullable",
     "Offset",
-    "PartitionValues",
     "Provider",
     "RangeValue",
     "SHORT_UNIQUE",

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from seedspec.generate.special import PartitionValues, RangeValue
+from seedspec.generate.routing import RoutedValues, to_ticks
+from seedspec.generate.special import RangeValue
 from seedspec.kinds.base import (
     Entry,
     Kind,
@@ -56,30 +57,55 @@ class RangeKind(Kind):
 
 @dataclass(frozen=True)
 class PartitionParams:
-    ranges: tuple[tuple[Any, Any], ...]  # [lower, upper) of each range partition
-    of: str = "int"  # int | date | datetime
+    # each partition's slot of this key column (generate/routing.py), rows taking them in turn
+    parts: tuple[Mapping[str, Any], ...]
+    of: str = "int"  # int | decimal | float | date | datetime | text | value
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> PartitionParams:
-        ranges = tuple((r[0], r[1]) for r in params.get("ranges") or ())
-        return cls(ranges, params.get("of", "int"))
+        of = params.get("of", "int")
+        if params.get("parts") is not None:
+            return cls(tuple(params["parts"]), of)
+        # the spec's own form: [lower, upper) of each range partition, in the column's values
+        parts = tuple(
+            {"from": _tick(r[0], of), "to": _tick(r[1], of)} for r in params.get("ranges") or ()
+        )
+        return cls(parts, of)
+
+
+def _tick(value: Any, of: str) -> Any:
+    return value if value is None or of == "text" else to_ticks(value, of)
+
+
+_EXTRA = ("scale", "length", "bits")  # what a key column's type adds to its partition values
 
 
 class PartitionKind(Kind):
     name = "partition"
-    runtime = PartitionValues
+    runtime = RoutedValues  # the spec's `ranges` become `parts` there
     params_type = PartitionParams
+    unique_capable = True  # a partition's range slots number its rows (generate/routing.py)
     examples = ({"partition": {"ranges": [[0, 10], [10, 20]]}},)
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
         value = entry["partition"]
+        if value.get("parts") is not None:  # what `init` writes: each partition's slot
+            params: Params = {"parts": [dict(p) for p in value["parts"]]}
+            params["of"] = value.get("of", "int")
+            params.update({k: value[k] for k in _EXTRA if value.get(k) is not None})
+            return params
         return {"ranges": [list(r) for r in value["ranges"]], "of": value.get("of", "int")}
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
-        body: Entry = {"ranges": [plain(list(r)) for r in params.get("ranges") or []]}
         typed = PartitionParams.from_params(params)
+        body: Entry = (
+            {"ranges": [plain(list(r)) for r in params["ranges"]]}
+            if params.get("ranges") is not None
+            else {"parts": [plain(dict(p)) for p in typed.parts]}
+        )
         if typed.of != "int":
             body["of"] = typed.of
+        body.update({k: params[k] for k in _EXTRA if params.get(k) is not None})
         return {"partition": body}
 
 

@@ -26,6 +26,7 @@ from seedspec.kinds.spec import GeneratorSpec
 
 
 def _iso_datetime(text: str) -> dt.datetime:
+    # the regex reads a spec's ISO-8601 text: a trailing Z becomes +00:00 (not SQL)
     return dt.datetime.fromisoformat(re.sub(r"[Zz]$", "+00:00", text))
 
 

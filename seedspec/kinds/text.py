@@ -26,6 +26,7 @@ from seedspec.kinds.column import ColumnShape
 from seedspec.kinds.fit import class_of
 from seedspec.kinds.spec import GeneratorSpec
 
+# reads a spec's template field name ({first_name}); not SQL
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from seedspec.errors import SeedspecError
 from seedspec.generate import links as lk
+from seedspec.generate import routing
 from seedspec.generate.attempts import Attempted, Choices
 from seedspec.generate.base import Generator
 from seedspec.generate.model import Model, TableModel
@@ -214,13 +215,15 @@ def picker(pick: r.Pick, own: lk.PerParentLayout | None) -> lk.Picker:
         assert own is not None
         return lk.DistinctWithinParentPicker(pick.key, pick.n, own)
     if isinstance(pick, r.TuplePick):
-        return lk.TuplePicker(pick.key, pick.radices, pick.position)
+        return lk.TuplePicker(pick.key, pick.radices, pick.position, pick.plus or (), pick.modulus)
     if isinstance(pick, r.TreePick):
         return lk.TreePicker(pick.key, list(pick.starts), pick.root_links_self)
     if isinstance(pick, r.EarlierRowPick):
         return lk.EarlierRowPicker(pick.key, pick.root_links_self)
     if isinstance(pick, r.DifferentFromPick):
         return lk.DifferentFromPicker(picker(pick.inner, own), picker(pick.other, own), pick.n)
+    if isinstance(pick, r.StripedPick):
+        return routing.StripedPicker(picker(pick.inner, own), pick.offset, pick.stride)
     if isinstance(pick, r.JointPick):
         joint = lk.JointPicker(pick.key, pick.parent, pick.column, pick.n)
         joint.others.extend(pick.others)

@@ -149,6 +149,7 @@ codec.register(
         r.TreePick: "tree",
         r.EarlierRowPick: "earlier_row",
         r.DifferentFromPick: "different_from",
+        r.StripedPick: "striped",
         r.JointPick: "joint",
         r.WherePick: "where",
         r.OrderedPairPick: "ordered_pair",

@@ -51,11 +51,14 @@ class DistinctInParentPick:
 
 @dataclass(frozen=True)
 class TuplePick:
-    """One digit of a distinct mixed-radix tuple over the table's rows."""
+    """One digit of a distinct mixed-radix tuple over the table's rows; with `plus`, that digit
+    plus the digits at those positions, modulo `modulus` (a Latin square over the digits)."""
 
     key: int
     radices: tuple[int, ...]
     position: int
+    plus: tuple[int, ...] | None = field(default=None, metadata={"omit_none": True})
+    modulus: int | None = field(default=None, metadata={"omit_none": True})
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,16 @@ class DifferentFromPick:
     inner: Pick
     other: Pick
     n: int
+
+
+@dataclass(frozen=True)
+class StripedPick:
+    """`inner` over the parent rows offset, offset + stride, ... (those a partitioned parent
+    routes to the one partition an FK references): inner's k-th choice is row offset+k*stride."""
+
+    inner: Pick
+    offset: int
+    stride: int
 
 
 @dataclass(frozen=True)
@@ -142,6 +155,7 @@ Pick = (
     | TreePick
     | EarlierRowPick
     | DifferentFromPick
+    | StripedPick
     | JointPick
     | WherePick
     | OrderedPairPick
@@ -289,6 +303,7 @@ RECIPE_TYPES: tuple[type, ...] = (
     TreePick,
     EarlierRowPick,
     DifferentFromPick,
+    StripedPick,
     JointPick,
     WherePick,
     ValueRecipe,

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from seedspec.errors import Problem
+from seedspec.errors import Problem, SourceLocation
 from seedspec.kinds import KINDS, kind_of
 from seedspec.kinds.links import split_ref as split_ref  # re-exported: it lives with ref
+from seedspec.spec.aftersql import Refusal, first_statement_refusal
 from seedspec.spec.frameworks import bookkeeping
 from seedspec.spec.source import Document, Pointer
 
@@ -197,11 +198,22 @@ def check_view(doc: Document, view: SpecView) -> list[Problem]:
             for entry, pointer, nested in _entries(column.value, column.pointer, False):
                 _check_entry(ctx, entry, pointer, nested)
     for i, step in enumerate(doc.data.get("after") or []):
+        where = doc.location(("after", i, "sql"))
         if not step["sql"].strip():
-            problems.append(
-                Problem(f"after[{i}].sql: the SQL is empty", doc.location(("after", i, "sql")))
-            )
+            problems.append(Problem(f"after[{i}].sql: the SQL is empty", where))
+        elif (refused := first_statement_refusal(step["sql"])) is not None:
+            problems.append(after_problem(i, refused, where))
     return problems
+
+
+def after_problem(index: int, refused: Refusal, where: SourceLocation | None) -> Problem:
+    """The Problem for an after: statement that would end the apply's transaction."""
+    return Problem(
+        f"after[{index}].sql: `{refused.statement}` refused: {refused.reason}",
+        where,
+        code="after-ends-transaction",
+        fix=refused.fix,
+    )
 
 
 def _finite_problems(doc: Document, value: Any, pointer: Pointer) -> list[Problem]:

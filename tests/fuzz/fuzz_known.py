@@ -12,7 +12,7 @@ from __future__ import annotations
 _COMMON: tuple[str, ...] = ()
 
 NOT_FIXED: dict[str, frozenset[str]] = {
-    "postgresql": frozenset((*_COMMON, "partition:range")),
+    "postgresql": frozenset(_COMMON),
     "sqlite": frozenset(_COMMON),
     "mysql": frozenset(_COMMON),
 }

@@ -246,6 +246,42 @@ def _two_uniques(ctx: _Ctx) -> Feature:
     )
 
 
+def _narrow_uniques(ctx: _Ctx) -> Feature:
+    """Several UNIQUEs over columns with small domains that one shared numbering cannot meet:
+    a triangle of pairs, two disjoint pairs of different shapes, or pairs through an FK."""
+    a, b, c, d = (ctx.col("n") for _ in range(4))
+    shape = ctx.rng.choice(("triangle", "disjoint", "fk") if ctx.earlier else ("triangle",))
+    if shape == "triangle":
+        cols = [f"{x} integer NOT NULL CHECK ({x} IN (1, 2, 3))" for x in (a, b, c)]
+        return Feature(
+            "unique:narrow-triangle",
+            tuple(cols),
+            (f"UNIQUE ({a}, {b})", f"UNIQUE ({b}, {c})", f"UNIQUE ({a}, {c})"),
+        )
+    if shape == "disjoint":
+        return Feature(
+            "unique:narrow-disjoint",
+            (
+                f"{a} integer NOT NULL CHECK ({a} IN (1, 2))",
+                f"{b} integer NOT NULL CHECK ({b} BETWEEN 1 AND 12)",
+                f"{c} integer NOT NULL CHECK ({c} BETWEEN 1 AND 12)",
+                f"{d} integer NOT NULL CHECK ({d} IN (1, 2))",
+            ),
+            (f"UNIQUE ({a}, {b})", f"UNIQUE ({c}, {d})"),
+        )
+    target = ctx.rng.choice(ctx.earlier)
+    return Feature(
+        "unique:narrow-fk",
+        (
+            f"{a} bigint NOT NULL",
+            f"{b} integer NOT NULL CHECK ({b} BETWEEN 1 AND 6)",
+            f"{c} integer NOT NULL CHECK ({c} IN (1, 2, 3))",
+        ),
+        (f"FOREIGN KEY ({a}) REFERENCES {target} (id)", f"UNIQUE ({a}, {b})", f"UNIQUE ({b}, {c})"),
+        refs=frozenset({target}),
+    )
+
+
 def _partial_unique(ctx: _Ctx) -> Feature | None:
     if ctx.dialect == "mysql":
         return None
@@ -411,6 +447,7 @@ FEATURES: list[tuple[float, Callable[[_Ctx], Feature | None]]] = [
     (0.5, _composite_fk),
     (1.0, _unique),
     (0.5, _two_uniques),
+    (0.5, _narrow_uniques),
     (0.7, _partial_unique),
     (4.0, _check),
     (0.4, _trigger_update),
@@ -557,10 +594,12 @@ def generate(
             # nothing references the last table; its PK and uniques must hold the partition key
             key = Feature(
                 "key:partitioned",
-                ("id bigint NOT NULL", "region text NOT NULL"),
-                ("PRIMARY KEY (id, region)",),
+                ("id bigint NOT NULL", "region text NOT NULL", "day date NOT NULL"),
+                ("PRIMARY KEY (id, region, day)",),
             )
             feats = [f for f in feats if not f.tag.startswith(("unique:", "fk:self"))]
+            if rng.random() < 0.5 and not "fk:partition".startswith(skip):
+                partition = _fk_to_partition(tables, partition, name)
         tables.append(Table(name, key, tuple(feats), partition))
     _relations(seed, dialect, tables, skip)
     if (
@@ -595,18 +634,62 @@ def generate(
 
 
 def _partition(rng: random.Random, name: str) -> tuple[str, tuple[str, ...]]:
-    if rng.random() < 0.5:
+    """A LIST, RANGE or HASH partitioning of (id bigint, region text, day date): text, date and
+    two-column RANGE keys, MINVALUE / MAXVALUE ends, DEFAULT partitions, HASH moduli mixed."""
+    r = rng.random()
+    part = f"CREATE TABLE {name}_p%d PARTITION OF {name}"
+    if r < 0.3:
         return (
             "partition by LIST (region)",
+            (part % 1 + " FOR VALUES IN ('north', 'south')", part % 2 + " DEFAULT"),
+        )
+    if r < 0.4:
+        return (
+            "partition by RANGE (region)",
             (
-                f"CREATE TABLE {name}_p1 PARTITION OF {name} FOR VALUES IN ('north', 'south')",
-                f"CREATE TABLE {name}_p2 PARTITION OF {name} DEFAULT",
+                part % 1 + " FOR VALUES FROM (MINVALUE) TO ('m')",
+                part % 2 + " FOR VALUES FROM ('m') TO (MAXVALUE)",
+            ),
+        )
+    if r < 0.55:
+        return (
+            "partition by RANGE (day)",
+            (
+                part % 1 + " FOR VALUES FROM ('2024-01-01') TO ('2024-07-01')",
+                part % 2 + " FOR VALUES FROM ('2024-07-01') TO ('2025-01-01')",
+                part % 3 + " DEFAULT",
+            ),
+        )
+    if r < 0.8:
+        return (
+            "partition by HASH (id)",
+            (
+                part % 1 + " FOR VALUES WITH (MODULUS 4, REMAINDER 2)",
+                part % 2 + " FOR VALUES WITH (MODULUS 4, REMAINDER 0)",
+                part % 3 + " FOR VALUES WITH (MODULUS 2, REMAINDER 1)",
             ),
         )
     return (
-        "partition by RANGE (region)",
+        "partition by RANGE (region, day)",
         (
-            f"CREATE TABLE {name}_p1 PARTITION OF {name} FOR VALUES FROM (MINVALUE) TO ('m')",
-            f"CREATE TABLE {name}_p2 PARTITION OF {name} FOR VALUES FROM ('m') TO (MAXVALUE)",
+            part % 1 + " FOR VALUES FROM ('a', '2024-01-01') TO ('m', '2024-01-01')",
+            part % 2 + " FOR VALUES FROM ('m', '2024-01-01') TO (MAXVALUE, MAXVALUE)",
+            part % 3 + " DEFAULT",
         ),
     )
+
+
+def _fk_to_partition(
+    tables: list[Table], partition: tuple[str, tuple[str, ...]], name: str
+) -> tuple[str, tuple[str, ...]]:
+    """t0 gets an FK to the first partition of the partitioned table (added after the
+    partitions exist): its rows may only reference parent rows routed there."""
+    # nullable: the partitioned table may reference t0 too, and a NOT NULL cycle cannot load
+    cols = (f"{name}_id bigint", f"{name}_region text", f"{name}_day date")
+    fk = Feature("fk:partition", cols, refs=frozenset({name}))
+    tables[0] = replace(tables[0], features=(*tables[0].features, fk))
+    alter = (
+        f"ALTER TABLE t0 ADD CONSTRAINT t0_part_fk FOREIGN KEY ({name}_id, {name}_region, "
+        f"{name}_day) REFERENCES {name}_p1 (id, region, day)"
+    )
+    return partition[0], (*partition[1], alter)

@@ -254,7 +254,7 @@ def test_exactly_one_of_nullable_columns_is_chosen_per_row_by_the_oracle() -> No
             "LIST (region)",
             ("FOR VALUES IN ('eu', 'us')", "FOR VALUES IN ('as', NULL)"),
             "region",
-            {"values": ["eu", "us", "as"], "weights": None},
+            {"parts": [{"in": ["eu", "us"]}, {"in": ["as"]}], "of": "text"},
         ),
         (
             'RANGE ("d")',
@@ -262,17 +262,28 @@ def test_exactly_one_of_nullable_columns_is_chosen_per_row_by_the_oracle() -> No
                 "FOR VALUES FROM ('2020-01-01') TO ('2021-01-01')",
                 "FOR VALUES FROM (MINVALUE) TO ('2020-01-01')",
             ),
-            "d",
-            {"ranges": [["2020-01-01", "2021-01-01"], [None, "2020-01-01"]], "of": "date"},
+            "d",  # days since 1970-01-01
+            {"parts": [{"from": 18262, "to": 18628}, {"from": None, "to": 18262}], "of": "date"},
         ),
         (
             "RANGE (n)",
             ("FOR VALUES FROM ('-5'::integer) TO (MAXVALUE)",),
             "n",
-            {"ranges": [[-5, None]], "of": "int"},
+            {"parts": [{"from": -5, "to": None}], "of": "int"},
         ),
-        ("RANGE (n)", ("FOR VALUES FROM (1) TO (100)", "DEFAULT"), None, None),
-        ("HASH (n)", ("FOR VALUES WITH (modulus 2, remainder 0)",), None, None),
+        (  # the DEFAULT partition gets values above every other partition's
+            "RANGE (n)",
+            ("FOR VALUES FROM (1) TO (100)", "DEFAULT"),
+            "n",
+            {"parts": [{"from": 1, "to": 100}, {"from": 101, "to": None}], "of": "int"},
+        ),
+        (  # an integer HASH key: integers whose PostgreSQL hash lands in each partition
+            "HASH (n)",
+            ("FOR VALUES WITH (modulus 2, remainder 0)",),
+            "n",
+            {"parts": [{"hash": [2, 0]}], "of": "int", "bits": 32},
+        ),
+        ("HASH (region)", ("FOR VALUES WITH (modulus 2, remainder 0)",), None, None),
     ],
 )
 def test_partition_bounds_read_by_sqlglot(
@@ -282,8 +293,10 @@ def test_partition_bounds_read_by_sqlglot(
 
     columns = (DbColumn("region", "text"), DbColumn("d", "date"), DbColumn("n", "integer"))
     rule = partition_rule(DbTable("p", columns=columns, partition_by=key, partitions=bounds))
-    assert rule.column == column
-    assert (rule.generator.params if rule.generator else None) == params
+    got = rule.generators[0] if rule.generators else (None, None)
+    assert got[0] == column
+    assert (got[1].params if got[1] else None) == params
+    assert rule.routes == (bounds if column else ())
     assert not rule.note
 
 

@@ -327,6 +327,7 @@ UNIQUE_CASES: dict[str, dict[str, Any]] = {
     "cidr": {"cidr": {}},
     "bytes": {"bytes": {"length": 16}},
     "json": {"json": {"w": {"gen": "text.word"}}},
+    "partition": {"partition": {"ranges": [[0, 100_000], [100_000, None]]}},
 }
 
 

@@ -58,9 +58,9 @@ def test_check_facts_are_merged_per_column() -> None:
 
 def test_partition_unique_and_trigger_facts() -> None:
     facts = table_facts_of(TABLE)
-    assert facts.partition.column == "region"
-    assert facts.partition.generator is not None
-    assert facts.partition.generator.params["values"] == ["eu", "us"]
+    ((column, generator),) = facts.partition.generators
+    assert column == "region"
+    assert generator.params["parts"] == [{"in": ["eu", "us"]}]
     assert [(u.unique.name, u.columns, u.understood) for u in facts.uniques] == [
         ("u_email", ("email",), True),
         ("u_pair", ("status", "age"), True),

@@ -19,6 +19,7 @@ from seedspec.errors import Problem
 from seedspec.spec.model import GeneratorSpec
 
 INTEGER_KINDS = ("smallint", "integer", "bigint")
+_EXAMPLES = {"range": "[a,b)"}  # a literal of the type for the no-generator fix
 
 
 def columns(unit: Unit, errors: Errors) -> Unit:
@@ -38,8 +39,9 @@ def _table_columns(t: Linked, errors: Errors, counters: Mapping[str, str]) -> Co
     rule = tfacts.partition
     if rule.note:
         errors.warn(Problem(rule.note, t.location, "warning", "partition", table.name))
-    if rule.column and rule.generator and not (t.spec and t.spec.column(rule.column)):
-        specs[rule.column] = rule.generator
+    for column, generator in rule.generators:  # rows routed to every partition in turn
+        if not (t.spec and t.spec.column(column)) and column not in t.fk_columns:
+            specs[column] = generator
     single_int_pk = (
         len(table.primary_key) == 1
         and (pk := table.column(table.primary_key[0])) is not None
@@ -65,7 +67,8 @@ def _table_columns(t: Linked, errors: Errors, counters: Mapping[str, str]) -> Co
                     code="no-generator",
                     table=table.name,
                     column=col.name,
-                    fix=f'give it a generator in the spec, e.g. `{col.name}: {{const: "..."}}`',
+                    fix=f"give it a generator in the spec, e.g. `{col.name}: "
+                    f'{{const: "{_EXAMPLES.get(col.type, "...")}"}}`',
                 )
             )
     return Columns(frozen(specs), frozen(skipped), frozen(notes))

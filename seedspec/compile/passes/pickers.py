@@ -10,7 +10,13 @@ import numpy as np
 from seedspec.compile.counts import cap_problem
 from seedspec.compile.links import Link
 from seedspec.compile.pairs import ordered_pairs
-from seedspec.compile.passes.uniques import differs_in_tuple, tuple_positions, tuple_radices
+from seedspec.compile.partitioned import parent_rows, stripe, unroutable
+from seedspec.compile.passes.numbering import (
+    member_radix,
+    numbering_of,
+    pair_in_numbering,
+    tuple_radices,
+)
 from seedspec.compile.unit import Errors, Linked, LinkRole, Unit, frozen
 from seedspec.database.facts import table_facts_of
 from seedspec.errors import Problem
@@ -107,7 +113,40 @@ def _pick(
     errors: Errors,
     wanting: dict[str, list[tuple[Linked, Link]]],
 ) -> r.Pick | None:
-    n_parent = unit.count(link.fk.ref_table)
+    """The link's pick; an FK to one partition picks among the parent rows routed there."""
+    why = unroutable(unit, link)
+    if link.fk.ref_partition and unit.counts[t.name].per_columns == link.fk.columns:
+        why = (
+            "its rows are counted per parent row and only some parent rows are routed there",
+            f"count {t.name} without `per:`",
+        )
+    if why is not None:
+        errors.add(
+            Problem(
+                f"{t.name}.{'+'.join(link.fk.columns)} references one partition of "
+                f"{link.fk.ref_table!r} ({link.fk.ref_partition}) but {why[0]}",
+                t.location,
+                code="partition",
+                table=t.name,
+                fix=why[1],
+            )
+        )
+        return None
+    inner = _plain_pick(unit, t, link, errors, wanting)
+    found = stripe(unit, link)
+    if inner is None or found is None or isinstance(inner, (r.WherePick, r.JointPick)):
+        return inner  # a where / joint pick matches parent values itself
+    return r.StripedPick(inner, *found)
+
+
+def _plain_pick(
+    unit: Unit,
+    t: Linked,
+    link: Link,
+    errors: Errors,
+    wanting: dict[str, list[tuple[Linked, Link]]],
+) -> r.Pick | None:
+    n_parent = parent_rows(unit, link)
     decision = unit.counts[t.name]
     role = unit.keys[t.name].roles.get(link.id)
     key = stream_key(unit.ctx.seed, t.name, "fk", *link.fk.columns)
@@ -218,35 +257,22 @@ def _role_pick(
     return tuple_pick(unit, t, link.id, errors)
 
 
-def tuple_pick(unit: Unit, t: Linked, digit: str, errors: Errors) -> r.TuplePick:
-    """The pick of one digit of the table's distinct tuple (checking the tuple has room)."""
-    radices = tuple_radices(unit, t)
-    total = 1
-    for radix in radices:
-        total *= radix
-    count = unit.count(t.name)
-    if count > total:
-        errors.add(cap_problem(t.name, count, total, _tuple_why(unit, t), t.location))
-    table_key = stream_key(unit.ctx.seed, t.name, "tuple")
+def tuple_pick(unit: Unit, t: Linked, member: str, errors: Errors) -> r.TuplePick:
+    """The pick of one member of the table's distinct tuples:
+    a digit of numbering 0, an alias of one (or a sum of several), or a digit of a set numbered
+    on its own (compile/passes/numbering.py)."""
     keys = unit.keys[t.name]
-    position = tuple_positions(keys).index(keys.tuple_shared.get(digit, digit))
-    return r.TuplePick(table_key, radices, position)
-
-
-def _tuple_why(unit: Unit, t: Linked) -> str:
-    """What bounds the table's distinct tuple, naming a CHECK between two of its FKs."""
-    for pair in ordered_pairs(t):
-        n, parent = unit.count(pair.low.fk.ref_table), pair.low.fk.ref_table
-        if {pair.low.id, pair.high.id} <= set(unit.keys[t.name].tuple_digits):
-            shape = "n*(n-1)/2" if pair.strict else "n*(n+1)/2"
-            return f"pairs with {pair.text()} of the {n} {parent!r} rows: {shape}"
-    for column, f in table_facts_of(t.table).columns.items():
-        mine, other = t.fk_columns.get(column), t.fk_columns.get(f.differs_from or "")
-        if mine is not None and other is not None and differs_in_tuple(t, mine, unit.keys[t.name]):
-            n, parent = unit.count(mine.fk.ref_table), mine.fk.ref_table
-            relation = f"{f.differs_from} <> {column}"
-            return f"ordered pairs with {relation} of the {n} {parent!r} rows: n*(n-1)"
-    return "distinct combinations of its parents"
+    k = numbering_of(keys, member) or 0
+    radices = tuple_radices(unit, t, numbering=k)  # room checked by cap_counts
+    extra = (str(k),) if k else ()  # the first numbering keeps the table's own stream
+    table_key = stream_key(unit.ctx.seed, t.name, "tuple", *extra)
+    n = keys.numberings[k]
+    positions = n.positions
+    position = positions.index(n.shared.get(member, member))
+    plus = tuple(positions.index(d) for d in n.sums.get(member, ()))
+    if not plus:
+        return r.TuplePick(table_key, radices, position)
+    return r.TuplePick(table_key, radices, position, plus, member_radix(unit, t, member))
 
 
 def _where_pick(t: Linked, link: Link, key: int, n_parent: int, errors: Errors) -> r.Pick:
@@ -268,11 +294,27 @@ def _differs(unit: Unit, t: Linked, picks: dict[str, r.Pick], errors: Errors) ->
             continue
         inner, theirs = picks.get(mine.id), picks.get(other.id)
         if inner is not None and theirs is not None and len(mine.fk.columns) == 1:
-            n = unit.count(mine.fk.ref_table)
+            n = parent_rows(unit, mine)
+            relation = f"{f.differs_from} <> {column}"
             if n < 2 and not (mine.nullable or other.nullable):
-                relation = f"{f.differs_from} <> {column}"
                 errors.add(_pair_problem(t, relation, mine.fk.ref_table, n, 2))
-            picks[mine.id] = r.DifferentFromPick(inner, theirs, n)
+            picks[mine.id] = _different_from(t, relation, inner, theirs, n, errors)
+
+
+def _different_from(
+    t: Linked, relation: str, inner: r.Pick, theirs: r.Pick, n: int, errors: Errors
+) -> r.Pick:
+    """Mine never theirs: over the n parent rows mine may pick; FKs to one partition differ
+    within its rows (both striped alike), a striped FK against another pick is not modelled."""
+    if not isinstance(inner, r.StripedPick):
+        return r.DifferentFromPick(inner, theirs, n)
+    if isinstance(theirs, r.StripedPick) and (theirs.offset, theirs.stride) == (
+        inner.offset,
+        inner.stride,
+    ):
+        return replace(inner, inner=r.DifferentFromPick(inner.inner, theirs.inner, n))
+    errors.warn(_not_modelled(t, relation))
+    return inner
 
 
 def _pair_problem(t: Linked, relation: str, parent: str, n: int, least: int) -> Problem:
@@ -283,6 +325,17 @@ def _pair_problem(t: Linked, relation: str, parent: str, n: int, least: int) -> 
         code="unfillable",
         table=t.name,
         fix=f"raise the count of {parent!r} to at least {least}",
+    )
+
+
+def _not_modelled(t: Linked, relation: str) -> Problem:
+    return Problem(
+        f"table {t.name!r}: CHECK ({relation}) is not met by construction "
+        "with these FK picks; rows may violate it",
+        t.location,
+        severity="warning",
+        code="check-not-modelled",
+        table=t.name,
     )
 
 
@@ -301,25 +354,26 @@ def _ordered(unit: Unit, t: Linked, picks: dict[str, r.Pick], errors: Errors) ->
             errors.add(_pair_problem(t, pair.text(), parent, n, 2))
             continue
         inner: r.Pick
-        if isinstance(low, r.TuplePick) and isinstance(high, r.TuplePick):
-            inner = low  # uniques.tuple_radices gave low's digit `total` values, high's one
+        if _one_pair_code(unit, t, pair.low, low, high):
+            inner = low  # numbering.tuple_radices gave low's digit `total` values, high's one
         elif isinstance(low, r.RandomPick) and isinstance(high, r.RandomPick):
             inner = r.RandomPick(low.key, total)
         else:
-            errors.warn(
-                Problem(
-                    f"table {t.name!r}: CHECK ({pair.text()}) is not met by construction "
-                    "with these FK picks; rows may violate it",
-                    t.location,
-                    severity="warning",
-                    code="check-not-modelled",
-                    table=t.name,
-                )
-            )
+            errors.warn(_not_modelled(t, pair.text()))
             continue
         column = pair.low.fk.ref_columns[0]
         picks[pair.low.id] = r.OrderedPairPick(inner, n, pair.strict, False, parent, column)
         picks[pair.high.id] = r.OrderedPairPick(inner, n, pair.strict, True, parent, column)
+
+
+def _one_pair_code(unit: Unit, t: Linked, low_link: Link, low: r.Pick, high: r.Pick) -> bool:
+    """Whether both FKs of an ordered pair are own digits of one numbering (numbering.py
+    pair_in_numbering), so low's digit is the pair code and high's digit is always 0."""
+    if not (isinstance(low, r.TuplePick) and isinstance(high, r.TuplePick)):
+        return False
+    keys = unit.keys[t.name]
+    k = numbering_of(keys, low_link.id)
+    return k is not None and pair_in_numbering(t, low_link.id, keys.numberings[k]) is not None
 
 
 def _joint(unit: Unit, t: Linked, picks: dict[str, r.Pick]) -> None:

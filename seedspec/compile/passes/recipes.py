@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from seedspec.compile.links import Link
+from seedspec.compile.passes.numbering import digit_values, numbering_of
 from seedspec.compile.passes.pickers import tuple_pick
 from seedspec.compile.unit import Errors, Linked, Unit, frozen
 from seedspec.database.model import DbColumn
@@ -15,7 +16,7 @@ from seedspec.errors import Problem, SeedspecError
 from seedspec.generate.base import Generator
 from seedspec.generate.model import Model
 from seedspec.generate.random import stream_key
-from seedspec.kinds import finite_values, resolve_column_defaults
+from seedspec.kinds import resolve_column_defaults
 from seedspec.plan import bind
 from seedspec.plan import recipes as r
 from seedspec.plan.params import Params
@@ -70,9 +71,9 @@ def _column(
     if link is not None:
         return _fk(unit, t, link, col.name, errors)
     g = unit.columns[t.name].specs[col.name]
-    if col.name in unit.keys[t.name].tuple_digits:
+    if numbering_of(unit.keys[t.name], col.name) is not None:
         pick = tuple_pick(unit, t, col.name, errors)
-        return r.TupleChoiceRecipe(Params.of({"values": finite_values(g) or []}), pick)
+        return r.TupleChoiceRecipe(Params.of({"values": digit_values(g) or []}), pick)
     if g.kind == "index_in_parent":
         if unit.counts[t.name].layout is None:
             errors.add(

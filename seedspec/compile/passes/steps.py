@@ -26,6 +26,8 @@ from seedspec.plan.model import (
     VerifyForeignKeys,
 )
 from seedspec.plan.recipes import LeftAlone
+from seedspec.spec.aftersql import refusals
+from seedspec.spec.semantics import after_problem
 
 
 def order(unit: Unit, errors: Errors) -> Unit:
@@ -85,7 +87,10 @@ def steps(unit: Unit, errors: Errors) -> Unit:
         why = "loaded with FOREIGN_KEY_CHECKS=0 (NOT NULL cycle)"
         out.append(VerifyForeignKeys(suspended, why))
     out.append(ResetSequences(tuple(unit.ordering.order)))
-    for after in unit.ctx.spec.after:
+    caps = unit.ctx.capabilities
+    for i, after in enumerate(unit.ctx.spec.after):
+        for refused in refusals(after.sql, caps.sqlglot_dialect, caps.implicit_commits):
+            errors.add(after_problem(i, refused, after.location))
         out.append(RunSql(after.sql, str(after.location) if after.location else None))
     fills = {name: tuple(cols) for name, cols in updates.items()}
     return replace(unit, steps=tuple(out), fill_columns=frozen(fills))

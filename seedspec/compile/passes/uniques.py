@@ -11,16 +11,16 @@ from dataclasses import replace
 from typing import Any
 
 from seedspec.analysis.infer import integer_limits
-from seedspec.compile.counts import CountDecision
+from seedspec.compile.counts import CountDecision, cap_problem
 from seedspec.compile.links import Link
-from seedspec.compile.pairs import Pair, pair_of
+from seedspec.compile.partitioned import parent_rows
 from seedspec.compile.passes.columns import INTEGER_KINDS, exclusions
+from seedspec.compile.passes.numbering import Draft, digit_values, tuple_totals, tuple_why
 from seedspec.compile.unit import Columns, Errors, Keys, Linked, LinkRole, Unit, frozen
 from seedspec.database.checks import read_check
 from seedspec.database.facts import table_facts_of
 from seedspec.database.model import DbTable, DbUnique
 from seedspec.errors import Problem
-from seedspec.generate.pairs import pair_count
 from seedspec.kinds import finite_values, unique_capable
 from seedspec.spec.model import GeneratorSpec
 
@@ -39,8 +39,7 @@ def uniques(unit: Unit, errors: Errors) -> Unit:
         keys[t.name] = Keys(
             frozenset(chooser.unique_columns),
             frozen(chooser.roles),
-            tuple(chooser.tuple_digits),
-            frozen(chooser.shared),
+            tuple(n.frozen() for n in chooser.numberings),
         )
     return replace(unit, columns=frozen(columns), keys=frozen(keys))
 
@@ -107,13 +106,12 @@ class _Uniques:
     """One table's working memory while its unique sets are met."""
 
     def __init__(self, unit: Unit, t: Linked, cols: Columns, errors: Errors) -> None:
-        self.t, self.cols, self.errors = t, cols, errors
+        self.unit, self.t, self.cols, self.errors = unit, t, cols, errors
         self.decision = unit.counts[t.name]
         self.specs = dict(cols.specs)
         self.unique_columns: set[str] = set()
         self.roles: dict[str, LinkRole] = {}
-        self.tuple_digits: list[str] = []
-        self.shared: dict[str, str] = {}  # a tuple member reusing another member's digit
+        self.numberings: list[Draft] = []  # distinct-tuple numberings (passes/numbering.py)
         self.met: list[set[str]] = []  # the sets made distinct so far
 
     def choose(self) -> None:
@@ -166,25 +164,34 @@ class _Uniques:
         ]
         count = self.decision.count
         roomy = [c for c in wide if (self.capacity(c) or count) >= count]
-        if roomy or (wide and not self.covering(cols)):
+        if roomy or (wide and not self.covering(cols) and not self.numberable(cols)):
             self.make_unique((roomy or wide)[0], cols)
             return True
         return False
+
+    def numberable(self, cols: tuple[str, ...]) -> bool:
+        """Whether the set's columns can all be tuple digits (narrow: b in 1..10, a in {x, y}),
+        already are, or their distinct tuples hold an explicit count where no column alone
+        does."""
+        if any(c in n.digits for n in self.numberings for c in cols):
+            return True
+        total = 1
+        for c in cols:
+            values = digit_values(self.specs[c]) if c in self.specs else None
+            if values is None:
+                return False
+            total *= len(values)
+        return total >= self.decision.count or not (self.t.spec and self.t.spec.count)
 
     def by_tuple(self, cols: tuple[str, ...]) -> None:
         fk_links = self.covering(cols)
         value_cols = [c for c in cols if c not in self.t.fk_columns]
         finite = [
-            c for c in value_cols if c in self.specs and finite_values(self.specs[c]) is not None
+            c for c in value_cols if c in self.specs and digit_values(self.specs[c]) is not None
         ]
         members = [link.id for link in fk_links] + finite
-        if members and not self.tuple_digits:
-            # a subset of the key made distinct is enough: rows get distinct combinations
-            self.tuple_digits = members
-            for link in fk_links:
-                self.roles[link.id] = LinkRole.TUPLE
-            return
-        if members and self.share_digits(members):
+        if members and self.place(members):
+            self.take(members)
             return
         self.errors.add(
             Problem(
@@ -195,23 +202,51 @@ class _Uniques:
             )
         )
 
-    def share_digits(self, members: list[str]) -> bool:
-        """Another set over the same numbering: each digit the set lacks is reused by one of
-        its own new members ((channel, partner) and (channel, guest): guest takes partner's
-        digit), so the set determines every digit and is distinct. The digit's radix becomes
-        the smallest of its members' (pass `pickers`)."""
-        digits = [d for d in self.tuple_digits if d not in self.shared]
-        have = {self.shared.get(m, m) for m in members if m in self.tuple_digits}
-        missing = [d for d in digits if d not in have]
-        new = [m for m in members if m not in self.tuple_digits and self.roles.get(m) is None]
-        if len(new) < len(missing):
-            return False
-        for member, digit in zip(new, missing, strict=False):
-            self.tuple_digits.append(member)
-            self.shared[member] = digit
-            if any(link.id == member for link in self.t.links):
-                self.roles[member] = LinkRole.TUPLE
+    def place(self, members: list[str]) -> bool:
+        """Meet a set by a numbering: the one it overlaps (a shared digit, or a sum), else
+        the first one's digits when they hold as many rows, else a numbering of its own (a
+        subset of the key made distinct is enough: rows get distinct combinations)."""
+        touched = [n for n in self.numberings if any(m in n.digits for m in members)]
+        if len(touched) > 1:
+            return False  # it spans two numberings
+        if touched:
+            return touched[0].share(members, self.free) or touched[0].sum(members)
+        first = self.numberings[0] if self.numberings else None
+        shared = first is not None and not self.roomier_alone(members, first)
+        if shared and first is not None and first.share(members, self.free):
+            return True
+        self.numberings.append(Draft(list(members), sets=[members]))
         return True
+
+    def free(self, member: str) -> bool:
+        """Whether a member may still join a numbering (no other role, in none yet)."""
+        return self.roles.get(member) is None and not any(
+            member in n.digits for n in self.numberings
+        )
+
+    def take(self, members: list[str]) -> None:
+        for link in self.t.links:
+            if link.id in members:
+                self.roles[link.id] = LinkRole.TUPLE
+
+    def roomier_alone(self, members: list[str], first: Draft) -> bool:
+        """Whether a set disjoint from the first numbering holds more rows with digits of its
+        own than by reusing that one's (where each reused digit shrinks to the smaller radix)."""
+        digits = first.positions()
+        if len(members) < len(digits):
+            return True  # it could not reuse every digit: only its own numbering works
+        alone = shared = 1
+        for m in members:
+            alone *= self.radix(m)
+        for d, m in zip(digits, members, strict=False):
+            shared *= min(self.radix(d), self.radix(m))
+        return alone > shared
+
+    def radix(self, member: str) -> int:
+        link = next((link for link in self.t.links if link.id == member), None)
+        if link is not None:
+            return max(parent_rows(self.unit, link), 1)
+        return len(digit_values(self.specs[member]) or [None])
 
     def kind(self, column: str) -> str:
         g = self.specs.get(column)
@@ -270,62 +305,6 @@ class _Uniques:
         return True
 
 
-def tuple_radices(
-    unit: Unit, t: Linked, counts: dict[str, CountDecision] | None = None
-) -> tuple[int, ...]:
-    """The radix of each digit of the table's distinct tuple: parent rows, or finite values;
-    a digit several members share takes the smallest of their radices."""
-    decided = unit.counts if counts is None else counts
-    links = {link.id: link for link in t.links}
-    specs = unit.columns[t.name].specs
-    keys = unit.keys[t.name]
-    radix: dict[str, int] = {}
-    for member in keys.tuple_digits:
-        if member in links:
-            parent = decided.get(links[member].fk.ref_table)
-            own = max(parent.count if parent else 0, 1)
-        else:
-            own = len(finite_values(specs[member]) or [None])
-        if member in links and differs_in_tuple(t, links[member], keys):
-            own = max(own - 1, 1)  # CHECK (b <> a): b's digit is an offset from a, 1..n-1
-        if member in links and (pair := _pair_in_tuple(t, member, keys)) is not None:
-            # CHECK (low < high): low's digit numbers the pairs, high's is always 0
-            own = 1 if member == pair.high.id else max(pair_count(own, pair.strict), 1)
-        digit = keys.tuple_shared.get(member, member)
-        radix[digit] = min(radix.get(digit, own), own)
-    return tuple(radix[d] for d in tuple_positions(unit.keys[t.name]))
-
-
-def differs_in_tuple(t: Linked, link: Link, keys: Keys) -> bool:
-    """Whether this FK is one digit of the tuple, `CHECK (it <> other)` for another FK digit
-    to the same table: it is then drawn as other + 1 + digit mod n (generate/links.py
-    DifferentFromPicker), so the pair is distinct and never equal, n(n-1) pairs in all."""
-    if len(link.fk.columns) != 1 or link.id in keys.tuple_shared:
-        return False
-    f = table_facts_of(t.table).columns.get(link.fk.columns[0])
-    other = t.fk_columns.get(f.differs_from or "") if f is not None else None
-    return (
-        other is not None
-        and other.fk.ref_table == link.fk.ref_table
-        and other.id in keys.tuple_digits
-        and other.id not in keys.tuple_shared
-    )
-
-
-def _pair_in_tuple(t: Linked, member: str, keys: Keys) -> Pair | None:
-    """The ordered pair (compile/pairs.py) of this FK when both its FKs are own digits."""
-    pair = pair_of(t, member)
-    both = (pair.low.id, pair.high.id) if pair is not None else ()
-    if pair is None or any(m not in keys.tuple_digits or m in keys.tuple_shared for m in both):
-        return None
-    return pair
-
-
-def tuple_positions(keys: Keys) -> list[str]:
-    """The digits of the tuple in order (members that reuse another's digit left out)."""
-    return [d for d in keys.tuple_digits if d not in keys.tuple_shared]
-
-
 def cap_counts(unit: Unit, errors: Errors) -> Unit:
     """Inferred counts shrink to what one-to-one links and distinct tuples allow."""
     counts = dict(unit.counts)
@@ -343,6 +322,7 @@ def cap_counts(unit: Unit, errors: Errors) -> Unit:
     for t in seeded:
         if t.spec and t.spec.count:
             _explicit_over_key(unit, t, counts[t.name].count, errors)
+            _explicit_over_tuples(unit, t, counts, errors)
     return replace(unit, counts=frozen(counts))
 
 
@@ -362,6 +342,18 @@ def _explicit_over_key(unit: Unit, t: Linked, count: int, errors: Errors) -> Non
                     fix=f"lower the count to {top} or widen {t.name}.{column}",
                 )
             )
+
+
+def _explicit_over_tuples(
+    unit: Unit, t: Linked, counts: dict[str, CountDecision], errors: Errors
+) -> None:
+    """An explicit count more than a distinct-tuple numbering holds: one error for the table,
+    before any row is written (every numbering checked, not only the first one reached)."""
+    totals = tuple_totals(unit, t, counts)
+    count = counts[t.name].count
+    if totals and count > min(totals):
+        why = tuple_why(unit, t, counts)
+        errors.add(cap_problem(t.name, count, min(totals), why, t.location))
 
 
 def _sql_type(t: Linked, column: str) -> str:
@@ -388,12 +380,7 @@ def _key_capacity(unit: Unit, t: Linked, counts: dict[str, CountDecision]) -> in
     roles = unit.keys[t.name].roles
     for link in t.links:
         if roles.get(link.id) is LinkRole.UNIQUE and not link.nullable:
-            parent = counts.get(link.fk.ref_table)
-            caps.append(parent.count if parent else 0)
+            caps.append(parent_rows(unit, link, counts))
     caps += [top for _, top in _sequence_caps(unit, t)]  # a TINYINT key holds 255 rows at most
-    if unit.keys[t.name].tuple_digits:
-        total = 1
-        for radix in tuple_radices(unit, t, counts):
-            total *= radix
-        caps.append(total)
+    caps += tuple_totals(unit, t, counts)  # each numbering numbers at most its codes
     return min(caps) if caps else None

@@ -14,7 +14,8 @@ from seedspec.database.model import DbCheck, DbTrigger
 from seedspec.database.triggers import sql_writes
 
 _COLUMNS = sa.text(
-    "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS"
+    "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE"
+    " FROM information_schema.COLUMNS"
     " WHERE TABLE_SCHEMA IN :schemas"
 ).bindparams(sa.bindparam("schemas", expanding=True))
 _FKS = sa.text(
@@ -38,8 +39,9 @@ _TRIGGERS = sa.text(
 def read_catalog(conn: sa.Connection, schemas: list[str]) -> Catalog:
     cat = Catalog()
     params = {"schemas": schemas}
-    for db, table, column, typ in conn.execute(_COLUMNS, params):
+    for db, table, column, typ, base in conn.execute(_COLUMNS, params):
         cat.sql_types[(db, table, column)] = str(typ)
+        cat.base_types[(db, table, column)] = str(base).lower()
         if "`" in column:  # SQLAlchemy reads `a``b` from SHOW CREATE TABLE as "a``b"
             cat.names[column.replace("`", "``")] = column
     _backtick_fks(conn, params, cat)

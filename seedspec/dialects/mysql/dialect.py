@@ -6,9 +6,8 @@ the bulk path load with checks suspended, then prove them by query."""
 from __future__ import annotations
 
 import os
-import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -16,12 +15,17 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.mysql.base import MySQLDialect
 from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
 from sqlalchemy.engine import URL
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+from sqlglot.tokens import TokenType
 
 from seedspec.database.catalog import Catalog, DdlColumn, TableKey
+from seedspec.database.checks import json_valid_column
 from seedspec.database.model import DbCheck, DbSchema, DbTable
 from seedspec.database.reflect_types import TypeFacts
+from seedspec.database.sqltokens import lex, top_level
 from seedspec.dialects import endpoints
-from seedspec.dialects.base import Dialect
+from seedspec.dialects.base import Counter, Dialect
 from seedspec.dialects.capabilities import capabilities_for
 from seedspec.dialects.endpoints import Endpoint
 from seedspec.dialects.mysql import catalog, infile
@@ -31,8 +35,12 @@ from seedspec.errors import ApplyError
 from seedspec.generate.base import objects
 
 _REFUSED = (1148, 2068, 3948, 4166)  # LOAD DATA LOCAL disabled on the server or the client
-_ON_UPDATE = re.compile(r"\s+ON\s+UPDATE\s+.*$", re.S | re.I)
-_SIZED = re.compile(r"(TEXT|BLOB)\((\d+)\)")
+# The file's format (copytext.encode_rows, flavour mysql) said in full, not left to the server's
+# defaults: tab-separated, backslash escapes (\N is NULL, \\ a backslash, \t \n \r), one row a
+# line. Hex literals, so NO_BACKSLASH_ESCAPES in sql_mode cannot change what a backslash means.
+_LOAD_FORMAT = (
+    "FIELDS TERMINATED BY X'09' ENCLOSED BY '' ESCAPED BY X'5C' LINES TERMINATED BY X'0A'"
+)
 
 
 def _bit_ints(values: Any) -> Any:
@@ -41,8 +49,32 @@ def _bit_ints(values: Any) -> Any:
 
 
 def _is_json_valid(column: str, checks: list[DbCheck]) -> bool:
-    pattern = re.compile(rf"^\s*json_valid\(\s*`?{re.escape(column)}`?\s*\)\s*$", re.I)
-    return any(pattern.match(c.sqltext) for c in checks)
+    return any(json_valid_column(c.sqltext, "mysql") == column for c in checks)
+
+
+def _without_on_update(default: str) -> str:
+    """``CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP`` -> ``CURRENT_TIMESTAMP``: the reflected
+    default ends at a top-level ON UPDATE (MySQL's tokens: 'on update' in a string stays)."""
+    tokens = lex(default, "mysql")
+    for i in top_level(tokens, 0, len(tokens) - 1, TokenType.ON):
+        if tokens[i + 1].token_type == TokenType.UPDATE:
+            return default[: tokens[i].start].rstrip()
+    return default
+
+
+def _sized_bytes(compiled: str | None) -> int | None:
+    """TEXT(n) / BLOB(n) as the DDL compiler spells them -> bytes n asks for (utf8mb4: 4 a
+    character); None for any other type. The spelling is read by sqlglot's MySQL type parser."""
+    try:
+        parsed = exp.DataType.build(compiled or "", dialect="mysql") if compiled else None
+    except (SqlglotError, ValueError):
+        return None
+    if parsed is None or parsed.this not in (exp.DataType.Type.TEXT, exp.DataType.Type.BLOB):
+        return None
+    size = parsed.expressions[0].this if len(parsed.expressions) == 1 else None
+    if not (isinstance(size, exp.Literal) and size.this.isdigit()):
+        return None
+    return int(size.this) * (4 if parsed.this == exp.DataType.Type.TEXT else 1)
 
 
 class MySqlDialect(Dialect):
@@ -69,7 +101,7 @@ class MySqlDialect(Dialect):
         return catalog.read_catalog(conn, schemas)
 
     def column_default(self, default: str) -> str:
-        return _ON_UPDATE.sub("", default)
+        return _without_on_update(default)
 
     def column_kind(self, kind: str, column: str, checks: list[DbCheck]) -> str:
         if kind == "text" and _is_json_valid(column, checks):
@@ -91,9 +123,8 @@ class MySqlDialect(Dialect):
         if facts.type == "numeric":  # DECIMAL means DECIMAL(10, 0)
             facts.precision = 10 if facts.precision is None else facts.precision
             facts.scale = 0 if facts.scale is None else facts.scale
-        sized = _SIZED.match(compiled or "")
-        if sized:  # TEXT(n) / BLOB(n): the smallest type for n bytes (utf8mb4: 4 per char)
-            size = int(sized.group(2)) * (4 if sized.group(1) == "TEXT" else 1)
+        size = _sized_bytes(compiled)
+        if size is not None:  # TEXT(n) / BLOB(n): the smallest type that holds n bytes
             facts.length = 255 if size <= 255 else None  # TINYTEXT / TINYBLOB
         return facts
 
@@ -191,7 +222,7 @@ class MySqlDialect(Dialect):
         raw = self.raw(conn)
         sql = (  # the path as the driver escapes a string literal
             f"LOAD DATA LOCAL INFILE {raw.escape(path)} INTO TABLE {self.qualified(conn, table)} "
-            f"CHARACTER SET utf8mb4 ({names})"
+            f"CHARACTER SET utf8mb4 {_LOAD_FORMAT} ({names})"
         )
         cur = raw.cursor()
         try:
@@ -210,9 +241,72 @@ class MySqlDialect(Dialect):
             raise ApplyError(
                 f"loading {table.name}: {loaded} of {count} rows loaded"
                 + (f" ({first})" if first else "")
-                + "; rolled back"
             )
         return True
+
+    # -- counters and the transaction's state -----------------------------------------
+    def read_counters(
+        self, conn: sa.Connection, schema: DbSchema, tables: Iterable[str]
+    ) -> list[Counter]:
+        """InnoDB's AUTO_INCREMENT moves past every key loaded and a rollback keeps it moved."""
+        out = []
+        for name in tables:
+            t = schema.table(name)
+            if t is None or not any(c.identity == "auto_increment" for c in t.columns):
+                continue
+            value = conn.execute(_AUTO_INCREMENT, {"s": t.schema, "t": t.bare_name}).scalar()
+            if value is not None:
+                out.append(Counter(t.name, self.qualified(conn, t), (int(value),)))
+        return out
+
+    def restore_counter(self, conn: sa.Connection, counter: Counter) -> bool:
+        t = self.schema.table(counter.table) if self.schema is not None else None
+        if t is None:
+            return False
+        now = conn.execute(_AUTO_INCREMENT, {"s": t.schema, "t": t.bare_name}).scalar()
+        if now is None or int(now) == counter.state[0]:
+            return False
+        # an ALTER commits implicitly: run only after the rollback, on no open transaction; a
+        # session cut mid-LOAD DATA may hold the table a while: wait for it, but not for a day
+        self.execute_raw(conn, "SET SESSION lock_wait_timeout = 30")
+        self.execute_raw(conn, f"ALTER TABLE {counter.name} AUTO_INCREMENT = {counter.state[0]}")
+        return True
+
+    def non_transactional(
+        self, conn: sa.Connection, tables: Sequence[DbTable]
+    ) -> list[tuple[DbTable, str]]:
+        out = []
+        for t in tables:
+            engine = conn.execute(_ENGINE, {"s": t.schema, "t": t.bare_name}).scalar()
+            if engine is not None and str(engine).lower() not in _TRANSACTIONAL:
+                out.append((t, f"ENGINE={engine}"))
+        return out
+
+    def transaction_marker(self, conn: sa.Connection) -> Any:
+        """InnoDB's id of the open transaction where the role may read it (PROCESS), else None."""
+        try:
+            return conn.exec_driver_sql(_TRX_ID).scalar()
+        except sa.exc.DBAPIError:
+            return None
+
+    def transaction_lost(self, conn: sa.Connection, marker: Any) -> bool:
+        if not conn.exec_driver_sql("SELECT @@in_transaction").scalar():
+            return True  # an implicit or explicit COMMIT / ROLLBACK
+        return marker is not None and self.transaction_marker(conn) != marker
+
+
+_AUTO_INCREMENT = sa.text(
+    "SELECT AUTO_INCREMENT FROM information_schema.TABLES "
+    "WHERE TABLE_SCHEMA = COALESCE(:s, DATABASE()) AND TABLE_NAME = :t"
+)
+_ENGINE = sa.text(
+    "SELECT ENGINE FROM information_schema.TABLES "
+    "WHERE TABLE_SCHEMA = COALESCE(:s, DATABASE()) AND TABLE_NAME = :t"
+)
+_TRANSACTIONAL = {"innodb", "rocksdb", "tokudb", "ndbcluster"}
+_TRX_ID = (
+    "SELECT trx_id FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()"
+)
 
 
 class MariaDbDialect(MySqlDialect):

@@ -19,8 +19,10 @@ SELECT con.oid, con.contype, con.conname, con.conrelid::regclass::text,
        pg_catalog.pg_get_constraintdef(con.oid),
        pg_catalog.obj_description(con.oid, 'pg_constraint')
 FROM pg_catalog.pg_constraint con
-WHERE con.conrelid = ANY(CAST(:tables AS regclass[])) AND con.contype IN ('p', 'u', 'x', 'c', 'f')
-   OR (con.contype = 'f' AND con.confrelid = ANY(CAST(:tables AS regclass[])))
+WHERE (con.conrelid = ANY(CAST(:tables AS regclass[])) AND con.contype IN ('p', 'u', 'x', 'c', 'f')
+       OR (con.contype = 'f' AND con.confrelid = ANY(CAST(:tables AS regclass[]))))
+  -- a partition's copy of its parent's FK goes and comes back with the parent's own
+  AND con.conparentid = 0
 ORDER BY con.oid
 """
 _INDEXES = """

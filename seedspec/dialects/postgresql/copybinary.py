@@ -155,7 +155,7 @@ def encode_binary(fields: Sequence[Field], arrays: Sequence[np.ndarray]) -> byte
     ]
     data_sizes = [np.maximum(sizes, 0) for sizes, _ in encoded]
     row_sizes = 2 + sum(4 + s for s in data_sizes) if encoded else np.full(n, 2)
-    starts = np.concatenate([[0], np.cumsum(row_sizes)[:-1]]).astype(np.int64)
+    starts = (np.cumsum(row_sizes) - row_sizes).astype(np.int64)  # n starts, also for n = 0
     buf = np.empty(int(np.sum(row_sizes)), dtype=np.uint8)
     count = np.frombuffer(np.full(n, len(fields), dtype=">i2").tobytes(), dtype=np.uint8)
     _scatter_fixed(buf, starts, count.reshape(n, 2))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,7 +30,7 @@ def encode_rows(columns: Sequence[np.ndarray | list[Any]], flavor: str = "postgr
 def column_text(values: np.ndarray | list[Any], flavor: str = "postgresql") -> list[str]:
     arr = values if isinstance(values, np.ndarray) else None
     if arr is None:
-        return _escape_all([_text(v) for v in values])
+        return _escape_all(list(values), _text)
     if flavor == "mysql":
         special = _mysql_array_text(arr)
         if special is not None:
@@ -38,7 +38,7 @@ def column_text(values: np.ndarray | list[Any], flavor: str = "postgresql") -> l
     fast = _numpy_text(arr)
     if fast is not None:
         return fast
-    return _escape_all([_text(v) for v in arr.tolist()])
+    return _escape_all(arr.tolist(), _text)
 
 
 def _numpy_text(arr: np.ndarray) -> list[str] | None:
@@ -63,12 +63,12 @@ def _mysql_array_text(arr: np.ndarray) -> list[str] | None:
     if arr.dtype.kind == "M":
         return [t.replace("T", " ") for t in column_text(arr)]
     if arr.dtype == object:
-        return _escape_all([_mysql_text(v) for v in arr.tolist()])
+        return _escape_all(arr.tolist(), _mysql_text)
     return None
 
 
 def _text(value: Any) -> str:
-    if value is None:
+    if value is None:  # not reached for a field (_escape_all writes its NULL marker)
         return NULL
     if isinstance(value, str):
         return value
@@ -108,11 +108,14 @@ def _array_literal(items: Sequence[Any]) -> str:
     return "{" + ",".join(parts) + "}"
 
 
-def _escape_all(texts: list[str]) -> list[str]:
-    joined = "".join(texts)
+def _escape_all(values: Sequence[Any], to_text: Callable[[Any], str]) -> list[str]:
+    r"""Each value's text, escaped where it holds a special character. None, and only None, is
+    the NULL marker \N: the string '\N' is escaped to '\\N' like any other backslash."""
+    texts = [None if v is None else to_text(v) for v in values]
+    joined = "".join(t for t in texts if t is not None)
     if not any(ch in joined for ch in _SPECIAL):
-        return texts
-    return [t if t == NULL else _escape(t) for t in texts]
+        return [NULL if t is None else t for t in texts]
+    return [NULL if t is None else _escape(t) for t in texts]
 
 
 def _escape(text: str) -> str:

@@ -4,8 +4,7 @@ search_path, COPY FROM STDIN via psycopg 3, deferred constraints, sequences move
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -18,7 +17,7 @@ from seedspec.database.catalog import Catalog, DdlColumn
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.reflect_types import DomainChecks, TypeFacts
 from seedspec.dialects import endpoints
-from seedspec.dialects.base import Dialect
+from seedspec.dialects.base import Counter, Dialect
 from seedspec.dialects.capabilities import capabilities_for
 from seedspec.dialects.endpoints import Endpoint
 from seedspec.dialects.postgresql import bulk as pg_bulk
@@ -29,12 +28,37 @@ from seedspec.dialects.postgresql.copytext import encode_rows
 _SERIALS = ("SERIAL", "BIGSERIAL", "SMALLSERIAL")
 
 
+# the sequence a column's default calls (nextval('s') records a pg_depend row on it), for a
+# sequence no column OWNS, which pg_get_serial_sequence does not find
+_DEFAULT_SEQUENCE = sa.text(
+    "SELECT d.refobjid::regclass::text FROM pg_catalog.pg_attrdef ad"
+    " JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum"
+    " JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::regclass"
+    "  AND d.objid = ad.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass"
+    " JOIN pg_catalog.pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'"
+    " WHERE ad.adrelid = CAST(:t AS regclass) AND a.attname = :c LIMIT 1"
+)
 _INHERITS = sa.text(
     "SELECT c.relname FROM pg_catalog.pg_inherits i"
     " JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid"
     " JOIN pg_catalog.pg_class p ON p.oid = i.inhparent"
     " WHERE p.relkind = 'r' AND i.inhparent = ANY(CAST(:tables AS regclass[]))"
     " ORDER BY 1 LIMIT 1"
+)
+
+
+# every sequence a table's rows can move: owned by its columns (serial, identity) or drawn by
+# a column default (nextval('...') on any column: a default left to the database calls it)
+_TABLE_SEQUENCES = sa.text(
+    "SELECT DISTINCT d.objid::regclass::text FROM pg_catalog.pg_depend d"
+    " JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
+    " WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refobjid = CAST(:t AS regclass)"
+    " AND d.deptype IN ('a', 'i')"
+    " UNION SELECT DISTINCT d.refobjid::regclass::text FROM pg_catalog.pg_depend d"
+    " JOIN pg_catalog.pg_attrdef ad ON ad.oid = d.objid"
+    " JOIN pg_catalog.pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'"
+    " WHERE d.classid = 'pg_catalog.pg_attrdef'::regclass AND ad.adrelid = CAST(:t AS regclass)"
+    " ORDER BY 1"
 )
 
 
@@ -184,8 +208,10 @@ class PostgresDialect(Dialect):
         finally:
             cur.close()
 
-    def reset_sequences(self, conn: sa.Connection, schema: DbSchema, tables: Iterable[str]) -> int:
-        moved = 0
+    def _sequences(
+        self, conn: sa.Connection, schema: DbSchema, tables: Iterable[str]
+    ) -> Iterator[tuple[DbTable, str, str]]:
+        """(table, key column, sequence as regclass text) for each identity/serial column."""
         for name in tables:
             t = schema.table(name)
             if t is None:
@@ -193,22 +219,75 @@ class PostgresDialect(Dialect):
             for col in t.columns:
                 if col.identity not in ("always", "by_default", "serial"):
                     continue
-                qt = self.qualified(conn, t)
-                qc = self.quote(conn, col.name)
                 seq = conn.execute(
-                    sa.text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": qt, "c": col.name}
+                    sa.text("SELECT pg_get_serial_sequence(:t, :c)"),
+                    {"t": self.qualified(conn, t), "c": col.name},
                 ).scalar()
                 if not seq and col.default:  # nextval('actor_actor_id_seq') without OWNED BY
-                    m = re.search(r"nextval\('((?:[^']|'')+)'", col.default)
-                    seq = m.group(1).replace("''", "'") if m else None
-                if not seq:
-                    continue
-                conn.execute(
-                    sa.text(
-                        f"SELECT setval(:s, m) FROM (SELECT max({qc}) AS m FROM {qt}) x "
-                        "WHERE m IS NOT NULL"
-                    ),
-                    {"s": seq},
-                )
-                moved += 1
+                    found_seq = conn.execute(
+                        _DEFAULT_SEQUENCE, {"t": self.qualified(conn, t), "c": col.name}
+                    )
+                    seq = found_seq.scalar()
+                if seq:
+                    found = conn.execute(sa.text("SELECT CAST(:s AS regclass)::text"), {"s": seq})
+                    yield t, col.name, str(found.scalar())
+
+    def reset_sequences(self, conn: sa.Connection, schema: DbSchema, tables: Iterable[str]) -> int:
+        moved = 0
+        for t, column, seq in self._sequences(conn, schema, tables):
+            qt, qc = self.qualified(conn, t), self.quote(conn, column)
+            conn.execute(
+                sa.text(
+                    f"SELECT setval(:s, m) FROM (SELECT max({qc}) AS m FROM {qt}) x "
+                    "WHERE m IS NOT NULL"
+                ),
+                {"s": seq},
+            )
+            moved += 1
         return moved
+
+    # -- counters and the transaction's state -----------------------------------------
+    def read_counters(
+        self, conn: sa.Connection, schema: DbSchema, tables: Iterable[str]
+    ) -> list[Counter]:
+        """setval is not transactional: each sequence's (last_value, is_called) before."""
+        out: list[Counter] = []
+        for name in tables:
+            t = schema.table(name)
+            if t is None:
+                continue
+            found = conn.execute(_TABLE_SEQUENCES, {"t": self.qualified(conn, t)}).scalars()
+            for seq in found:
+                if any(c.name == seq for c in out):
+                    continue
+                row = conn.exec_driver_sql(f"SELECT last_value, is_called FROM {seq}").one()
+                out.append(Counter(t.name, str(seq), (int(row[0]), bool(row[1]))))
+        return out
+
+    def restore_counter(self, conn: sa.Connection, counter: Counter) -> bool:
+        now = conn.exec_driver_sql(f"SELECT last_value, is_called FROM {counter.name}").one()
+        if (int(now[0]), bool(now[1])) == counter.state:
+            return False
+        value, called = counter.state
+        conn.execute(
+            sa.text("SELECT setval(CAST(:s AS regclass), :v, :c)"),
+            {"s": counter.name, "v": value, "c": called},
+        )
+        return True
+
+    def transaction_marker(self, conn: sa.Connection) -> Any:
+        return conn.exec_driver_sql("SELECT txid_current()").scalar()
+
+    def transaction_lost(self, conn: sa.Connection, marker: Any) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        status = self.raw(conn).info.transaction_status
+        if status == TransactionStatus.INERROR:
+            return False  # the statement failed: still the apply's, waiting for its ROLLBACK
+        if status != TransactionStatus.INTRANS:
+            return True  # idle: a COMMIT or ROLLBACK ran
+        return bool(self.transaction_marker(conn) != marker)  # COMMIT; BEGIN in one string
+
+    def transaction_outcome(self, conn: sa.Connection, marker: Any) -> str | None:
+        status = conn.exec_driver_sql(f"SELECT txid_status({int(marker)})").scalar()
+        return {"committed": "committed", "aborted": "aborted"}.get(str(status))

@@ -5,7 +5,8 @@ and verified before it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy.dialects.sqlite.base import SQLiteDialect
 from sqlalchemy.engine import URL
 
 from seedspec.database.catalog import Catalog, DdlColumn, TableKey
-from seedspec.database.model import DbColumn
+from seedspec.database.model import DbColumn, DbTable
 from seedspec.database.reflect_types import TypeFacts, classify
 from seedspec.dialects.base import Dialect, iso_value
 from seedspec.dialects.capabilities import capabilities_for
@@ -48,6 +49,13 @@ class SqliteDialect(Dialect):
         @event.listens_for(engine, "begin")
         def _begin(conn: sa.Connection) -> None:
             conn.exec_driver_sql("BEGIN")
+
+    def missing_database(self, url: sa.URL) -> str | None:
+        """sqlite3 creates a missing file on connect: plan/check would leave an empty one."""
+        path = url.database or ""
+        if path in ("", ":memory:") or path.startswith("file:") or os.path.exists(path):
+            return None
+        return f"the SQLite database {path} does not exist (connecting would create it empty)"
 
     # -- reflection ----------------------------------------------------------------------
     def read_catalog(self, conn: sa.Connection, schemas: list[str]) -> Catalog:
@@ -94,9 +102,23 @@ class SqliteDialect(Dialect):
             cur.close()
         if bad:
             tables = sorted({str(r[0]) for r in bad})
-            raise ApplyError(
-                f"{len(bad)} rows violate foreign keys in {', '.join(tables)}; rolled back"
-            )
+            raise ApplyError(f"{len(bad)} rows violate foreign keys in {', '.join(tables)}")
+        # from here (after: statements) each statement is checked as it runs, as elsewhere
+        self.execute_raw(conn, "PRAGMA defer_foreign_keys = OFF")
+
+    def clear(
+        self, conn: sa.Connection, children_first: Sequence[DbTable], referenced: bool = False
+    ) -> None:
+        self.execute_raw(conn, "PRAGMA defer_foreign_keys = ON")  # cycles among them, too
+        super().clear(conn, children_first, referenced)
+
+    def roll_back_driver(self, conn: sa.Connection) -> None:
+        raw = self.raw(conn)
+        if raw.in_transaction:  # a COMMIT that failed on a deferred FK leaves it open
+            raw.rollback()
+
+    def transaction_lost(self, conn: sa.Connection, marker: Any) -> bool:
+        return not self.raw(conn).in_transaction
 
     def adapter(self, values: list[Any], column: DbColumn | None) -> Callable[[Any], Any] | None:
         sample = next((v for v in values if v is not None), None)

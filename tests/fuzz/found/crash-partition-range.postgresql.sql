@@ -2,7 +2,6 @@
 -- dialect: postgresql
 -- family: crash:partition:range
 -- failed: crash: ValueError in special.py:_number: invalid literal for int() with base 10: 'm'
--- xfail: crash: ValueError in special.py:_number: invalid literal for int() with base 10: 'm'
 -- expected: `seedspec apply --db URL` (no spec) exits 0 and the audit finds every
 --   table filled and no constraint broken.
 CREATE TABLE t3 (
