@@ -342,3 +342,47 @@ def test_fk_to_a_table_in_another_mariadb_database(mysql_url: str, tmp_path: Pat
             assert scalar(mysql_url, stray) == 0
         finally:  # the other database cannot be dropped while this FK points into it
             run_sql(mysql_url, "DROP TABLE profile")
+
+
+PARTITION_PAIRS = """
+CREATE TABLE uploads (id bigint NOT NULL, model_type text NOT NULL, path text NOT NULL,
+    PRIMARY KEY (id, model_type)) PARTITION BY LIST (model_type);
+CREATE TABLE report_uploads PARTITION OF uploads FOR VALUES IN ('Report');
+CREATE TABLE image_uploads PARTITION OF uploads FOR VALUES IN ('Image', 'Avatar');
+CREATE UNIQUE INDEX report_uploads_id ON report_uploads (id);
+CREATE TABLE report_links (a_id bigint NOT NULL REFERENCES report_uploads (id),
+    b_id bigint NOT NULL REFERENCES report_uploads (id), PRIMARY KEY (a_id, b_id),
+    CHECK (a_id <> b_id));
+CREATE TABLE report_pairs (id bigserial PRIMARY KEY,
+    a_id bigint NOT NULL REFERENCES report_uploads (id),
+    b_id bigint NOT NULL REFERENCES report_uploads (id), CHECK (a_id <> b_id))
+"""
+
+
+def test_different_fks_to_one_partition(pg_url: str, tmp_path: Path) -> None:
+    """CHECK (a <> b) between two FKs to one partition: both pick only the rows routed there
+    (one in two of uploads), never the same one; keyed, the n*(n-1) ordered pairs are the
+    capacity (18 report rows: at most 306 links)."""
+    run_sql(pg_url, PARTITION_PAIRS)
+    (tmp_path / "seed.yaml").write_text(
+        "seedspec: 1\nseed: 5\ntables:\n  uploads: {count: 36}\n  report_pairs: {count: 400}\n"
+    )
+    run = run_apply(pg_url, tmp_path, "seed.yaml")
+    assert run.returncode == 0, run.error
+    result = audit(pg_url, report=run.doc)
+    assert not result.violations, result.summary()
+    assert scalar(pg_url, "SELECT count(*) FROM report_uploads") == 18
+    assert scalar(pg_url, "SELECT count(*) FROM report_pairs") == 400
+    links = int(str(scalar(pg_url, "SELECT count(*) FROM report_links")))
+    assert 0 < links <= 18 * 17, links
+    for table in ("report_links", "report_pairs"):
+        same = f"SELECT count(*) FROM {table} WHERE a_id = b_id"
+        assert scalar(pg_url, same) == 0, table
+        outside = (
+            f"SELECT count(*) FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM report_uploads r "
+            "WHERE r.id = t.a_id) OR NOT EXISTS (SELECT 1 FROM report_uploads r "
+            "WHERE r.id = t.b_id)"
+        )
+        assert scalar(pg_url, outside) == 0, table
+    used = "SELECT count(DISTINCT a_id) + count(DISTINCT b_id) FROM report_pairs"
+    assert int(str(scalar(pg_url, used))) > 18  # spread over the partition's rows
