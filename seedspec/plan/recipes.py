@@ -135,6 +135,12 @@ class ValueRecipe:
     null: float = 0.0
     unique: bool = False
     key_params: Params | None = None
+    # the table's CHECK branches (one per row, generate/branches.py): branch b's recipe, None
+    # for NULL; this recipe is branch 0's and what other passes read. Absent while None
+    cases: tuple[ValueRecipe | None, ...] | None = field(default=None, metadata={"omit_none": True})
+    # per branch, whether the column is NULL in it (a unique column keeps one generator)
+    branch_null: tuple[bool, ...] | None = field(default=None, metadata={"omit_none": True})
+    branch_group: int | None = field(default=None, metadata={"omit_none": True})  # whose ORs
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,9 @@ class RefRecipe:
     pick: Pick
     null: float = 0.0
     null_key: int = 0
+    # per branch of the table's CHECKs, whether the FK is NULL in it (absent while None)
+    branch_null: tuple[bool, ...] | None = field(default=None, metadata={"omit_none": True})
+    branch_group: int | None = field(default=None, metadata={"omit_none": True})
 
 
 @dataclass(frozen=True)

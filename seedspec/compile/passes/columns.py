@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from seedspec.analysis.infer import infer_column
+from seedspec.compile.passes.branches import branching
 from seedspec.compile.unit import Columns, Errors, Linked, Unit, frozen
 from seedspec.database.checks import ColumnFacts
 from seedspec.database.facts import TableFacts, table_facts_of
@@ -68,7 +69,8 @@ def _table_columns(t: Linked, errors: Errors, counters: Mapping[str, str]) -> Co
                     fix=f'give it a generator in the spec, e.g. `{col.name}: {{const: "..."}}`',
                 )
             )
-    return Columns(frozen(specs), frozen(skipped), frozen(notes))
+    branches = branching(t, tfacts, specs, skipped)
+    return Columns(frozen(specs), frozen(skipped), frozen(notes), branches)
 
 
 def _check_problems(t: Linked, tfacts: TableFacts, errors: Errors) -> None:

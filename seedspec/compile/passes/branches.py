@@ -1,0 +1,136 @@
+"""Pass `columns`' per-row CHECK alternatives: TableFacts.branches -> a Branching (or None).
+
+The facts give the consistent combinations of a table's CHECK alternatives (best first). Rows
+choose among them (generate/branches.py) when every column whose facts differ between them can
+follow: a value column gets one inferred generator per branch (NULL where its facts say so);
+a UNIQUE member or an FK column may only be NULL in some branches (it keeps one generator or
+pick); a column the spec gives, a key, or a column seedspec does not insert must have the same
+facts in every branch, else that branch is dropped. Fewer than two branches left: None, and
+the table's facts are branch 0's, as for every row before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from seedspec.analysis.infer import infer_column
+from seedspec.compile.unit import Branching, Linked, frozen
+from seedspec.database.constraints import ColumnFacts
+from seedspec.database.facts import TableFacts
+from seedspec.spec.model import GeneratorSpec
+
+_NONE = ColumnFacts()
+
+
+def branching(
+    t: Linked,
+    tfacts: TableFacts,
+    specs: dict[str, GeneratorSpec],
+    skipped: Mapping[str, str],
+) -> Branching | None:
+    """The table's per-row branches, group by group; may replace `specs` of unique columns
+    that are NULL in branch 0 by their generator of the first branch that is not."""
+    counts: list[int] = []
+    cases: dict[str, tuple[int, tuple[GeneratorSpec | None, ...]]] = {}
+    nulls: dict[str, tuple[int, tuple[bool, ...]]] = {}
+    every: list[Mapping[str, ColumnFacts]] = []
+    for branches in tfacts.branches:
+        found = _group(t, tfacts, branches, specs, skipped)
+        if found is None:
+            continue
+        kept, group_cases, group_nulls = found
+        n = len(counts)
+        counts.append(len(kept))
+        cases.update({c: (n, v) for c, v in group_cases.items()})
+        nulls.update({c: (n, v) for c, v in group_nulls.items()})
+        every += kept
+    if not counts:
+        return None
+    return Branching(tuple(counts), frozen(cases), frozen(nulls), tuple(every))
+
+
+def _group(
+    t: Linked,
+    tfacts: TableFacts,
+    branches: tuple[Mapping[str, ColumnFacts], ...],
+    specs: dict[str, GeneratorSpec],
+    skipped: Mapping[str, str],
+) -> tuple[list[Mapping[str, ColumnFacts]], dict, dict] | None:
+    """One group's kept branches, value columns' cases and NULL masks (None: one branch)."""
+    table = t.table
+    if len(branches) < 2:
+        return None
+    uniques = {c for u in tfacts.uniques for c in u.columns}
+    fixed = set(table.primary_key) | set(skipped)
+    given = {c.name for c in table.columns if t.spec and t.spec.column(c.name)}
+    base = branches[0]
+    kept = [base]
+    for b in branches[1:]:
+        if all(_follows(c, _of(b, c), _of(base, c), t, uniques, fixed | given) for c in _names(t)):
+            kept.append(b)
+    if len(kept) < 2:
+        return None
+    cases: dict[str, tuple[GeneratorSpec | None, ...]] = {}
+    nulls: dict[str, tuple[bool, ...]] = {}
+    for name in _names(t):
+        facts = [_of(b, name) for b in kept]
+        if all(f == facts[0] for f in facts):
+            continue
+        if name in t.fk_columns or name in uniques:
+            if len({replace(f, null=None) for f in facts if f.null is not True}) > 1:
+                return None  # one generator / pick cannot take two sets of facts
+            nulls[name] = tuple(f.null is True for f in facts)
+            if facts[0].null is True and name not in t.fk_columns:
+                made = _infer(t, name, next(f for f in facts if f.null is not True))
+                if made is None:
+                    return None
+                specs[name] = made
+            continue
+        made_cases = tuple(None if f.null is True else _infer(t, name, f) for f in facts)
+        if any(m is None for m, f in zip(made_cases, facts, strict=True) if f.null is not True):
+            return None  # a branch's facts leave this column without a generator
+        if len(set(map(repr, made_cases))) > 1:
+            cases[name] = made_cases
+    if not cases and not nulls:
+        return None
+    return kept, cases, nulls
+
+
+def _names(t: Linked) -> list[str]:
+    return [c.name for c in t.table.columns]
+
+
+def _of(branch: Mapping[str, ColumnFacts], name: str) -> ColumnFacts:
+    return branch.get(name) or _NONE
+
+
+def _follows(
+    name: str,
+    mine: ColumnFacts,
+    base: ColumnFacts,
+    t: Linked,
+    uniques: set[str],
+    fixed: set[str],
+) -> bool:
+    """Whether a column can take these facts in the rows of a branch and `base` in branch 0's."""
+    if mine == base:
+        return True
+    if name in fixed:
+        return False
+    if name in t.fk_columns or name in uniques:
+        col = t.table.column(name)
+        nullable = col is not None and col.nullable
+        same = replace(mine, null=None) == replace(base, null=None)
+        return nullable and (same or mine.null is True or base.null is True)
+    return True
+
+
+def _infer(t: Linked, name: str, facts: ColumnFacts) -> GeneratorSpec | None:
+    col = t.table.column(name)
+    if col is None:
+        return None
+    made = infer_column(t.table, col, facts).generator
+    if made is not None and col.nullable is False and made.null:
+        return None
+    return made
