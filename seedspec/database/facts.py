@@ -163,18 +163,7 @@ def check_model(table: DbTable, dialect: str | None = None) -> CheckModel:
         names = ", ".join(c.name or c.sqltext for c, r in readings if bad in r.columns)
         model.unsatisfiable.append(f"no value of {bad} passes {names}")
     elif multi:
-        groups = []
-        for clauses in _components([c for _, c in multi]):
-            names = {n for clause in clauses for alt in clause for n in alt}
-            found = _choose(table, base, clauses)
-            groups.append([{n: f for n, f in b.items() if n in names} for b in found])
-        if not all(groups):
-            names = ", ".join(dict.fromkeys(c.name or c.sqltext for c, _ in multi))
-            model.unsatisfiable.append(f"no alternative of {names} holds with the others")
-        else:
-            for found in groups:  # disjoint columns: each group's best, together
-                base = {**base, **found[0]}
-            model.branches = [[{**base, **b} for b in found] for found in groups]
+        base = _branches(table, base, multi, model)
     model.columns = base
     for check, reading in readings:
         if (why := _not_assured(table, reading, base)) is not None:
@@ -182,6 +171,29 @@ def check_model(table: DbTable, dialect: str | None = None) -> CheckModel:
         else:
             model.modelled.append(check)
     return model
+
+
+def _branches(
+    table: DbTable,
+    base: dict[str, ColumnFacts],
+    multi: list[tuple[DbCheck, Clause]],
+    model: CheckModel,
+) -> dict[str, ColumnFacts]:
+    """The ORs' groups chosen (model.branches, or why none holds); returns the row facts of
+    each group's best branch together."""
+    groups = []
+    for clauses in _components([c for _, c in multi]):
+        names = {n for clause in clauses for alt in clause for n in alt}
+        found = _choose(table, base, clauses)
+        groups.append([{n: f for n, f in b.items() if n in names} for b in found])
+    if not all(groups):
+        listed = ", ".join(dict.fromkeys(c.name or c.sqltext for c, _ in multi))
+        model.unsatisfiable.append(f"no alternative of {listed} holds with the others")
+        return base
+    for found in groups:  # disjoint columns: each group's best, together
+        base = {**base, **found[0]}
+    model.branches = [[{**base, **b} for b in found] for found in groups]
+    return base
 
 
 def _unread(table: DbTable, check: DbCheck, reading: CheckReading, why: str) -> UnreadCheck:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from seedspec.plan.oracle import OracleRecipe
+from seedspec.plan.oracle import CheckCoverage, OracleRecipe
 from seedspec.plan.params import Params
 
 # -- parent picks: child row index -> parent row index ------------------------------------
@@ -235,6 +235,8 @@ class TableRecipe:
     layout: LayoutRecipe | None = None
     # its CHECKs the database judges per candidate; left out of the JSON while None
     oracle: OracleRecipe | None = field(default=None, metadata={"omit_none": True})
+    # which of its CHECKs are modelled / judged by the oracle / neither; absent: no CHECK
+    checks: CheckCoverage | None = field(default=None, metadata={"omit_none": True})
 
     def column(self, name: str) -> Recipe | None:
         return next((c.recipe for c in self.columns if c.name == name), None)

@@ -58,17 +58,8 @@ def _group(
     skipped: Mapping[str, str],
 ) -> tuple[list[Mapping[str, ColumnFacts]], dict, dict] | None:
     """One group's kept branches, value columns' cases and NULL masks (None: one branch)."""
-    table = t.table
-    if len(branches) < 2:
-        return None
     uniques = {c for u in tfacts.uniques for c in u.columns}
-    fixed = set(table.primary_key) | set(skipped)
-    given = {c.name for c in table.columns if t.spec and t.spec.column(c.name)}
-    base = branches[0]
-    kept = [base]
-    for b in branches[1:]:
-        if all(_follows(c, _of(b, c), _of(base, c), t, uniques, fixed | given) for c in _names(t)):
-            kept.append(b)
+    kept = _kept(t, branches, uniques, skipped)
     if len(kept) < 2:
         return None
     cases: dict[str, tuple[GeneratorSpec | None, ...]] = {}
@@ -78,23 +69,55 @@ def _group(
         if all(f == facts[0] for f in facts):
             continue
         if name in t.fk_columns or name in uniques:
-            if len({replace(f, null=None) for f in facts if f.null is not True}) > 1:
-                return None  # one generator / pick cannot take two sets of facts
-            nulls[name] = tuple(f.null is True for f in facts)
-            if facts[0].null is True and name not in t.fk_columns:
-                made = _infer(t, name, next(f for f in facts if f.null is not True))
-                if made is None:
-                    return None
-                specs[name] = made
+            if not _null_mask(t, name, facts, specs, nulls):
+                return None
             continue
-        made_cases = tuple(None if f.null is True else _infer(t, name, f) for f in facts)
-        if any(m is None for m, f in zip(made_cases, facts, strict=True) if f.null is not True):
+        made = tuple(None if f.null is True else _infer(t, name, f) for f in facts)
+        if any(m is None for m, f in zip(made, facts, strict=True) if f.null is not True):
             return None  # a branch's facts leave this column without a generator
-        if len(set(map(repr, made_cases))) > 1:
-            cases[name] = made_cases
+        if len(set(map(repr, made))) > 1:
+            cases[name] = made
     if not cases and not nulls:
         return None
     return kept, cases, nulls
+
+
+def _kept(
+    t: Linked,
+    branches: tuple[Mapping[str, ColumnFacts], ...],
+    uniques: set[str],
+    skipped: Mapping[str, str],
+) -> list[Mapping[str, ColumnFacts]]:
+    """Branch 0 and every other branch whose columns can all follow it."""
+    table = t.table
+    given = {c.name for c in table.columns if t.spec and t.spec.column(c.name)}
+    fixed = set(table.primary_key) | set(skipped) | given
+    base = branches[0] if branches else {}
+    kept = [base]
+    for b in branches[1:]:
+        if all(_follows(c, _of(b, c), _of(base, c), t, uniques, fixed) for c in _names(t)):
+            kept.append(b)
+    return kept
+
+
+def _null_mask(
+    t: Linked,
+    name: str,
+    facts: list[ColumnFacts],
+    specs: dict[str, GeneratorSpec],
+    nulls: dict[str, tuple[bool, ...]],
+) -> bool:
+    """A unique or FK column keeps one generator or pick, NULL in some branches (False: its
+    branches ask two different sets of facts of it)."""
+    if len({replace(f, null=None) for f in facts if f.null is not True}) > 1:
+        return False
+    nulls[name] = tuple(f.null is True for f in facts)
+    if facts[0].null is True and name not in t.fk_columns:
+        made = _infer(t, name, next(f for f in facts if f.null is not True))
+        if made is None:
+            return False
+        specs[name] = made
+    return True
 
 
 def _names(t: Linked) -> list[str]:

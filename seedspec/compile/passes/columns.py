@@ -74,8 +74,8 @@ def _table_columns(t: Linked, errors: Errors, counters: Mapping[str, str]) -> Co
 
 
 def _check_problems(t: Linked, tfacts: TableFacts, errors: Errors) -> None:
-    """CHECKs no row can pass are errors; CHECKs the model does not guarantee are warnings
-    (the oracle, when the plan has one, judges rows against them)."""
+    """CHECKs no row can pass are errors (CHECKs the model does not guarantee are reported by
+    pass `oracle`, which knows whether the database judges them)."""
     for why in tfacts.unsatisfiable:
         errors.add(
             Problem(
@@ -85,23 +85,6 @@ def _check_problems(t: Linked, tfacts: TableFacts, errors: Errors) -> None:
                 table=t.name,
             )
         )
-    for u in tfacts.unread:
-        errors.warn(
-            Problem(
-                f"table {t.name!r}: CHECK {u.name or ''} ({u.sql}) is not understood"
-                f"{_because(u.why)}; rows may violate it",
-                t.location,
-                "warning",
-                "check-not-understood",
-                t.name,
-            )
-        )
-
-
-def _because(why: str) -> str:
-    """Why a pattern CHECK is left to the database (a regex no generator makes, a pattern the
-    generator tries but cannot promise)."""
-    return f" ({why}; the database judges candidates)" if "pattern" in why else ""
 
 
 def _skipped(t: Linked, col: DbColumn, counters: Mapping[str, str]) -> str | None:
