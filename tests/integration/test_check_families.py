@@ -21,8 +21,10 @@ ROWS = 100  # --scale 5 of the inferred 20
 
 # (name, CHECK) per table, written for each database
 OR_CHECKS = {
-    "fin": "(status = 'done' AND finished_at IS NOT NULL) OR (status <> 'done' AND finished_at IS NULL)",
-    "kab": "(kind = 'a' AND x IS NOT NULL AND y IS NULL) OR (kind = 'b' AND x IS NULL AND y IS NOT NULL)",
+    "fin": "(status = 'done' AND finished_at IS NOT NULL)"
+    " OR (status <> 'done' AND finished_at IS NULL)",
+    "kab": "(kind = 'a' AND x IS NOT NULL AND y IS NULL)"
+    " OR (kind = 'b' AND x IS NULL AND y IS NOT NULL)",
     "span": "end_at IS NULL OR end_at > start_at",
     "ended_rule": "ended OR end_date IS NULL",
     "owner_rule": "(kind = 'a' AND owner_id IS NOT NULL) OR (kind = 'b' AND owner_id IS NULL)",
