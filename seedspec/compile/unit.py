@@ -98,6 +98,7 @@ class Columns:
     skipped: Mapping[str, str]  # column -> why it is not inserted
     notes: Mapping[str, str]  # column -> why this generator ("spec" when the spec says)
     branching: Branching | None = None  # rows choose among the CHECKs' alternatives
+    facts: Mapping[str, ColumnFacts] | None = None  # the CHECK facts its generators follow
 
 
 @dataclass(frozen=True)

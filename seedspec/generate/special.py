@@ -158,9 +158,9 @@ class Offset(Generator):
             return base + np.floor(lo + u * (hi - lo + 1)).astype(np.int64)
         if base.dtype.kind == "f":
             return base + lo + u * (hi - lo)
-        days = _UNIT_SECONDS[self.params.get("unit", "days")] / 86_400
+        per_day = _UNIT_SECONDS[self.params.get("unit", "days")] / 86_400
         out = [
-            None if b is None else _add(b, lo + x * (hi - lo), days)
+            None if b is None else _add(b, lo + x * (hi - lo), per_day)
             for b, x in zip(base.tolist(), u.tolist(), strict=True)
         ]
         return objects(out)

@@ -184,3 +184,66 @@ def test_check_families_mariadb(mysql_url: str, tmp_path: Path) -> None:
 
 def test_check_families_sqlite(sqlite_url: str, tmp_path: Path) -> None:
     _seed_and_check(sqlite_url, "sqlite", tmp_path)
+
+
+OR_REPRO = """
+CREATE TABLE account (id serial PRIMARY KEY, name text NOT NULL);
+CREATE TABLE move_line (
+    id serial PRIMARY KEY,
+    display_type varchar NOT NULL,
+    account_id integer REFERENCES account (id),
+    debit numeric NOT NULL DEFAULT 0,
+    CONSTRAINT accountable_required
+        CHECK (display_type IN ('line_section', 'line_note') OR account_id IS NOT NULL),
+    CONSTRAINT non_accountable_null CHECK (
+        display_type NOT IN ('line_section', 'line_note') OR (debit = 0 AND account_id IS NULL)
+    )
+);
+CREATE TABLE grp (id serial PRIMARY KEY, name text NOT NULL);
+CREATE TABLE operator (id serial PRIMARY KEY, name text NOT NULL);
+CREATE TABLE channel (
+    id serial PRIMARY KEY,
+    channel_type varchar NOT NULL,
+    group_id integer REFERENCES grp (id),
+    operator_id integer REFERENCES operator (id),
+    CONSTRAINT group_check CHECK (channel_type = 'channel' OR group_id IS NULL),
+    CONSTRAINT operator_check CHECK (
+        (channel_type = 'livechat' AND operator_id IS NOT NULL) OR channel_type <> 'livechat'
+    )
+)"""  # shared/repros/check-or-alternatives.sql
+
+SPEC_PICKS_BRANCH = """seedspec: 1
+seed: 3
+tables:
+  move_line:
+    count: 30
+    columns:
+      display_type: {const: line_note}
+  channel:
+    count: 30
+    columns:
+      channel_type: {const: livechat}
+"""
+
+
+@pytest.mark.postgres
+def test_spec_value_picks_the_alternative_it_fits(pg_url: str, tmp_path: Path) -> None:
+    """shared/repros/check-or-alternatives.sql with a spec naming a value only the
+    non-preferred alternative allows: accepted, and the other columns follow that alternative
+    (a note line has no account and debit 0; a livechat channel has an operator)."""
+    for statement in OR_REPRO.split(";"):
+        if statement.strip():
+            run_sql(pg_url, statement)
+    (tmp_path / "seed.yaml").write_text(SPEC_PICKS_BRANCH)
+    run = run_apply(pg_url, tmp_path)
+    assert run.returncode == 0, run.error or run.stdout[-2000:]
+    lines = query(
+        pg_url, "SELECT display_type, account_id, debit, count(*) FROM move_line GROUP BY 1, 2, 3"
+    )
+    assert [(a, b, float(c), n) for a, b, c, n in lines] == [("line_note", None, 0.0, 30)]
+    chans = query(
+        pg_url,
+        "SELECT channel_type, group_id IS NULL, operator_id IS NULL, count(*) FROM channel "
+        "GROUP BY 1, 2, 3",
+    )
+    assert chans == [("livechat", True, False, 30)]

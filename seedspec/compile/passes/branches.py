@@ -1,12 +1,13 @@
 """Pass `columns`' per-row CHECK alternatives: TableFacts.branches -> a Branching (or None).
 
-The facts give the consistent combinations of a table's CHECK alternatives (best first). Rows
+The facts give the consistent combinations of a table's CHECK alternatives (best first; the
+first one the spec's generators fit leads, analysis.branchfit). Rows
 choose among them (generate/branches.py) when every column whose facts differ between them can
 follow: a value column gets one inferred generator per branch (NULL where its facts say so);
 a UNIQUE member or an FK column may only be NULL in some branches (it keeps one generator or
 pick); a column the spec gives, a key, or a column seedspec does not insert must have the same
 facts in every branch, else that branch is dropped. Fewer than two branches left: None, and
-the table's facts are branch 0's, as for every row before.
+every row takes the group's first branch.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ _NONE = ColumnFacts()
 def branching(
     t: Linked,
     tfacts: TableFacts,
+    groups: tuple[tuple[Mapping[str, ColumnFacts], ...], ...],
     specs: dict[str, GeneratorSpec],
     skipped: Mapping[str, str],
 ) -> Branching | None:
@@ -35,7 +37,7 @@ def branching(
     cases: dict[str, tuple[int, tuple[GeneratorSpec | None, ...]]] = {}
     nulls: dict[str, tuple[int, tuple[bool, ...]]] = {}
     every: list[Mapping[str, ColumnFacts]] = []
-    for branches in tfacts.branches:
+    for branches in groups:  # each group's first branch is the one the spec fits
         found = _group(t, tfacts, branches, specs, skipped)
         if found is None:
             continue

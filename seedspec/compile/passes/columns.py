@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from seedspec.analysis.branchfit import fitted
 from seedspec.analysis.infer import infer_column
 from seedspec.compile.passes.branches import branching
 from seedspec.compile.unit import Columns, Errors, Linked, Unit, frozen
@@ -24,15 +25,19 @@ INTEGER_KINDS = ("smallint", "integer", "bigint")
 
 def columns(unit: Unit, errors: Errors) -> Unit:
     counters = trigger_set_columns(unit.ctx.schema.tables)  # kept up by another's trigger
-    out = {t.name: _table_columns(t, errors, counters) for t in unit.seeded}
+    locale, seed = unit.ctx.spec.locale, unit.ctx.seed
+    out = {t.name: _table_columns(t, errors, counters, locale, seed) for t in unit.seeded}
     return replace(unit, columns=frozen(out))
 
 
-def _table_columns(t: Linked, errors: Errors, counters: Mapping[str, str]) -> Columns:
+def _table_columns(
+    t: Linked, errors: Errors, counters: Mapping[str, str], locale: str, seed: int
+) -> Columns:
     table = t.table
     tfacts = table_facts_of(table)
     _check_problems(t, tfacts, errors)
-    facts = tfacts.columns
+    fit = fitted(table, tfacts, t.spec, locale, seed)  # each OR group's branch the spec fits
+    facts = fit.row_facts
     specs: dict[str, GeneratorSpec] = {}
     skipped: dict[str, str] = {}
     notes: dict[str, str] = {}
@@ -69,8 +74,8 @@ def _table_columns(t: Linked, errors: Errors, counters: Mapping[str, str]) -> Co
                     fix=f'give it a generator in the spec, e.g. `{col.name}: {{const: "..."}}`',
                 )
             )
-    branches = branching(t, tfacts, specs, skipped)
-    return Columns(frozen(specs), frozen(skipped), frozen(notes), branches)
+    branches = branching(t, tfacts, fit.groups, specs, skipped)
+    return Columns(frozen(specs), frozen(skipped), frozen(notes), branches, frozen(facts))
 
 
 def _check_problems(t: Linked, tfacts: TableFacts, errors: Errors) -> None:

@@ -52,8 +52,8 @@ def _no_existing_parents(unit: Unit, parent: str, children: list[tuple[Linked, L
 
 def _null_by_check(unit: Unit, t: Linked, link: Link) -> bool:
     """The CHECKs make the FK NULL in every row (in every branch rows choose among)."""
-    branching = unit.columns[t.name].branching
-    every = branching.facts if branching else (table_facts_of(t.table).columns,)
+    cols = unit.columns[t.name]
+    every = cols.branching.facts if cols.branching else (cols.facts or {},)
     return all(
         (f := facts.get(c)) is not None and f.null is True
         for facts in every
