@@ -182,17 +182,22 @@ def _branches(
     """The ORs' groups chosen (model.branches, or why none holds); returns the row facts of
     each group's best branch together."""
     groups = []
+    named: list[set[str]] = []
     for clauses in _components([c for _, c in multi]):
         names = {n for clause in clauses for alt in clause for n in alt}
         found = _choose(table, base, clauses)
         groups.append([{n: f for n, f in b.items() if n in names} for b in found])
+        named.append(names)
     if not all(groups):
         listed = ", ".join(dict.fromkeys(c.name or c.sqltext for c, _ in multi))
         model.unsatisfiable.append(f"no alternative of {listed} holds with the others")
         return base
     for found in groups:  # disjoint columns: each group's best, together
         base = {**base, **found[0]}
-    model.branches = [[{**base, **b} for b in found] for found in groups]
+    model.branches = [
+        [{**{n: f for n, f in base.items() if n not in names}, **b} for b in found]
+        for found, names in zip(groups, named, strict=True)
+    ]
     return base
 
 

@@ -113,7 +113,8 @@ def _null_mask(
     branches ask two different sets of facts of it)."""
     if len({replace(f, null=None) for f in facts if f.null is not True}) > 1:
         return False
-    nulls[name] = tuple(f.null is True for f in facts)
+    if any(f.null is True for f in facts):
+        nulls[name] = tuple(f.null is True for f in facts)
     if facts[0].null is True and name not in t.fk_columns:
         made = _infer(t, name, next(f for f in facts if f.null is not True))
         if made is None:
