@@ -1,9 +1,9 @@
 """TableFacts + the table's spec -> its CHECK branches with the spec's generators honoured.
 
 A table's ORs come as groups of consistent branches, best first (database.facts). When the spec
-gives a column a generator (`display_type: {const: product}`), the branch its rows follow is the
-first of the group whose facts that generator fits (kinds.check_column finds nothing wrong), so
-a value one alternative allows is not refused because the best alternative forbids it.
+gives a column a generator (`display_type: {const: product}`), rows choose only among the
+branches whose facts that generator fits (kinds.check_column finds nothing wrong), so a value
+one alternative allows is not refused because the best alternative forbids it.
 `row_facts` are the per-column facts of every group's first branch together: what reconcile
 checks the spec against and what inference reads.
 """
@@ -22,11 +22,14 @@ from seedspec.spec.model import TableSpec
 
 @dataclass(frozen=True)
 class FittedBranches:
-    """``groups``: each group's branches, the first one the spec fits; ``row_facts``: the
-    table's facts with each group's first branch."""
+    """``groups``: each group's branches that the spec's generators fit (all of them when none
+    does not, the best first; the group's best alone when none fits, for reconcile to report);
+    ``row_facts``: the table's facts with each group's first branch; ``varying``: the columns
+    whose facts differ between the branches of their group (inferred row by row)."""
 
     groups: tuple[tuple[Mapping[str, ColumnFacts], ...], ...]
     row_facts: Mapping[str, ColumnFacts]
+    varying: frozenset[str] = frozenset()
 
 
 def fitted(
@@ -34,13 +37,14 @@ def fitted(
 ) -> FittedBranches:
     groups = []
     row = dict(tfacts.columns)
+    varying: set[str] = set()
     for branches in tfacts.branches:
-        first = next((b for b in branches if _fits(table, b, spec, locale, seed)), branches[0])
-        ordered = (first, *(b for b in branches if b is not first))
+        fit = tuple(b for b in branches if _fits(table, b, spec, locale, seed)) or branches[:1]
         names = {n for b in branches for n in b}
-        row.update({n: f for n, f in first.items() if n in names})
-        groups.append(ordered)
-    return FittedBranches(tuple(groups), row)
+        row.update({n: f for n, f in fit[0].items() if n in names})
+        varying |= {n for n in names if any(b.get(n) != fit[0].get(n) for b in fit)}
+        groups.append(fit)
+    return FittedBranches(tuple(groups), row, frozenset(varying))
 
 
 def _fits(

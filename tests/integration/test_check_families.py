@@ -11,6 +11,8 @@ apply with the same seed writes identical rows.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -247,3 +249,29 @@ def test_spec_value_picks_the_alternative_it_fits(pg_url: str, tmp_path: Path) -
         "GROUP BY 1, 2, 3",
     )
     assert chans == [("livechat", True, False, 30)]
+
+
+def test_init_spec_keeps_rows_choosing_among_alternatives(sqlite_url: str, tmp_path: Path) -> None:
+    """`init` does not write one alternative's generators out (that would pin every row to it):
+    the columns the ORs decide stay inferred, `apply --strict` with that spec has no warning,
+    and rows still take every alternative."""
+    statements, checks = _ddl("sqlite")
+    for statement in statements:
+        run_sql(sqlite_url, statement)
+    done = subprocess.run(
+        [sys.executable, "-m", "seedspec.cli.app", "init", "--db", sqlite_url],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = (tmp_path / "seed.yaml").read_text()
+    assert "# status: inferred row by row" in written
+    run = run_apply(sqlite_url, tmp_path, "--strict")
+    assert run.returncode == 0, run.error or run.stdout[-2000:]
+    for name, sql in checks["job"].items():
+        bad = int(str(scalar(sqlite_url, f"SELECT count(*) FROM job WHERE NOT ({sql})")))
+        assert bad == 0, f"{bad} rows of job fail CHECK {name} ({sql})"
+    assert int(str(scalar(sqlite_url, "SELECT count(DISTINCT kind) FROM job"))) == 2
+    assert int(str(scalar(sqlite_url, "SELECT count(DISTINCT status) FROM job"))) == 3

@@ -5,8 +5,9 @@ first one the spec's generators fit leads, analysis.branchfit). Rows
 choose among them (generate/branches.py) when every column whose facts differ between them can
 follow: a value column gets one inferred generator per branch (NULL where its facts say so);
 a UNIQUE member or an FK column may only be NULL in some branches (it keeps one generator or
-pick); a column the spec gives, a key, or a column seedspec does not insert must have the same
-facts in every branch, else that branch is dropped. Fewer than two branches left: None, and
+pick); a column the spec gives keeps its generator (only the branches it fits come here); a
+key or a column seedspec does not insert must have the same facts in every branch, else that
+branch is dropped. Fewer than two branches left: None, and
 every row takes the group's first branch.
 """
 
@@ -68,7 +69,7 @@ def _group(
     nulls: dict[str, tuple[bool, ...]] = {}
     for name in _names(t):
         facts = [_of(b, name) for b in kept]
-        if all(f == facts[0] for f in facts):
+        if _settled(t, name, facts):
             continue
         if name in t.fk_columns or name in uniques:
             if not _null_mask(t, name, facts, specs, nulls):
@@ -90,10 +91,10 @@ def _kept(
     uniques: set[str],
     skipped: Mapping[str, str],
 ) -> list[Mapping[str, ColumnFacts]]:
-    """Branch 0 and every other branch whose columns can all follow it."""
+    """Branch 0 and every other branch whose columns can all follow it (the branches come
+    already fitted to the spec's generators: analysis.branchfit)."""
     table = t.table
-    given = {c.name for c in table.columns if t.spec and t.spec.column(c.name)}
-    fixed = set(table.primary_key) | set(skipped) | given
+    fixed = set(table.primary_key) | set(skipped)
     base = branches[0] if branches else {}
     kept = [base]
     for b in branches[1:]:
@@ -121,6 +122,11 @@ def _null_mask(
             return False
         specs[name] = made
     return True
+
+
+def _settled(t: Linked, name: str, facts: list[ColumnFacts]) -> bool:
+    """The same in every branch, or the spec's generator (which fits them all)."""
+    return all(f == facts[0] for f in facts) or bool(t.spec and t.spec.column(name))
 
 
 def _names(t: Linked) -> list[str]:

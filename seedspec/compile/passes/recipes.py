@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
+from seedspec.analysis.shaping import text_limits
 from seedspec.compile.links import Link
 from seedspec.compile.passes.pickers import tuple_pick
 from seedspec.compile.unit import Branching, Errors, Linked, Unit, frozen
+from seedspec.database.constraints import ColumnFacts
 from seedspec.database.model import DbColumn
 from seedspec.errors import Problem, SeedspecError
 from seedspec.generate.base import Generator
@@ -82,7 +84,9 @@ def _column(
         return r.IndexInParentRecipe(int(g.params.get("start", 1)))
     if g.kind in ("lookup", "aggregate"):
         return Pending()
-    recipe = _branched(value_recipe(g, col), unit.columns[t.name].branching, col)
+    cols = unit.columns[t.name]
+    facts = (cols.facts or {}).get(col.name)
+    recipe = _branched(value_recipe(g, col, facts), cols.branching, col)
     try:  # built now so that a kind's build error is reported here, in column order
         gen = bind.value_generator(recipe, unit.ctx.seed, unit.ctx.spec.locale, t.name, col.name)
     except SeedspecError as err:
@@ -92,9 +96,16 @@ def _column(
     return recipe
 
 
-def value_recipe(g: GeneratorSpec, col: DbColumn | None) -> r.ValueRecipe:
-    """A value kind with the column's defaults resolved in (decimal scale, text length)."""
+def value_recipe(
+    g: GeneratorSpec, col: DbColumn | None, facts: ColumnFacts | None = None
+) -> r.ValueRecipe:
+    """A value kind with the column's defaults resolved in (decimal scale, text length; and
+    for words, the case, trimming and excluded values its CHECKs ask: a spec's `gen` honours
+    `lower(x) = x` as an inferred one does). The stream key keeps the spec's own params."""
     resolved = resolve_column_defaults(g, col)
+    if g.kind == "gen" and facts is not None:
+        shaped = {**text_limits(facts), **resolved.params}
+        resolved = replace(resolved, params=shaped)
     key_params = Params.of(g.params) if resolved.params != g.params else None
     return r.ValueRecipe(g.kind, Params.of(resolved.params), g.null, g.unique, key_params)
 
