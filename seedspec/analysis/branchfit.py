@@ -61,7 +61,7 @@ def _fits(
             continue
         facts = branch.get(cs.name) or ColumnFacts()
         where = f"{table.name}.{cs.name}"
-        if kinds.check_column(cs.generator, col, facts, where=where, locale=locale, seed=seed):
+        if kinds.check_column(cs.generator, col, facts, kinds.FitContext(where, locale, seed)):
             return False
         if facts.null is True and not cs.generator.null:
             return False  # the spec fills a column this branch wants NULL

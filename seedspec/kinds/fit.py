@@ -140,7 +140,7 @@ def _allowed_problems(
     banned = [v for v in values or () if v in rules.excluded]
     if banned:
         return [
-            ColumnProblem(
+            column_problem(
                 "choice-outside-check",
                 f"{where}: {', '.join(map(repr, banned))} excluded by its CHECK (<> / NOT IN)",
                 "remove those values or change the constraint",
