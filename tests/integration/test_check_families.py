@@ -146,7 +146,9 @@ def _seed_and_check(url: str, db: str, tmp_path: Path) -> None:
         run_sql(url, statement)
     run = run_apply(url, tmp_path, "--scale", "5")
     assert run.returncode == 0, run.error or run.stdout[-2000:]
-    warnings = [e.get("message", "") for e in run.doc.get("errors") or []]
+    # apply -o json puts warnings in drift.findings (errors would have stopped it)
+    assert "findings" in run.doc["drift"], run.doc
+    warnings = [e.get("message", "") for e in run.doc["drift"]["findings"]]
     assert not [w for w in warnings if "CHECK" in w], warnings
     before = {}
     for table, named in checks.items():
