@@ -34,7 +34,8 @@ def later_than(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generato
     unit = "days" if column.type == "date" else "hours"
     span = 30 if unit == "days" else 24 * 90
     # regexes here read column names, with the tables of analysis/names.py (not SQL)
-    null = 0.85 if column.nullable and re.search(r"deleted|archived|closed", column.name) else 0.0
+    closing = re.search(r"deleted|archived|closed", column.name) and facts.null is not False
+    null = 0.85 if column.nullable and closing else 0.0
     return offset.offset_spec(anchor.name, int(strict), span, unit=unit, null=null)
 
 

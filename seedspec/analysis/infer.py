@@ -19,6 +19,7 @@ from seedspec.analysis.names import (
     PERSON_TABLES,
     PROVIDER_ARGS,
 )
+from seedspec.analysis.shaping import array_length, avoiding, json_shaped, text_limits
 from seedspec.database.checks import ColumnFacts
 from seedspec.database.model import DbColumn, DbTable
 from seedspec.kinds import (
@@ -108,7 +109,7 @@ def _by_check(
             prefer=_title_provider(table, column) or provider_for(table, column),
         )
         return InferredColumn(spec, "CHECK pattern")
-    if column.type in TEXT_KINDS and facts.min_length:
+    if column.type in TEXT_KINDS and facts.min_length and facts.min_length > 1:
         # digits padded to the minimum length: exactly that many characters for the first
         # 10**n rows, never shorter, and distinct (rstr-style patterns are not a kind yet)
         width = facts.min_length
@@ -159,7 +160,8 @@ def _int_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generator
     lo, hi = max(lo, lo_lim), min(hi, hi_lim)
     if facts.lower is not None or facts.upper is not None:
         dist_params = {"dist": "uniform"}  # a CHECK's range replaces the name's law
-    return numbers.int_spec(lo, max(lo, hi), dist_params)
+    low, high = avoiding(lo, max(lo, hi), facts.excluded, 1)
+    return numbers.int_spec(int(low), int(high), dist_params)
 
 
 def _numeric_bounds(column: DbColumn, facts: ColumnFacts, default_hi: float) -> tuple[float, float]:
@@ -180,7 +182,7 @@ def _numeric_bounds(column: DbColumn, facts: ColumnFacts, default_hi: float) -> 
         lo = min(lo, hi)
     if limit is not None:
         lo, hi = max(lo, -limit), min(hi, limit)
-    return lo, hi
+    return avoiding(lo, hi, facts.excluded, step)
 
 
 def _decimal_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
@@ -203,7 +205,8 @@ def _money_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generat
 
 
 def _float_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
-    lo, hi = _numeric_bounds(column, facts, 1000.0)
+    lo, hi = _numeric_bounds(column, replace(facts, excluded=()), 1000.0)
+    lo, hi = avoiding(lo, hi, facts.excluded, 1e-6)  # rounded to 6 digits
     return numbers.float_spec(lo, hi, _law(column, facts), round=6)
 
 
@@ -238,7 +241,7 @@ def _text_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generato
     if length is not None and length < 3 and provider != "text.word":
         provider = "text.word"
     args = dict(PROVIDER_ARGS.get(provider, {}))
-    return text.provider_spec(provider, args, max_length=length)
+    return text.provider_spec(provider, args, max_length=length, **text_limits(facts))
 
 
 def _instant_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
@@ -275,7 +278,7 @@ def _json_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generato
         "id": numbers.int_spec(1, 1000, {"dist": "uniform"}),
         "tag": text.provider_spec("text.word"),
     }
-    return structured.json_spec(fields)
+    return json_shaped(facts, fields)
 
 
 def _bytes_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
@@ -314,19 +317,18 @@ def _array_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generat
     item_kind = column.item_type or "text"
     if item_kind == "enum" and column.enum_values:  # an enum array: members of the enum
         item_spec = choice.choice_spec(list(column.enum_values))
-        return structured.array_spec(item_spec, {"min": 0, "max": 3})
+        return structured.array_spec(item_spec, array_length(facts))
     maker = _BY_KIND.get(item_kind)
     if maker is None or item_kind == "array":
         return None
     item = maker(table, DbColumn(column.name, item_kind), ColumnFacts())
     if item is None:
         return None
-    return structured.array_spec(item, {"min": 0, "max": 3})
+    return structured.array_spec(item, array_length(facts))
 
 
-_RANGE_OF = {"smallint": "int", "integer": "int", "bigint": "int", "numeric": "float"}
-_RANGE_OF |= {"float": "float", "date": "date", "timestamp": "timestamp"}
-_RANGE_OF |= {"timestamptz": "timestamp"}
+_RANGE_OF = dict(smallint="int", integer="int", bigint="int", numeric="float", float="float")
+_RANGE_OF |= dict(date="date", timestamp="timestamp", timestamptz="timestamp")
 
 
 def _range_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec | None:

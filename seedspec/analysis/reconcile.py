@@ -14,11 +14,12 @@ import difflib
 from typing import Any
 
 from seedspec import kinds
+from seedspec.analysis.branchfit import fitted
 from seedspec.analysis.drift import DriftReport
 from seedspec.analysis.selection import select_tables
 from seedspec.database.checks import ColumnFacts
 from seedspec.database.facts import table_facts_of
-from seedspec.database.model import DbCheck, DbColumn, DbSchema, DbTable
+from seedspec.database.model import DbColumn, DbSchema, DbTable
 from seedspec.errors import Problem
 from seedspec.spec.model import ColumnSpec, Spec, TableSpec
 
@@ -69,18 +70,10 @@ def _missing_table(ts: TableSpec, schema: DbSchema, named: set[str]) -> Problem:
 
 def _table_findings(spec: Spec, ts: TableSpec, table: DbTable, schema: DbSchema) -> list[Problem]:
     out: list[Problem] = []
-    facts = table_facts_of(table)
-    for check in facts.unread_checks:
-        out.append(
-            Problem(
-                _not_understood(table, check),
-                location=ts.location,
-                severity="warning",
-                code="check-not-understood",
-                table=table.name,
-                fix="name the column's values in the spec",
-            )
-        )
+    # the CHECKs the model does not guarantee are reported by the compiler's oracle pass, which
+    # knows whether the database judges them; a spec value is checked against the first branch
+    # of each OR group that it fits (analysis.branchfit)
+    facts = fitted(table, table_facts_of(table), ts, spec.locale, spec.seed)
     if ts.count and ts.count.per and schema.table(ts.count.per) is None:
         out.append(
             Problem(
@@ -99,7 +92,7 @@ def _table_findings(spec: Spec, ts: TableSpec, table: DbTable, schema: DbSchema)
             continue
         out.extend(
             _column_findings(
-                spec, table, col, cs, facts.columns.get(col.name), fk_of.get(col.name), schema
+                spec, table, col, cs, facts.row_facts.get(col.name), fk_of.get(col.name), schema
             )
         )
     named = {c.name for c in ts.columns}
@@ -112,6 +105,7 @@ def _table_findings(spec: Spec, ts: TableSpec, table: DbTable, schema: DbSchema)
             or col.has_default
             or col.generated
             or col.name in fk_of
+            or col.name in facts.varying  # the CHECK's alternatives decide it row by row
         ):
             continue
         out.append(
@@ -156,13 +150,6 @@ def _missing_column(ts: TableSpec, cs: ColumnSpec, table: DbTable) -> Problem:
         table=ts.name,
         column=cs.name,
         fix=fix,
-    )
-
-
-def _not_understood(table: DbTable, check: DbCheck) -> str:
-    return (
-        f"table {table.name!r}: CHECK {check.name or ''} ({check.sqltext}) is not understood; "
-        "rows may violate it"
     )
 
 

@@ -95,6 +95,8 @@ class Layout:
 
     def _column(self, table: str, col: ResolvedColumn, pad: int, unit: int) -> list[str]:
         note = col.note.strip().rstrip(";").strip()
+        if col.generator is None and col.origin == "branched":
+            return [f"{' ' * pad}# {col.name}: inferred row by row ({note})"]
         if col.generator is None:
             return [f"{' ' * pad}# {col.name}: not inserted ({note})"]
         if col.generator.kind == "partition":

@@ -10,7 +10,7 @@ from typing import Any
 from seedspec.errors import Problem
 from seedspec.execute.run import ApplyReport
 from seedspec.plan.model import FillDeferred, InsertRows, Plan, RunSql, VerifyForeignKeys
-from seedspec.plan.oracle import describe
+from seedspec.plan.oracle import CheckCoverage, describe
 
 
 def emit_json(doc: dict[str, Any]) -> None:
@@ -76,6 +76,7 @@ def plan_text(plan: Plan) -> str:
             f"     cycle broken at {b.child}.{'+'.join(b.columns)} -> {b.parent} ({b.mode})"
         )
     lines += [f"     {describe(t.name, t.oracle)}" for t in plan.recipes if t.oracle]
+    lines += [f"     {coverage_line(t.name, t.checks)}" for t in plan.recipes if t.checks]
     lines += left_alone_lines(plan)
     total = sum(s.count for s in plan.steps if isinstance(s, InsertRows))
     lines.append(f"total: {total:,} rows in {len(plan.tables)} tables")
@@ -99,6 +100,16 @@ def left_alone_lines(plan: Plan) -> list[str]:
                 f"while {a.table} holds rows"
             )
     return out
+
+
+def coverage_line(table: str, checks: CheckCoverage) -> str:
+    """`CHECKs of t: 3 modelled; oracle: c1; unjudged: c2` (what each CHECK's rows rely on)."""
+    parts = [f"{len(checks.modelled)} modelled"]
+    if checks.oracle:
+        parts.append(f"judged by the database: {', '.join(checks.oracle)}")
+    if checks.unjudged:
+        parts.append(f"not judged (rows may violate): {', '.join(checks.unjudged)}")
+    return f"CHECKs of {table}: {'; '.join(parts)}"
 
 
 def apply_text(report: ApplyReport) -> str:

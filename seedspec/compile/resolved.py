@@ -17,7 +17,7 @@ from seedspec.spec.model import CountSpec, GeneratorSpec, Spec, TreeSpec
 class ResolvedColumn:
     name: str
     generator: GeneratorSpec | None  # None: not inserted (see note)
-    origin: str  # "spec" | "inferred" | "foreign key" | "key" | "skipped"
+    origin: str  # "spec" | "inferred" | "foreign key" | "key" | "skipped" | "branched"
     note: str  # why: "varchar(40) NOT NULL; name looks like an email", "generated column" ...
 
 
@@ -71,6 +71,11 @@ def _column(unit: Unit, t: Linked, col: DbColumn) -> ResolvedColumn | None:
     link = t.fk_columns.get(col.name)
     if col.name in cols.skipped:
         return ResolvedColumn(col.name, None, "skipped", f"{what}; {cols.skipped[col.name]}")
+    branching = cols.branching
+    if branching and (col.name in branching.cases or col.name in branching.nulls):
+        # one generator written out would pin every row to one alternative of the ORs
+        note = f"{what}; follows each row's choice among its CHECK's OR alternatives"
+        return ResolvedColumn(col.name, None, "branched", note)
     if link is not None:
         ref_col = link.fk.ref_columns[link.fk.columns.index(col.name)]
         parent = unit.ctx.schema.table(link.fk.ref_table)

@@ -17,6 +17,7 @@ from seedspec.analysis.selection import Selection
 from seedspec.compile.counts import CountDecision
 from seedspec.compile.graph import Ordering
 from seedspec.compile.links import Link
+from seedspec.database.constraints import ColumnFacts
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.dialects.capabilities import Capabilities
 from seedspec.errors import CompileError, Problem, SourceLocation
@@ -97,6 +98,21 @@ class Columns:
     specs: Mapping[str, GeneratorSpec]  # value columns
     skipped: Mapping[str, str]  # column -> why it is not inserted
     notes: Mapping[str, str]  # column -> why this generator ("spec" when the spec says)
+    branching: Branching | None = None  # rows choose among the CHECKs' alternatives
+    facts: Mapping[str, ColumnFacts] | None = None  # the CHECK facts its generators follow
+
+
+@dataclass(frozen=True)
+class Branching:
+    """Per group of a table's ORs, the consistent combinations of their alternatives its rows
+    choose among (compile/passes/branches.py): per value column whose generator differs,
+    (group, one generator per branch; None: NULL there); per unique or FK column NULL in some
+    branches, (group, in which)."""
+
+    counts: tuple[int, ...]  # branches of each group (each at least two)
+    cases: Mapping[str, tuple[int, tuple[GeneratorSpec | None, ...]]]
+    nulls: Mapping[str, tuple[int, tuple[bool, ...]]]
+    facts: tuple[Mapping[str, ColumnFacts], ...]  # every branch of every group: a row's facts
 
 
 class LinkRole(Enum):

@@ -12,7 +12,7 @@ schema's dialect; no regular expression reads SQL here.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -20,10 +20,18 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
+from seedspec.database.checkfuncs import (
+    array_size,
+    chain_comparison,
+    chain_in,
+    json_type,
+    length_target,
+)
 from seedspec.database.constraints import Alternative, Clause, ColumnFacts, merge_alternative
 from seedspec.database.patterns import read_pattern
 from seedspec.database.sqlvalues import (
     Unread,
+    column_name,
     is_column,
     is_date,
     moment,
@@ -187,12 +195,13 @@ def _atom(node: exp.Expr) -> list[Alternative]:
     if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
         return _one(_column(node.this), null=not node.args.get("negate"))
     if isinstance(node, exp.In) and not node.args.get("query"):
-        if (wrapped := _wrapped(node.this)) is not None:
-            return _fixed_values(wrapped, tuple(value(v) for v in node.expressions))
+        if (found := chain_in(node, negated=False)) is not None:
+            return found
         return _one(_column(node.this), allowed=tuple(value(v) for v in node.expressions))
-    if isinstance(node, exp.Between):
-        name, lo, hi = _column(node.this), value(node.args["low"]), value(node.args["high"])
-        return _between(name, lo, hi)
+    if isinstance(node, exp.Between):  # x BETWEEN a AND b: x >= a AND x <= b, any x
+        low = _comparison(exp.GTE(this=node.this, expression=node.args["low"]))
+        high = _comparison(exp.LTE(this=node.this, expression=node.args["high"]))
+        return [merge_alternative(a, b) for a in low for b in high]
     if isinstance(node, exp.Column):
         return _one(node.name, allowed=(True,))
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "json_valid":
@@ -227,23 +236,43 @@ def _pattern(node: exp.Expr, negated: bool) -> list[Alternative] | None:
     return _one(_column(target), patterns=(pattern,))
 
 
-def _between(name: str, lo: Any, hi: Any) -> list[Alternative]:
-    return [merge_alternative(_cmp(name, ">=", lo)[0], _cmp(name, "<=", hi)[0])]
-
-
 def _negated(node: exp.Expr) -> list[Alternative]:
     if isinstance(node, exp.In) and not node.args.get("query"):
+        if (found := chain_in(node, negated=True)) is not None:
+            return found
         return _one(_column(node.this), excluded=tuple(value(v) for v in node.expressions))
     if isinstance(node, exp.Is) and isinstance(node.expression, exp.Null):
         return _one(_column(node.this), null=bool(node.args.get("negate")))
     if isinstance(node, exp.Column):
         return _one(node.name, allowed=(False,))
-    if isinstance(node, (exp.EQ, exp.NEQ)):
-        flipped = exp.NEQ if isinstance(node, exp.EQ) else exp.EQ
-        return _comparison(flipped(this=node.this, expression=node.expression))
+    if type(node) in _NEGATED:
+        return _comparison(_NEGATED[type(node)](this=node.this, expression=node.expression))
+    if isinstance(node, exp.And):  # NOT (a AND b): NOT a OR NOT b (De Morgan)
+        return _alternatives(
+            exp.Or(this=exp.Not(this=node.this), expression=exp.Not(this=node.expression))
+        )
+    if isinstance(node, exp.Or):  # NOT (a OR b): NOT a AND NOT b
+        return _alternatives(
+            exp.And(this=exp.Not(this=node.this), expression=exp.Not(this=node.expression))
+        )
+    if isinstance(node, exp.Not):
+        return _alternatives(node.this)
+    if isinstance(node, exp.Boolean):
+        return _atom(exp.Boolean(this=not node.this))
     if (found := _pattern(node, True)) is not None:
         return found
     raise Unread(f"NOT {node.sql()[:80]}")
+
+
+# NOT (a op b) as one comparison (NULL stays NULL either way, as a CHECK reads it)
+_NEGATED: dict[type, type] = {
+    exp.EQ: exp.NEQ,
+    exp.NEQ: exp.EQ,
+    exp.GT: exp.LTE,
+    exp.GTE: exp.LT,
+    exp.LT: exp.GTE,
+    exp.LTE: exp.GT,
+}
 
 
 _OPS: dict[type, str] = {
@@ -261,11 +290,10 @@ def _comparison(node: exp.Expr) -> list[Alternative]:
     op = _OPS[type(node)]
     left, right = unparen(node.this), unparen(node.expression)
     for a, b, o in ((left, right, op), (right, left, _FLIP[op])):
-        if (wrapped := _wrapped(a)) is not None:
-            if o != "=" or is_column(b):  # lower(x) = x, upper(x) <> 'A': not modelled
-                raise Unread(node.sql()[:80])
-            listed = _listed(b)
-            return _fixed_values(wrapped, listed if listed is not None else (value(b),))
+        if (found := chain_comparison(o, a, b)) is not None:
+            return found
+        if (found := json_type(o, a, b)) is not None:
+            return found
     if (found := _special(op, left, right)) is not None:
         return found
     if (found := _special(_FLIP[op], right, left)) is not None:
@@ -279,47 +307,12 @@ def _comparison(node: exp.Expr) -> list[Alternative]:
     raise Unread(node.sql()[:80])
 
 
-# upper(x) / lower(x) / trim(x) = v: x = v passes when v is its own image (upper('M') = 'M')
-_FIXED: dict[type, Callable[[str], str]] = {exp.Upper: str.upper, exp.Lower: str.lower}
-
-
-def _wrapped(node: exp.Expr) -> tuple[str, Callable[[str], str]] | None:
-    node = unparen(node)
-    fn = _FIXED.get(type(node))
-    if isinstance(node, exp.Trim) and not (
-        node.args.get("expression") or node.args.get("position")
-    ):
-        fn = str.strip
-    if fn is None or not is_column(node.this):
-        return None
-    return _column(node.this), fn
-
-
-def _fixed_values(
-    wrapped: tuple[str, Callable[[str], str]], values: tuple[Any, ...]
-) -> list[Alternative]:
-    name, fn = wrapped
-    return _one(name, allowed=tuple(v for v in values if isinstance(v, str) and fn(v) == v))
-
-
-def _listed(node: exp.Expr) -> tuple[Any, ...] | None:
-    """The values of ANY (ARRAY[...]) (None: not that shape)."""
-    if not isinstance(node, (exp.Any, exp.Anonymous)):
-        return None
-    inner = unparen(node.this if isinstance(node, exp.Any) else node.expressions[0])
-    if isinstance(inner, exp.Cast):
-        inner = unparen(inner.this)
-    if isinstance(node, exp.Anonymous) and str(node.this).upper() != "ANY":
-        return None
-    return tuple(value(v) for v in inner.expressions) if isinstance(inner, exp.Array) else None
-
-
 def _special(op: str, left: exp.Expr, right: exp.Expr) -> list[Alternative] | None:
     """Comparisons whose left side is a function of columns: lengths, counts of NULLs,
     (a IS NULL) <> (b IS NULL), x = ANY (ARRAY[...]), col <= now() - interval."""
     fname = _func_name(left)
-    if fname in _LENGTH_FUNCS and is_column(_args(left)[0]):
-        return _length(_column(_args(left)[0]), op, value(right))
+    if (found := _sizes(fname, op, left, right)) is not None:
+        return found
     if fname in ("num_nonnulls", "num_nulls") and op == "=":
         names = [_column(a) for a in _args(left)]
         k = int(value(right))
@@ -342,6 +335,20 @@ def _special(op: str, left: exp.Expr, right: exp.Expr) -> list[Alternative] | No
         if op not in ("<", "<="):
             raise Unread("a lower bound on the clock moves with it")
         return _one(_column(left), latest=moment(right))
+    return None
+
+
+def _sizes(fname: str | None, op: str, left: exp.Expr, right: exp.Expr) -> list[Alternative] | None:
+    """length(x) / length(trim(x)) / cardinality(a) / array_length(a, 1) compared with n."""
+    if fname in _LENGTH_FUNCS and (target := length_target(_args(left)[0])) is not None:
+        name, shape = target
+        return [
+            {name: ColumnFacts(**shape).merged(f)}
+            for a in _length(name, op, value(right))
+            for f in a.values()
+        ]
+    if (array := array_size(fname, left)) is not None:
+        return _length(array, op, value(right))
     return None
 
 
@@ -381,13 +388,7 @@ def _args(node: exp.Expr) -> list[exp.Expr]:
     return list(node.expressions) if isinstance(node, exp.Anonymous) else [node.this]
 
 
-def _column(node: exp.Expr) -> str:
-    node = unparen(node)
-    while isinstance(node, exp.Cast):  # (channel_type)::text reads the column itself
-        node = unparen(node.this)
-    if not isinstance(node, exp.Column):
-        raise Unread(f"not a column: {node.sql()[:80]}")
-    return str(node.name)
+_column = column_name  # (channel_type)::text reads the column itself
 
 
 def _columns(left: str, op: str, right: str) -> list[Alternative]:

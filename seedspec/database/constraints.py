@@ -42,6 +42,9 @@ class ColumnFacts:
     earliest: str | None = None  # ISO date/time lower bound (date and timestamp columns)
     latest: str | None = None  # ISO date/time upper bound
     null: bool | None = None  # True: must be NULL, False: must not be NULL
+    case: str | None = None  # "lower" / "upper": lower(x) = x; "both": no cased letter
+    trimmed: bool = False  # trim(x) = x: no leading or trailing spaces
+    json_types: tuple[tuple[str, str], ...] = ()  # (key or "" for the document, JSON type)
     conflict: bool = False  # IS NULL and IS NOT NULL together: no row passes
     patterns: tuple[TextPattern, ...] = ()  # LIKE / GLOB / SIMILAR TO / regex: must match all
     not_patterns: tuple[TextPattern, ...] = ()  # NOT LIKE ...: must match none
@@ -60,7 +63,13 @@ class ColumnFacts:
             earliest=_most(self.earliest, f.earliest),
             latest=_least(self.latest, f.latest),
             null=f.null if self.null is None else self.null,
-            conflict=self.conflict or f.conflict or {self.null, f.null} == {True, False},
+            case=f.case if self.case in (None, f.case) else self.case if f.case is None else "both",
+            trimmed=self.trimmed or f.trimmed,
+            json_types=tuple(dict.fromkeys([*self.json_types, *f.json_types])),
+            conflict=self.conflict
+            or f.conflict
+            or {self.null, f.null} == {True, False}
+            or _json_conflict([*self.json_types, *f.json_types]),
             patterns=tuple(dict.fromkeys([*self.patterns, *f.patterns])),
             not_patterns=tuple(dict.fromkeys([*self.not_patterns, *f.not_patterns])),
         )
@@ -126,6 +135,12 @@ class ColumnFacts:
         ):
             return False
         return not (self.earliest and self.latest and self.earliest > self.latest)
+
+
+def _json_conflict(types: list[tuple[str, str]]) -> bool:
+    """Two different JSON types asked of one key (or of the document)."""
+    seen: dict[str, str] = {}
+    return any(seen.setdefault(key, kind) != kind for key, kind in types)
 
 
 Alternative = Mapping[str, ColumnFacts]  # one way the clause holds: facts of several columns

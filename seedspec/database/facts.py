@@ -12,12 +12,13 @@ from __future__ import annotations
 import itertools
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from seedspec.database.checks import (
     Alternative,
     CheckReading,
+    Clause,
     ColumnFacts,
     merge_alternative,
     named_columns,
@@ -61,7 +62,10 @@ class TableFacts:
 
     ``columns``: every CHECK merged into per-column facts (a read-only mapping; ColumnFacts
     are frozen): the facts every row must meet, with one consistent alternative of
-    each OR chosen (fewest forced NULLs first, then CHECK order). ``unread_checks``: the CHECKs
+    each OR chosen (fewest forced NULLs first, then CHECK order). ``branches``: per group of
+    ORs sharing columns, the consistent combinations of their alternatives rows choose among
+    (each a whole row's facts; the first is ``columns``' choice for the group; groups are
+    independent). ``unread_checks``: the CHECKs
     the model does not guarantee (callers warn; the oracle evaluates them), ``unread`` the same
     with their SQL and the columns they name; ``modelled``: the CHECKs it does guarantee.
     ``unsatisfiable``: why no row can pass the CHECKs (an error), if so.
@@ -78,6 +82,7 @@ class TableFacts:
     unread: tuple[UnreadCheck, ...] = ()
     modelled: tuple[DbCheck, ...] = ()
     unsatisfiable: tuple[str, ...] = ()
+    branches: tuple[tuple[Mapping[str, ColumnFacts], ...], ...] = ()
 
 
 _CACHE: weakref.WeakKeyDictionary[DbTable, TableFacts] = weakref.WeakKeyDictionary()
@@ -113,6 +118,7 @@ def _read(table: DbTable) -> TableFacts:
         unread=tuple(model.unread),
         modelled=tuple(model.modelled),
         unsatisfiable=tuple(model.unsatisfiable),
+        branches=tuple(tuple(MappingProxyType(b) for b in g) for g in model.branches),
     )
 
 
@@ -122,11 +128,12 @@ class CheckModel:
     unread: list[UnreadCheck]
     modelled: list[DbCheck]
     unsatisfiable: list[str]
+    branches: list[list[dict[str, ColumnFacts]]] = field(default_factory=list)
 
 
 MAX_COMBINATIONS = 4096  # alternatives tried together; past this, greedy clause by clause
+MAX_BRANCHES = 8  # consistent combinations rows choose among (the best ones)
 TEXT_TYPES = ("char", "varchar", "text")
-PER_ROW_NULLS = "which of its columns are NULL is chosen per row, by the database"
 
 
 def check_model(table: DbTable, dialect: str | None = None) -> CheckModel:
@@ -137,9 +144,7 @@ def check_model(table: DbTable, dialect: str | None = None) -> CheckModel:
     readings: list[tuple[DbCheck, CheckReading]] = []
     for check in table.checks:
         reading = read_check(check.sqltext, dialect)
-        if reading.understood and _nulls_per_row(table, reading):
-            model.unread.append(_unread(table, check, reading, PER_ROW_NULLS))
-        elif reading.understood:
+        if reading.understood:
             readings.append((check, reading))
         else:
             model.unread.append(_unread(table, check, reading, reading.why or "not understood"))
@@ -156,12 +161,7 @@ def check_model(table: DbTable, dialect: str | None = None) -> CheckModel:
         names = ", ".join(c.name or c.sqltext for c, r in readings if bad in r.columns)
         model.unsatisfiable.append(f"no value of {bad} passes {names}")
     elif multi:
-        chosen = _choose(table, base, [clause for _, clause in multi])
-        if chosen is None:
-            names = ", ".join(dict.fromkeys(c.name or c.sqltext for c, _ in multi))
-            model.unsatisfiable.append(f"no alternative of {names} holds with the others")
-        else:
-            base = chosen
+        base = _branches(table, base, multi, model)
     model.columns = base
     for check, reading in readings:
         if (why := _not_assured(table, reading, base)) is not None:
@@ -171,18 +171,32 @@ def check_model(table: DbTable, dialect: str | None = None) -> CheckModel:
     return model
 
 
-def _nulls_per_row(table: DbTable, reading: CheckReading) -> bool:
-    """Exactly-one-of / at-most-one-of over nullable columns (alternatives that differ only in
-    which columns are NULL): one alternative for every row would leave the other columns always
-    NULL, so the choice is made per row by the oracle's candidates (NULL among them)."""
-    for clause in reading.clauses:
-        if len(clause) > 1 and all(
-            f == ColumnFacts(null=f.null) and _nullable(table, name)
-            for alt in clause
-            for name, f in alt.items()
-        ):
-            return True
-    return False
+def _branches(
+    table: DbTable,
+    base: dict[str, ColumnFacts],
+    multi: list[tuple[DbCheck, Clause]],
+    model: CheckModel,
+) -> dict[str, ColumnFacts]:
+    """The ORs' groups chosen (model.branches, or why none holds); returns the row facts of
+    each group's best branch together."""
+    groups = []
+    named: list[set[str]] = []
+    for clauses in _components([c for _, c in multi]):
+        names = {n for clause in clauses for alt in clause for n in alt}
+        found = _choose(table, base, clauses)
+        groups.append([{n: f for n, f in b.items() if n in names} for b in found])
+        named.append(names)
+    if not all(groups):
+        listed = ", ".join(dict.fromkeys(c.name or c.sqltext for c, _ in multi))
+        model.unsatisfiable.append(f"no alternative of {listed} holds with the others")
+        return base
+    for found in groups:  # disjoint columns: each group's best, together
+        base = {**base, **found[0]}
+    model.branches = [
+        [{**{n: f for n, f in base.items() if n not in names}, **b} for b in found]
+        for found, names in zip(groups, named, strict=True)
+    ]
+    return base
 
 
 def _unread(table: DbTable, check: DbCheck, reading: CheckReading, why: str) -> UnreadCheck:
@@ -195,11 +209,11 @@ def _not_assured(
     table: DbTable, reading: CheckReading, facts: Mapping[str, ColumnFacts]
 ) -> str | None:
     """Why the generators cannot promise this understood CHECK (None: they can). Free text
-    drawn from a word pool may hit an excluded word; the database then judges those rows."""
+    asked to be both lower and upper case has no generator; the database then judges it."""
     for name in reading.columns:
         f = facts.get(name)
-        if f is not None and _free_text_excluded(table, name, f):
-            return f"{name}: excluded values on free text"
+        if f is not None and _caseless_text(table, name, f):
+            return f"{name}: both lower and upper case"
         if f is not None and (why := _unpromised_pattern(table, name, f)) is not None:
             return f"{name}: {why}"
     return None
@@ -217,23 +231,23 @@ def _unpromised_pattern(table: DbTable, name: str, f: ColumnFacts) -> str | None
         return "a text pattern on a column that is not text"
     if not f.patterns:
         return "a NOT pattern on free text"
-    if len(f.patterns) > 1 or f.not_patterns or f.excluded or f.min_length:
+    if len(f.patterns) > 1 or f.not_patterns or f.excluded or f.min_length or f.case or f.trimmed:
         return "a pattern filtered by other facts (the first pattern's matches are tried)"
     return None
 
 
 def _unassured(table: DbTable, facts: Mapping[str, ColumnFacts]) -> int:
     return sum(
-        _free_text_excluded(table, name, f) or _unpromised_pattern(table, name, f) is not None
+        _caseless_text(table, name, f) or _unpromised_pattern(table, name, f) is not None
         for name, f in facts.items()
     )
 
 
-def _free_text_excluded(table: DbTable, name: str, f: ColumnFacts) -> bool:
+def _caseless_text(table: DbTable, name: str, f: ColumnFacts) -> bool:
     col = table.column(name)
     if col is None or f.null is True or f.values is not None or col.type not in TEXT_TYPES:
         return False
-    return any(isinstance(v, str) for v in f.excluded)
+    return f.case == "both"
 
 
 def _nullable(table: DbTable, name: str) -> bool:
@@ -253,20 +267,34 @@ def _unsatisfiable(table: DbTable, facts: Mapping[str, ColumnFacts]) -> str | No
     return None
 
 
+def _components(clauses: list[Clause]) -> list[list[Clause]]:
+    """Clauses grouped by the columns they share (a clause joins every group naming one of its
+    columns): each group's alternatives are chosen together, groups independently."""
+    groups: list[tuple[set[str], list[Clause]]] = []
+    for clause in clauses:
+        names = {n for alt in clause for n in alt}
+        joined = [g for g in groups if g[0] & names]
+        merged = (names.union(*(g[0] for g in joined)), [c for g in joined for c in g[1]])
+        merged[1].append(clause)
+        groups = [g for g in groups if not g[0] & names] + [merged]
+    return [sorted_clauses for _, sorted_clauses in groups]
+
+
 def _choose(
     table: DbTable, base: dict[str, ColumnFacts], clauses: list[tuple[Alternative, ...]]
-) -> dict[str, ColumnFacts] | None:
-    """The consistent combination of one alternative per clause that the generators can promise
-    best (fewest facts left to the oracle, then fewest forced NULLs, then the earliest
-    alternatives): deterministic, the same for every row."""
+) -> list[dict[str, ColumnFacts]]:
+    """The consistent combinations of one alternative per clause, best first (fewest facts left
+    to the oracle, then fewest forced NULLs, then the earliest alternatives), at most
+    MAX_BRANCHES of them and only as good as the best at what the generators promise: rows
+    choose among them (TableFacts.branches), the first one is the table's facts."""
     sizes = [len(c) for c in clauses]
     total = 1
     for n in sizes:
         total *= n
     if total > MAX_COMBINATIONS:
-        return _greedy(table, base, clauses)
-    best: tuple[int, int, tuple[int, ...]] | None = None
-    found = None
+        found = _greedy(table, base, clauses)
+        return [found] if found is not None else []
+    scored: list[tuple[tuple[int, int, tuple[int, ...]], dict[str, ColumnFacts]]] = []
     for picks in itertools.product(*(range(n) for n in sizes)):
         merged = dict(base)
         for clause, i in zip(clauses, picks, strict=True):
@@ -274,9 +302,13 @@ def _choose(
         if _unsatisfiable(table, merged) is not None:
             continue
         score = (_unassured(table, merged), sum(f.null is True for f in merged.values()), picks)
-        if best is None or score < best:
-            best, found = score, merged
-    return found
+        scored.append((score, merged))
+    scored.sort(key=lambda s: s[0])
+    out: list[dict[str, ColumnFacts]] = []
+    for score, merged in scored:
+        if score[0] == scored[0][0][0] and merged not in out and len(out) < MAX_BRANCHES:
+            out.append(merged)
+    return out
 
 
 def _greedy(

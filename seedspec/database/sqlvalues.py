@@ -33,6 +33,16 @@ def is_column(node: exp.Expr) -> bool:
     return isinstance(node, exp.Column)
 
 
+def column_name(node: exp.Expr) -> str:
+    """The column a node names, through parentheses and casts (`(kind)::text` is kind)."""
+    node = unparen(node)
+    while isinstance(node, exp.Cast):
+        node = unparen(node.this)
+    if not isinstance(node, exp.Column):
+        raise Unread(f"not a column: {node.sql()[:80]}")
+    return str(node.name)
+
+
 def value(node: exp.Expr) -> Any:
     """A literal's value, typed by its cast: `'-1'::integer` is -1, `'x'::text` is 'x'."""
     node = unparen(node)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -123,19 +124,25 @@ class Offset(Generator):
             return base + np.floor(lo + u * (hi - lo + 1)).astype(np.int64)
         if base.dtype.kind == "f":
             return base + lo + u * (hi - lo)
+        per_day = _UNIT_SECONDS[self.params.get("unit", "days")] / 86_400
         out = [
-            None if b is None else _add(b, lo + x * (hi - lo))
+            None if b is None else _add(b, lo + x * (hi - lo), per_day)
             for b, x in zip(base.tolist(), u.tolist(), strict=True)
         ]
         return objects(out)
 
 
-def _add(value: Any, amount: float) -> Any:
+def _add(value: Any, amount: float, days: float = 1.0) -> Any:
+    """`value` moved by `amount` units (`days`: one unit in days, for dates and times); an
+    integer by a whole number, as the int64 path does (a row's anchor may come as objects,
+    e.g. from a per-row CHECK branch)."""
     if isinstance(value, Decimal):
         places = Decimal(1).scaleb(min(int(value.as_tuple().exponent), 0))
         return value + Decimal(str(amount)).quantize(places)
     if isinstance(value, dt.datetime):
-        return value + dt.timedelta(days=amount)
+        return value + dt.timedelta(days=amount * days)
     if isinstance(value, dt.date):
-        return value + dt.timedelta(days=int(amount))
+        return value + dt.timedelta(days=int(amount * days))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value + math.floor(amount)
     return value + amount

@@ -25,7 +25,7 @@ class JsonObject(Generator):
         return [d for gen in self.fields.values() for d in gen.depends_on()]
 
     def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
-        cols = {name: to_python(gen.values(model, idx)) for name, gen in self.fields.items()}
+        cols = {name: _embedded(gen, model, idx) for name, gen in self.fields.items()}
         names = list(cols)
         rows = zip(*cols.values(), strict=True) if cols else ([] for _ in range(len(idx)))
         return objects(
@@ -33,15 +33,24 @@ class JsonObject(Generator):
         )
 
 
+def _embedded(gen: Generator, model: Model, idx: np.ndarray) -> list[Any]:
+    """A field's values; a nested object's JSON text read back, so it nests as an object."""
+    values = to_python(gen.values(model, idx))
+    if isinstance(gen, JsonObject):
+        return [json.loads(v) if isinstance(v, str) else v for v in values]
+    return values
+
+
 class ArrayOf(Generator):
     """A list per row: `of` values, `length` fixed or {min, max}."""
 
     kind = "array"
 
-    def __init__(self, key: int, item: Generator, length: Any) -> None:
+    def __init__(self, key: int, item: Generator, length: Any, as_json: bool = False) -> None:
         super().__init__(key, {"of": item, "length": length})
         self.item = item
         self.length = length
+        self.as_json = as_json  # each list as JSON text (a JSON column's array document)
 
     def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
         if isinstance(self.length, dict):
@@ -51,4 +60,7 @@ class ArrayOf(Generator):
         width = int(lens.max()) if len(lens) else 0
         sub = idx.astype(np.int64)[:, None] * 64 + np.arange(width, dtype=np.int64)[None, :]
         flat = to_python(self.item.values(model, sub.ravel()))
-        return objects([flat[i * width : i * width + n] for i, n in enumerate(lens.tolist())])
+        lists = [flat[i * width : i * width + n] for i, n in enumerate(lens.tolist())]
+        if self.as_json:
+            return objects([json.dumps(v, default=str) for v in lists])
+        return objects(lists)

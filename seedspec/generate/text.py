@@ -45,9 +45,11 @@ class Provider(Generator):
         locale: str = "en",
         seed: int = 0,
         max_length: int | None = None,
+        shape: TextShape | None = None,
     ) -> None:
         super().__init__(key, params, unique)
         self.locale, self.seed, self.max_length = locale, seed, max_length
+        self.shape = shape
 
     def _pool(self) -> np.ndarray:
         return pool(
@@ -58,6 +60,12 @@ class Provider(Generator):
         )
 
     def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        out = self._values(idx)
+        if self.shape is None:
+            return out
+        return objects([self.shape.apply(v, self.max_length) for v in out.tolist()])
+
+    def _values(self, idx: np.ndarray) -> np.ndarray:
         values = self._pool()
         if self.unique and self.max_length is not None and self.max_length < SHORT_UNIQUE:
             return objects(short_codes(self.key, idx, self.max_length))
@@ -73,6 +81,38 @@ class Provider(Generator):
         if self.unique and self.max_length is not None and self.max_length < SHORT_UNIQUE:
             return int(len(_CODE_ALPHABET) ** self.max_length)
         return None
+
+
+class TextShape:
+    """What CHECKs ask of free text (lower(x) = x, trim(x) = x, x <> 'none'): each value
+    trimmed, then in its case, then moved off an excluded value (compared without case and
+    trailing spaces, as a case-insensitive PAD SPACE collation compares)."""
+
+    def __init__(self, case: str | None, trim: bool, exclude: list[str]) -> None:
+        self.case, self.trim = case, trim
+        self.exclude = {_plain(e) for e in exclude}
+
+    def apply(self, value: Any, max_length: int | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        if self.trim:
+            value = value.strip(" ")
+        value = self._cased(value)
+        if _plain(value) not in self.exclude:
+            return value
+        for filler in "xyzq":
+            room = max_length is None or len(value) < max_length
+            moved = self._cased(value + filler if room else value[:-1] + filler)
+            if _plain(moved) not in self.exclude:
+                return moved
+        return value  # four excluded neighbours of one word: the database judges it
+
+    def _cased(self, value: str) -> str:
+        return value.lower() if self.case == "lower" else value.upper() if self.case else value
+
+
+def _plain(text: str) -> str:
+    return text.rstrip(" ").casefold()
 
 
 SHORT_UNIQUE = 12  # below this length a value + row number does not fit: use distinct codes

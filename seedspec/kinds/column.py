@@ -54,3 +54,6 @@ class ColumnRules(Protocol):
 
     @property
     def upper_inclusive(self) -> bool: ...
+
+    @property
+    def excluded(self) -> Sequence[Any]: ...

@@ -137,6 +137,15 @@ def _allowed_problems(
     allowed, label = rules.allowed, "CHECK"
     if allowed is None and column.enum_values:
         allowed, label = list(column.enum_values), f"{column.type} type"
+    banned = [v for v in values or () if v in rules.excluded]
+    if banned:
+        return [
+            column_problem(
+                "choice-outside-check",
+                f"{where}: {', '.join(map(repr, banned))} excluded by its CHECK (<> / NOT IN)",
+                "remove those values or change the constraint",
+            )
+        ]
     if values is None or allowed is None:
         return []
     outside = [v for v in values if v not in allowed and str(v) not in map(str, allowed)]

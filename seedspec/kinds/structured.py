@@ -19,6 +19,7 @@ from seedspec.kinds.base import (
     RenderContext,
     plain,
 )
+from seedspec.kinds.column import ColumnShape
 from seedspec.kinds.spec import GeneratorSpec
 
 DEFAULT_LENGTH = {"min": 0, "max": 3}
@@ -100,10 +101,16 @@ class ArrayKind(Kind):
             body["length"] = plain(typed.length)
         return {"array": body}
 
+    def resolve_column(self, params: Params, column: ColumnShape) -> Params:
+        if column.type == "json":  # a JSON array document, not a database array
+            params["as_json"] = True
+        return params
+
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         typed = ArrayParams.from_params(params)
         item = ctx.nested(typed.of, "[]")
-        return ArrayOf(key, item, params.get("length", DEFAULT_LENGTH))
+        length = params.get("length") or DEFAULT_LENGTH
+        return ArrayOf(key, item, length, as_json=bool(params.get("as_json")))
 
 
 def json_spec(fields: Mapping[str, GeneratorSpec]) -> GeneratorSpec:

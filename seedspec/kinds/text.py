@@ -10,7 +10,7 @@ from typing import Any
 
 from seedspec.generate.base import Generator
 from seedspec.generate.pools import pool
-from seedspec.generate.text import Provider, Template, Uuid
+from seedspec.generate.text import Provider, Template, TextShape, Uuid
 from seedspec.kinds.base import (
     BuildContext,
     CheckContext,
@@ -78,8 +78,17 @@ class GenKind(Kind):
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         max_length = params.pop("max_length", None)
+        case, trim = params.pop("case", None), bool(params.pop("trim", False))
+        exclude = list(params.pop("exclude", None) or [])
+        shape = TextShape(case, trim, exclude) if case or trim or exclude else None
         return Provider(
-            key, params, spec.unique, locale=ctx.locale, seed=ctx.seed, max_length=max_length
+            key,
+            params,
+            spec.unique,
+            locale=ctx.locale,
+            seed=ctx.seed,
+            max_length=max_length,
+            shape=shape,
         )
 
 
@@ -145,7 +154,8 @@ class UuidKind(Kind):
 def provider_spec(
     provider: str, args: Mapping[str, Any] | None = None, **limits: Any
 ) -> GeneratorSpec:
-    """`gen` from a mimesis provider; `limits` = max_length (internal, from the column)."""
+    """`gen` from a mimesis provider; `limits` (internal, from the column and its CHECKs):
+    max_length, case ("lower" / "upper"), trim (True), exclude (values never produced)."""
     return GeneratorSpec("gen", {"provider": provider, "args": dict(args or {}), **limits})
 
 

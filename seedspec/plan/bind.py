@@ -15,6 +15,7 @@ from seedspec.generate import links as lk
 from seedspec.generate import routing
 from seedspec.generate.attempts import Attempted, Choices
 from seedspec.generate.base import Generator
+from seedspec.generate.branches import Branched, BranchNull, branch_key
 from seedspec.generate.model import Model, TableModel
 from seedspec.generate.pairs import GroupTreePicker, OrderedPairPicker
 from seedspec.generate.random import stream_key
@@ -153,12 +154,24 @@ def layout(recipe: r.LayoutRecipe) -> lk.PerParentLayout:
 def value_generator(
     recipe: r.ValueRecipe, seed: int, locale: str, table: str, column: str
 ) -> Generator:
-    """The runtime generator of a value recipe (the kinds registry builds it)."""
+    """The runtime generator of a value recipe (the kinds registry builds it); with cases,
+    each row takes its CHECK branch's (generate/branches.py)."""
+    if recipe.cases is not None:
+        cases = [
+            value_generator(c, seed, locale, table, column) if c is not None else None
+            for c in recipe.cases
+        ]
+        return Branched(cases, branch_key(seed, table, recipe.branch_group or 0))
     spec = GeneratorSpec(recipe.kind, recipe.params.value(), recipe.null, recipe.unique)
     key_params = recipe.key_params.value() if recipe.key_params is not None else None
-    return build_generator(
+    gen = build_generator(
         spec, seed=seed, locale=locale, table=table, column=column, key_params=key_params
     )
+    if recipe.branch_null is not None:
+        return BranchNull(
+            gen, recipe.branch_null, branch_key(seed, table, recipe.branch_group or 0)
+        )
+    return gen
 
 
 def _column(
@@ -183,6 +196,9 @@ def _column(
         gen: Generator = lk.ForeignKeyColumn(
             recipe.parent, recipe.parent_column, picker(recipe.pick, own), recipe.fk
         )
+        if recipe.branch_null is not None:
+            key = branch_key(seed, table, recipe.branch_group or 0)
+            gen = BranchNull(gen, recipe.branch_null, key)
         return Nullable(gen, recipe.null, recipe.null_key) if recipe.null else gen
     if isinstance(recipe, r.TupleChoiceRecipe):
         tuple_picker = picker(recipe.pick, own)

@@ -67,6 +67,18 @@ class OracleRecipe:
         return tuple(c for c in self.checks if not c.modelled)
 
 
+@dataclass(frozen=True)
+class CheckCoverage:
+    """How each CHECK of a seeded table is met: ``modelled`` (rows are built to pass it),
+    ``oracle`` (the database judges each row's candidates against it at apply time),
+    ``unjudged`` (not modelled and reading a column seedspec does not produce: only the load
+    itself enforces it). Names, or the CHECK's text when it has none."""
+
+    modelled: tuple[str, ...] = ()
+    oracle: tuple[str, ...] = ()
+    unjudged: tuple[str, ...] = ()
+
+
 def describe(table: str, oracle: OracleRecipe) -> str:
     """One line for `plan`: which CHECKs the database judges, how many tries, what varies."""
     judged = ", ".join(c.name for c in oracle.oracle_checks)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from seedspec.plan.oracle import OracleRecipe
+from seedspec.plan.oracle import CheckCoverage, OracleRecipe
 from seedspec.plan.params import Params
 
 # -- parent picks: child row index -> parent row index ------------------------------------
@@ -177,6 +177,12 @@ class ValueRecipe:
     null: float = 0.0
     unique: bool = False
     key_params: Params | None = None
+    # the table's CHECK branches (one per row, generate/branches.py): branch b's recipe, None
+    # for NULL; this recipe is branch 0's and what other passes read. Absent while None
+    cases: tuple[ValueRecipe | None, ...] | None = field(default=None, metadata={"omit_none": True})
+    # per branch, whether the column is NULL in it (a unique column keeps one generator)
+    branch_null: tuple[bool, ...] | None = field(default=None, metadata={"omit_none": True})
+    branch_group: int | None = field(default=None, metadata={"omit_none": True})  # whose ORs
 
 
 @dataclass(frozen=True)
@@ -189,6 +195,9 @@ class RefRecipe:
     pick: Pick
     null: float = 0.0
     null_key: int = 0
+    # per branch of the table's CHECKs, whether the FK is NULL in it (absent while None)
+    branch_null: tuple[bool, ...] | None = field(default=None, metadata={"omit_none": True})
+    branch_group: int | None = field(default=None, metadata={"omit_none": True})
 
 
 @dataclass(frozen=True)
@@ -268,6 +277,8 @@ class TableRecipe:
     layout: LayoutRecipe | None = None
     # its CHECKs the database judges per candidate; left out of the JSON while None
     oracle: OracleRecipe | None = field(default=None, metadata={"omit_none": True})
+    # which of its CHECKs are modelled / judged by the oracle / neither; absent: no CHECK
+    checks: CheckCoverage | None = field(default=None, metadata={"omit_none": True})
 
     def column(self, name: str) -> Recipe | None:
         return next((c.recipe for c in self.columns if c.name == name), None)

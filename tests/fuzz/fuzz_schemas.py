@@ -308,7 +308,7 @@ def _check(ctx: _Ctx) -> Feature | None:
     rng, pg, my = ctx.rng, ctx.pg, ctx.dialect == "mysql"
     length = "char_length" if ctx.dialect != "sqlite" else "length"
     false = "false" if ctx.dialect != "sqlite" else "0"
-    x, y = ctx.col("k"), ctx.col("k")
+    x, y, z = ctx.col("k"), ctx.col("k"), ctx.col("k")
     shapes: list[tuple[str, tuple[str, ...], str]] = [
         ("check:in", (f"{x} varchar(12) NOT NULL",), f"{x} IN ('a', 'b', 'c')"),
         ("check:in-negative", (f"{x} integer",), f"{x} IN (-1, 0, 1)"),
@@ -332,6 +332,30 @@ def _check(ctx: _Ctx) -> Feature | None:
         ("check:col-vs-col", (f"{x} integer NOT NULL", f"{y} integer NOT NULL"), f"{x} < {y}"),
         ("check:bool-or", (f"{x} boolean", f"{y} boolean"), f"{x} <> {false} OR {y} <> {false}"),
         ("check:lower", (f"{x} varchar(20) NOT NULL",), f"lower({x}) = {x}"),
+        ("check:upper", (f"{x} varchar(20) NOT NULL",), f"upper({x}) = {x}"),
+        ("check:trim", (f"{x} varchar(20) NOT NULL",), f"trim({x}) = {x}"),
+        ("check:nonblank", (f"{x} varchar(20) NOT NULL",), f"{length}(trim({x})) > 0"),
+        ("check:ne-empty", (f"{x} varchar(20) NOT NULL",), f"{x} <> ''"),
+        ("check:not-in-text", (f"{x} varchar(12) NOT NULL",), f"{x} NOT IN ('x', 'y')"),
+        ("check:not-in-int", (f"{x} integer NOT NULL",), f"{x} NOT IN (1, 2, 3)"),
+        ("check:ne-bool", (f"{x} boolean NOT NULL",), f"{x} <> {false}"),
+        (
+            "check:or-per-row",
+            (f"{x} varchar(10) NOT NULL", f"{y} date"),
+            f"({x} = 'done' AND {y} IS NOT NULL) OR ({x} <> 'done' AND {y} IS NULL)",
+        ),
+        (
+            "check:or-two-columns",
+            (f"{x} varchar(2) NOT NULL", f"{y} integer", f"{z} integer"),
+            f"({x} = 'a' AND {y} IS NOT NULL AND {z} IS NULL)"
+            f" OR ({x} = 'b' AND {y} IS NULL AND {z} IS NOT NULL)",
+        ),
+        (
+            "check:not-and",
+            (f"{x} varchar(2) NOT NULL", f"{y} integer"),
+            f"NOT ({x} = 'b' AND {y} IS NULL)",
+        ),
+        ("check:bool-or-null", (f"{x} boolean NOT NULL", f"{y} date"), f"{x} OR {y} IS NULL"),
         ("check:like", (f"{x} varchar(20) NOT NULL",), f"{x} LIKE 'ab%'"),
     ]
     if pg:
@@ -341,9 +365,26 @@ def _check(ctx: _Ctx) -> Feature | None:
             ("check:btrim", (f"{x} text NOT NULL",), f"btrim({x}) <> ''"),
             ("check:cardinality", (f"{x} integer[]",), f"cardinality({x}) <= 2"),
             ("check:jsonb-typeof", (f"{x} jsonb",), f"jsonb_typeof({x}) = 'object'"),
+            ("check:jsonb-array", (f"{x} jsonb",), f"jsonb_typeof({x}) = 'array'"),
+            ("check:jsonb-key", (f"{x} jsonb NOT NULL",), f"jsonb_typeof({x} -> 'tags') = 'array'"),
+            (
+                "check:array-length",
+                (f"{x} text[] NOT NULL",),
+                f"array_length({x}, 1) BETWEEN 1 AND 4",
+            ),
+            ("check:cardinality-some", (f"{x} integer[] NOT NULL",), f"cardinality({x}) > 0"),
         ]
-    if my:
-        shapes = [s for s in shapes if s[0] != "check:lower"]  # case-insensitive collation
+    elif my:
+        shapes += [
+            ("check:json-type", (f"{x} longtext NOT NULL",), f"JSON_TYPE({x}) = 'OBJECT'"),
+            ("check:json-valid", (f"{x} longtext",), f"JSON_VALID({x})"),
+        ]
+    else:
+        shapes += [
+            ("check:json-type", (f"{x} text NOT NULL",), f"json_type({x}) = 'object'"),
+        ]
+    if my:  # case-insensitive collation: LOWER(x) = x holds for any x, spelled MariaDB's way
+        shapes = [(t, c, e.replace("lower(", "LOWER(")) for t, c, e in shapes]
     tag, cols, expr = rng.choice(shapes)
     if tag in ("check:like", "check:regex"):  # one more draw: which form of the pattern family
         expr = rng.choice(_pattern_forms(tag, x, ctx.dialect))

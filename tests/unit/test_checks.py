@@ -154,9 +154,11 @@ def test_between_columns_and_clock() -> None:
     [
         "weird_function(age) IS DISTINCT FROM 3",
         "slug ~ '^(a)\\1$'",  # a backreference: no generator makes it (test_patterns.py)
-        "lower(email) = email",
-        "btrim(name) <> ''",
-        "jsonb_typeof(doc) = 'object'",
+        "lower(email) = name",
+        "lower(email) > 'm'",
+        "jsonb_typeof(doc) = 'null'",
+        "jsonb_typeof(doc) <> 'object'",
+        "array_length(tags, 2) < 3",
         "created > now()",
         "a = b",
         "x IN (SELECT 1)",
@@ -200,11 +202,47 @@ def test_ors_read_together_pick_one_consistent_alternative() -> None:
     model = check_model(table)
     assert not model.unread and not model.unsatisfiable
     assert [c.name for c in model.modelled] == ["c0", "c1"]
-    # the combination the generators promise without the oracle: a section/note line, no
-    # account, debit 0 (the other one excludes two words from free text)
-    assert model.columns["account_id"].null is True
-    assert model.columns["display_type"].allowed == ("line_section", "line_note")
-    assert model.columns["debit"].allowed == (0,)
+    # one group (the ORs share columns); its first branch forces no NULL: a product line
+    # with an account; the other: a section/note line, no account, debit 0
+    (group,) = model.branches
+    first, second = group
+    assert model.columns == first
+    assert first["account_id"].null is False
+    assert first["display_type"].excluded == ("line_section", "line_note")
+    assert second["account_id"].null is True
+    assert second["display_type"].allowed == ("line_section", "line_note")
+    assert second["debit"].allowed == (0,)
+
+
+def test_ors_on_separate_columns_are_separate_groups() -> None:
+    table = _table(
+        "(status = 'done' AND finished_at IS NOT NULL)"
+        " OR (status <> 'done' AND finished_at IS NULL)",
+        "end_at IS NULL OR end_at > start_at",
+        "ended OR end_date IS NULL",
+        nullable=("finished_at", "end_at", "end_date"),
+    )
+    model = check_model(table)
+    assert not model.unread and not model.unsatisfiable
+    assert [len(g) for g in model.branches] == [2, 2, 2]
+    done, other = model.branches[0]
+    assert done["status"].allowed == ("done",) and done["finished_at"].null is False
+    assert other["status"].excluded == ("done",) and other["finished_at"].null is True
+    later, empty = model.branches[1]
+    assert later["end_at"].after == ("start_at", True) and empty["end_at"].null is True
+    assert {b["ended"].allowed for b in model.branches[2] if "ended" in b} == {(True,)}
+
+
+def test_not_of_and_or_reads_by_de_morgan() -> None:
+    reading = read_check("NOT (kind = 'b' AND code IS NULL)")
+    assert reading.understood
+    (clause,) = reading.clauses
+    assert [dict(a) for a in clause] == [
+        {"kind": ColumnFacts(excluded=("b",))},
+        {"code": ColumnFacts(null=False)},
+    ]
+    reading = read_check("NOT (a > 3 OR b IS NULL)")
+    assert reading.facts == {"a": ColumnFacts(upper=3.0), "b": ColumnFacts(null=False)}
 
 
 def test_an_alternative_needing_null_on_a_not_null_column_is_not_chosen() -> None:
@@ -227,22 +265,27 @@ def test_unread_check_lists_sql_and_columns_and_merges_nothing() -> None:
     assert [c.name for c in model.modelled] == ["c1"]
 
 
-def test_excluded_words_on_free_text_are_left_to_the_oracle() -> None:
+def test_excluded_words_on_free_text_are_modelled() -> None:
+    """The inferred word generator moves a value off an excluded word (shaping.text_limits)."""
     model = check_model(_table("k <> 'certification'"))
-    assert [u.why for u in model.unread] == ["k: excluded values on free text"]
+    assert not model.unread and [c.name for c in model.modelled] == ["c0"]
     assert model.columns["k"].excluded == ("certification",)
+    model = check_model(_table("lower(k) = k", "upper(k) = k"))
+    assert [u.why for u in model.unread] == ["k: both lower and upper case"] * 2
 
 
-def test_exactly_one_of_nullable_columns_is_chosen_per_row_by_the_oracle() -> None:
-    """One alternative for all rows would leave one owner always NULL: the database's
-    candidates (NULL among them) choose per row instead."""
+def test_exactly_one_of_nullable_columns_is_chosen_per_row() -> None:
+    """One alternative for all rows would leave one owner always NULL: rows choose between
+    the branches instead (each owner set in one of them)."""
     table = _table("num_nonnulls(account_id, group_id) = 1", nullable=("account_id", "group_id"))
     model = check_model(table)
-    (unread,) = model.unread
-    assert unread.columns == ("account_id", "group_id")
-    assert "per row" in unread.why
-    assert model.columns == {}
-    # an OR that is not only about NULLs keeps the model's one alternative
+    assert not model.unread
+    (group,) = model.branches
+    assert [(b["account_id"].null, b["group_id"].null) for b in group] == [
+        (False, True),
+        (True, False),
+    ]
+    # an OR that is not only about NULLs keeps the model's one alternative first
     table = _table("account_id IS NULL OR k = 'x'", nullable=("account_id",))
     assert check_model(table).columns["k"].allowed == ("x",)
 
@@ -324,3 +367,80 @@ def test_partition_key_on_an_expression_is_a_note() -> None:
 def test_case_and_trim_wrapped_lists(sql: str, allowed: tuple) -> None:
     (f,) = facts(sql).values()
     assert f.allowed == allowed
+
+
+@pytest.mark.parametrize(
+    ("sql", "dialect", "column", "expected"),
+    [
+        ("lower(a::text) = a::text", "postgres", "a", ColumnFacts(case="lower")),
+        ("c::text = lower(c::text)", "postgres", "c", ColumnFacts(case="lower")),
+        ("upper(b) = b", None, "b", ColumnFacts(case="upper")),
+        ("`x` = LOWER(`x`)", "mysql", "x", ColumnFacts(case="lower")),
+        ("lower(x) = x", "sqlite", "x", ColumnFacts(case="lower")),
+        ("TRIM(BOTH FROM e) = e", "postgres", "e", ColumnFacts(trimmed=True)),
+        ("trim(e) = e", "sqlite", "e", ColumnFacts(trimmed=True)),
+        ("btrim(d) <> ''::text", "postgres", "d", ColumnFacts(excluded=("",), trimmed=True)),
+        (
+            "length(TRIM(BOTH FROM f)) > 0",
+            "postgres",
+            "f",
+            ColumnFacts(min_length=1, trimmed=True),
+        ),
+        ("g <> ''", None, "g", ColumnFacts(excluded=("",))),
+        ("upper(code) IN ('AB', 'cd')", "postgres", "code", ColumnFacts(allowed=("AB",))),
+        (
+            "jsonb_typeof(j) = 'object'::text",
+            "postgres",
+            "j",
+            ColumnFacts(is_json=True, json_types=(("", "object"),)),
+        ),
+        (
+            "jsonb_typeof(l -> 'tags'::text) = 'array'::text",
+            "postgres",
+            "l",
+            ColumnFacts(is_json=True, json_types=(("tags", "array"),)),
+        ),
+        (
+            "json_type(x) = 'object'",
+            "sqlite",
+            "x",
+            ColumnFacts(is_json=True, json_types=(("", "object"),)),
+        ),
+        (
+            "json_type(x, '$.tags') = 'array'",
+            "sqlite",
+            "x",
+            ColumnFacts(is_json=True, json_types=(("tags", "array"),)),
+        ),
+        (
+            "JSON_TYPE(`x`) = 'OBJECT'",
+            "mysql",
+            "x",
+            ColumnFacts(is_json=True, json_types=(("", "object"),)),
+        ),
+        ("JSON_VALID(`x`)", "mysql", "x", ColumnFacts(is_json=True)),
+        ("cardinality(m) <= 3", "postgres", "m", ColumnFacts(max_length=3)),
+        ("cardinality(o) > 0", "postgres", "o", ColumnFacts(min_length=1)),
+        (
+            "array_length(n, 1) BETWEEN 1 AND 4",
+            "postgres",
+            "n",
+            ColumnFacts(min_length=1, max_length=4),
+        ),
+        ("flag <> false", None, "flag", ColumnFacts(excluded=(False,))),
+        ("u <> ALL (ARRAY[1, 2, 3])", "postgres", "u", ColumnFacts(excluded=(1, 2, 3))),
+        ("v NOT IN ('a', 'b')", None, "v", ColumnFacts(excluded=("a", "b"))),
+    ],
+)
+def test_function_facts(sql: str, dialect: str | None, column: str, expected: ColumnFacts) -> None:
+    """Case, trim, JSON type and array size CHECKs read as facts the generators honour."""
+    assert facts(sql, dialect) == {column: expected}
+
+
+def test_mixed_json_types_and_both_cases() -> None:
+    """Two JSON types for one key cannot hold together; lower and upper together is text
+    without cased letters (kept, but no generator promises it)."""
+    model = check_model(_table("jsonb_typeof(k) = 'object'", "jsonb_typeof(k) = 'array'"))
+    assert model.unsatisfiable
+    both = ColumnFacts(case="lower").merged(ColumnFacts(case="upper"))
+    assert both.case == "both" and both.satisfiable()

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from seedspec.analysis.branchfit import fitted
 from seedspec.analysis.infer import infer_column
+from seedspec.compile.passes.branches import branching
 from seedspec.compile.unit import Columns, Errors, Linked, Unit, frozen
 from seedspec.database.checks import ColumnFacts
 from seedspec.database.facts import TableFacts, table_facts_of
@@ -24,15 +26,19 @@ _EXAMPLES = {"range": "[a,b)"}  # a literal of the type for the no-generator fix
 
 def columns(unit: Unit, errors: Errors) -> Unit:
     counters = trigger_set_columns(unit.ctx.schema.tables)  # kept up by another's trigger
-    out = {t.name: _table_columns(t, errors, counters) for t in unit.seeded}
+    locale, seed = unit.ctx.spec.locale, unit.ctx.seed
+    out = {t.name: _table_columns(t, errors, counters, locale, seed) for t in unit.seeded}
     return replace(unit, columns=frozen(out))
 
 
-def _table_columns(t: Linked, errors: Errors, counters: Mapping[str, str]) -> Columns:
+def _table_columns(
+    t: Linked, errors: Errors, counters: Mapping[str, str], locale: str, seed: int
+) -> Columns:
     table = t.table
     tfacts = table_facts_of(table)
     _check_problems(t, tfacts, errors)
-    facts = tfacts.columns
+    fit = fitted(table, tfacts, t.spec, locale, seed)  # each OR group's branch the spec fits
+    facts = fit.row_facts
     specs: dict[str, GeneratorSpec] = {}
     skipped: dict[str, str] = {}
     notes: dict[str, str] = {}
@@ -71,12 +77,13 @@ def _table_columns(t: Linked, errors: Errors, counters: Mapping[str, str]) -> Co
                     f'{{const: "{_EXAMPLES.get(col.type, "...")}"}}`',
                 )
             )
-    return Columns(frozen(specs), frozen(skipped), frozen(notes))
+    branches = branching(t, tfacts, fit.groups, specs, skipped)
+    return Columns(frozen(specs), frozen(skipped), frozen(notes), branches, frozen(facts))
 
 
 def _check_problems(t: Linked, tfacts: TableFacts, errors: Errors) -> None:
-    """CHECKs no row can pass are errors; CHECKs the model does not guarantee are warnings
-    (the oracle, when the plan has one, judges rows against them)."""
+    """CHECKs no row can pass are errors (CHECKs the model does not guarantee are reported by
+    pass `oracle`, which knows whether the database judges them)."""
     for why in tfacts.unsatisfiable:
         errors.add(
             Problem(
@@ -86,23 +93,6 @@ def _check_problems(t: Linked, tfacts: TableFacts, errors: Errors) -> None:
                 table=t.name,
             )
         )
-    for u in tfacts.unread:
-        errors.warn(
-            Problem(
-                f"table {t.name!r}: CHECK {u.name or ''} ({u.sql}) is not understood"
-                f"{_because(u.why)}; rows may violate it",
-                t.location,
-                "warning",
-                "check-not-understood",
-                t.name,
-            )
-        )
-
-
-def _because(why: str) -> str:
-    """Why a pattern CHECK is left to the database (a regex no generator makes, a pattern the
-    generator tries but cannot promise)."""
-    return f" ({why}; the database judges candidates)" if "pattern" in why else ""
 
 
 def _skipped(t: Linked, col: DbColumn, counters: Mapping[str, str]) -> str | None:

@@ -22,9 +22,10 @@ from sqlglot import exp
 from seedspec.compile.unit import Errors, Unit
 from seedspec.database.checks import read_check
 from seedspec.database.facts import table_facts_of
-from seedspec.database.model import DbColumn, DbTable
+from seedspec.database.model import DbCheck, DbColumn, DbTable
+from seedspec.errors import Problem
 from seedspec.plan import recipes as r
-from seedspec.plan.oracle import OracleCheck, OracleColumn, OracleRecipe
+from seedspec.plan.oracle import CheckCoverage, OracleCheck, OracleColumn, OracleRecipe
 from seedspec.plan.params import Params
 
 _INTS = {"smallint", "integer", "bigint"}
@@ -35,7 +36,8 @@ _COMPARE = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 
 def oracle(unit: Unit, errors: Errors) -> Unit:
-    """Each table recipe with un-modelled CHECKs gets its oracle recipe."""
+    """Each table recipe with un-modelled CHECKs gets its oracle recipe; every seeded table
+    with CHECKs says which are modelled, judged by the oracle, or neither (a warning each)."""
     dialect = unit.ctx.capabilities.sqlglot_dialect
     out = dict(unit.recipes)
     for name, recipe in unit.recipes.items():
@@ -43,9 +45,60 @@ def oracle(unit: Unit, errors: Errors) -> Unit:
         if table is None or recipe.count <= 0:
             continue
         found = oracle_recipe(table, recipe, dialect)
-        if found is not None:
-            out[name] = dataclasses.replace(recipe, oracle=found)
+        coverage = _coverage(table, found)
+        _warn(unit, name, table, found, errors)
+        out[name] = dataclasses.replace(recipe, oracle=found, checks=coverage)
     return dataclasses.replace(unit, recipes=MappingProxyType(out))
+
+
+def _label(n: int, check: DbCheck) -> str:
+    return check.name or f"check {n + 1}"
+
+
+def _coverage(table: DbTable, found: OracleRecipe | None) -> CheckCoverage | None:
+    if not table.checks:
+        return None
+    unread = table_facts_of(table).unread_checks
+    judged = {c.name for c in found.oracle_checks} if found is not None else set()
+    labels = [(_label(n, c), c in unread) for n, c in enumerate(table.checks)]
+    return CheckCoverage(
+        modelled=tuple(label for label, bad in labels if not bad),
+        oracle=tuple(label for label, bad in labels if bad and label in judged),
+        unjudged=tuple(label for label, bad in labels if bad and label not in judged),
+    )
+
+
+def _warn(
+    unit: Unit, name: str, table: DbTable, found: OracleRecipe | None, errors: Errors
+) -> None:
+    """One warning per CHECK the model does not guarantee, saying who judges it."""
+    judged = {c.name for c in found.oracle_checks} if found is not None else set()
+    location = unit.linked[name].location if name in unit.linked else None
+    for u in table_facts_of(table).unread:
+        n = table.checks.index(u.check)
+        label = _label(n, u.check)
+        what = f"CHECK {label} ({u.sql}) is not modelled ({u.why})"
+        if label in judged:
+            errors.warn(
+                Problem(
+                    f"table {name!r}: {what}; the database judges each row's candidates against it",
+                    location,
+                    "warning",
+                    "check-oracle",
+                    name,
+                )
+            )
+        else:
+            errors.warn(
+                Problem(
+                    f"table {name!r}: {what} and reads a column seedspec does not produce; "
+                    "rows may violate it",
+                    location,
+                    "warning",
+                    "check-not-understood",
+                    name,
+                )
+            )
 
 
 def oracle_recipe(

@@ -32,7 +32,7 @@ def pickers(unit: Unit, errors: Errors) -> Unit:
     for t in unit.seeded:
         chosen = {link.id: _pick(unit, t, link, errors, wanting) for link in t.links}
         for link in t.links:  # a CHECK wants the FK NULL (exactly one owner set): no pick
-            if link.nullable and _null_by_check(t, link):
+            if link.nullable and _null_by_check(unit, t, link):
                 chosen[link.id] = None
         picks = {k: p for k, p in chosen.items() if p is not None}
         _differs(unit, t, picks, errors)
@@ -82,9 +82,15 @@ def _left_null(unit: Unit, t: Linked, link: Link, errors: Errors) -> None:
     )
 
 
-def _null_by_check(t: Linked, link: Link) -> bool:
-    facts = table_facts_of(t.table).columns
-    return all((f := facts.get(c)) is not None and f.null is True for c in link.fk.columns)
+def _null_by_check(unit: Unit, t: Linked, link: Link) -> bool:
+    """The CHECKs make the FK NULL in every row (in every branch rows choose among)."""
+    cols = unit.columns[t.name]
+    every = cols.branching.facts if cols.branching else (cols.facts or {},)
+    return all(
+        (f := facts.get(c)) is not None and f.null is True
+        for facts in every
+        for c in link.fk.columns
+    )
 
 
 def _group_column(link: Link) -> str | None:

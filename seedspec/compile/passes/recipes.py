@@ -7,10 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
+from seedspec.analysis.shaping import text_limits
 from seedspec.compile.links import Link
 from seedspec.compile.passes.numbering import digit_values, numbering_of
 from seedspec.compile.passes.pickers import tuple_pick
-from seedspec.compile.unit import Errors, Linked, Unit, frozen
+from seedspec.compile.unit import Branching, Errors, Linked, Unit, frozen
+from seedspec.database.constraints import ColumnFacts
 from seedspec.database.model import DbColumn
 from seedspec.errors import Problem, SeedspecError
 from seedspec.generate.base import Generator
@@ -83,7 +85,9 @@ def _column(
         return r.IndexInParentRecipe(int(g.params.get("start", 1)))
     if g.kind in ("lookup", "aggregate"):
         return Pending()
-    recipe = value_recipe(g, col)
+    cols = unit.columns[t.name]
+    facts = (cols.facts or {}).get(col.name)
+    recipe = _branched(value_recipe(g, col, facts), cols.branching, col)
     try:  # built now so that a kind's build error is reported here, in column order
         gen = bind.value_generator(recipe, unit.ctx.seed, unit.ctx.spec.locale, t.name, col.name)
     except SeedspecError as err:
@@ -93,11 +97,30 @@ def _column(
     return recipe
 
 
-def value_recipe(g: GeneratorSpec, col: DbColumn | None) -> r.ValueRecipe:
-    """A value kind with the column's defaults resolved in (decimal scale, text length)."""
+def value_recipe(
+    g: GeneratorSpec, col: DbColumn | None, facts: ColumnFacts | None = None
+) -> r.ValueRecipe:
+    """A value kind with the column's defaults resolved in (decimal scale, text length; and
+    for words, the case, trimming and excluded values its CHECKs ask: a spec's `gen` honours
+    `lower(x) = x` as an inferred one does). The stream key keeps the spec's own params."""
     resolved = resolve_column_defaults(g, col)
+    if g.kind == "gen" and facts is not None:
+        shaped = {**text_limits(facts), **resolved.params}
+        resolved = replace(resolved, params=shaped)
     key_params = Params.of(g.params) if resolved.params != g.params else None
     return r.ValueRecipe(g.kind, Params.of(resolved.params), g.null, g.unique, key_params)
+
+
+def _branched(recipe: r.ValueRecipe, branching: Branching | None, col: DbColumn) -> r.ValueRecipe:
+    """The recipe with its CHECK branches: a recipe per branch, or the branches it is NULL in."""
+    if branching is None:
+        return recipe
+    if (cases := branching.cases.get(col.name)) is not None:
+        made = tuple(value_recipe(c, col) if c is not None else None for c in cases[1])
+        return replace(recipe, cases=made, branch_group=cases[0])
+    if (nulls := branching.nulls.get(col.name)) is not None:
+        return replace(recipe, branch_null=nulls[1], branch_group=nulls[0])
+    return recipe
 
 
 def _fk(unit: Unit, t: Linked, link: Link, column: str, errors: Errors) -> r.Recipe:
@@ -122,7 +145,9 @@ def _fk(unit: Unit, t: Linked, link: Link, column: str, errors: Errors) -> r.Rec
         )
     null = link.spec.null if link.spec is not None else 0.0
     null_key = stream_key(unit.ctx.seed, t.name, column, "null") if null else 0
-    return r.RefRecipe(link.fk.ref_table, ref_col, link.id, pick, null, null_key)
+    branching = unit.columns[t.name].branching
+    group, nulls = (branching.nulls.get(column) if branching else None) or (None, None)
+    return r.RefRecipe(link.fk.ref_table, ref_col, link.id, pick, null, null_key, nulls, group)
 
 
 def _linked(
@@ -132,7 +157,7 @@ def _linked(
         return _aggregate(unit, t, g, drafts, errors)
     fk_col, parent_col = g.params["fk_column"], g.params["parent_column"]
     via = drafts[t.name].get(fk_col)
-    if not isinstance(via, r.RefRecipe) or via.null:
+    if not isinstance(via, r.RefRecipe) or via.null or via.branch_null:
         errors.add(
             Problem(f"lookup: {fk_col!r} is not a foreign key column of {t.name!r}", g.location)
         )

@@ -121,7 +121,8 @@ class SqliteDialect(Dialect):
         return not self.raw(conn).in_transaction
 
     def adapter(self, values: list[Any], column: DbColumn | None) -> Callable[[Any], Any] | None:
-        sample = next((v for v in values if v is not None), None)
-        if sample is None or isinstance(sample, (int, float, str, bytes)):
+        # every value, not a sample: a column whose rows follow CHECK branches may mix an
+        # IN list's 0 with a decimal generator's Decimal
+        if all(v is None or isinstance(v, (int, float, str, bytes)) for v in values):
             return None
         return iso_value
