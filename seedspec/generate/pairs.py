@@ -2,6 +2,7 @@
 
 OrderedPairPicker: two FKs to one table with CHECK (a < b) / (a <= b): a code in the pairs'
 numbering decodes to (low rank, high rank) over the parent's key values in sorted order.
+AbovePicker: the same where low is one-to-one: low a distinct rank, high a uniform rank above.
 GroupTreePicker: a self-reference sharing a column with another FK (tenant-scoped trees,
 FOREIGN KEY (tenant_id, parent_id) REFERENCES node (tenant_id, id)): each row's parent is an
 earlier row of the same group, the group's first row a root.
@@ -14,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from seedspec.generate.base import ValueSource as Model
-from seedspec.generate.links import Picker
-from seedspec.generate.random import uniform
+from seedspec.generate.links import Picker, UniquePicker
+from seedspec.generate.random import stream_key, uniform
 
 
 def pair_count(n: int, strict: bool) -> int:
@@ -66,6 +67,38 @@ class OrderedPairPicker(Picker):
     def describe(self) -> dict[str, Any]:
         op = "<" if self.strict else "<="
         return {**self.inner.describe(), "pair": f"{'high' if self.high else 'low'} of {op}"}
+
+
+class AbovePicker(OrderedPairPicker):
+    """CHECK (low < high) / (low <= high) where low is one-to-one: low is a distinct rank
+    among the lowest n-1 (n, for <=) key values, high a uniform rank above it (or equal);
+    `anchor_high` the mirror. At most n-1 (n) rows, checked by compile/passes/pickers.py."""
+
+    def __init__(
+        self, key: int, n: int, strict: bool, high: bool, parent: str, column: str
+    ) -> None:
+        below = UniquePicker(key, max(n - strict, 0))
+        super().__init__(below, n, strict, high, parent, column)
+        self.key = stream_key(key, "above")
+        self.anchor_high = False  # the mirror: high one-to-one, low a uniform rank below
+
+    def pick(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        if self.n - self.strict <= 0:
+            return np.full(len(idx), -1, dtype=np.int64)
+        own = self.inner.pick(model, idx)  # a distinct rank in 0 .. n-1-strict
+        if self.anchor_high:
+            own = own + self.strict  # high's distinct rank, strict .. n-1
+        if self.high == self.anchor_high:
+            return self._ranked(model)[own]
+        # the other side: a uniform rank above (below) the anchor's; never empty
+        span = own + 1 - self.strict if self.anchor_high else self.n - own - self.strict
+        step = np.minimum((uniform(self.key, idx) * span).astype(np.int64), span - 1)
+        rank = step if self.anchor_high else own + self.strict + step
+        return self._ranked(model)[rank]
+
+    def describe(self) -> dict[str, Any]:
+        op = "<" if self.strict else "<="
+        return {"pick": "above", "pair": f"{'high' if self.high else 'low'} of {op}"}
 
 
 class GroupTreePicker(Picker):

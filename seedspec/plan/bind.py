@@ -17,7 +17,7 @@ from seedspec.generate.attempts import Attempted, Choices
 from seedspec.generate.base import Generator
 from seedspec.generate.branches import Branched, BranchNull, branch_key
 from seedspec.generate.model import Model, TableModel
-from seedspec.generate.pairs import GroupTreePicker, OrderedPairPicker
+from seedspec.generate.pairs import AbovePicker, GroupTreePicker, OrderedPairPicker
 from seedspec.generate.random import stream_key
 from seedspec.generate.values import ExistingValue, Nullable, NullValue
 from seedspec.kinds import build_generator
@@ -119,12 +119,18 @@ def _attempted(
     recipe = t.column(c.name)
 
     def redraw(attempt: int) -> Generator:
+        if isinstance(recipe, r.RefRecipe) and isinstance(recipe.pick, r.RandomPick):
+            # an FK drawn at random (oracle.py: the high side of an unbuilt FK-pair CHECK):
+            # the same distribution over the parent rows from another stream
+            key = stream_key(recipe.pick.key, "attempt", attempt)
+            pick = lk.RandomPicker(key, recipe.pick.n, recipe.pick.dist, recipe.pick.s)
+            return lk.ForeignKeyColumn(recipe.parent, recipe.parent_column, pick, recipe.fk)
         assert isinstance(recipe, r.ValueRecipe)
         # the same seed (mimesis pools stay shared and cached), another stream: the key is
         # (seed, table, column + attempt, row)
         return value_generator(recipe, seed, locale, t.name, f"{c.name}\x1fattempt {attempt}")
 
-    can_redraw = c.redraw and isinstance(recipe, r.ValueRecipe)
+    can_redraw = c.redraw and isinstance(recipe, (r.ValueRecipe, r.RefRecipe))
     return Attempted(
         gen,
         redraw if can_redraw else None,
@@ -247,6 +253,10 @@ def picker(pick: r.Pick, own: lk.PerParentLayout | None) -> lk.Picker:
     if isinstance(pick, r.OrderedPairPick):
         inner = picker(pick.inner, own)
         return OrderedPairPicker(inner, pick.n, pick.strict, pick.high, pick.parent, pick.column)
+    if isinstance(pick, r.AbovePick):
+        above = AbovePicker(pick.key, pick.n, pick.strict, pick.high, pick.parent, pick.column)
+        above.anchor_high = pick.anchor_high
+        return above
     if isinstance(pick, r.TreeInGroupPick):
         return GroupTreePicker(pick.key, pick.table, pick.n, pick.column, pick.root_links_self)
     assert isinstance(pick, r.WherePick)

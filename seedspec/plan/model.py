@@ -153,6 +153,7 @@ codec.register(
         r.JointPick: "joint",
         r.WherePick: "where",
         r.OrderedPairPick: "ordered_pair",
+        r.AbovePick: "above",
         r.TreeInGroupPick: "tree_in_group",
     },
 )

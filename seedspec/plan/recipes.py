@@ -135,6 +135,22 @@ class OrderedPairPick:
 
 
 @dataclass(frozen=True)
+class AbovePick:
+    """One side of CHECK (low < high) / (low <= high) where one side is one-to-one: low takes
+    a distinct rank (keyed permutation `key`) of the parent's key values among the lowest n-1
+    (n, for <=), high a uniform rank above it (or equal, for <=); `anchor_high`: the mirror
+    (high distinct among the top n-1, low a uniform rank below it)."""
+
+    key: int
+    n: int
+    strict: bool
+    high: bool
+    parent: str
+    column: str
+    anchor_high: bool = False
+
+
+@dataclass(frozen=True)
 class TreeInGroupPick:
     """A self-reference sharing `column` with another FK (a tenant): an earlier row of the
     same group; the group's first row is a root (NULL, or itself when root_links_self)."""
@@ -159,6 +175,7 @@ Pick = (
     | JointPick
     | WherePick
     | OrderedPairPick
+    | AbovePick
     | TreeInGroupPick
 )
 

@@ -81,14 +81,22 @@ class Draft:
     def positions(self) -> list[str]:
         return [d for d in self.digits if d not in self.shared]
 
-    def share(self, members: list[str], free: Callable[[str], bool]) -> bool:
+    def share(
+        self,
+        members: list[str],
+        free: Callable[[str], bool],
+        apart: Callable[[str, str], bool] = lambda member, digit: False,
+    ) -> bool:
         """Each digit the set lacks is reused by one of its own new members ((channel,
         partner) and (channel, guest): guest takes partner's digit), so the set determines
-        every digit and is distinct; the digit's radix becomes the smaller one."""
+        every digit and is distinct; the digit's radix becomes the smaller one. A member that
+        must stay apart from the digit (high of CHECK (low < high)) never reuses it."""
         have = determined(members, self.digits, self.shared, self.sums)
         missing = [d for d in self.positions() if d not in have]
         new = [m for m in members if m not in self.digits and free(m)]
         if len(new) < len(missing):
+            return False
+        if any(apart(m, d) for m, d in zip(new, missing, strict=False)):
             return False
         for member, digit in zip(new, missing, strict=False):
             self.digits.append(member)

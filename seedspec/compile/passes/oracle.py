@@ -19,7 +19,8 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
-from seedspec.compile.unit import Errors, Unit
+from seedspec.compile.pairs import ordered_pairs
+from seedspec.compile.unit import Errors, Linked, Unit
 from seedspec.database.checks import read_check
 from seedspec.database.facts import table_facts_of
 from seedspec.database.model import DbCheck, DbColumn, DbTable
@@ -44,8 +45,9 @@ def oracle(unit: Unit, errors: Errors) -> Unit:
         table = unit.ctx.schema.table(name)
         if table is None or recipe.count <= 0:
             continue
-        found = oracle_recipe(table, recipe, dialect)
-        coverage = _coverage(table, found)
+        unbuilt = unbuilt_pairs(unit.linked[name], recipe) if name in unit.linked else set()
+        found = oracle_recipe(table, recipe, dialect, unbuilt)
+        coverage = _coverage(table, found, unbuilt, dialect)
         _warn(unit, name, table, found, errors)
         out[name] = dataclasses.replace(recipe, oracle=found, checks=coverage)
     return dataclasses.replace(unit, recipes=MappingProxyType(out))
@@ -55,12 +57,44 @@ def _label(n: int, check: DbCheck) -> str:
     return check.name or f"check {n + 1}"
 
 
-def _coverage(table: DbTable, found: OracleRecipe | None) -> CheckCoverage | None:
+def unbuilt_pairs(t: Linked, recipe: r.TableRecipe) -> set[frozenset[str]]:
+    """The column pairs of CHECKs between two FKs (low < high, a <> b) that pass `pickers`
+    could not build (it warned check-not-modelled): the database judges them instead."""
+    out: set[frozenset[str]] = set()
+    for pair in ordered_pairs(t):
+        low, high = pair.low.fk.columns[0], pair.high.fk.columns[0]
+        got = recipe.column(low)
+        pairs = (r.OrderedPairPick, r.AbovePick)
+        built = isinstance(got, r.RefRecipe) and isinstance(got.pick, pairs)
+        if pair.low.fk.ref_table != t.name and isinstance(got, r.RefRecipe) and not built:
+            out.add(frozenset((low, high)))
+    for column, f in table_facts_of(t.table).columns.items():
+        mine, other = t.fk_columns.get(column), t.fk_columns.get(f.differs_from or "")
+        if mine is None or other is None or mine.fk.ref_table != other.fk.ref_table:
+            continue
+        got = recipe.column(column)
+        pick = got.pick if isinstance(got, r.RefRecipe) else None
+        if isinstance(pick, r.StripedPick):
+            pick = pick.inner
+        if pick is not None and not isinstance(pick, r.DifferentFromPick):
+            out.add(frozenset((column, f.differs_from or "")))
+    return out
+
+
+def _unmet(table: DbTable, check: DbCheck, names: set[str], unbuilt: set[frozenset[str]]) -> bool:
+    return check in table_facts_of(table).unread_checks or any(p <= names for p in unbuilt)
+
+
+def _coverage(
+    table: DbTable, found: OracleRecipe | None, unbuilt: set[frozenset[str]], dialect: str | None
+) -> CheckCoverage | None:
     if not table.checks:
         return None
-    unread = table_facts_of(table).unread_checks
     judged = {c.name for c in found.oracle_checks} if found is not None else set()
-    labels = [(_label(n, c), c in unread) for n, c in enumerate(table.checks)]
+    labels = [
+        (_label(n, c), _unmet(table, c, _read(c, table, dialect), unbuilt))
+        for n, c in enumerate(table.checks)
+    ]
     return CheckCoverage(
         modelled=tuple(label for label, bad in labels if not bad),
         oracle=tuple(label for label, bad in labels if bad and label in judged),
@@ -101,12 +135,20 @@ def _warn(
             )
 
 
+def _read(check: DbCheck, table: DbTable, dialect: str | None) -> set[str]:
+    tree = _parse(check.sqltext, dialect)
+    return _columns(tree, table) if tree is not None else set()
+
+
 def oracle_recipe(
-    table: DbTable, recipe: r.TableRecipe, dialect: str | None
+    table: DbTable,
+    recipe: r.TableRecipe,
+    dialect: str | None,
+    unbuilt: set[frozenset[str]] | None = None,
 ) -> OracleRecipe | None:
     """The oracle recipe of one table, or None when every CHECK is modelled (or none can be
-    evaluated: a CHECK reading a column seedspec does not produce stays a warning)."""
-    unread = table_facts_of(table).unread_checks
+    evaluated: a CHECK reading a column seedspec does not produce stays a warning). `unbuilt`:
+    column pairs of FK-pair CHECKs pass `pickers` could not build (unbuilt_pairs)."""
     produced = {c.name for c in recipe.columns}
     checks: list[OracleCheck] = []
     reads: list[set[str]] = []
@@ -117,7 +159,8 @@ def oracle_recipe(
         names = _columns(tree, table) if tree is not None else set(produced)
         if not names or not names <= produced:
             continue
-        modelled = check not in unread and not _pattern_unmet(table, recipe, check.sqltext)
+        modelled = not _unmet(table, check, names, unbuilt or set())
+        modelled = modelled and not _pattern_unmet(table, recipe, check.sqltext)
         checks.append(OracleCheck(check.name or f"check {n + 1}", check.sqltext, modelled))
         reads.append(names)
         evaluated.update(dict.fromkeys(sorted(names)))
@@ -227,8 +270,12 @@ def _column(
     col = table.column(name)
     if col is None:
         return None
-    redraw = isinstance(recipe.column(name), r.ValueRecipe)
-    literals = _literals(col, trees) if redraw else []
+    got = recipe.column(name)
+    # an FK drawn at random (the high side of an unbuilt pair) is redrawn from another stream
+    redraw = isinstance(got, r.ValueRecipe) or (
+        isinstance(got, r.RefRecipe) and isinstance(got.pick, r.RandomPick)
+    )
+    literals = _literals(col, trees) if isinstance(got, r.ValueRecipe) else []
     if not redraw and not col.nullable:
         return None  # an FK column only ever goes NULL
     return OracleColumn(name, redraw, col.nullable, Params.of(literals))

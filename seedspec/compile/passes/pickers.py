@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
 from seedspec.compile.counts import cap_problem
 from seedspec.compile.links import Link
-from seedspec.compile.pairs import ordered_pairs
+from seedspec.compile.pairs import Pair, ordered_pairs
 from seedspec.compile.partitioned import parent_rows, stripe, unroutable
 from seedspec.compile.passes.numbering import (
     member_radix,
@@ -337,7 +338,8 @@ def _pair_problem(t: Linked, relation: str, parent: str, n: int, least: int) -> 
 def _not_modelled(t: Linked, relation: str) -> Problem:
     return Problem(
         f"table {t.name!r}: CHECK ({relation}) is not met by construction "
-        "with these FK picks; rows may violate it",
+        "with these FK picks; the database judges each row's candidates against it "
+        "(the CHECK oracle)",
         t.location,
         severity="warning",
         code="check-not-modelled",
@@ -346,9 +348,9 @@ def _not_modelled(t: Linked, relation: str) -> Problem:
 
 
 def _ordered(unit: Unit, t: Linked, picks: dict[str, r.Pick], errors: Errors) -> None:
-    """CHECK (low < high) / (low <= high) between two FKs to one parent column: both read one
-    code numbering the ordered pairs (a digit of the distinct tuple when (low, high) must be
-    unique, else a uniform draw), decoded over the parent's key values in sorted order."""
+    """CHECK (low < high) / (low <= high) between two FKs to one parent column: one side
+    one-to-one and the other random (AbovePick), else both read one code numbering the
+    ordered pairs (_pair_code), decoded over the parent's key values in sorted order."""
     for pair in ordered_pairs(t):
         low, high = picks.get(pair.low.id), picks.get(pair.high.id)
         parent = pair.low.fk.ref_table
@@ -359,17 +361,46 @@ def _ordered(unit: Unit, t: Linked, picks: dict[str, r.Pick], errors: Errors) ->
         if total == 0:
             errors.add(_pair_problem(t, pair.text(), parent, n, 2))
             continue
-        inner: r.Pick
-        if _one_pair_code(unit, t, pair.low, low, high):
-            inner = low  # numbering.tuple_radices gave low's digit `total` values, high's one
-        elif isinstance(low, r.RandomPick) and isinstance(high, r.RandomPick):
-            inner = r.RandomPick(low.key, total)
-        else:
-            errors.warn(_not_modelled(t, pair.text()))
-            continue
         column = pair.low.fk.ref_columns[0]
-        picks[pair.low.id] = r.OrderedPairPick(inner, n, pair.strict, False, parent, column)
-        picks[pair.high.id] = r.OrderedPairPick(inner, n, pair.strict, True, parent, column)
+        for anchor, other, mirror in ((low, high, False), (high, low, True)):
+            if _above(unit, t, anchor, other, n - pair.strict):
+                assert isinstance(anchor, r.UniquePick)
+                side = partial(r.AbovePick, anchor.key, n, pair.strict)
+                picks[pair.low.id] = side(False, parent, column, mirror)
+                picks[pair.high.id] = side(True, parent, column, mirror)
+                break
+        else:
+            _pair_code(unit, t, pair, picks, errors)
+
+
+def _pair_code(unit: Unit, t: Linked, pair: Pair, picks: dict[str, r.Pick], errors: Errors) -> None:
+    """Both sides read one code numbering the ordered pairs: a digit of the distinct tuple
+    when (low, high) must be unique, else a uniform draw; else the database judges it."""
+    low, high = picks[pair.low.id], picks[pair.high.id]
+    parent, n = pair.low.fk.ref_table, unit.count(pair.low.fk.ref_table)
+    column, total = pair.low.fk.ref_columns[0], pair_count(n, pair.strict)
+    inner: r.Pick
+    if _one_pair_code(unit, t, pair.low, low, high):
+        inner = low  # numbering.tuple_radices gave low's digit `total` values, high's one
+    elif isinstance(low, r.RandomPick) and isinstance(high, r.RandomPick):
+        inner = r.RandomPick(low.key, total)
+    else:
+        errors.warn(_not_modelled(t, pair.text()))
+        return
+    picks[pair.low.id] = r.OrderedPairPick(inner, n, pair.strict, False, parent, column)
+    picks[pair.high.id] = r.OrderedPairPick(inner, n, pair.strict, True, parent, column)
+
+
+def _above(unit: Unit, t: Linked, low: r.Pick, high: r.Pick, ranks: int) -> bool:
+    """Whether one side is one-to-one (each parent once) and the other drawn at random, with
+    no more rows than the ranks it may take (n-1 for <): then the other side picks a rank
+    above (below) its rank (AbovePick)."""
+    return (
+        isinstance(low, r.UniquePick)
+        and not low.spill_null
+        and isinstance(high, r.RandomPick)
+        and 0 < unit.count(t.name) <= ranks
+    )
 
 
 def _one_pair_code(unit: Unit, t: Linked, low_link: Link, low: r.Pick, high: r.Pick) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 from seedspec.analysis.infer import integer_limits
 from seedspec.compile.counts import CountDecision, cap_problem
 from seedspec.compile.links import Link
+from seedspec.compile.pairs import pair_of
 from seedspec.compile.partitioned import parent_rows
 from seedspec.compile.passes.columns import INTEGER_KINDS, exclusions
 from seedspec.compile.passes.numbering import Draft, digit_values, tuple_totals, tuple_why
@@ -193,12 +194,21 @@ class _Uniques:
         if members and self.place(members):
             self.take(members)
             return
+        pair = next((p for m in members if (p := pair_of(self.t, m)) and p.strict), None)
+        why = (
+            f" with CHECK ({pair.text()}): its two FKs cannot reuse one digit of the "
+            "other unique sets (they would be equal on every row)"
+            if pair is not None
+            else ""
+        )
         self.errors.add(
             Problem(
-                f"table {self.t.name!r}: cannot make ({', '.join(cols)}) unique by construction; "
-                "give one of these columns a unique generator",
+                f"table {self.t.name!r}: cannot make ({', '.join(cols)}) unique by construction"
+                f"{why}",
                 self.t.location,
                 code="unfillable",
+                table=self.t.name,
+                fix="give one of these columns a unique generator",
             )
         )
 
@@ -210,10 +220,10 @@ class _Uniques:
         if len(touched) > 1:
             return False  # it spans two numberings
         if touched:
-            return touched[0].share(members, self.free) or touched[0].sum(members)
+            return touched[0].share(members, self.free, self.apart) or touched[0].sum(members)
         first = self.numberings[0] if self.numberings else None
         shared = first is not None and not self.roomier_alone(members, first)
-        if shared and first is not None and first.share(members, self.free):
+        if shared and first is not None and first.share(members, self.free, self.apart):
             return True
         self.numberings.append(Draft(list(members), sets=[members]))
         return True
@@ -223,6 +233,12 @@ class _Uniques:
         return self.roles.get(member) is None and not any(
             member in n.digits for n in self.numberings
         )
+
+    def apart(self, member: str, digit: str) -> bool:
+        """Whether the two FKs form a strict ordered pair (CHECK (low < high),
+        compile/pairs.py): high reusing low's digit would make them equal on every row."""
+        pair = pair_of(self.t, member)
+        return pair is not None and pair.strict and {pair.low.id, pair.high.id} == {member, digit}
 
     def take(self, members: list[str]) -> None:
         for link in self.t.links:
@@ -380,7 +396,10 @@ def _key_capacity(unit: Unit, t: Linked, counts: dict[str, CountDecision]) -> in
     roles = unit.keys[t.name].roles
     for link in t.links:
         if roles.get(link.id) is LinkRole.UNIQUE and not link.nullable:
-            caps.append(parent_rows(unit, link, counts))
+            pair = pair_of(t, link.id)
+            # CHECK (low < high) with one side one-to-one: the top parent has nothing above it
+            top = pair is not None and pair.strict
+            caps.append(parent_rows(unit, link, counts) - int(top))
     caps += [top for _, top in _sequence_caps(unit, t)]  # a TINYINT key holds 255 rows at most
     caps += tuple_totals(unit, t, counts)  # each numbering numbers at most its codes
     return min(caps) if caps else None
