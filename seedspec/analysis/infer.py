@@ -129,7 +129,10 @@ def _named_number(column: DbColumn) -> dict[str, Any] | None:
 
 
 def integer_limits(column: DbColumn) -> tuple[int, int]:
-    """The range the column's type can store (MySQL TINYINT/MEDIUMINT from their spelling)."""
+    """The range the column's type can store (MySQL TINYINT/MEDIUMINT from their spelling;
+    SQLite's INTEGER PRIMARY KEY is the 64-bit rowid whatever its declared type says)."""
+    if column.identity == "rowid":
+        return INTEGER_LIMITS["bigint"]
     sql = column.sql_type.lower()
     bits = 8 if sql.startswith("tinyint") else 24 if sql.startswith("mediumint") else None
     if bits is not None:

@@ -125,3 +125,36 @@ def test_tree_at_the_depth_limit_has_every_row() -> None:
     starts = tree_levels(10**6, limits.MAX_TREE_DEPTH, None)
     assert starts[0] == 0 and starts[-1] == 10**6
     assert all(b > a for a, b in zip(starts, starts[1:], strict=False))
+
+
+def test_sqlite_rowid_key_holds_more_than_a_32_bit_count(tmp_path: Path) -> None:
+    """INTEGER PRIMARY KEY is SQLite's 64-bit rowid: 3e9 rows are not capped at 2^31 - 1."""
+    import sqlite3
+
+    db = tmp_path / "t.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)")
+    spec = tmp_path / "seed.yaml"
+    spec.write_text(
+        "seedspec: 1\ntables:\n  t:\n    count: 3000000000\n    columns:\n"
+        "      n: {int: {min: 1, max: 9}}\n"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "seedspec.cli.app",
+            "plan",
+            str(spec),
+            "--db",
+            f"sqlite:///{db}",
+            "-o",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    recipes = json.loads(done.stdout)["plan"]["recipes"]
+    assert [r["count"] for r in recipes if r["name"] == "t"] == [3_000_000_000]
