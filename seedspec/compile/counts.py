@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from seedspec.analysis.infer import DEFAULT_COUNT
 from seedspec.errors import Problem
-from seedspec.generate.links import PerParentLayout, per_parent_counts
+from seedspec.generate.layouts import PerParentLayout
 from seedspec.generate.random import stream_key
 from seedspec.plan.params import Params
 from seedspec.plan.recipes import LayoutRecipe
@@ -42,11 +40,10 @@ def per_parent_count(
 ) -> CountDecision:
     params = {k: v for k, v in spec.params.items() if v is not None}
     key = stream_key(seed, table, "count", spec.per, spec.dist, sorted(params.items()))
-    counts = per_parent_counts(key, n_parents, spec.dist, params)
-    layout = PerParentLayout(spec.per or "", counts)
+    layout = PerParentLayout.drawn(spec.per or "", key, n_parents, spec.dist, params)
     recipe = LayoutRecipe(spec.per or "", n_parents, key, spec.dist, Params.of(params))
-    lo, hi = (int(counts.min()), int(counts.max())) if len(counts) else (0, 0)
-    mean = float(np.mean(counts)) if len(counts) else 0.0
+    lo, hi = layout.lowest, layout.widest
+    mean = layout.count / n_parents if n_parents else 0.0
     reason = f"per {spec.per} row: {spec.dist} {lo}..{hi} (mean {mean:.2f})"
     return CountDecision(layout.count, reason, layout, fk_columns, recipe)
 

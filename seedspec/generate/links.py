@@ -13,42 +13,8 @@ import numpy as np
 from seedspec.generate import distributions as dists
 from seedspec.generate.base import Generator, objects, to_python
 from seedspec.generate.base import ValueSource as Model
+from seedspec.generate.layouts import PerParentLayout
 from seedspec.generate.random import bits, integers, permute, uniform
-
-
-class PerParentLayout:
-    """Rows grouped by parent: parent p owns rows offsets[p] .. offsets[p+1]-1."""
-
-    def __init__(self, parent: str, counts: np.ndarray) -> None:
-        self.parent = parent
-        total = int(counts.sum(dtype=np.int64))
-        dtype = np.int32 if total < 2**31 else np.int64  # half the memory for most layouts
-        self.offsets = np.zeros(len(counts) + 1, dtype=dtype)
-        np.cumsum(counts, dtype=dtype, out=self.offsets[1:])
-
-    @property
-    def count(self) -> int:
-        return int(self.offsets[-1])
-
-    def parent_of(self, idx: np.ndarray) -> np.ndarray:
-        return np.searchsorted(self.offsets, idx, side="right").astype(np.int64) - 1
-
-    def index_in_parent(self, idx: np.ndarray) -> np.ndarray:
-        return idx - self.offsets[self.parent_of(idx)].astype(np.int64)
-
-
-def per_parent_counts(key: int, n_parents: int, dist: str, params: dict[str, Any]) -> np.ndarray:
-    """How many children each parent row gets (a pure function of the parent index)."""
-    lo = int(params.get("min", 0) if params.get("min") is not None else 0)
-    hi_param = params.get("max")
-    hi = int(hi_param) if hi_param is not None else dists.discrete_upper_bound(dist, params, lo)
-    out = np.empty(n_parents, dtype=np.int32 if hi < 2**31 else np.int64)
-    step = 1 << 20  # drawn a million parents at a time: no full-size temporaries
-    for start in range(0, n_parents, step):
-        stop = min(n_parents, start + step)
-        u = uniform(key, np.arange(start, stop, dtype=np.int64))
-        out[start:stop] = dists.integers(dist, params, u, lo, hi)
-    return out
 
 
 class Picker:

@@ -153,8 +153,10 @@ def choices_of(model: Model, table: str) -> dict[int, Choices]:
 
 
 def layout(recipe: r.LayoutRecipe) -> lk.PerParentLayout:
-    counts = lk.per_parent_counts(recipe.key, recipe.n_parents, recipe.dist, recipe.params.value())
-    return lk.PerParentLayout(recipe.parent, counts)
+    params = recipe.params.value()
+    return lk.PerParentLayout.drawn(
+        recipe.parent, recipe.key, recipe.n_parents, recipe.dist, params
+    )
 
 
 def value_generator(

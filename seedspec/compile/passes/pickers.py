@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import partial
 
-import numpy as np
-
 from seedspec.compile.counts import cap_problem
 from seedspec.compile.links import Link
 from seedspec.compile.pairs import Pair, ordered_pairs
@@ -249,7 +247,7 @@ def _role_pick(
     if role is LinkRole.DISTINCT_IN_PARENT:
         layout = unit.counts[t.name].layout
         assert layout is not None
-        widest = int(np.diff(layout.offsets).max(initial=0))
+        widest = layout.widest
         if widest > n_parent:  # a group needs that many distinct parents of this FK
             errors.add(
                 Problem(
