@@ -28,6 +28,7 @@ from seedspec.dialects.base import Dialect
 from seedspec.dialects.capabilities import capabilities_for
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import CompileError, Problem, SeedspecError, UsageError
+from seedspec.execute.locks import DEFAULT_LOCK_TIMEOUT
 from seedspec.execute.run import ApplyReport, execute_plan
 from seedspec.plan.model import Plan, RunSql
 from seedspec.plan.params import Params
@@ -307,6 +308,7 @@ def apply_plan(
     bulk: bool = True,
     allow_remote: bool = False,
     allow_hosts: tuple[str, ...] = (),
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> tuple[ApplyReport, Plan]:
     """Apply a written plan; the database's schema must be the one it was compiled against.
     The production guard decides first, before any connection (no spec: no allow_hosts)."""
@@ -346,6 +348,7 @@ def apply_plan(
             truncate=truncate,
             allow_hosts=allow_hosts,
             allow_remote=allow_remote,
+            lock_timeout=lock_timeout,
         )
     finally:
         engine.dispose()
@@ -377,10 +380,13 @@ def apply(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     allow_remote: bool = False,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> tuple[ApplyReport, Plan]:
-    """Compile and load the spec in one transaction. The production guard decides first, from
-    the URL alone: a non-local host not in target.allow_hosts needs allow_remote, a production
-    environment SEEDSPEC_ALLOW_PRODUCTION=1 (GuardRefused, exit 4; nothing is opened)."""
+    """Compile and load the spec in one transaction; each lock wait at most `lock_timeout`
+    seconds (0: unbounded), a concurrent apply waited for as long. The production guard
+    decides first, from the URL alone: a non-local host not in target.allow_hosts needs
+    allow_remote, a production environment SEEDSPEC_ALLOW_PRODUCTION=1 (GuardRefused, exit 4;
+    nothing is opened)."""
     spec = with_tables(load_or_infer(spec_path, profile), include, exclude)
     url = resolve_url(db, spec.target.url_env)
     hosts = spec.target.allow_hosts
@@ -394,6 +400,7 @@ def apply(
             truncate=truncate,
             allow_hosts=hosts,
             allow_remote=allow_remote,
+            lock_timeout=lock_timeout,
         )
     finally:
         target.engine.dispose()

@@ -103,6 +103,17 @@ def plan(
     run_verb(output, "plan", body)
 
 
+LockTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--lock-timeout",
+        min=0,
+        help="Seconds any lock wait (another session's lock on a seeded table, another "
+        "seedspec apply) may last before the apply gives up, writing nothing; 0 waits forever.",
+    ),
+]
+
+
 @app.command()
 def apply(
     spec: SpecArg = None,
@@ -133,6 +144,7 @@ def apply(
             "the spec's target.allow_hosts.",
         ),
     ] = False,
+    lock_timeout: LockTimeoutOption = 5.0,
 ) -> None:
     """Seed the database in one transaction: all rows or none.
 
@@ -157,6 +169,7 @@ def apply(
                 schemas=schema,
                 bulk=not no_bulk,
                 allow_remote=allow_remote,
+                lock_timeout=lock_timeout,
             )
         else:
             report, compiled = api.apply(
@@ -171,6 +184,7 @@ def apply(
                 include=include or (),
                 exclude=exclude or (),
                 allow_remote=allow_remote,
+                lock_timeout=lock_timeout,
             )
         if output is not Output.json:
             render.findings_stderr(compiled.drift.findings)

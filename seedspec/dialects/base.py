@@ -313,6 +313,43 @@ class Dialect:
         """What became of a lost transaction: "committed", "aborted", or None (cannot tell)."""
         return None
 
+    # -- lock waits (execute/locks.py) -------------------------------------------------
+    def bound_waits(self, conn: sa.Connection, seconds: float) -> None:
+        """Before BEGIN: this session's lock waits last at most `seconds` (0: unbounded)."""
+
+    def unbound_waits(self, conn: sa.Connection) -> None:
+        """After the apply: the session's lock waits back to the server's defaults."""
+
+    def bound_transaction_waits(self, conn: sa.Connection, seconds: float) -> None:
+        """Inside the open transaction: each statement waits at most `seconds` for a lock."""
+
+    def take_apply_lock(self, conn: sa.Connection, seconds: float) -> bool:
+        """The database-wide lock two applies share, waited for up to `seconds` (0: forever);
+        False when another session still holds it."""
+        return True
+
+    def release_apply_lock(self, conn: sa.Connection) -> None:
+        """Release it when it outlives the transaction (MySQL GET_LOCK)."""
+
+    def session_id(self, conn: sa.Connection) -> int:
+        """The server's id of this connection's session (0: none)."""
+        return 0
+
+    def lock_table(self, conn: sa.Connection, table: DbTable, mode: str) -> None:
+        """Take the table's lock for the apply; mode: write | exclusive (the bulk path's
+        ALTER TABLE, TRUNCATE)."""
+
+    def lock_holders(
+        self, conn: sa.Connection, table: DbTable | None, me: int, apply_lock: bool
+    ) -> list[str]:
+        """On a fresh connection: the sessions but `me` holding the apply lock, or a lock on
+        `table` (None: unknown), described without credentials; [] when it cannot tell."""
+        return []
+
+    def is_lock_timeout(self, err: BaseException) -> bool:
+        """True for the driver error a bounded lock wait raises when it expires."""
+        return False
+
     # -- verification ----------------------------------------------------------------
     def fk_violations(
         self, conn: sa.Connection, schema: DbSchema, tables: Iterable[str]

@@ -18,6 +18,8 @@ class Capabilities:
     ``sqlglot_dialect``: the sqlglot dialect that reads its SQL text (None: sqlglot's generic).
     ``implicit_commits``: DDL and many other statements commit the open transaction first
     (MySQL/MariaDB), so they are refused in `after:`.
+    ``database_write_lock``: one write lock covers the whole database (SQLite's file lock), so a
+    lock wait names the file rather than a table.
     """
 
     name: str
@@ -26,6 +28,7 @@ class Capabilities:
     can_suspend_fk_checks: bool = False
     sqlglot_dialect: str | None = None  # how sqlglot reads its SQL (CHECK text for the oracle)
     implicit_commits: bool = False
+    database_write_lock: bool = False
 
 
 _KNOWN: dict[str, Capabilities] = {
@@ -33,7 +36,9 @@ _KNOWN: dict[str, Capabilities] = {
     "mysql": Capabilities(
         "mysql", can_suspend_fk_checks=True, sqlglot_dialect="mysql", implicit_commits=True
     ),
-    "sqlite": Capabilities("sqlite", defers_all_to_commit=True, sqlglot_dialect="sqlite"),
+    "sqlite": Capabilities(
+        "sqlite", defers_all_to_commit=True, sqlglot_dialect="sqlite", database_write_lock=True
+    ),
 }
 _ALIASES = {"mariadb": "mysql"}
 

@@ -20,6 +20,7 @@ from seedspec.dialects.registry import dialect_for
 from seedspec.errors import ApplyError, SeedspecError
 from seedspec.execute.atomic import Attempt, run_after, settle
 from seedspec.execute.clear import clear_for_apply, referencing
+from seedspec.execute.locks import DEFAULT_LOCK_TIMEOUT, LockWait, hold, lock_error, take
 from seedspec.execute.oracle import resolve
 from seedspec.execute.prefetch import prefetch
 from seedspec.generate.model import Model
@@ -96,9 +97,11 @@ def execute_plan(
     truncate: bool = False,
     allow_hosts: tuple[str, ...] = (),
     allow_remote: bool = False,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> ApplyReport:
     """Load the plan in one transaction; the production guard first (api.apply has already
-    asked it before any connection, this is the same question for direct callers)."""
+    asked it before any connection, this is the same question for direct callers). Every lock
+    wait lasts at most `lock_timeout` seconds (0: unbounded); the apply lock is taken first."""
     check_write_target(engine.url, allow_hosts=allow_hosts, allow_remote=allow_remote)
     dialect = dialect_for(engine.dialect.name)
     dialect.schema = schema
@@ -106,16 +109,22 @@ def execute_plan(
     started = time.perf_counter()
     conn = connect(engine, load=True)
     attempt = Attempt()
+    wait = LockWait(lock_timeout)
     try:
+        dialect.bound_waits(conn, lock_timeout)
+        conn.commit()  # the session settings' own autobegun transaction ended, nothing in it
         with conn.begin():
             attempt.phase = "load"
             try:
-                _run(plan, bind(plan), conn, dialect, schema, report, truncate, attempt)
+                take(conn, dialect, wait, engine)
+                _run(plan, bind(plan), conn, dialect, schema, report, truncate, attempt, wait)
             except KeyboardInterrupt:
                 attempt.interrupted = True  # a rollback on a broken connection may replace it
                 raise
             attempt.phase = "commit"
     except BaseException as err:
+        if dialect.is_lock_timeout(err):
+            err = lock_error(err, dialect, engine, wait)
         if isinstance(err, (SeedspecError, sa.exc.DBAPIError, KeyboardInterrupt)) or (
             _is_driver_error(err)
         ):
@@ -124,9 +133,21 @@ def execute_plan(
             settle(err, attempt, conn, engine, dialect)
         raise
     finally:
-        conn.close()
+        _release(conn, dialect)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _release(conn: sa.Connection, dialect: Dialect) -> None:
+    """The apply lock (when it outlives the transaction) and the session's waits given back."""
+    try:
+        if not conn.closed and not conn.invalidated:
+            with contextlib.suppress(Exception):
+                dialect.release_apply_lock(conn)
+                dialect.unbound_waits(conn)
+                conn.rollback()
+    finally:
+        conn.close()
 
 
 def _is_driver_error(err: BaseException) -> bool:
@@ -146,6 +167,36 @@ def _count(conn: sa.Connection, dialect: Dialect, table: DbTable) -> int:
     )
 
 
+def _lock_tables(
+    plan: Plan,
+    conn: sa.Connection,
+    dialect: Dialect,
+    schema: DbSchema,
+    tables: list[DbTable],
+    truncate: bool,
+    wait: LockWait,
+) -> list[DbTable]:
+    """Each table the apply writes locked first, in turn; returns the tables it touches."""
+    left = {a.table for a in plan.left_alone}
+    bulk_path = plan.load_path == "bulk"
+    children = referencing(schema, tables, left)[0] if truncate or bulk_path else []
+    touched = tables + (children if truncate else [])
+    # TRUNCATE and the bulk path's ALTER TABLE (its FKs' other ends too) lock exclusively
+    strong = tables + children if truncate or bulk_path else []
+    hold(conn, dialect, list({t.name: t for t in strong or touched}.values()), strong, wait)
+    if bulk_path:  # setting an FK aside locks its parent exclusively too: asked for first
+        parents = _parents(schema, strong)
+        hold(conn, dialect, parents, parents, wait)
+    return touched
+
+
+def _parents(schema: DbSchema, tables: list[DbTable]) -> list[DbTable]:
+    """The tables the FKs of `tables` reference, but those tables themselves."""
+    own = {t.name for t in tables}
+    names = dict.fromkeys(f.ref_table for t in tables for f in t.foreign_keys)
+    return _tables(schema, [n for n in names if n not in own])
+
+
 def _tables(schema: DbSchema, names: list[str]) -> list[DbTable]:
     return [t for n in names if (t := schema.table(n)) is not None]
 
@@ -159,11 +210,11 @@ def _run(
     report: ApplyReport,
     truncate: bool,
     attempt: Attempt,
+    wait: LockWait,
 ) -> None:
     tables = _tables(schema, plan.tables + list(plan.trigger_filled))
+    touched = _lock_tables(plan, conn, dialect, schema, tables, truncate, wait)
     attempt.counters = dialect.read_counters(conn, schema, [t.name for t in tables])
-    left = {a.table for a in plan.left_alone}
-    touched = tables + (referencing(schema, tables, left)[0] if truncate else [])
     attempt.untransacted = [
         (t, why, _count(conn, dialect, t)) for t, why in dialect.non_transactional(conn, touched)
     ]
@@ -175,7 +226,7 @@ def _run(
     bulk = None
     if plan.load_path == "bulk":
         bulk = dialect.start_bulk(conn, _tables(schema, plan.tables))
-    _load(plan, model, conn, dialect, schema, report, bulk)
+    _load(plan, model, conn, dialect, schema, report, bulk, wait)
     # every constraint is back and validated: then the counters, after: (inside the same
     # transaction, its state checked after each statement), and the counters again, past any
     # key after: inserted; a failure from here on puts the counters back (execute/atomic.py)
@@ -197,6 +248,7 @@ def _load(
     schema: DbSchema,
     report: ApplyReport,
     bulk: object,
+    wait: LockWait,
 ) -> None:
     """Inserts, deferred fills and FK proofs; then keys, CHECKs and FKs restored and validated."""
     refilled = set(trigger_fillers(schema)) & set(plan.tables)
@@ -206,6 +258,7 @@ def _load(
             dialect.end_inserts(conn, bulk)
             inserting = False
         if isinstance(step, InsertRows):
+            wait.table, wait.loading = schema.table(step.table), True  # a row lock: its table
             report.tables.append(_insert(model, conn, dialect, schema, step))
             if step.table in refilled:  # before the trigger that also fills it calls nextval
                 dialect.reset_sequences(conn, schema, (step.table,))
@@ -250,9 +303,15 @@ def _insert(
         for payload in prefetch(payloads):
             dialect.load(conn, table, columns, payload)
     except sa.exc.DBAPIError as err:
+        if dialect.is_lock_timeout(err):
+            raise
         raise ApplyError(f"loading {step.table}: {_db_message(err)}") from None
     except Exception as err:
-        if isinstance(err, SeedspecError) or not _is_driver_error(err):
+        if (
+            isinstance(err, SeedspecError)
+            or not _is_driver_error(err)
+            or (dialect.is_lock_timeout(err))
+        ):
             raise
         raise ApplyError(f"loading {step.table}: {redact_text(str(err))}") from None
     return TableReport(step.table, step.count, time.perf_counter() - t0)

@@ -29,6 +29,7 @@ from seedspec.dialects.base import Counter, Dialect
 from seedspec.dialects.capabilities import capabilities_for
 from seedspec.dialects.endpoints import Endpoint
 from seedspec.dialects.mysql import catalog, infile
+from seedspec.dialects.mysql import locks as my_locks
 from seedspec.dialects.postgresql.copytext import encode_rows
 from seedspec.dialects.verify import verify_foreign_keys, verify_uniques
 from seedspec.errors import ApplyError
@@ -155,6 +156,32 @@ class MySqlDialect(Dialect):
         self.execute_raw(conn, "SET time_zone = '+00:00'")
         if suspend_fk_checks:
             self.execute_raw(conn, "SET FOREIGN_KEY_CHECKS = 0")
+
+    def bound_waits(self, conn: sa.Connection, seconds: float) -> None:
+        my_locks.bound_waits(conn, seconds)
+
+    def unbound_waits(self, conn: sa.Connection) -> None:
+        my_locks.unbound_waits(conn)
+
+    def take_apply_lock(self, conn: sa.Connection, seconds: float) -> bool:
+        return my_locks.take_apply_lock(conn, seconds)
+
+    def release_apply_lock(self, conn: sa.Connection) -> None:
+        my_locks.release_apply_lock(conn)
+
+    def session_id(self, conn: sa.Connection) -> int:
+        return int(conn.exec_driver_sql("SELECT CONNECTION_ID()").scalar() or 0)
+
+    def lock_table(self, conn: sa.Connection, table: DbTable, mode: str) -> None:
+        my_locks.lock_table(conn, self.qualified(conn, table))
+
+    def lock_holders(
+        self, conn: sa.Connection, table: DbTable | None, me: int, apply_lock: bool
+    ) -> list[str]:
+        return my_locks.holders(conn, apply_lock, me)
+
+    def is_lock_timeout(self, err: BaseException) -> bool:
+        return my_locks.is_lock_timeout(err)
 
     def finish(self, conn: sa.Connection, suspend_fk_checks: bool) -> None:
         if suspend_fk_checks:

@@ -22,6 +22,7 @@ from seedspec.dialects.capabilities import capabilities_for
 from seedspec.dialects.endpoints import Endpoint
 from seedspec.dialects.postgresql import bulk as pg_bulk
 from seedspec.dialects.postgresql import catalog
+from seedspec.dialects.postgresql import locks as pg_locks
 from seedspec.dialects.postgresql.copybinary import Field, encode_binary, fields_for
 from seedspec.dialects.postgresql.copytext import encode_rows
 
@@ -130,6 +131,28 @@ class PostgresDialect(Dialect):
         self.execute_raw(conn, "SET LOCAL TimeZone = 'UTC'")
         if deferred:
             self.execute_raw(conn, "SET CONSTRAINTS ALL DEFERRED")
+
+    def bound_transaction_waits(self, conn: sa.Connection, seconds: float) -> None:
+        pg_locks.set_lock_timeout(conn, seconds)  # the bulk path's ALTER TABLE locks too
+
+    def take_apply_lock(self, conn: sa.Connection, seconds: float) -> bool:
+        return pg_locks.take_apply_lock(conn, seconds)
+
+    def session_id(self, conn: sa.Connection) -> int:
+        return int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() or 0)
+
+    def lock_table(self, conn: sa.Connection, table: DbTable, mode: str) -> None:
+        pg_locks.lock_table(conn, self.qualified(conn, table), mode)
+
+    def lock_holders(
+        self, conn: sa.Connection, table: DbTable | None, me: int, apply_lock: bool
+    ) -> list[str]:
+        if apply_lock or table is None:
+            return pg_locks.holders(conn, None, me) if apply_lock else []
+        return pg_locks.holders(conn, self.qualified(conn, table), me)
+
+    def is_lock_timeout(self, err: BaseException) -> bool:
+        return pg_locks.is_lock_timeout(err)
 
     def finish(self, conn: sa.Connection, suspend_fk_checks: bool) -> None:
         # Deferred FKs are checked now, so a violation is reported before COMMIT.

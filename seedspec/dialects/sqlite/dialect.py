@@ -24,6 +24,9 @@ from seedspec.dialects.endpoints import Endpoint
 from seedspec.dialects.sqlite import catalog
 from seedspec.errors import ApplyError
 
+_FOREVER_MS = 2**31 - 1
+_DEFAULT_BUSY_MS = 5000  # pysqlite's own default (timeout=5.0)
+
 
 class SqliteDialect(Dialect):
     name = "sqlite"
@@ -48,7 +51,9 @@ class SqliteDialect(Dialect):
 
         @event.listens_for(engine, "begin")
         def _begin(conn: sa.Connection) -> None:
-            conn.exec_driver_sql("BEGIN")
+            # the apply's own: the write lock taken now, waited for up to the busy timeout
+            immediate = conn.info.pop("seedspec_immediate", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     def missing_database(self, url: sa.URL) -> str | None:
         """sqlite3 creates a missing file on connect: plan/check would leave an empty one."""
@@ -89,6 +94,21 @@ class SqliteDialect(Dialect):
     def oracle_passes(self, check_sql: str) -> str:
         # SQLite's CHECK casts its result to NUMERIC and fails on 0 only ('abc' fails too)
         return f"(CAST(({check_sql}) AS NUMERIC) IS NOT 0)"
+
+    def bound_waits(self, conn: sa.Connection, seconds: float) -> None:
+        """The busy timeout bounds every wait for the file's lock; the apply's BEGIN IMMEDIATE
+        takes the write lock first, so two applies never interleave."""
+        ms = _FOREVER_MS if seconds <= 0 else max(1, int(round(seconds * 1000)))
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {ms}")
+        conn.info["seedspec_immediate"] = True
+
+    def unbound_waits(self, conn: sa.Connection) -> None:
+        conn.info.pop("seedspec_immediate", None)
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {_DEFAULT_BUSY_MS}")
+
+    def is_lock_timeout(self, err: BaseException) -> bool:
+        orig = getattr(err, "orig", err)
+        return getattr(orig, "sqlite_errorname", "").startswith("SQLITE_BUSY")
 
     def begin(self, conn: sa.Connection, deferred: bool, suspend_fk_checks: bool) -> None:
         # Cycles and self-references load in any order; checked at COMMIT and by us before it.

@@ -1,0 +1,94 @@
+"""Bounded lock waits: the apply's connection + --lock-timeout -> every wait bounded, the
+database-wide apply lock and the seeded tables' locks taken first; an expired wait -> an
+ApplyError naming the table and, where the database can tell, the session holding it."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from seedspec.database.connect import connect, redact, redact_text
+from seedspec.database.model import DbTable
+from seedspec.dialects.base import Dialect
+from seedspec.errors import ApplyError
+
+DEFAULT_LOCK_TIMEOUT = 5.0
+
+
+class LockWait:
+    """What the apply is waiting for: the apply lock, a table, or something inside a statement."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.table: DbTable | None = None
+        self.loading = False  # waiting inside a load (a row lock), not for the table's own lock
+        self.session = 0  # the apply connection's own session id (excluded from holders)
+
+
+def take(conn: sa.Connection, dialect: Dialect, wait: LockWait, engine: sa.Engine) -> None:
+    """Inside the apply transaction, before anything else: waits bounded, the apply lock held."""
+    wait.session = dialect.session_id(conn)
+    dialect.bound_transaction_waits(conn, wait.seconds)
+    if not dialect.take_apply_lock(conn, wait.seconds):
+        who = _holders(engine, dialect, None, wait.session, apply_lock=True)
+        raise ApplyError(
+            f"another seedspec apply holds the lock on {_db(engine, dialect)} "
+            f"({_waited(wait)}{'; held by ' + who if who else ''})"
+        )
+
+
+def hold(
+    conn: sa.Connection,
+    dialect: Dialect,
+    tables: Sequence[DbTable],
+    exclusive: Sequence[DbTable],
+    wait: LockWait,
+) -> None:
+    """Each table's lock taken in turn, so a wait that expires says which table it was
+    (`exclusive`: TRUNCATE's and ALTER TABLE's)."""
+    strong = {t.name for t in exclusive}
+    for table in tables:
+        wait.table = table
+        mode = "exclusive" if table.name in strong else "write"
+        dialect.lock_table(conn, table, mode)
+    wait.table = None
+
+
+def lock_error(
+    err: BaseException, dialect: Dialect, engine: sa.Engine, wait: LockWait
+) -> ApplyError:
+    """The expired lock wait `err` said in words (called before the rollback; a fresh connection
+    asks who holds the lock)."""
+    what = f"a lock on table {wait.table.name}" if wait.table else "a lock"
+    if wait.table is not None and wait.loading:
+        what = f"a lock while loading table {wait.table.name}"
+    if dialect.capabilities.database_write_lock:
+        what = f"the write lock on {_db(engine, dialect)} (another writer holds it)"
+    who = _holders(engine, dialect, wait.table, wait.session, apply_lock=False)
+    held = f", held by {who}" if who else ""
+    detail = redact_text(str(getattr(err, "orig", err)).strip().splitlines()[0])
+    return ApplyError(f"waited for {what}{held}: {_waited(wait)} ({detail})")
+
+
+def _holders(
+    engine: sa.Engine, dialect: Dialect, table: DbTable | None, me: int, *, apply_lock: bool
+) -> str:
+    with contextlib.suppress(Exception):  # who blocks is a courtesy: never hides the error
+        conn = connect(engine)
+        try:
+            return "; ".join(dialect.lock_holders(conn, table, me, apply_lock))
+        finally:
+            conn.close()
+    return ""
+
+
+def _waited(wait: LockWait) -> str:
+    return f"gave up after --lock-timeout {wait.seconds:g} s"
+
+
+def _db(engine: sa.Engine, dialect: Dialect) -> str:
+    if dialect.capabilities.database_write_lock:  # a file: its path says it
+        return str(engine.url.database or ":memory:")
+    return f"database {engine.url.database} at {redact(engine.url)}"
