@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from seedspec.errors import Problem, SourceLocation
+from seedspec.errors import Problem, SeedspecError, SourceLocation
+from seedspec.generate.pools import locale_of
 from seedspec.kinds import KINDS, kind_of
 from seedspec.kinds.links import split_ref as split_ref  # re-exported: it lives with ref
 from seedspec.spec.aftersql import Refusal, first_statement_refusal
@@ -189,6 +190,11 @@ class _Ctx:
 def check_view(doc: Document, view: SpecView) -> list[Problem]:
     """Every semantic problem of the effective spec (the schema has passed)."""
     problems = _finite_problems(doc, doc.data, ())
+    if "locale" in doc.data:  # else found only by the first gen: pool, with no location
+        try:
+            locale_of(str(doc.data["locale"]))
+        except SeedspecError as err:
+            problems.append(Problem(f"locale: {err.message}", doc.location(("locale",))))
     for table in view.tables.values():
         ctx = _Ctx(doc, view, table, problems)
         _check_count(ctx)

@@ -395,6 +395,7 @@ SCHEMA_CASES = [
     ("seed: 1.5", "seed: must be an integer; got a number (1.5)"),
     ("seed: abc", 'seed: must be an integer; got a string ("abc")'),
     ("locale: ''", "locale: must not be empty"),
+    ("locale: xx", "locale: unknown locale 'xx'; mimesis knows: "),  # spec fuzz: was unlocated
     ("tables: []", "tables: must be a mapping; got a list"),
     ("tables:", "tables: must be a mapping; got null"),
     ("after: [{sql: 5}]", "after[0].sql: must be a string; got an integer (5)"),

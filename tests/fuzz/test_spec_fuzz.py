@@ -1,0 +1,315 @@
+"""The spec fuzzer: hypothesis-built seed.yaml specs against a fixed SQLite schema, run in-process.
+
+Input: random specs valid per seedspec-1.schema.json (fixed and per-parent counts, every kind of
+the registry with extreme params, scale, profiles, after: SQL, trees). Output: assertions that
+`validate`, `plan -o json` and (small counts) `apply` exit 0/1/2/3 only (never 70), print valid
+JSON whose errors are Problems (spec errors located at file:line:col), stay under a memory
+bound, and that an applied database holds the planned counts with no FK/UNIQUE/CHECK violation.
+SEEDSPEC_SPEC_FUZZ_EXAMPLES raises the number of examples, SEEDSPEC_SPEC_FUZZ_SEED draws other ones
+(README, "Longer fuzz runs").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sqlite3
+import string
+import uuid
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from seedspec.cli.app import app
+from seedspec.kinds import KINDS
+from seedspec.spec.limits import INT_MAX, INT_MIN, MAX_COUNT, MAX_PER_PARENT, MAX_SCALE
+
+SCHEMA = """
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE,
+  age INTEGER CHECK (age >= 0 AND age <= 150),
+  score REAL,
+  balance NUMERIC(10, 2),
+  born DATE,
+  seen TIMESTAMP,
+  status TEXT NOT NULL CHECK (status IN ('a', 'b', 'c')),
+  data TEXT,
+  raw BLOB
+);
+CREATE TABLE posts (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  n INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  created TIMESTAMP,
+  edited TIMESTAMP,
+  UNIQUE (user_id, n),
+  CHECK (edited IS NULL OR edited >= created)
+);
+CREATE TABLE categories (
+  id INTEGER PRIMARY KEY,
+  parent_id INTEGER REFERENCES categories(id),
+  name TEXT NOT NULL UNIQUE,
+  rank INTEGER CHECK (rank > 0)
+);
+"""
+TABLES = {
+    "users": ["email", "age", "score", "balance", "born", "seen", "status", "data", "raw"],
+    "posts": ["user_id", "n", "title", "created", "edited"],
+    "categories": ["parent_id", "name", "rank"],
+}
+UNIQUES = {"users": [["email"]], "posts": [["user_id", "n"]], "categories": [["name"]]}
+CHECKS = {
+    "users": ["age IS NULL OR (age >= 0 AND age <= 150)", "status IN ('a', 'b', 'c')"],
+    "posts": ["edited IS NULL OR created IS NULL OR edited >= created"],
+    "categories": ["rank IS NULL OR rank > 0"],
+}
+EXAMPLES = int(os.environ.get("SEEDSPEC_SPEC_FUZZ_EXAMPLES", "40"))
+MEMORY_LIMIT = 200 * 2**20  # bytes of peak-RSS growth one example may cause
+APPLY_ROWS = 60  # apply only when the plan's total rows stay this small
+OK_EXITS = {0, 1, 2, 3}
+SEED = os.environ.get("SEEDSPEC_SPEC_FUZZ_SEED")  # unset: the same examples on every run
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    derandomize=SEED is None,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
+names = st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=6)
+big_int = st.integers(INT_MIN, INT_MAX)
+some_int = st.one_of(st.integers(-5, 200), big_int, st.sampled_from([INT_MIN, INT_MAX, 0, -1]))
+floats = st.floats(allow_nan=False, allow_infinity=False, width=32)
+dists = st.sampled_from(["uniform", "normal", "lognormal", "exponential", "geometric", "zipf"])
+rate = st.sampled_from([0, 0.0, 0.5, 1, 1.0])
+
+
+@st.composite
+def dates(draw: Any) -> str:
+    year = draw(st.integers(1, 9999))
+    return f"{year:04d}-{draw(st.integers(1, 12)):02d}-{draw(st.integers(1, 28)):02d}"
+
+
+@st.composite
+def datetimes(draw: Any) -> str:
+    second = draw(st.integers(0, 59))
+    frac = draw(st.sampled_from(["", ".5", ".000001", ".999999"]))
+    zone = draw(st.sampled_from(["", "Z", "+02:00"]))
+    return f"{draw(dates())}T{draw(st.integers(0, 23)):02d}:00:{second:02d}{frac}{zone}"
+
+
+def _range(draw: Any, values: st.SearchStrategy[Any], **extra: Any) -> dict[str, Any]:
+    out = {k: draw(values) for k in ("min", "max") if draw(st.booleans())}
+    if draw(st.booleans()):
+        out["dist"] = draw(dists)
+    return {**out, **extra}
+
+
+@st.composite
+def kind_params(draw: Any, kind: str, table: str) -> Any:  # noqa: C901 - one branch per kind
+    """The value under `kind:` of a column entry: random, extreme, often nonsensical."""
+    if kind == "gen":
+        return draw(st.sampled_from(["person.email", "text.word", "address.city", "foo.bar"]))
+    if kind in ("int", "float", "decimal"):
+        values = {"int": some_int, "float": floats, "decimal": floats}[kind]
+        return _range(draw, values)
+    if kind == "choice":
+        values = st.one_of(text, st.integers(-3, 3), st.sampled_from(["a", "b", "c"]))
+        if draw(st.booleans()):
+            return draw(st.lists(values, min_size=1, max_size=4))
+        keys = st.one_of(text, st.sampled_from(["a", "b", "c"]))
+        return draw(st.dictionaries(keys, st.sampled_from([0, 0.0, 1, 2.5]), min_size=1))
+    if kind in ("date", "datetime"):
+        moments = dates() if kind == "date" else datetimes()
+        return {k: draw(moments) for k in ("from", "to") if draw(st.booleans())}
+    if kind == "sequence":
+        step = st.integers(-3, 3).filter(bool)
+        return draw(st.one_of(some_int, st.fixed_dictionaries({"start": some_int, "step": step})))
+    if kind == "template":
+        return draw(st.sampled_from(["x-{row}", "{row:06d}", "{title}-{row}", "é{row}ü", "{nope}"]))
+    if kind == "pattern":
+        return draw(st.sampled_from(["^[a-c]$", "[A-Z]{3}-[0-9]{4}", "^x+$", "(", "^a{0}$"]))
+    if kind == "const":
+        return draw(st.one_of(text, some_int, st.none(), st.booleans()))
+    if kind == "json":
+        return {"k": {"int": {"min": 0, "max": 3}}, "t": {"const": draw(text)}}
+    if kind == "array":
+        return {"of": {"int": {}}, "length": draw(st.integers(0, 3))}
+    if kind == "ref":
+        return draw(st.sampled_from(["users", "users.id", "categories", "posts.id", "nope"]))
+    if kind == "lookup":
+        return draw(st.sampled_from(["user_id.email", "user_id.nope", "parent_id.name"]))
+    if kind == "offset":
+        unit = st.sampled_from(["days", "hours", "minutes", "seconds"])
+        source = st.sampled_from(["created", "seen", "age", "nope"])
+        return {"from": draw(source), **_range(draw, floats), "unit": draw(unit)}
+    if kind == "bytes":
+        return {"length": draw(st.integers(1, 64))}
+    if kind == "bool" or kind in ("uuid", "interval", "cidr", "bits", "default", "index_in_parent"):
+        return {} if kind != "bool" else draw(st.sampled_from([{}, {"p": 0.5}]))
+    return {}  # kinds for other databases (range, geometry, ...): SQLite refuses them, located
+
+
+@st.composite
+def column_entry(draw: Any, table: str) -> dict[str, Any]:
+    kind = draw(st.sampled_from(sorted(KINDS)))
+    entry: dict[str, Any] = {kind: draw(kind_params(kind, table))}
+    if draw(st.booleans()):
+        entry["null"] = draw(rate)
+    if draw(st.booleans()):
+        entry["unique"] = draw(st.booleans())
+    return entry
+
+
+@st.composite
+def count_of(draw: Any, table: str, small: bool) -> Any:
+    fixed = st.integers(0, 6) if small else st.one_of(st.integers(0, 50), st.just(MAX_COUNT))
+    if table == "posts" and draw(st.booleans()):
+        top = 3 if small else MAX_PER_PARENT
+        low, high = draw(st.integers(0, top)), draw(st.integers(0, top))
+        return {"per": "users", "min": low, "max": high}  # inverted min > max as well
+    return draw(fixed)
+
+
+@st.composite
+def table_entry(draw: Any, table: str, small: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if draw(st.booleans()):
+        out["count"] = draw(count_of(table, small))
+    columns = draw(st.lists(st.sampled_from(TABLES[table]), unique=True, max_size=3))
+    if columns:
+        out["columns"] = {c: draw(column_entry(table)) for c in columns}
+    if table == "categories" and draw(st.booleans()):
+        depth = draw(st.sampled_from([1, 2, 5, 1000]))
+        out["tree"] = {"parent": "parent_id", "max_depth": depth}
+    return out
+
+
+@st.composite
+def specs(draw: Any, small: bool = False) -> dict[str, Any]:
+    tables = draw(st.lists(st.sampled_from(sorted(TABLES)), unique=True, max_size=3))
+    doc: dict[str, Any] = {"seedspec": 1, "seed": draw(st.integers(-(2**70), 2**70))}
+    doc["tables"] = {t: draw(table_entry(t, small)) for t in tables}
+    if draw(st.booleans()):
+        doc["scale"] = draw(st.sampled_from([0.001, 0.5, 1, 2]) if small else st.just(MAX_SCALE))
+    if draw(st.booleans()):
+        doc["locale"] = draw(st.sampled_from(["en", "de", "ja", "xx"]))
+    if draw(st.booleans()):
+        doc["profiles"] = {"p": {"scale": draw(st.sampled_from([0.5, 1, 3])), "seed": 7}}
+    if draw(st.booleans()):
+        sql = ["UPDATE users SET age = 1", "DELETE FROM posts", "SELECT 1"]
+        failing = "UPDATE users SET status = 1"  # breaks a CHECK: the apply rolls back, located
+        doc["after"] = [{"sql": draw(st.sampled_from([*sql, failing]))}]
+    return doc
+
+
+def _run(args: list[str]) -> tuple[int, str]:
+    result = CliRunner().invoke(app, args, catch_exceptions=False)
+    return result.exit_code, result.stdout
+
+
+def _peak() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+
+def _check_doc(verb: str, code: int, out: str, spec: Path) -> dict[str, Any]:
+    assert code in OK_EXITS, f"exit {code}: {out}"
+    doc = json.loads(out)
+    assert doc["ok"] is (code == 0), doc
+    for err in doc.get("errors", []):
+        assert err["code"] and err["message"], err
+        assert "internal error" not in err["message"], err
+        if err["code"] == "spec" or verb == "validate":  # says where in the spec it is
+            assert _located(err, spec), err
+    return doc
+
+
+def _located(err: dict[str, Any], spec: Path) -> bool:
+    """At file:line:col of the spec: as the error's fields, or (an after: statement that failed
+    while applying, execute/atomic.py) at the head of its message."""
+    if err.get("file") == str(spec):
+        return bool(err["line"] >= 1 and err["col"] >= 1)
+    head = err["message"].removeprefix(f"{spec}:").split(":", 2)
+    return err["message"].startswith(f"{spec}:") and all(p.isdigit() for p in head[:2])
+
+
+def _write(tmp_path: Path, doc: dict[str, Any]) -> tuple[Path, str]:
+    name = uuid.uuid4().hex[:8]
+    db = tmp_path / f"{name}.db"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(SCHEMA)
+    conn.close()
+    spec = tmp_path / f"{name}.yaml"
+    spec.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return spec, f"sqlite:///{db}"
+
+
+def _plan(spec: Path, url: str, extra: list[str]) -> tuple[int, dict[str, Any]]:
+    code, out = _run(["validate", str(spec), "-o", "json"])
+    _check_doc("validate", code, out, spec)
+    code, out = _run(["plan", str(spec), "--db", url, "-o", "json", *extra])
+    return code, _check_doc("plan", code, out, spec)
+
+
+def _audit(url: str, counts: dict[str, int]) -> None:
+    conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+    try:
+        for table, want in counts.items():
+            assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == want, table
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        for table, groups in UNIQUES.items():
+            for cols in groups:
+                keys = ", ".join(cols)
+                nulls = " AND ".join(f"{c} IS NOT NULL" for c in cols)
+                dup = f"SELECT {keys} FROM {table} WHERE {nulls} GROUP BY {keys}"
+                assert conn.execute(f"{dup} HAVING count(*) > 1").fetchall() == [], (table, cols)
+        for table, checks in CHECKS.items():
+            for check in checks:
+                bad = f"SELECT count(*) FROM {table} WHERE NOT ({check})"
+                assert conn.execute(bad).fetchone()[0] == 0, (table, check)
+    finally:
+        conn.close()
+
+
+def fuzzed(test: Any) -> Any:
+    """`test` under FUZZ, drawn from SEEDSPEC_SPEC_FUZZ_SEED when that is set."""
+    return seed(int(SEED))(FUZZ(test)) if SEED else FUZZ(test)
+
+
+@fuzzed
+@given(doc=specs(), profile=st.booleans())
+def test_spec_fuzz_plan(tmp_path: Path, doc: dict[str, Any], profile: bool) -> None:
+    """validate + plan -o json on any spec: exit 0/1/2/3, valid JSON, located spec errors."""
+    spec, url = _write(tmp_path, doc)
+    before = _peak()
+    _plan(spec, url, ["--profile", "p"] if profile and "profiles" in doc else [])
+    assert _peak() - before < MEMORY_LIMIT
+
+
+@fuzzed
+@given(doc=specs(small=True))
+def test_spec_fuzz_apply(tmp_path: Path, doc: dict[str, Any]) -> None:
+    """Small-count specs that plan are applied; the database then holds the planned counts and
+    breaks no FK, UNIQUE or CHECK."""
+    spec, url = _write(tmp_path, doc)
+    before = _peak()
+    code, planned = _plan(spec, url, [])
+    counts = {r["name"]: r["count"] for r in planned.get("plan", {}).get("recipes", [])}
+    if code == 0 and sum(counts.values()) <= APPLY_ROWS:
+        code, out = _run(["apply", str(spec), "--db", url, "-o", "json"])
+        report = _check_doc("apply", code, out, spec)
+        if code == 0:
+            if not doc.get("after"):
+                _audit(url, counts)
+            else:  # after: SQL may change the rows; the keys must still hold
+                _audit(url, {})
+            assert report["report"]["rows"] == sum(counts.values())
+    assert _peak() - before < MEMORY_LIMIT
