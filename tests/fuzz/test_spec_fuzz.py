@@ -20,6 +20,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
@@ -74,6 +75,11 @@ EXAMPLES = int(os.environ.get("SEEDSPEC_SPEC_FUZZ_EXAMPLES", "40"))
 MEMORY_LIMIT = 200 * 2**20  # bytes of peak-RSS growth one example may cause
 APPLY_ROWS = 60  # apply only when the plan's total rows stay this small
 OK_EXITS = {0, 1, 2, 3}
+# kinds left out of the draws while the crash they cause is open (test_interval_* below)
+NOT_FIXED = {"interval"}
+# a per-parent layout holds ~12 bytes per parent row (docs/SPEC-LANGUAGE.md, "Limits"): under a
+# huge scale, parents are kept few (or over the limit, refused) so an example fits MEMORY_LIMIT
+FEW_PARENTS = st.sampled_from([0, 3, MAX_COUNT])
 SEED = os.environ.get("SEEDSPEC_SPEC_FUZZ_SEED")  # unset: the same examples on every run
 FUZZ = settings(
     max_examples=EXAMPLES,
@@ -160,7 +166,7 @@ def kind_params(draw: Any, kind: str, table: str) -> Any:  # noqa: C901 - one br
 
 @st.composite
 def column_entry(draw: Any, table: str) -> dict[str, Any]:
-    kind = draw(st.sampled_from(sorted(KINDS)))
+    kind = draw(st.sampled_from(sorted(set(KINDS) - NOT_FIXED)))
     entry: dict[str, Any] = {kind: draw(kind_params(kind, table))}
     if draw(st.booleans()):
         entry["null"] = draw(rate)
@@ -200,6 +206,9 @@ def specs(draw: Any, small: bool = False) -> dict[str, Any]:
     doc["tables"] = {t: draw(table_entry(t, small)) for t in tables}
     if draw(st.booleans()):
         doc["scale"] = draw(st.sampled_from([0.001, 0.5, 1, 2]) if small else st.just(MAX_SCALE))
+    per = isinstance(doc["tables"].get("posts", {}).get("count"), dict)
+    if per and doc.get("scale") == MAX_SCALE:
+        doc["tables"].setdefault("users", {})["count"] = draw(FEW_PARENTS)
     if draw(st.booleans()):
         doc["locale"] = draw(st.sampled_from(["en", "de", "ja", "xx"]))
     if draw(st.booleans()):
@@ -313,3 +322,19 @@ def test_spec_fuzz_apply(tmp_path: Path, doc: dict[str, Any]) -> None:
                 _audit(url, {})
             assert report["report"]["rows"] == sum(counts.values())
     assert _peak() - before < MEMORY_LIMIT
+
+
+# A generator kind that does not fit its column's type is an internal error (exit 70) at apply.
+INTERVAL_REPRO = {"seedspec": 1, "tables": {"posts": {"columns": {"created": {"interval": {}}}}}}
+
+
+@pytest.mark.xfail(strict=True, reason="interval: on a TIMESTAMP column: TypeError, exit 70")
+def test_interval_on_timestamp_column(tmp_path: Path) -> None:
+    """Found by test_spec_fuzz_apply: `interval: {}` on SQLite TIMESTAMP posts.created plans
+    (exit 0), then apply fails with "internal error (TypeError: unsupported operand type(s) for
+    +: 'datetime.timedelta' and 'float')" (on `edited` instead: an unlocated CHECK failure)."""
+    spec, url = _write(tmp_path, INTERVAL_REPRO)
+    code, _ = _plan(spec, url, [])
+    assert code == 0
+    code, out = _run(["apply", str(spec), "--db", url, "-o", "json"])
+    _check_doc("apply", code, out, spec)
