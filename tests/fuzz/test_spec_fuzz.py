@@ -86,9 +86,10 @@ HOURS_REPRO = {
         "posts": {"count": {"per": "users", "min": 0, "max": 2}},
     },
 }
-# Open, found by SEEDSPEC_SPEC_FUZZ_SEED=31: `apply` of this spec does not end (killed after 30 s;
-# plan exits 0): a unique choice with a zero weight, fewer values than posts rows. Not drawn by
-# the CI examples; a nightly run can meet it until it is refused at compile.
+# Found by SEEDSPEC_SPEC_FUZZ_SEED=31: `apply` of this spec did not end (plan exited 0): a
+# `unique: true` choice with fewer values than posts rows, on a column with no database UNIQUE.
+# Fixed: the compiler's unique-capacity check covers spec-unique columns too (exit 3, located);
+# tests/unit/test_limits.py::test_spec_unique_choice_over_its_values_is_refused_not_a_hang.
 HANG_REPRO = {
     "seedspec": 1,
     "tables": {

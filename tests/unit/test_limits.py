@@ -158,3 +158,45 @@ def test_sqlite_rowid_key_holds_more_than_a_32_bit_count(tmp_path: Path) -> None
     assert done.returncode == 0, done.stdout + done.stderr
     recipes = json.loads(done.stdout)["plan"]["recipes"]
     assert [r["count"] for r in recipes if r["name"] == "t"] == [3_000_000_000]
+
+
+@pytest.mark.parametrize("count", ["    count: 20\n", ""], ids=["fixed", "inferred"])
+def test_spec_unique_choice_over_its_values_is_refused_not_a_hang(
+    tmp_path: Path, count: str
+) -> None:
+    """`unique: true` on a choice of 2 values for 20 rows (no UNIQUE in the database): a
+    located error before anything is written (validate's, exit 1, for a fixed count; the
+    compiler's unique-capacity, exit 3, for one it decides) — apply used to loop forever."""
+    import sqlite3
+
+    db = tmp_path / "t.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT NOT NULL)")
+    spec = tmp_path / "seed.yaml"
+    spec.write_text(
+        f"seedspec: 1\ntables:\n  posts:\n{count}    columns:\n"
+        "      title: {choice: {a: 1, b: 0.0}, unique: true}\n"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "seedspec.cli.app",
+            "apply",
+            str(spec),
+            "--db",
+            f"sqlite:///{db}",
+            "-o",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode in (1, 3), done.stdout + done.stderr
+    errors = json.loads(done.stdout)["errors"]
+    line = 6 if count else 5
+    hit = [e for e in errors if e.get("line") == line and "distinct" in e["message"]]
+    assert hit and "title" in hit[0]["message"], errors
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM posts").fetchone() == (0,)

@@ -297,8 +297,10 @@ def _distinct_limits(unit: Unit, model: Model, errors: Errors) -> None:
     for t in unit.seeded:
         count = unit.count(t.name)
         uniques = unit.keys[t.name].unique_columns
-        for column in [c.name for c in t.table.columns if c.name in uniques]:
+        for column in [c.name for c in t.table.columns]:
             gen = model.tables[t.name].generators.get(column)
+            if column not in uniques and not (gen is not None and gen.unique):
+                continue  # neither a UNIQUE of the database nor `unique: true` in the spec
             limit = gen.distinct_limit() if gen is not None else None
             if limit is not None and limit < count:
                 errors.add(
