@@ -4,6 +4,7 @@ JSON Schema stating the same numbers, and a tree deeper than a float's exponent.
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,19 @@ from seedspec.spec.validate import load_spec
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((REPO / "schemas" / "seedspec-1.schema.json").read_text())
 DEFS = SCHEMA["definitions"]
+
+
+def _run(verb: str, tmp_path: Path, ddl: str, spec_text: str) -> subprocess.CompletedProcess[str]:
+    """`seedspec VERB seed.yaml --db <fresh SQLite file made by ddl> -o json`, as a user runs it."""
+    import sqlite3
+
+    db = tmp_path / "t.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute(ddl)
+    spec = tmp_path / "seed.yaml"
+    spec.write_text(spec_text, encoding="utf-8")
+    cmd = [sys.executable, "-m", "seedspec.cli.app", verb, str(spec), "--db", f"sqlite:///{db}"]
+    return subprocess.run([*cmd, "-o", "json"], capture_output=True, text=True, timeout=120)
 
 
 def test_schema_states_the_limits() -> None:
@@ -69,29 +83,8 @@ def test_over_a_limit_is_a_located_validate_error(
 
 def test_scaled_count_over_the_limit_is_a_compile_error_not_a_crash(tmp_path: Path) -> None:
     """count x scale can pass each limit alone: plan stops with exit 3 and says which table."""
-    import sqlite3
-
-    db = tmp_path / "t.db"
-    with sqlite3.connect(db) as conn:
-        conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)")
-    spec = tmp_path / "seed.yaml"
-    spec.write_text(f"seedspec: 1\nscale: {limits.MAX_SCALE}\ntables:\n  t: {{count: 10000000}}\n")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "seedspec.cli.app",
-            "plan",
-            str(spec),
-            "--db",
-            f"sqlite:///{db}",
-            "-o",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    spec = f"seedspec: 1\nscale: {limits.MAX_SCALE}\ntables:\n  t: {{count: 10000000}}\n"
+    done = _run("plan", tmp_path, "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)", spec)
     assert done.returncode == 3, done.stdout + done.stderr
     doc = json.loads(done.stdout)
     codes = {e["code"] for e in doc["errors"]}
@@ -129,32 +122,9 @@ def test_tree_at_the_depth_limit_has_every_row() -> None:
 
 def test_sqlite_rowid_key_holds_more_than_a_32_bit_count(tmp_path: Path) -> None:
     """INTEGER PRIMARY KEY is SQLite's 64-bit rowid: 3e9 rows are not capped at 2^31 - 1."""
-    import sqlite3
-
-    db = tmp_path / "t.db"
-    with sqlite3.connect(db) as conn:
-        conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)")
-    spec = tmp_path / "seed.yaml"
-    spec.write_text(
-        "seedspec: 1\ntables:\n  t:\n    count: 3000000000\n    columns:\n"
-        "      n: {int: {min: 1, max: 9}}\n"
-    )
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "seedspec.cli.app",
-            "plan",
-            str(spec),
-            "--db",
-            f"sqlite:///{db}",
-            "-o",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    spec = "seedspec: 1\ntables:\n  t:\n    count: 3000000000\n    columns:\n"
+    spec += "      n: {int: {min: 1, max: 9}}\n"
+    done = _run("plan", tmp_path, "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)", spec)
     assert done.returncode == 0, done.stdout + done.stderr
     recipes = json.loads(done.stdout)["plan"]["recipes"]
     assert [r["count"] for r in recipes if r["name"] == "t"] == [3_000_000_000]
@@ -167,36 +137,14 @@ def test_spec_unique_choice_over_its_values_is_refused_not_a_hang(
     """`unique: true` on a choice of 2 values for 20 rows (no UNIQUE in the database): a
     located error before anything is written (validate's, exit 1, for a fixed count; the
     compiler's unique-capacity, exit 3, for one it decides) — apply used to loop forever."""
-    import sqlite3
-
-    db = tmp_path / "t.db"
-    with sqlite3.connect(db) as conn:
-        conn.execute("CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT NOT NULL)")
-    spec = tmp_path / "seed.yaml"
-    spec.write_text(
-        f"seedspec: 1\ntables:\n  posts:\n{count}    columns:\n"
-        "      title: {choice: {a: 1, b: 0.0}, unique: true}\n"
-    )
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "seedspec.cli.app",
-            "apply",
-            str(spec),
-            "--db",
-            f"sqlite:///{db}",
-            "-o",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    spec = f"seedspec: 1\ntables:\n  posts:\n{count}    columns:\n"
+    spec += "      title: {choice: {a: 1, b: 0.0}, unique: true}\n"
+    ddl = "CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT NOT NULL)"
+    done = _run("apply", tmp_path, ddl, spec)
     assert done.returncode in (1, 3), done.stdout + done.stderr
     errors = json.loads(done.stdout)["errors"]
     line = 6 if count else 5
     hit = [e for e in errors if e.get("line") == line and "distinct" in e["message"]]
     assert hit and "title" in hit[0]["message"], errors
-    with sqlite3.connect(db) as conn:
+    with sqlite3.connect(tmp_path / "t.db") as conn:
         assert conn.execute("SELECT count(*) FROM posts").fetchone() == (0,)
