@@ -37,6 +37,22 @@ class BitString(Generator):
         return objects([format(v, "064b")[-n:].rjust(n, "0") for v in raw])
 
 
+class UniqueBytes(Bytes):
+    """`unique: true` bytes: a keyed permutation of the row number written big-endian in the
+    last bytes (the rest zero), so rows are distinct by construction up to 256**length."""
+
+    def distinct_limit(self) -> int | None:
+        n = int(self.params.get("length", 16))
+        return 256**n if n < 8 else None
+
+    def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
+        n = int(self.params.get("length", 16))
+        limit = self.distinct_limit()
+        space = limit if limit is not None else 2**62
+        codes = permute(self.key, idx % space, space).tolist()
+        return objects([int(c).to_bytes(max(n, 8), "big")[-n:] for c in codes])
+
+
 class Cidr(Generator):
     """Distinct /24 networks in 10.0.0.0/8."""
 
@@ -45,6 +61,13 @@ class Cidr(Generator):
     def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
         nets = permute(self.key, idx % 65536, 65536).tolist()
         return objects([f"10.{n >> 8}.{n & 255}.0/24" for n in nets])
+
+
+class Cidrs(Cidr):
+    """The /24s of 10.0.0.0/8 for the cidr kind: 65,536 distinct values (Cidr wraps past)."""
+
+    def distinct_limit(self) -> int | None:
+        return 65536
 
 
 class Interval(Generator):

@@ -16,11 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seedspec.errors import Problem, SeedspecError
-from seedspec.generate.base import Generator
-from seedspec.generate.values import Nullable, key_for
 from seedspec.kinds import (
     binary,
     choice,
@@ -39,6 +37,9 @@ from seedspec.kinds.base import BuildContext, CheckContext, Kind, RenderContext
 from seedspec.kinds.column import ColumnRules, ColumnShape
 from seedspec.kinds.fit import FitContext
 from seedspec.kinds.spec import GeneratorSpec
+
+if TYPE_CHECKING:  # generators are imported only to build (start-up: validate needs none)
+    from seedspec.generate.base import Generator
 
 __all__ = [
     "GENERATOR_KINDS",
@@ -119,6 +120,8 @@ def build_generator(
     the spec's params before those were resolved in (default: `spec.params`), so values are
     the same as when the defaults were applied at build time.
     """
+    from seedspec.generate.values import Nullable, key_for  # at build: start-up
+
     key_source = spec.params if key_params is None else key_params
     key = key_for(seed, table, column + path, {"kind": spec.kind, **key_source})
     kind = KINDS.get(spec.kind)

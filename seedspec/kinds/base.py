@@ -8,16 +8,19 @@ callers pass in are Protocols: kinds never import the front end, the database or
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from seedspec.errors import Problem, SeedspecError
-from seedspec.generate.base import Generator
 from seedspec.kinds.column import ColumnRules, ColumnShape
 from seedspec.kinds.fit import FitContext, column_problems
 from seedspec.kinds.spec import GeneratorSpec
+
+if TYPE_CHECKING:  # the generators (numpy, mimesis) are imported only to build: start-up
+    from seedspec.generate.base import Generator
 
 Params = dict[str, Any]
 Entry = dict[str, Any]
@@ -106,7 +109,9 @@ class Kind:
     holds_data: ClassVar[bool] = False  # its entry value is data (no finite-number check)
     pattern_hint: ClassVar[str | None] = None  # what the schema's pattern for it wants
     params_type: ClassVar[type[KindParams]] = NoParams  # its typed params (a frozen dataclass)
-    runtime: ClassVar[type[Generator] | None] = None  # built as runtime(key, params, unique)
+    # "module:Class" of the runtime Generator, built as Class(key, params, unique); a path, not
+    # the class, so that validating a spec never imports numpy or mimesis (start-up time)
+    runtime: ClassVar[str | None] = None
     # Column entries as a user writes them (tests round-trip each: normalise, render, normalise).
     examples: ClassVar[tuple[Entry, ...]] = ()
 
@@ -181,10 +186,17 @@ class Kind:
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         """The runtime generator; `params` are spec.params with None dropped (const keeps it)."""
         if self.runtime is not None:
-            return self.runtime(key, params, spec.unique)
+            return runtime_class(self.runtime)(key, params, spec.unique)
         raise SeedspecError(
             f"{ctx.table}.{ctx.column}: generator {self.name!r} cannot be used here"
         )
+
+
+def runtime_class(path: str) -> type[Generator]:
+    """The Generator class a "module:Class" path names (imported on first use)."""
+    module, _, name = path.partition(":")
+    cls: type[Generator] = getattr(importlib.import_module(module), name)
+    return cls
 
 
 def plain(value: Any) -> Any:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from seedspec.errors import Problem
-from seedspec.generate import values as v
 from seedspec.kinds.base import (
     CheckContext,
     Entry,
@@ -54,7 +53,7 @@ class ConstParams:
 
 class ChoiceKind(Kind):
     name = "choice"
-    runtime = v.Choice
+    runtime = "seedspec.generate.values:Choice"
     params_type = ChoiceParams
     examples = ({"choice": ["a", "b"]}, {"choice": {"x": 3, "y": 1}})
     unique_capable = True
@@ -95,7 +94,7 @@ class ChoiceKind(Kind):
 
 class BoolKind(Kind):
     name = "bool"
-    runtime = v.Boolean
+    runtime = "seedspec.generate.values:Boolean"
     params_type = BoolParams
     examples = ({"bool": 0.3},)
     value_class = "bool"
@@ -115,7 +114,7 @@ class BoolKind(Kind):
 
 class ConstKind(Kind):
     name = "const"
-    runtime = v.Const
+    runtime = "seedspec.generate.values:Const"
     params_type = ConstParams
     examples = ({"const": 7}, {"const": "on"})
     holds_data = True

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from seedspec.generate.geometry import EWKT_SHAPES, PG_SHAPES, Geometry
 from seedspec.kinds.base import (
     CheckContext,
     Entry,
@@ -39,7 +38,7 @@ class GeometryParams:
 
 class GeometryKind(Kind):
     name = "geometry"
-    runtime = Geometry
+    runtime = "seedspec.generate.geometry:Geometry"
     params_type = GeometryParams
     examples = (
         {"geometry": {"shape": "polygon", "srid": 4326}},
@@ -62,6 +61,8 @@ class GeometryKind(Kind):
         """Reject at compile time what the generator could not draw (a shape of the other
         format, Z/M coordinates on a built-in type)."""
         typed = GeometryParams.from_params(entry["geometry"])
+        from seedspec.generate.geometry import EWKT_SHAPES, PG_SHAPES  # start-up
+
         shapes = PG_SHAPES if typed.format == "pg" else EWKT_SHAPES
         if typed.shape not in shapes:
             ctx.add(

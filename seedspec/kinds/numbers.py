@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from seedspec.generate import values as v
-from seedspec.generate.base import Generator
 from seedspec.kinds.base import (
     BuildContext,
     CheckContext,
@@ -18,9 +16,13 @@ from seedspec.kinds.base import (
     Pointer,
     RenderContext,
     plain,
+    runtime_class,
 )
 from seedspec.kinds.column import ColumnShape
 from seedspec.kinds.spec import GeneratorSpec
+
+if TYPE_CHECKING:  # generators are imported only to build (start-up: validate needs none)
+    from seedspec.generate.base import Generator
 
 LAW_KEYS = ("mean", "sigma", "mu", "lambda", "p", "s")  # distribution parameters
 NUMBER_KEYS = ("min", "max", "dist", *LAW_KEYS, "precision", "scale", "round")
@@ -64,7 +66,7 @@ def default_bounds(params: Params) -> None:
 
 class _Number(Kind):
     params_type = NumberParams
-    runtime: ClassVar[type[Generator] | None] = v.Integer
+    runtime: ClassVar[str | None] = "seedspec.generate.values:Integer"
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
         value = entry[self.name]
@@ -88,7 +90,7 @@ class _Number(Kind):
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
         default_bounds(params)
         assert self.runtime is not None
-        return self.runtime(key, params, spec.unique)
+        return runtime_class(self.runtime)(key, params, spec.unique)
 
 
 class IntKind(_Number):
@@ -99,7 +101,7 @@ class IntKind(_Number):
     )
     unique_capable = True
     value_class = "int"
-    runtime = v.Integer
+    runtime = "seedspec.generate.values:Integer"
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
         params = super().normalise(entry, pointer, nested)
@@ -116,7 +118,7 @@ class FloatKind(_Number):
     name = "float"
     examples = ({"float": {"min": 0, "max": 1, "round": 2}, "null": 0.25},)
     value_class = "float"
-    runtime = v.Float
+    runtime = "seedspec.generate.values:Float"
 
 
 class DecimalKind(_Number):
@@ -124,7 +126,7 @@ class DecimalKind(_Number):
     examples = ({"decimal": {"min": 0, "max": 100, "scale": 2}},)
     unique_capable = True
     value_class = "decimal"
-    runtime = v.DecimalNumber
+    runtime = "seedspec.generate.values:DecimalNumber"
 
     def resolve_column(self, params: Params, column: ColumnShape) -> Params:
         if params.get("scale") is None:
@@ -144,7 +146,7 @@ class SequenceParams:
 
 class SequenceKind(Kind):
     name = "sequence"
-    runtime = v.Sequence
+    runtime = "seedspec.generate.values:Sequence"
     params_type = SequenceParams
     examples = ({"sequence": 1}, {"sequence": {"start": 10, "step": 5}})
     unique_capable = True

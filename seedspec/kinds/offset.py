@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from seedspec.generate.base import Generator
-from seedspec.generate.special import Offset
 from seedspec.kinds.base import (
     BuildContext,
     Entry,
@@ -19,6 +17,9 @@ from seedspec.kinds.base import (
     plain,
 )
 from seedspec.kinds.spec import GeneratorSpec
+
+if TYPE_CHECKING:  # generators are imported only to build (start-up: validate needs none)
+    from seedspec.generate.base import Generator
 
 DEFAULTS = (("min", 0), ("max", 30), ("unit", "days"))
 
@@ -62,6 +63,8 @@ class OffsetKind(Kind):
         return {"offset": body}
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        from seedspec.generate.special import Offset  # at build: start-up
+
         return Offset(key, params, ctx.table, spec.unique)
 
 

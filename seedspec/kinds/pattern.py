@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seedspec.errors import Problem
-from seedspec.generate.base import Generator
-from seedspec.generate.patterns import Pattern, UniquePattern, shortest_length, unsupported
 from seedspec.kinds.base import (
     BuildContext,
     CheckContext,
@@ -29,6 +27,9 @@ from seedspec.kinds.base import (
 from seedspec.kinds.column import ColumnRules, ColumnShape
 from seedspec.kinds.fit import FitContext, column_problem
 from seedspec.kinds.spec import GeneratorSpec
+
+if TYPE_CHECKING:  # generators are imported only to build (start-up: validate needs none)
+    from seedspec.generate.base import Generator
 
 _TEXT = ("char", "varchar")
 
@@ -79,6 +80,8 @@ class PatternKind(Kind):
         }
 
     def check(self, entry: Entry, pointer: Pointer, ctx: CheckContext) -> None:
+        from seedspec.generate.patterns import shortest_length, unsupported  # start-up
+
         why = unsupported(entry["pattern"])
         if why is not None:
             ctx.add(pointer, f"pattern {entry['pattern']!r}: {why}")
@@ -109,6 +112,8 @@ class PatternKind(Kind):
         rules: ColumnRules,
         fit: FitContext,
     ) -> list[Problem]:
+        from seedspec.generate.patterns import shortest_length, unsupported  # start-up
+
         out = super().check_column(spec, column, rules, fit)
         regex = str(spec.params["pattern"])
         if column.length and column.type in _TEXT and unsupported(regex) is None:
@@ -128,6 +133,8 @@ class PatternKind(Kind):
         return params
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        from seedspec.generate.patterns import Pattern, UniquePattern  # at build: start-up
+
         if spec.unique:
             return UniquePattern(key, params)
         return Pattern(key, params, locale=ctx.locale, seed=ctx.seed)

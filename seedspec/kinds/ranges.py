@@ -6,8 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from seedspec.generate.routing import RoutedValues, to_ticks
-from seedspec.generate.special import RangeValue
 from seedspec.kinds.base import (
     Entry,
     Kind,
@@ -32,7 +30,7 @@ class RangeParams:
 
 class RangeKind(Kind):
     name = "range"
-    runtime = RangeValue
+    runtime = "seedspec.generate.special:RangeValue"
     params_type = RangeParams
     examples = (
         {"range": {}},
@@ -74,6 +72,8 @@ class PartitionParams:
 
 
 def _tick(value: Any, of: str) -> Any:
+    from seedspec.generate.routing import to_ticks  # numpy: imported when asked (start-up)
+
     return value if value is None or of == "text" else to_ticks(value, of)
 
 
@@ -82,7 +82,7 @@ _EXTRA = ("scale", "length", "bits")  # what a key column's type adds to its par
 
 class PartitionKind(Kind):
     name = "partition"
-    runtime = RoutedValues  # the spec's `ranges` become `parts` there
+    runtime = "seedspec.generate.routing:RoutedValues"  # the spec's `ranges` become `parts` there
     params_type = PartitionParams
     unique_capable = True  # a partition's range slots number its rows (generate/routing.py)
     examples = ({"partition": {"ranges": [[0, 10], [10, 20]]}},)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from seedspec.generate.base import Generator
-from seedspec.generate.structured import ArrayOf, JsonObject
 from seedspec.kinds.base import (
     BuildContext,
     CheckContext,
@@ -21,6 +19,9 @@ from seedspec.kinds.base import (
 )
 from seedspec.kinds.column import ColumnShape
 from seedspec.kinds.spec import GeneratorSpec
+
+if TYPE_CHECKING:  # generators are imported only to build (start-up: validate needs none)
+    from seedspec.generate.base import Generator
 
 DEFAULT_LENGTH = {"min": 0, "max": 3}
 
@@ -59,6 +60,8 @@ class JsonKind(Kind):
         if spec.unique and not any(f.unique and not f.null for f in fields.values()):
             # no field is distinct (the compile pass makes one so when it can): a row number
             fields["n"] = GeneratorSpec("sequence", {"start": 1, "step": 1}, False, True)
+        from seedspec.generate.structured import JsonObject  # at build: start-up
+
         return JsonObject(key, {name: ctx.nested(sub, f".{name}") for name, sub in fields.items()})
 
 
@@ -110,6 +113,8 @@ class ArrayKind(Kind):
         typed = ArrayParams.from_params(params)
         item = ctx.nested(typed.of, "[]")
         length = params.get("length") or DEFAULT_LENGTH
+        from seedspec.generate.structured import ArrayOf  # at build: start-up
+
         return ArrayOf(key, item, length, as_json=bool(params.get("as_json")))
 
 

@@ -6,11 +6,8 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from seedspec.generate.base import Generator
-from seedspec.generate.instants import Instant
-from seedspec.generate.special import Interval
 from seedspec.kinds.base import (
     BuildContext,
     CheckContext,
@@ -23,6 +20,9 @@ from seedspec.kinds.base import (
     plain,
 )
 from seedspec.kinds.spec import GeneratorSpec
+
+if TYPE_CHECKING:  # generators are imported only to build (start-up: validate needs none)
+    from seedspec.generate.base import Generator
 
 
 def _iso_datetime(text: str) -> dt.datetime:
@@ -59,7 +59,7 @@ class _Instant(Kind):
     params_type = InstantParams
     unique_capable = True
     iso: Callable[[str], Any] = staticmethod(dt.date.fromisoformat)  # reads from / to
-    default_range: tuple[str | None, str | None] = (Instant.DEFAULT_FROM, Instant.DEFAULT_TO)
+    written_range = True  # render writes the generator's default from/to out (time: not)
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
         value = entry[self.name]
@@ -86,8 +86,12 @@ class _Instant(Kind):
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
         typed = self.parse(params)
         body: Entry = {}
-        lo = self.default_range[0] if typed.start is None else typed.start
-        hi = self.default_range[1] if typed.end is None else typed.end
+        lo, hi = typed.start, typed.end
+        if self.written_range:
+            from seedspec.generate.instants import Instant  # render only: start-up
+
+            lo = Instant.DEFAULT_FROM if lo is None else lo
+            hi = Instant.DEFAULT_TO if hi is None else hi
         if lo is not None:
             body["from"] = plain(lo)
         if hi is not None:
@@ -97,6 +101,8 @@ class _Instant(Kind):
         return {self.name: body}
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        from seedspec.generate.instants import Instant  # at build: start-up
+
         return Instant(self.name, key, params, spec.unique)
 
 
@@ -118,12 +124,12 @@ class TimeKind(_Instant):
     examples = ({"time": {"from": "08:00:00", "to": "18:00:00"}}, {"time": {}})
     value_class = "time"
     iso = staticmethod(_iso_time)
-    default_range = (None, None)  # the generator's whole day is not written out
+    written_range = False  # the generator's whole day is not written out
 
 
 class IntervalKind(Kind):
     name = "interval"
-    runtime = Interval
+    runtime = "seedspec.generate.special:Interval"
     examples = ({"interval": {}},)
     value_class = "str"
 

@@ -6,11 +6,8 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from seedspec.generate.base import Generator
-from seedspec.generate.pools import pool
-from seedspec.generate.text import Provider, Template, TextShape, Uuid
 from seedspec.kinds.base import (
     BuildContext,
     CheckContext,
@@ -25,6 +22,9 @@ from seedspec.kinds.base import (
 from seedspec.kinds.column import ColumnShape
 from seedspec.kinds.fit import class_of
 from seedspec.kinds.spec import GeneratorSpec
+
+if TYPE_CHECKING:  # generators are imported only to build (start-up: validate needs none)
+    from seedspec.generate.base import Generator
 
 # reads a spec's template field name ({first_name}); not SQL
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -57,6 +57,8 @@ class GenKind(Kind):
         return {"provider": entry["gen"], "args": dict(entry.get("args") or {})}
 
     def value_classes(self, spec: GeneratorSpec, locale: str, seed: int) -> set[str]:
+        from seedspec.generate.pools import pool  # mimesis: imported when asked (start-up)
+
         typed = ProviderParams.from_params(spec.params)
         values = pool(
             typed.provider, locale=locale, seed=seed, args=spec.params.get("args"), size=8
@@ -77,6 +79,8 @@ class GenKind(Kind):
         return params
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        from seedspec.generate.text import Provider, TextShape  # at build: start-up
+
         max_length = params.pop("max_length", None)
         case, trim = params.pop("case", None), bool(params.pop("trim", False))
         exclude = list(params.pop("exclude", None) or [])
@@ -140,12 +144,14 @@ class TemplateKind(Kind):
         return {"template": self.parse(params).template}
 
     def build(self, spec: GeneratorSpec, params: Params, key: int, ctx: BuildContext) -> Generator:
+        from seedspec.generate.text import Template  # at build: start-up
+
         return Template(key, params, ctx.table, spec.unique)
 
 
 class UuidKind(Kind):
     name = "uuid"
-    runtime = Uuid
+    runtime = "seedspec.generate.text:Uuid"
     examples = ({"uuid": {}},)
     unique_capable = True
     value_class = "uuid"

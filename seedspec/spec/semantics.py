@@ -7,15 +7,16 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seedspec.errors import Problem, SeedspecError, SourceLocation
-from seedspec.generate.pools import locale_of
 from seedspec.kinds import KINDS, kind_of
 from seedspec.kinds.links import split_ref as split_ref  # re-exported: it lives with ref
-from seedspec.spec.aftersql import Refusal, first_statement_refusal
 from seedspec.spec.frameworks import bookkeeping
 from seedspec.spec.source import Document, Pointer
+
+if TYPE_CHECKING:
+    from seedspec.spec.aftersql import Refusal
 
 # Values there are data, not parameters (no finite-number check).
 _NOT_FINITE_OK = {name for name, kind in KINDS.items() if kind.holds_data} | {"args"}
@@ -191,6 +192,8 @@ def check_view(doc: Document, view: SpecView) -> list[Problem]:
     """Every semantic problem of the effective spec (the schema has passed)."""
     problems = _finite_problems(doc, doc.data, ())
     if "locale" in doc.data:  # else found only by the first gen: pool, with no location
+        from seedspec.generate.pools import locale_of  # mimesis, only for a locale: start-up
+
         try:
             locale_of(str(doc.data["locale"]))
         except SeedspecError as err:
@@ -204,6 +207,8 @@ def check_view(doc: Document, view: SpecView) -> list[Problem]:
             for entry, pointer, nested in _entries(column.value, column.pointer, False):
                 _check_entry(ctx, entry, pointer, nested)
     for i, step in enumerate(doc.data.get("after") or []):
+        from seedspec.spec.aftersql import first_statement_refusal  # sqlglot: start-up
+
         where = doc.location(("after", i, "sql"))
         if not step["sql"].strip():
             problems.append(Problem(f"after[{i}].sql: the SQL is empty", where))
