@@ -306,8 +306,8 @@ def main() -> None:
         app()
 
 
-# init and preview register themselves on the same app (cli/base.py), also under `python -m`
-from seedspec.cli import authoring  # noqa: E402, F401
+# init, preview and mcp register themselves on the same app (cli/base.py), also under `python -m`
+from seedspec.cli import agent, authoring  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()
