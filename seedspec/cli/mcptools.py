@@ -181,7 +181,7 @@ def seedspec_preview(
             "spec": path,
             "db": db,
             "rows": rows,
-            "table": tables,
+            "table": tables or None,
             "scale": scale,
             "profile": profile,
             "schema": schema,
