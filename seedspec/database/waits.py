@@ -103,9 +103,8 @@ def read_lock_error(
         me = int(conn.info.get(SESSION_KEY, 0))
     sessions: list[str] = []
     certain = False
-    with contextlib.suppress(Exception):  # who holds it is a courtesy: never hides the error
-        with conn.engine.connect() as other:
-            sessions, certain = dialect.read_lock_holders(other, me)
+    with contextlib.suppress(Exception), conn.engine.connect() as other:
+        sessions, certain = dialect.read_lock_holders(other, me)  # a courtesy: never hides err
     what = f"reading table {table}" if table else "reading the schema"
     held = f" ({'; '.join(sessions)})" if certain and sessions else said(sessions, certain)
     return SeedspecError(
@@ -116,7 +115,7 @@ def read_lock_error(
 def detail(err: BaseException) -> str:
     """The server's own words for a driver error, one line, any password masked."""
     orig = getattr(err, "orig", err)
-    args = getattr(orig, "args", ())
+    args: tuple[object, ...] = tuple(getattr(orig, "args", ()))
     text = args[1] if len(args) == 2 and isinstance(args[0], int) else orig  # pymysql (1205, ..)
     lines = str(text).strip().splitlines()
     return redact_text(lines[0] if lines else type(orig).__name__)
