@@ -24,11 +24,11 @@ from seedspec.database.connect import connect, normalise_url, resolve_url
 from seedspec.database.guard import check_write_target
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.reflect import reflect_url
+from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT, read_lock_error
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.capabilities import capabilities_for
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import CompileError, Problem, SeedspecError, UsageError
-from seedspec.execute.locks import DEFAULT_LOCK_TIMEOUT
 from seedspec.execute.run import ApplyReport, execute_plan
 from seedspec.plan.model import Plan, RunSql
 from seedspec.plan.params import Params
@@ -71,9 +71,14 @@ def schema_list(spec: Spec, given: str | None) -> list[str] | None:
     return [spec.target.schema] if spec.target.schema else None
 
 
-def open_target(spec: Spec, db: str | None, schemas: str | None = None) -> Target:
+def open_target(
+    spec: Spec,
+    db: str | None,
+    schemas: str | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> Target:
     url = resolve_url(db, spec.target.url_env)
-    engine, schema = reflect_url(url, schema_list(spec, schemas))
+    engine, schema = reflect_url(url, schema_list(spec, schemas), lock_timeout)
     return Target(engine, schema)
 
 
@@ -102,7 +107,12 @@ def read_existing(spec: Spec, engine: sa.Engine, schema: DbSchema) -> dict[str, 
     try:
         while wanted:  # an empty bookkeeping table seeded after all has parents of its own
             for name, columns in wanted.items():
-                rows = _existing_rows(dialect, conn, schema, name, columns)
+                try:
+                    rows = _existing_rows(dialect, conn, schema, name, columns)
+                except sa.exc.DBAPIError as err:
+                    if not dialect.is_lock_timeout(err):
+                        raise
+                    raise read_lock_error(err, conn, name) from None
                 data = [[_plain(row[i]) for row in rows] for i in range(len(columns))]
                 out[name] = ExistingRows(name, len(rows), columns, Params.of({"columns": data}))
             empty = [n for n, rows in out.items() if rows.count == 0]
@@ -129,7 +139,9 @@ def _existing_rows(
     try:
         with conn.begin_nested():
             return dialect.existing_rows(conn, outside, columns, EXISTING_ROWS_LIMIT)
-    except sa.exc.DBAPIError:
+    except sa.exc.DBAPIError as err:
+        if dialect.is_lock_timeout(err):
+            raise
         return []
 
 
@@ -149,6 +161,7 @@ class SchemaSource:
     offline: bool = False
     dialect: str | None = None  # with metadata: postgresql | mysql | mariadb | sqlite
     schemas: str | None = None  # --schema a,b
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT  # a live database's reads: each lock wait
 
 
 def schema_for(
@@ -166,7 +179,7 @@ def schema_for(
         path = source.snapshot or str(snap.snapshot_path(spec.path or DEFAULT_SPEC))
         return snap.read(path), "snapshot", None
     url = resolve_url(source.db, spec.target.url_env)
-    engine, schema = reflect_url(url, schema_list(spec, source.schemas))
+    engine, schema = reflect_url(url, schema_list(spec, source.schemas), source.lock_timeout)
     try:
         existing = read_existing(spec, engine, schema)
     finally:
@@ -242,15 +255,23 @@ def plan(
     bulk: bool = True,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> tuple[Plan, Target]:
+    """Compile the spec against the database (each lock wait of its reads: `lock_timeout`)."""
     spec = with_tables(load_or_infer(spec_path, profile), include, exclude)
-    return _plan(spec, db, scale, strict, schemas, bulk)
+    return _plan(spec, db, scale, strict, schemas, bulk, lock_timeout)
 
 
 def _plan(
-    spec: Spec, db: str | None, scale: float | None, strict: bool, schemas: str | None, bulk: bool
+    spec: Spec,
+    db: str | None,
+    scale: float | None,
+    strict: bool,
+    schemas: str | None,
+    bulk: bool,
+    lock_timeout: float,
 ) -> tuple[Plan, Target]:
-    target = open_target(spec, db, schemas)
+    target = open_target(spec, db, schemas, lock_timeout)
     try:
         existing = read_existing(spec, target.engine, target.schema)
         compiled = compile_plan(spec, target.schema, scale, strict=strict, existing=existing)
@@ -318,7 +339,7 @@ def apply_plan(
     )
     written = read_plan(plan_path)
     names = [s.strip() for s in schemas.split(",") if s.strip()] if schemas else None
-    engine, schema = reflect_url(url, names)
+    engine, schema = reflect_url(url, names, lock_timeout)
     target = Target(engine, schema)
     try:
         found = schema_fingerprint(schema)
@@ -391,7 +412,7 @@ def apply(
     url = resolve_url(db, spec.target.url_env)
     hosts = spec.target.allow_hosts
     check_write_target(normalise_url(url), allow_hosts=hosts, allow_remote=allow_remote)
-    compiled, target = _plan(spec, url, scale, strict, schemas, bulk)
+    compiled, target = _plan(spec, url, scale, strict, schemas, bulk, lock_timeout)
     try:
         report = execute_plan(
             compiled,

@@ -341,10 +341,27 @@ class Dialect:
 
     def lock_holders(
         self, conn: sa.Connection, table: DbTable | None, me: int, apply_lock: bool
-    ) -> list[str]:
+    ) -> tuple[list[str], bool]:
         """On a fresh connection: the sessions but `me` holding the apply lock, or a lock on
-        `table` (None: unknown), described without credentials; [] when it cannot tell."""
+        `table` (None: unknown), described without credentials or query text; second, whether
+        the server said so (False: the sessions that may hold it, or none)."""
+        return [], False
+
+    def bound_reads(self, engine: sa.Engine, seconds: float) -> None:
+        """Every connection `engine` opens (schema reads first) waits at most `seconds` for a
+        lock (0: unbounded); a transaction's own bound overrides it."""
+
+    watches_blockers = False  # True: `blocking` can say, while a session waits, who it waits for
+
+    def blocking(self, conn: sa.Connection, session: int) -> list[tuple[int, str]]:
+        """From another connection: the sessions `session` is waiting for right now (id and
+        description, no credential, no query text); [] when none or the server cannot say."""
         return []
+
+    def read_lock_holders(self, conn: sa.Connection, me: int) -> tuple[list[str], bool]:
+        """From another connection, after a schema read's wait expired: the locks a read waits
+        for (DDL, LOCK TABLE) and who holds them, as `lock_holders` says them."""
+        return [], False
 
     def is_lock_timeout(self, err: BaseException) -> bool:
         """True for the driver error a bounded lock wait raises when it expires."""

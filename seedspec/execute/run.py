@@ -133,6 +133,7 @@ def execute_plan(
             settle(err, attempt, conn, engine, dialect)
         raise
     finally:
+        wait.stop()
         _release(conn, dialect)
     report.seconds = time.perf_counter() - started
     return report

@@ -146,10 +146,24 @@ class PostgresDialect(Dialect):
 
     def lock_holders(
         self, conn: sa.Connection, table: DbTable | None, me: int, apply_lock: bool
-    ) -> list[str]:
+    ) -> tuple[list[str], bool]:
         if apply_lock or table is None:
-            return pg_locks.holders(conn, None, me) if apply_lock else []
-        return pg_locks.holders(conn, self.qualified(conn, table), me)
+            return (pg_locks.holders(conn, None, me) if apply_lock else []), apply_lock
+        return pg_locks.holders(conn, self.qualified(conn, table), me), True
+
+    def bound_reads(self, engine: sa.Engine, seconds: float) -> None:
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_conn: Any, record: Any) -> None:
+            pg_locks.session_lock_timeout(dbapi_conn, seconds)
+            record.info["seedspec_session"] = dbapi_conn.info.backend_pid
+
+    watches_blockers = True
+
+    def blocking(self, conn: sa.Connection, session: int) -> list[tuple[int, str]]:
+        return pg_locks.blocking(conn, session)
+
+    def read_lock_holders(self, conn: sa.Connection, me: int) -> tuple[list[str], bool]:
+        return pg_locks.exclusive_holders(conn, me), True
 
     def is_lock_timeout(self, err: BaseException) -> bool:
         return pg_locks.is_lock_timeout(err)

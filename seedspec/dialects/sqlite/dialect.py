@@ -102,6 +102,15 @@ class SqliteDialect(Dialect):
         conn.exec_driver_sql(f"PRAGMA busy_timeout = {ms}")
         conn.info["seedspec_immediate"] = True
 
+    def bound_reads(self, engine: sa.Engine, seconds: float) -> None:
+        ms = _FOREVER_MS if seconds <= 0 else max(1, int(round(seconds * 1000)))
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {ms}")
+            cur.close()
+
     def unbound_waits(self, conn: sa.Connection) -> None:
         conn.info.pop("seedspec_immediate", None)
         conn.exec_driver_sql(f"PRAGMA busy_timeout = {_DEFAULT_BUSY_MS}")
