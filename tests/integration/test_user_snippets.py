@@ -32,6 +32,7 @@ TAG = f"v{VERSION}"
 INSTALL = re.compile(r"pip install '([^']+)'")
 FENCE = re.compile(r"^```yaml\n(.*?)^```", re.M | re.S)
 TIMEOUT = 600
+SCHEMA_NAMES = ("seedspec-1.schema.json", "plan-1.schema.json")
 
 
 def _yaml_blocks(key: str) -> list[tuple[str, str]]:
@@ -105,7 +106,7 @@ def test_snippets_name_the_home_and_the_current_tag() -> None:
     assert f'Repository = "{HOME_URL}"' in pyproject
 
 
-# -- GitHub Actions: every workflow against GitHub's workflow schema --------------------------------
+# -- GitHub Actions: every workflow against GitHub's workflow schema ------------------------------
 
 
 def test_workflows_validate_against_githubs_schema(tmp_path: Path) -> None:
@@ -115,7 +116,8 @@ def test_workflows_validate_against_githubs_schema(tmp_path: Path) -> None:
     for n, (_, text) in enumerate(workflows):
         files.append(tmp_path / f"seed{n}.yml")
         files[-1].write_text(text, encoding="utf-8")
-    check = [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows"]
+    check = [sys.executable, "-m", "check_jsonschema"]
+    check += ["--builtin-schema", "vendor.github-workflows"]
     out = must([*check, *map(str, files)], tmp_path, _env())
     assert "ok -- validation done" in out, out
     # the check can fail: the README's job as it was (no `on:`) does not validate
@@ -240,7 +242,7 @@ def test_wheel_and_sdist_check_and_install(
         meta = whl.read(f"seedspec-{VERSION}.dist-info/METADATA").decode()
         names = set(whl.namelist())
     assert f"Project-URL: Repository, {HOME_URL}" in meta, meta[:2000]
-    assert {"seedspec/schemas/seedspec-1.schema.json", "seedspec/schemas/plan-1.schema.json"} <= names
+    assert {f"seedspec/schemas/{name}" for name in SCHEMA_NAMES} <= names
 
     spec = tmp_path / "shop.yaml"
     spec.write_text((ROOT / "specs" / "shop.yaml").read_text())
