@@ -9,7 +9,7 @@ from seedspec.cli.base import Output, app, run_verb
 from seedspec.errors import SeedspecError
 
 MISSING = (
-    "`seedspec mcp` needs the MCP SDK: pip install 'seedspec[mcp]' (or pip install mcp) "
+    "`seedspec mcp` needs the MCP SDK (seedspec's `mcp` extra): pip install 'mcp>=2.3,<3' "
     "into the environment seedspec runs in"
 )
 

@@ -396,5 +396,5 @@ def test_a_clear_message_without_the_mcp_extra(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert done.stdout == ""
-    assert "pip install 'seedspec[mcp]'" in done.stderr
+    assert "pip install 'mcp>=2.3,<3'" in done.stderr
     assert "Traceback" not in done.stderr
