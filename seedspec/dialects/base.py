@@ -301,6 +301,10 @@ class Dialect:
         """Roll back what the driver still holds open after a failure SQLAlchemy has already
         handled (SQLite keeps the transaction open when its COMMIT fails)."""
 
+    def join_transaction(self, conn: sa.Connection) -> None:
+        """Before an apply on a caller's connection: its open transaction made real in the
+        driver, so a SAVEPOINT nests inside it (pysqlite begins only at the first write)."""
+
     def transaction_marker(self, conn: sa.Connection) -> Any:
         """What identifies the open apply transaction (checked after each after: statement)."""
         return None

@@ -137,6 +137,11 @@ class SqliteDialect(Dialect):
         if raw.in_transaction:  # a COMMIT that failed on a deferred FK leaves it open
             raw.rollback()
 
+    def join_transaction(self, conn: sa.Connection) -> None:
+        raw = self.raw(conn)
+        if conn.in_transaction() and not raw.in_transaction:  # pysqlite waits for a write
+            raw.execute("BEGIN")
+
     def transaction_lost(self, conn: sa.Connection, marker: Any) -> bool:
         return not self.raw(conn).in_transaction
 
