@@ -37,6 +37,9 @@ class Dialect:
     SQLAlchemy dialect names to them. The generic class serves any other SQLAlchemy dialect."""
 
     name = "generic"
+    # how the pytest plugin copies a seeded template per test: template_database (CREATE
+    # DATABASE ... TEMPLATE), file_copy, transaction (rolled back after the test), "" (none)
+    test_copies = ""
     placeholder = "%s"
     schema: DbSchema | None = None  # the reflected schema of the current apply
     capabilities: Capabilities = capabilities_for("generic")

@@ -19,7 +19,7 @@ from filelock import FileLock
 
 from seedspec import api
 from seedspec.database.connect import make_engine, normalise_url
-from seedspec.dialects.capabilities import family_of
+from seedspec.dialects.registry import dialect_for
 from seedspec.errors import UsageError
 
 MARKER = "seedspec-template:"  # + key: a PostgreSQL database comment, a MariaDB schema comment
@@ -36,7 +36,7 @@ def template_key(plan: Any) -> str:
 class Template:
     """A seeded database copies are made from (`seeded`: this process seeded it)."""
 
-    family: str  # postgresql | sqlite | mysql
+    how: str  # the dialect's test_copies: template_database | file_copy | transaction
     name: str  # the database (PostgreSQL, MariaDB) or file (SQLite)
     url: str
     key: str
@@ -74,14 +74,16 @@ def prepare(
     target.close()
     key = template_key(plan)
     url = normalise_url(source)
-    family = family_of(url.get_backend_name())
-    if family == "postgresql":
+    how = dialect_for(url.get_backend_name()).test_copies
+    if how == "template_database":
         return _pg_template(spec, url, key, scale)
-    if family == "sqlite":
+    if how == "file_copy":
         return _sqlite_template(spec, url, key, cache, scale)
-    if family == "mysql":
+    if how == "transaction":
         return _my_template(spec, url, key, cache, scale)
-    raise UsageError(f"seedspec's pytest plugin does not know how to copy a {family} database")
+    raise UsageError(
+        f"seedspec's pytest plugin does not know how to copy a {url.get_backend_name()} database"
+    )
 
 
 def _text(url: sa.URL) -> str:
@@ -102,7 +104,7 @@ def _pg_template(spec: api.SpecSource, url: sa.URL, key: str, scale: float | Non
     name = PREFIX + key
     admin = make_engine(_text(url.set(database="postgres"))).connect()
     conn = admin.execution_options(isolation_level="AUTOCOMMIT")
-    template = Template("postgresql", name, _text(url.set(database=name)), key, _admin=conn)
+    template = Template("template_database", name, _text(url.set(database=name)), key, _admin=conn)
     q = conn.dialect.identifier_preparer.quote
     lock = int(key, 16) - (1 << 63)  # a signed bigint
     conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": lock})
@@ -163,7 +165,7 @@ def _sqlite_template(
         raise UsageError("--seedspec-db: a SQLite template source must be a file")
     cache.mkdir(parents=True, exist_ok=True)
     final = cache / f"{PREFIX}{key}.db"
-    template = Template("sqlite", str(final), f"sqlite:///{final}", key)
+    template = Template("file_copy", str(final), f"sqlite:///{final}", key)
     with FileLock(str(cache / f"{PREFIX}{key}.lock")):
         if final.is_file():
             return template
@@ -199,7 +201,7 @@ def _my_template(
     """The source database itself holds the seeded rows (marked by its schema comment); every
     test runs in a transaction rolled back after it."""
     name = str(url.database or "")
-    template = Template("mysql", name, _text(url), key)
+    template = Template("transaction", name, _text(url), key)
     engine = make_engine(template.url)
     conn = engine.connect()
     try:
@@ -240,9 +242,9 @@ def _my_copy(template: Template) -> Copy:
 @contextmanager
 def fresh_copy(template: Template, where: Path) -> Iterator[Copy]:
     """A copy of the template for one test, gone (or rolled back) after it."""
-    if template.family == "postgresql":
+    if template.how == "template_database":
         copy = _pg_copy(template)
-    elif template.family == "sqlite":
+    elif template.how == "file_copy":
         copy = _sqlite_copy(template, where)
     else:
         copy = _my_copy(template)
@@ -254,5 +256,5 @@ def fresh_copy(template: Template, where: Path) -> Iterator[Copy]:
             copy.connection.close()
         finally:
             copy.engine.dispose()
-            if template.family == "postgresql":
+            if template.how == "template_database":
                 _pg_drop(template, copy)

@@ -30,6 +30,7 @@ _DEFAULT_BUSY_MS = 5000  # pysqlite's own default (timeout=5.0)
 
 class SqliteDialect(Dialect):
     name = "sqlite"
+    test_copies = "file_copy"  # the pytest plugin's per-test copy (testing/copies.py)
     placeholder = "?"
     capabilities = capabilities_for("sqlite")
     default_schema = "main"
