@@ -45,7 +45,7 @@ from seedspec.dialects.capabilities import family_of
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import ConnectionFailed, SeedspecError
 
-__all__ = ["fingerprint", "reflect_schema", "reflect_url", "user_schemas"]
+__all__ = ["fingerprint", "reflect_connection", "reflect_schema", "reflect_url", "user_schemas"]
 
 
 def reflect_schema(conn: sa.Connection | sa.Engine, schemas: list[str] | None = None) -> DbSchema:
@@ -92,15 +92,23 @@ def reflect_url(
     bound_reads(engine, lock_timeout)
     conn = connect(engine)
     try:
-        # names given are checked to exist (one on MySQL is a database other than the URL's)
-        schema = reflect_schema(conn, names) if names else reflect_schema(conn)
-        if everything or (not names and not schema.tables):
-            others = user_schemas(conn)
-            if others:
-                schema = reflect_schema(conn, others)
+        schema = reflect_connection(conn, schemas)
     finally:
         conn.close()
     return engine, schema
+
+
+def reflect_connection(conn: sa.Connection, schemas: list[str] | None = None) -> DbSchema:
+    """The schemas of an open connection, chosen as `reflect_url` chooses them."""
+    everything = schemas == ["*"]
+    names = None if everything or not schemas else schemas
+    # names given are checked to exist (one on MySQL is a database other than the URL's)
+    schema = reflect_schema(conn, names) if names else reflect_schema(conn)
+    if everything or (not names and not schema.tables):
+        others = user_schemas(conn)
+        if others:
+            schema = reflect_schema(conn, others)
+    return schema
 
 
 def fingerprint(schema: DbSchema) -> str:

@@ -37,6 +37,9 @@ class Dialect:
     SQLAlchemy dialect names to them. The generic class serves any other SQLAlchemy dialect."""
 
     name = "generic"
+    # how the pytest plugin copies a seeded template per test: template_database (CREATE
+    # DATABASE ... TEMPLATE), file_copy, transaction (rolled back after the test), "" (none)
+    test_copies = ""
     placeholder = "%s"
     schema: DbSchema | None = None  # the reflected schema of the current apply
     capabilities: Capabilities = capabilities_for("generic")
@@ -300,6 +303,10 @@ class Dialect:
     def roll_back_driver(self, conn: sa.Connection) -> None:
         """Roll back what the driver still holds open after a failure SQLAlchemy has already
         handled (SQLite keeps the transaction open when its COMMIT fails)."""
+
+    def join_transaction(self, conn: sa.Connection) -> None:
+        """Before an apply on a caller's connection: its open transaction made real in the
+        driver, so a SAVEPOINT nests inside it (pysqlite begins only at the first write)."""
 
     def transaction_marker(self, conn: sa.Connection) -> Any:
         """What identifies the open apply transaction (checked after each after: statement)."""

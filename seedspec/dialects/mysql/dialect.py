@@ -81,6 +81,7 @@ def _sized_bytes(compiled: str | None) -> int | None:
 
 class MySqlDialect(Dialect):
     name = "mysql"
+    test_copies = "transaction"  # the pytest plugin's per-test copy (testing/copies.py)
     placeholder = "%s"
     capabilities = capabilities_for("mysql")
     url_schemes = {"mysql": "mysql+pymysql", "mariadb": "mysql+pymysql"}

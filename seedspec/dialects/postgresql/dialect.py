@@ -65,6 +65,7 @@ _TABLE_SEQUENCES = sa.text(
 
 class PostgresDialect(Dialect):
     name = "postgresql"
+    test_copies = "template_database"  # the pytest plugin's per-test copy (testing/copies.py)
     placeholder = "%s"
     capabilities = capabilities_for("postgresql")
     url_schemes = {"postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg"}
