@@ -41,9 +41,17 @@ class Point:
 
 @dataclass
 class Kill:
-    point: str
-    seen: list[str]  # the server's statements for the frozen client, just before the kill
+    point: Point
+    hit: str  # the statement that met the point, as the poll saw it
+    seen: list[tuple[str, str]]  # (state, statement) of the frozen client, just before the kill
     waited: float  # seconds from the kill until the server had ended the session
+
+    def confirmed(self) -> bool:
+        """The frozen client was at the point: the server still runs (or, PostgreSQL, last
+        ran) a statement that meets it, or (MariaDB, whose PROCESSLIST shows no statement
+        between two) it runs none, so the last one it ran is at most a poll older than `hit`."""
+        idle = bool(self.seen) and all(not q for _, q in self.seen)
+        return idle or any(self.point.matches(q) for _, q in self.seen)
 
 
 def statement_target(sql: str, verb: str, before: str) -> str | None:
@@ -102,16 +110,18 @@ def kill_at(watcher: Watcher, cmd: Sequence[str], point: Point, timeout: float =
     )
     try:
         deadline = time.monotonic() + timeout
-        while not any(point.matches(q) for _, _, q in watcher.activity()):
+        while not (hit := [q for _, _, q in watcher.activity() if point.matches(q)]):
             if proc.poll() is not None:
                 out, err = proc.communicate()
-                raise AssertionError(f"apply ended (exit {proc.returncode}) before {point.name}:"
-                                     f" {err[-2000:]} {out[-500:]}")
+                raise AssertionError(
+                    f"apply ended (exit {proc.returncode}) before {point.name}:"
+                    f" {err[-2000:]} {out[-500:]}"
+                )
             if time.monotonic() > deadline:
                 raise AssertionError(f"{point.name} not reached in {timeout} s")
             time.sleep(0.003)
         os.kill(proc.pid, signal.SIGSTOP)
-        seen = [f"{state}: {q}" for _, state, q in watcher.activity()]
+        seen = [(state, q) for _, state, q in watcher.activity()]
         os.kill(proc.pid, signal.SIGKILL)
         proc.communicate()
     finally:
@@ -123,7 +133,7 @@ def kill_at(watcher: Watcher, cmd: Sequence[str], point: Point, timeout: float =
         if time.monotonic() - killed > timeout:
             raise AssertionError(f"the server still holds the killed apply's session: {seen}")
         time.sleep(0.02)
-    return Kill(point.name, seen, time.monotonic() - killed)
+    return Kill(point, hit[0], seen, time.monotonic() - killed)
 
 
 def trace(watcher: Watcher, cmd: Sequence[str]) -> list[str]:
@@ -144,6 +154,7 @@ def trace(watcher: Watcher, cmd: Sequence[str]) -> list[str]:
 
 
 # -- snapshots -------------------------------------------------------------------------------
+
 
 def _digest(rows: Sequence[Sequence[object]]) -> str:
     h = hashlib.sha256()

@@ -14,10 +14,11 @@ each test states the phase it killed, then SIGKILL, then the server ends the ses
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_sql, run_sql_file
+from conftest import MYSQL_ADMIN_URL, REPO, _scratch_database, run_sql, run_sql_file
 from dbcheck import counts, violations
 from killpoints import (
     Kill,
@@ -69,10 +70,10 @@ def _copy(table: str) -> Point:
     return Point(f"COPY {table}", lambda q: statement_target(q, "COPY", "COPY") == table)
 
 
-def _load_data(table: str) -> Point:
+def _load_data(*tables: str) -> Point:
     return Point(
-        f"LOAD DATA into {table}",
-        lambda q: statement_target(q, "LOAD DATA", "INTO TABLE") == table,
+        f"LOAD DATA into {' or '.join(tables)}",
+        lambda q: statement_target(q, "LOAD DATA", "INTO TABLE") in tables,
     )
 
 
@@ -89,17 +90,23 @@ PG_BULK_POINTS = [
     ),
     Point(
         "FK validation of order_items_order_id_fkey",
-        lambda q: q.startswith("ALTER TABLE order_items ADD CONSTRAINT")
-        and "order_items_order_id_fkey" in q
-        and "FOREIGN KEY" in q,
+        lambda q: (
+            q.startswith("ALTER TABLE order_items ADD CONSTRAINT")
+            and "order_items_order_id_fkey" in q
+            and "FOREIGN KEY" in q
+        ),
     ),
     _waiting(PG_WAIT),
 ]
 PG_ROW_POINTS = [_copy("accounts"), _copy("users"), _copy("order_items"), _waiting(PG_WAIT)]
 MY_POINTS = [
-    _load_data("accounts"),
+    # PROCESSLIST shows a statement only while it runs, and the first two tables' loads are a
+    # few milliseconds: the earliest load a poll meets every time is one of the first three
+    _load_data("accounts", "categories", "products"),
     _load_data("order_items"),
-    Point("the owner UPDATEs of the cycle", lambda q: q.startswith("UPDATE accounts SET")),
+    # the bulk path's FK and UNIQUE proofs and the cycle's owner UPDATEs are each a few
+    # milliseconds between idle gaps, too short to meet by polling: a middle table instead
+    _load_data("orders"),
     _waiting(MY_WAIT),
 ]
 
@@ -117,7 +124,7 @@ def _kill_each(url: str, cmd: list[str], points: list[Point], snapshot, before) 
     try:
         for point in points:
             kill: Kill = kill_at(watcher, cmd, point)
-            if not any(point.matches(s.split(": ", 1)[-1]) for s in kill.seen):
+            if not kill.confirmed():
                 problems.append(f"{point.name}: the frozen client was elsewhere: {kill.seen}")
             problems += [f"killed at {point.name}: {d}" for d in differences(before, snapshot(url))]
     finally:
@@ -161,8 +168,79 @@ def test_postgresql_row_path_killed_at_four_points_leaves_no_trace(
 ) -> None:
     _prepare(pg_url, "shop.postgresql.sql", PG_EXTRA)
     before = pg_snapshot(pg_url)
-    scale = ("--no-bulk", "--scale", "0.2")  # the row path checks each FK per row: slower
+    scale = ("--no-bulk", "--scale", "0.1")  # the row path checks each FK per row: slower
     cmd = apply_command(_spec(tmp_path, PG_WAIT), pg_url, *LEFT_ALONE, "--truncate", *scale)
     assert _kill_each(pg_url, cmd, PG_ROW_POINTS, pg_snapshot, before) == []
     report = _finishes(pg_url, *scale)
-    assert report["load_path"] == "default" and report["rows"] > 200_000
+    assert report["load_path"] == "default" and report["rows"] > 100_000
+
+
+MY_SCALE = ("--scale", "0.2")  # ~220k rows: LOAD DATA, then the server's rollback of it, per kill
+
+
+@pytest.fixture(scope="module")
+def mariadb_kills(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list]]:
+    """One MariaDB database, killed at each of MY_POINTS in turn: (url, [(point, kill, the
+    snapshot just before that apply, the snapshot after its kill)])."""
+    for url in _scratch_database(
+        MYSQL_ADMIN_URL, "MariaDB", "CREATE DATABASE `{name}`", "DROP DATABASE IF EXISTS `{name}`"
+    ):
+        _prepare(url, "shop.mysql.sql", MY_EXTRA)
+        spec = _spec(tmp_path_factory.mktemp("kill"), MY_WAIT)
+        cmd = apply_command(spec, url, *LEFT_ALONE, "--truncate", *MY_SCALE)
+        watcher = Watcher(url)
+        runs = []
+        try:
+            for point in MY_POINTS:
+                pre = my_snapshot(url)
+                kill = kill_at(watcher, cmd, point)
+                runs.append((point, kill, pre, my_snapshot(url)))
+        finally:
+            watcher.close()
+        yield url, runs
+
+
+@pytest.mark.mariadb
+def test_mariadb_killed_at_four_points_leaves_rows_and_schema_as_before(
+    mariadb_kills: tuple[str, list],
+) -> None:
+    url, runs = mariadb_kills
+    first = runs[0][2]
+    problems = []
+    for point, kill, _pre, after in runs:
+        if not kill.confirmed():
+            problems.append(f"{point.name}: the frozen client was elsewhere: {kill.seen}")
+        problems += [
+            f"killed at {point.name}: {d}"
+            for d in differences(first, after)
+            if not d.startswith("counters:")
+        ]
+    assert problems == []
+    _finishes(url, *MY_SCALE)
+
+
+class CounterMoved(AssertionError):
+    """An AUTO_INCREMENT that a killed apply left moved (the xfail below expects only this)."""
+
+
+@pytest.mark.mariadb
+@pytest.mark.xfail(
+    strict=True,
+    raises=CounterMoved,
+    reason="documented limitation (README 'All or nothing', docs/ARCHITECTURE.md): InnoDB's "
+    "AUTO_INCREMENT is not transactional; a kill -9 of the client after rows were loaded leaves "
+    "it past the rolled-back keys (measured: accounts 11 -> 301, users 518 -> 14876 ...), and no "
+    "statement inside the transaction can protect it (ALTER TABLE commits)",
+)
+def test_mariadb_killed_apply_leaves_auto_increment_as_before(
+    mariadb_kills: tuple[str, list],
+) -> None:
+    _url, runs = mariadb_kills
+    moved = [
+        f"killed at {point.name}: {d}"
+        for point, _kill, pre, after in runs
+        for d in differences(pre, after)
+        if d.startswith("counters:")
+    ]
+    if moved:
+        raise CounterMoved("\n".join(moved))
