@@ -229,7 +229,9 @@ class CounterMoved(AssertionError):
     raises=CounterMoved,
     reason="documented limitation (README 'All or nothing', docs/ARCHITECTURE.md): InnoDB's "
     "AUTO_INCREMENT is not transactional; a kill -9 of the client after rows were loaded leaves "
-    "it past the rolled-back keys (measured: accounts 11 -> 301, users 518 -> 14876 ...), and no "
+    "it past the rolled-back keys (measured at --scale 0.2: killed in the products load, "
+    "AUTO_INCREMENT accounts 11 -> 201, categories 3 -> 41, products 201 -> 4001; killed in the "
+    "order_items load, also orders 2001 -> 40001, users 507 -> 10026), and no "
     "statement inside the transaction can protect it (ALTER TABLE commits)",
 )
 def test_mariadb_killed_apply_leaves_auto_increment_as_before(
