@@ -294,6 +294,12 @@ class Dialect:
         """After the rollback: put the counter back where it was (False: it was already)."""
         return False
 
+    def protect_counters(self, conn: sa.Connection, counters: Sequence[Counter]) -> None:
+        """Inside the apply's transaction, before any write: make what the apply will do to
+        these counters part of the transaction where the database allows it, so that a
+        rollback the client never sees (kill -9, a lost connection) undoes it too; the others
+        only restore_counter puts back, after a failure seedspec itself sees."""
+
     def non_transactional(
         self, conn: sa.Connection, tables: Sequence[DbTable]
     ) -> list[tuple[DbTable, str]]:

@@ -255,6 +255,10 @@ def _run(
     tables = _tables(schema, plan.tables + list(plan.trigger_filled))
     touched = _lock_tables(plan, conn, dialect, schema, tables, truncate, wait)
     attempt.counters = dialect.read_counters(conn, schema, [t.name for t in tables])
+    for table in tables:  # a counter's lock (ALTER SEQUENCE) is waited for as its table's
+        wait.table = table
+        dialect.protect_counters(conn, [c for c in attempt.counters if c.table == table.name])
+    wait.table = None
     attempt.untransacted = [
         (t, why, _count(conn, dialect, t)) for t, why in dialect.non_transactional(conn, touched)
     ]

@@ -63,6 +63,13 @@ _TABLE_SEQUENCES = sa.text(
 )
 
 
+_SEQUENCE_FACTS = sa.text(
+    "SELECT s.seqincrement, s.seqmin, s.seqmax, pg_catalog.pg_has_role(c.relowner, 'USAGE')"
+    " FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid"
+    " WHERE s.seqrelid = CAST(:s AS regclass)"
+)
+
+
 class PostgresDialect(Dialect):
     name = "postgresql"
     test_copies = "template_database"  # the pytest plugin's per-test copy (testing/copies.py)
@@ -312,6 +319,22 @@ class PostgresDialect(Dialect):
             {"s": counter.name, "v": value, "c": called},
         )
         return True
+
+    def protect_counters(self, conn: sa.Connection, counters: Sequence[Counter]) -> None:
+        """setval and nextval are not transactional, but ALTER SEQUENCE ... RESTART is: it gives
+        the sequence new storage in this transaction, and every later nextval and setval of the
+        apply writes there, so a rollback the client never sees (kill -9) puts the old state
+        back. RESTART WITH the value the next nextval would return changes no behaviour; it
+        needs the sequence's owner (else the counter is left to restore_counter)."""
+        for counter in counters:
+            value, called = counter.state
+            row = conn.execute(_SEQUENCE_FACTS, {"s": counter.name}).one_or_none()
+            if row is None:
+                continue
+            increment, low, high, owner = row
+            start = int(value) + int(increment) if called else int(value)
+            if owner and int(low) <= start <= int(high):
+                self.execute_raw(conn, f"ALTER SEQUENCE {counter.name} RESTART WITH {start}")
 
     def transaction_marker(self, conn: sa.Connection) -> Any:
         return conn.exec_driver_sql("SELECT txid_current()").scalar()
