@@ -32,6 +32,7 @@ from seedspec.database.patterns import read_pattern
 from seedspec.database.sqlvalues import (
     Unread,
     column_name,
+    duration,
     is_column,
     is_date,
     moment,
@@ -309,7 +310,7 @@ def _comparison(node: exp.Expr) -> list[Alternative]:
 
 def _special(op: str, left: exp.Expr, right: exp.Expr) -> list[Alternative] | None:
     """Comparisons whose left side is a function of columns: lengths, counts of NULLs,
-    (a IS NULL) <> (b IS NULL), x = ANY (ARRAY[...]), col <= now() - interval."""
+    (a IS NULL) <> (b IS NULL), x = ANY (ARRAY[...]), col <= now() - interval, d <= interval."""
     fname = _func_name(left)
     if (found := _sizes(fname, op, left, right)) is not None:
         return found
@@ -331,6 +332,8 @@ def _special(op: str, left: exp.Expr, right: exp.Expr) -> list[Alternative] | No
         ]
     if is_column(left) and fname is None and isinstance(right, exp.Any | exp.Anonymous):
         return _any_all(_column(left), op, right)
+    if is_column(left) and (seconds := duration(right)) is not None:
+        return _cmp(_column(left), op, seconds)
     if is_column(left) and moment(right) is not None:
         if op not in ("<", "<="):
             raise Unread("a lower bound on the clock moves with it")

@@ -75,8 +75,8 @@ EXAMPLES = int(os.environ.get("SEEDSPEC_SPEC_FUZZ_EXAMPLES", "40"))
 MEMORY_LIMIT = 200 * 2**20  # bytes of peak-RSS growth one example may cause
 APPLY_ROWS = 60  # apply only when the plan's total rows stay this small
 OK_EXITS = {0, 1, 2, 3}
-# kinds left out of the draws while the crash they cause is open (test_interval_* below)
-NOT_FIXED = {"interval"}
+# kinds left out of the draws while the crash they cause is open (none now)
+NOT_FIXED: set[str] = set()
 # A per-parent count's plan sums the drawn counts a million parents at a time, so a `per:` over
 # 10^12 parents plans for hours (open, not drawn; plan of this spec took over 60 s on main):
 HOURS_REPRO = {
@@ -342,17 +342,33 @@ def test_spec_fuzz_apply(tmp_path: Path, doc: dict[str, Any]) -> None:
     assert _peak() - before < MEMORY_LIMIT
 
 
-# A generator kind that does not fit its column's type is an internal error (exit 70) at apply.
+# Found by test_spec_fuzz_apply: `interval: {}` on SQLite TIMESTAMP posts.created planned (exit 0),
+# then apply failed with "internal error (TypeError: unsupported operand type(s) for +:
+# 'datetime.timedelta' and 'float')", exit 70 (on `edited`, or on CHECK-listed users.status: an
+# unlocated CHECK failure at load). Fixed: interval values are their own class, which date and
+# time columns refuse as any kind of the wrong type does, and a kind that makes its values up
+# (interval, uuid, cidr) on an IN-list column is refused too: exit 3 at plan, located.
 INTERVAL_REPRO = {"seedspec": 1, "tables": {"posts": {"columns": {"created": {"interval": {}}}}}}
 
 
-@pytest.mark.xfail(strict=True, reason="interval: on a TIMESTAMP column: TypeError, exit 70")
-def test_interval_on_timestamp_column(tmp_path: Path) -> None:
-    """Found by test_spec_fuzz_apply: `interval: {}` on SQLite TIMESTAMP posts.created plans
-    (exit 0), then apply fails with "internal error (TypeError: unsupported operand type(s) for
-    +: 'datetime.timedelta' and 'float')" (on `edited` instead: an unlocated CHECK failure)."""
-    spec, url = _write(tmp_path, INTERVAL_REPRO)
-    code, _ = _plan(spec, url, [])
-    assert code == 0
-    code, out = _run(["apply", str(spec), "--db", url, "-o", "json"])
-    _check_doc("apply", code, out, spec)
+@pytest.mark.parametrize(
+    ("table", "column", "code"),
+    [
+        ("posts", "created", "type-mismatch"),
+        ("posts", "edited", "type-mismatch"),
+        ("users", "status", "choice-outside-check"),
+    ],
+)
+def test_interval_on_timestamp_column(tmp_path: Path, table: str, column: str, code: str) -> None:
+    """`interval` on a TIMESTAMP or a CHECK-listed column: a located error at plan and at
+    apply (exit 3), before any row is written."""
+    doc = {"seedspec": 1, "tables": {table: {"columns": {column: {"interval": {}}}}}}
+    spec, url = _write(tmp_path, doc)
+    for verb in ("plan", "apply"):
+        code_, out = _run([verb, str(spec), "--db", url, "-o", "json"])
+        found = _check_doc(verb, code_, out, spec)
+        assert code_ == 3
+        ours = [e for e in found["errors"] if e.get("column") == column]
+        assert [e["code"] for e in ours] == [code], found["errors"]
+        assert _located(ours[0], spec) and ours[0]["line"] == 5, ours  # the column's line
+    _audit(url, {"users": 0, "posts": 0, "categories": 0})
