@@ -16,6 +16,7 @@ import os
 import resource
 import sqlite3
 import string
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from seedspec.cli.app import app
+from seedspec.generate.layouts import PerParentLayout
 from seedspec.kinds import KINDS
 from seedspec.spec.limits import INT_MAX, INT_MIN, MAX_COUNT, MAX_PER_PARENT, MAX_SCALE
 
@@ -77,8 +79,11 @@ APPLY_ROWS = 60  # apply only when the plan's total rows stay this small
 OK_EXITS = {0, 1, 2, 3}
 # kinds left out of the draws while the crash they cause is open (none now)
 NOT_FIXED: set[str] = set()
-# A per-parent count's plan sums the drawn counts a million parents at a time, so a `per:` over
-# 10^12 parents plans for hours (open, not drawn; plan of this spec took over 60 s on main):
+# A per-parent count's plan summed the drawn counts a million parents at a time, so a `per:` over
+# 10^12 parents planned for hours (~1.6 s per 10^8 parents). Fixed: past 2^20 parents the layout
+# repeats its first 2^20 draws, rotated per block (generate/layouts.py), so its total is a sum
+# over those; this one's ~1.0016 x 10^12 rows are over the limit: count-over-limit, located
+# (test_per_parent_count_over_a_trillion_parents_plans_in_seconds).
 HOURS_REPRO = {
     "seedspec": 1,
     "tables": {
@@ -372,3 +377,38 @@ def test_interval_on_timestamp_column(tmp_path: Path, table: str, column: str, c
         assert [e["code"] for e in ours] == [code], found["errors"]
         assert _located(ours[0], spec) and ours[0]["line"] == 5, ours  # the column's line
     _audit(url, {"users": 0, "posts": 0, "categories": 0})
+
+
+def test_per_parent_count_over_a_trillion_parents_plans_in_seconds(tmp_path: Path) -> None:
+    """HOURS_REPRO: refused at plan with a located count-over-limit (posts' count line) in well
+    under 5 s; half the parents with at most one child each plan (exit 0) with the exact total."""
+    spec, url = _write(tmp_path, HOURS_REPRO)
+    started = time.perf_counter()
+    code, out = _run(["plan", str(spec), "--db", url, "-o", "json"])
+    assert time.perf_counter() - started < 5
+    doc = _check_doc("plan", code, out, spec)
+    (over,) = [e for e in doc["errors"] if e["code"] == "count-over-limit"]
+    assert code == 3 and over["table"] == "posts" and over["line"] == 7, over
+    assert "per users row" in over["message"]
+    half = {
+        "seedspec": 1,
+        "tables": {
+            "users": {"count": MAX_COUNT // 2},
+            "posts": {"count": {"per": "users", "min": 0, "max": 1}},
+        },
+    }
+    spec, url = _write(tmp_path, half)
+    started = time.perf_counter()
+    code, planned = _plan(spec, url, [])
+    assert time.perf_counter() - started < 5 and code == 0, planned
+    counts = {r["name"]: r["count"] for r in planned["plan"]["recipes"]}
+    layout = PerParentLayout.drawn(
+        "users", _layout_key(planned), MAX_COUNT // 2, "uniform", {"min": 0, "max": 1}
+    )
+    assert counts["users"] == MAX_COUNT // 2 and counts["posts"] == layout.count
+    assert abs(layout.count - MAX_COUNT // 4) < MAX_COUNT // 100
+
+
+def _layout_key(planned: dict[str, Any]) -> int:
+    (posts,) = [r for r in planned["plan"]["recipes"] if r["name"] == "posts"]
+    return int(posts["layout"]["key"])
