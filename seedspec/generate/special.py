@@ -59,8 +59,12 @@ class Interval(Generator):
         if low is None and high is None:
             minutes = integers(self.key, idx, 1, 60 * 24 * 30).tolist()
             return objects([dt.timedelta(minutes=m) for m in minutes])
-        lo = math.ceil(low) if low is not None else min(60 if high >= 60 else 1, math.floor(high))
-        hi = math.floor(high) if high is not None else max(lo, 0) + self.MAX_SECONDS
+        if low is None:  # from a minute (or less, under a shorter bound) up to `max`
+            hi = math.floor(float(high or 0))  # high is set: not both None
+            lo = min(60 if hi >= 60 else 1, hi)
+        else:
+            lo = math.ceil(float(low))
+            hi = math.floor(float(high)) if high is not None else max(lo, 0) + self.MAX_SECONDS
         seconds = integers(self.key, idx, lo, max(lo, hi)).tolist()
         return objects([dt.timedelta(seconds=s) for s in seconds])
 

@@ -352,7 +352,7 @@ def test_spec_fuzz_apply(tmp_path: Path, doc: dict[str, Any]) -> None:
 # 'datetime.timedelta' and 'float')", exit 70 (on `edited`, or on CHECK-listed users.status: an
 # unlocated CHECK failure at load). Fixed: interval values are their own class, which date and
 # time columns refuse as any kind of the wrong type does, and a kind that makes its values up
-# (interval, uuid, cidr) on an IN-list column is refused too: exit 3 at plan, located.
+# (interval, uuid, cidr, json, array) on an IN-list column is refused too: exit 3 at plan, located.
 INTERVAL_REPRO = {"seedspec": 1, "tables": {"posts": {"columns": {"created": {"interval": {}}}}}}
 
 
@@ -412,3 +412,27 @@ def test_per_parent_count_over_a_trillion_parents_plans_in_seconds(tmp_path: Pat
 def _layout_key(planned: dict[str, Any]) -> int:
     (posts,) = [r for r in planned["plan"]["recipes"] if r["name"] == "posts"]
     return int(posts["layout"]["key"])
+
+
+# Found by SEEDSPEC_SPEC_FUZZ_SEED=2 (400 examples): `apply` failed with an unlocated "loading
+# users: CHECK constraint failed: status IN ('a', 'b', 'c')" (exit 1): an array on users.status.
+ARRAY_REPRO = {
+    "seedspec": 1,
+    "seed": 0,
+    "tables": {
+        "categories": {},
+        "users": {"columns": {"status": {"array": {"of": {"int": {}}, "length": 0}}}},
+    },
+}
+
+
+def test_array_on_check_listed_column_is_located(tmp_path: Path) -> None:
+    """Refused at plan and apply (exit 3) at users.status's line, nothing written."""
+    spec, url = _write(tmp_path, ARRAY_REPRO)
+    for verb in ("plan", "apply"):
+        code, out = _run([verb, str(spec), "--db", url, "-o", "json"])
+        found = _check_doc(verb, code, out, spec)
+        ours = [e for e in found["errors"] if e.get("column") == "status"]
+        assert code == 3 and [e["code"] for e in ours] == ["choice-outside-check"], found
+        assert _located(ours[0], spec) and ours[0]["line"] == 7, ours
+    _audit(url, {"users": 0, "posts": 0, "categories": 0})

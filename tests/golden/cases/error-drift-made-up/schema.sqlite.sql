@@ -3,5 +3,6 @@ CREATE TABLE shipments (
     shipped TIMESTAMP,
     state TEXT NOT NULL CHECK (state IN ('open', 'closed')),
     lane TEXT CHECK (lane IN ('east', 'west')),
+    tag TEXT CHECK (tag IN ('x', 'y')),
     note TEXT
 );
