@@ -149,6 +149,7 @@ class UuidKind(Kind):
     examples = ({"uuid": {}},)
     unique_capable = True
     value_class = "uuid"
+    made_up = True
 
 
 def provider_spec(
