@@ -1,45 +1,57 @@
-"""The library verbs (validate, check, snapshot, plan, apply): paths and URLs in, results out."""
+"""The library verbs (validate, check, snapshot, plan, apply): a spec (path, mapping or Spec) and
+a database (URL, Engine or Connection) in, results out."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
-import mimesis
 import sqlalchemy as sa
 
 from seedspec.analysis.drift import DriftError, DriftReport
 from seedspec.analysis.selection import select_tables
 from seedspec.compile import compile_plan
 from seedspec.compile.links import left_alone_parents
-from seedspec.compile.passes.steps import schema_fingerprint
+from seedspec.compile.written import check_written, read_plan
 from seedspec.database import snapshot as snap
-from seedspec.database.connect import connect, normalise_url, resolve_url
+from seedspec.database.connect import URL, normalise_url, resolve_url
 from seedspec.database.guard import check_write_target
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.reflect import reflect_url
+from seedspec.database.target import Database, Target, database_url, open_database
+from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT, read_lock_error
 from seedspec.dialects.base import Dialect
-from seedspec.dialects.capabilities import capabilities_for
 from seedspec.dialects.registry import dialect_for
-from seedspec.errors import CompileError, Problem, SeedspecError, UsageError
-from seedspec.execute.locks import DEFAULT_LOCK_TIMEOUT
+from seedspec.errors import SeedspecError, UsageError
 from seedspec.execute.run import ApplyReport, execute_plan
-from seedspec.plan.model import Plan, RunSql
+from seedspec.plan.model import Plan
 from seedspec.plan.params import Params
 from seedspec.plan.recipes import ExistingRows
-from seedspec.spec.aftersql import refusals
 from seedspec.spec.model import Spec
-from seedspec.spec.semantics import after_problem
-from seedspec.spec.validate import load_spec
+from seedspec.spec.validate import load_spec, load_spec_data, load_spec_text
 
 DEFAULT_SPEC = "seed.yaml"
 EXISTING_ROWS_LIMIT = 10_000  # rows of a left-alone parent its seeded children pick among
+
+SpecSource: TypeAlias = "str | os.PathLike[str] | Mapping[str, Any] | Spec | None"
+"""A spec file's path, a spec as a mapping, a loaded Spec, or None (./seed.yaml, else inferred)."""
+
+
+def spec_from_yaml(text: str, *, profile: str | None = None, name: str = "<yaml>") -> Spec:
+    """A spec held in a YAML string; a problem raises SpecError located `name:line:col`."""
+    return load_spec_text(text, profile, name=name)
+
+
+def spec_from_dict(
+    data: Mapping[str, Any], *, profile: str | None = None, name: str = "<dict>"
+) -> Spec:
+    """A spec given as a mapping; a problem raises SpecError located `name:/json/pointer`."""
+    return load_spec_data(data, profile, name=name)
 
 
 def validate(paths: list[str]) -> list[Spec]:
@@ -47,8 +59,17 @@ def validate(paths: list[str]) -> list[Spec]:
     return [load_spec(p) for p in paths]
 
 
-def load_or_infer(path: str | None, profile: str | None = None) -> Spec:
-    """The spec at `path`, ./seed.yaml when no path is given, or an empty (all-inferred) spec."""
+def load_or_infer(path: SpecSource, profile: str | None = None) -> Spec:
+    """The spec at `path` (or given as a mapping or Spec), ./seed.yaml when no path is given, or
+    an empty (all-inferred) spec."""
+    if isinstance(path, Spec):
+        if profile:
+            raise UsageError(f"profile {profile!r}: pass it when the Spec is loaded")
+        return path
+    if isinstance(path, Mapping):
+        return load_spec_data(path, profile)
+    if isinstance(path, os.PathLike):
+        path = os.fspath(path)
     if path is None and os.path.exists(DEFAULT_SPEC):
         path = DEFAULT_SPEC
     if path is None:
@@ -58,12 +79,6 @@ def load_or_infer(path: str | None, profile: str | None = None) -> Spec:
     return load_spec(path, profile=profile)
 
 
-@dataclass
-class Target:
-    engine: sa.Engine
-    schema: DbSchema
-
-
 def schema_list(spec: Spec, given: str | None) -> list[str] | None:
     """--schema a,b (or *) wins over the spec's target.schema."""
     if given:
@@ -71,10 +86,20 @@ def schema_list(spec: Spec, given: str | None) -> list[str] | None:
     return [spec.target.schema] if spec.target.schema else None
 
 
-def open_target(spec: Spec, db: str | None, schemas: str | None = None) -> Target:
-    url = resolve_url(db, spec.target.url_env)
-    engine, schema = reflect_url(url, schema_list(spec, schemas))
-    return Target(engine, schema)
+def open_target(
+    spec: Spec,
+    db: Database,
+    schemas: str | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> Target:
+    """The database the spec is compiled against: reflected with the spec's schemas (each
+    lock wait of a URL's reads: `lock_timeout`)."""
+    return open_database(db, schema_list(spec, schemas), spec.target.url_env, lock_timeout)
+
+
+def url_of(spec: Spec, db: Database) -> URL:
+    """The URL the production guard reads: the given one, an Engine's or a Connection's."""
+    return database_url(db, spec.target.url_env)
 
 
 def with_tables(spec: Spec, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> Spec:
@@ -89,20 +114,27 @@ def with_tables(spec: Spec, include: Sequence[str] = (), exclude: Sequence[str] 
     return replace(spec, select=spec.select.extended(split(include), split(exclude)))
 
 
-def read_existing(spec: Spec, engine: sa.Engine, schema: DbSchema) -> dict[str, ExistingRows]:
+def read_existing(
+    spec: Spec, engine: sa.Engine, schema: DbSchema, given: sa.Connection | None = None
+) -> dict[str, ExistingRows]:
     """The rows already in left-alone tables that seeded FKs reference: their referenced
-    columns, distinct, in order, at most EXISTING_ROWS_LIMIT per table (read-only)."""
+    columns, distinct, in order, at most EXISTING_ROWS_LIMIT per table (read-only; on the
+    `given` connection when there is one)."""
     left = select_tables(spec, schema).left_alone
     wanted = left_alone_parents(spec, schema, left)
     if not wanted:
         return {}
     dialect = dialect_for(engine.dialect.name)
     out: dict[str, ExistingRows] = {}
-    conn = connect(engine)
-    try:
+    with Target(engine, schema, given).connection() as conn:
         while wanted:  # an empty bookkeeping table seeded after all has parents of its own
             for name, columns in wanted.items():
-                rows = _existing_rows(dialect, conn, schema, name, columns)
+                try:
+                    rows = _existing_rows(dialect, conn, schema, name, columns)
+                except sa.exc.DBAPIError as err:
+                    if not dialect.is_lock_timeout(err):
+                        raise
+                    raise read_lock_error(err, conn, name) from None
                 data = [[_plain(row[i]) for row in rows] for i in range(len(columns))]
                 out[name] = ExistingRows(name, len(rows), columns, Params.of({"columns": data}))
             empty = [n for n, rows in out.items() if rows.count == 0]
@@ -110,8 +142,6 @@ def read_existing(spec: Spec, engine: sa.Engine, schema: DbSchema) -> dict[str, 
             wanted = {
                 n: c for n, c in left_alone_parents(spec, schema, left).items() if n not in out
             }
-    finally:
-        conn.close()
     return out
 
 
@@ -129,7 +159,9 @@ def _existing_rows(
     try:
         with conn.begin_nested():
             return dialect.existing_rows(conn, outside, columns, EXISTING_ROWS_LIMIT)
-    except sa.exc.DBAPIError:
+    except sa.exc.DBAPIError as err:
+        if dialect.is_lock_timeout(err):
+            raise
         return []
 
 
@@ -149,6 +181,7 @@ class SchemaSource:
     offline: bool = False
     dialect: str | None = None  # with metadata: postgresql | mysql | mariadb | sqlite
     schemas: str | None = None  # --schema a,b
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT  # a live database's reads: each lock wait
 
 
 def schema_for(
@@ -166,7 +199,7 @@ def schema_for(
         path = source.snapshot or str(snap.snapshot_path(spec.path or DEFAULT_SPEC))
         return snap.read(path), "snapshot", None
     url = resolve_url(source.db, spec.target.url_env)
-    engine, schema = reflect_url(url, schema_list(spec, source.schemas))
+    engine, schema = reflect_url(url, schema_list(spec, source.schemas), source.lock_timeout)
     try:
         existing = read_existing(spec, engine, schema)
     finally:
@@ -175,7 +208,7 @@ def schema_for(
 
 
 def check(
-    spec_path: str | None,
+    spec_path: SpecSource,
     source: SchemaSource,
     *,
     strict: bool = False,
@@ -232,8 +265,8 @@ def snapshot(
 
 
 def plan(
-    spec_path: str | None,
-    db: str | None,
+    spec_path: SpecSource,
+    db: Database,
     *,
     scale: float | None = None,
     profile: str | None = None,
@@ -242,21 +275,31 @@ def plan(
     bulk: bool = True,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> tuple[Plan, Target]:
+    """Compile the spec against the database (each lock wait of its reads: `lock_timeout`);
+    the Target's engine is the caller's to close (`target.close()`: disposed only when seedspec
+    made it)."""
     spec = with_tables(load_or_infer(spec_path, profile), include, exclude)
-    return _plan(spec, db, scale, strict, schemas, bulk)
+    return _plan(spec, db, scale, strict, schemas, bulk, lock_timeout)
 
 
 def _plan(
-    spec: Spec, db: str | None, scale: float | None, strict: bool, schemas: str | None, bulk: bool
+    spec: Spec,
+    db: Database,
+    scale: float | None,
+    strict: bool,
+    schemas: str | None,
+    bulk: bool,
+    lock_timeout: float,
 ) -> tuple[Plan, Target]:
-    target = open_target(spec, db, schemas)
+    target = open_target(spec, db, schemas, lock_timeout)
     try:
-        existing = read_existing(spec, target.engine, target.schema)
+        existing = read_existing(spec, target.engine, target.schema, target.conn)
         compiled = compile_plan(spec, target.schema, scale, strict=strict, existing=existing)
         return choose_load_path(compiled, target, bulk), target
     except SeedspecError:
-        target.engine.dispose()
+        target.close()
         raise
 
 
@@ -269,11 +312,8 @@ def choose_load_path(compiled: Plan, target: Target, bulk: bool) -> Plan:
     tables = [t for name in compiled.tables if (t := target.schema.table(name)) is not None]
     if not tables:
         return replace(compiled, load_path_reason="nothing to load")
-    conn = connect(target.engine)
-    try:
+    with target.connection() as conn:
         blocker = dialect.bulk_blocker(conn, tables)
-    finally:
-        conn.close()
     if blocker is not None:
         return replace(compiled, load_path="default", load_path_reason=blocker)
     return replace(
@@ -284,19 +324,6 @@ def choose_load_path(compiled: Plan, target: Target, bulk: bool) -> Plan:
             "in bulk and each CHECK and FK validated in one pass, in the same transaction"
         ),
     )
-
-
-def read_plan(path: str) -> Plan:
-    """A plan file: `seedspec plan -o json` output ({"ok", "plan", "drift"}) or a bare plan."""
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise UsageError(f"--plan {path}: cannot read a JSON plan ({err})") from None
-    if isinstance(doc, dict) and isinstance(doc.get("plan"), dict):
-        doc = doc["plan"]
-    if not isinstance(doc, dict):
-        raise UsageError(f"--plan {path}: not a seedspec plan")
-    return Plan.from_dict(doc)
 
 
 def apply_plan(
@@ -318,28 +345,10 @@ def apply_plan(
     )
     written = read_plan(plan_path)
     names = [s.strip() for s in schemas.split(",") if s.strip()] if schemas else None
-    engine, schema = reflect_url(url, names)
+    engine, schema = reflect_url(url, names, lock_timeout)
     target = Target(engine, schema)
     try:
-        found = schema_fingerprint(schema)
-        if found != written.schema_fingerprint:
-            problem = Problem(
-                f"--plan {plan_path} was compiled against another schema (fingerprint "
-                f"{written.schema_fingerprint}, this database's is {found}); nothing was written",
-                code="plan-schema-mismatch",
-                fix="compile the plan again against this database: seedspec plan -o json",
-            )
-            raise CompileError([problem])
-        wanted = dict(written.versions).get("mimesis")
-        if wanted is not None and wanted != mimesis.__version__:
-            problem = Problem(
-                f"--plan {plan_path} was compiled with mimesis {wanted}, this is "
-                f"{mimesis.__version__}: its rows would differ; nothing was written",
-                code="plan-version-mismatch",
-                fix=f"install mimesis {wanted}, or compile the plan again",
-            )
-            raise CompileError([problem])
-        _refuse_after_sql(written, engine.dialect.name)
+        check_written(written, plan_path, schema, engine.dialect.name)
         compiled = choose_load_path(written, target, bulk)
         report = execute_plan(
             compiled,
@@ -355,21 +364,9 @@ def apply_plan(
     return report, compiled
 
 
-def _refuse_after_sql(written: Plan, dialect_name: str) -> None:
-    """A plan file's after: SQL is read as compile reads a spec's (the file may be hand-made)."""
-    caps = capabilities_for(dialect_name)
-    problems = [
-        after_problem(i, refused, None)
-        for i, step in enumerate(s for s in written.steps if isinstance(s, RunSql))
-        for refused in refusals(step.sql, caps.sqlglot_dialect, caps.implicit_commits)
-    ]
-    if problems:
-        raise CompileError(problems)
-
-
 def apply(
-    spec_path: str | None,
-    db: str | None,
+    spec_path: SpecSource,
+    db: Database,
     *,
     scale: float | None = None,
     profile: str | None = None,
@@ -384,14 +381,17 @@ def apply(
 ) -> tuple[ApplyReport, Plan]:
     """Compile and load the spec in one transaction; each lock wait at most `lock_timeout`
     seconds (0: unbounded), a concurrent apply waited for as long. The production guard
-    decides first, from the URL alone: a non-local host not in target.allow_hosts needs
-    allow_remote, a production environment SEEDSPEC_ALLOW_PRODUCTION=1 (GuardRefused, exit 4;
-    nothing is opened)."""
+    decides first, from the URL alone (an Engine's or a Connection's too): a non-local host
+    not in target.allow_hosts needs allow_remote, a production environment
+    SEEDSPEC_ALLOW_PRODUCTION=1 (GuardRefused, exit 4; nothing is opened). A Connection is
+    written on, never committed when a transaction is open on it (a SAVEPOINT is)."""
     spec = with_tables(load_or_infer(spec_path, profile), include, exclude)
-    url = resolve_url(db, spec.target.url_env)
     hosts = spec.target.allow_hosts
-    check_write_target(normalise_url(url), allow_hosts=hosts, allow_remote=allow_remote)
-    compiled, target = _plan(spec, url, scale, strict, schemas, bulk)
+    check_write_target(url_of(spec, db), allow_hosts=hosts, allow_remote=allow_remote)
+    given = (
+        db if isinstance(db, (sa.Engine, sa.Connection)) else resolve_url(db, spec.target.url_env)
+    )
+    compiled, target = _plan(spec, given, scale, strict, schemas, bulk, lock_timeout)
     try:
         report = execute_plan(
             compiled,
@@ -401,7 +401,8 @@ def apply(
             allow_hosts=hosts,
             allow_remote=allow_remote,
             lock_timeout=lock_timeout,
+            conn=target.conn,
         )
     finally:
-        target.engine.dispose()
+        target.close()
     return report, compiled

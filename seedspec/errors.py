@@ -18,13 +18,16 @@ class ExitCode(enum.IntEnum):
 
 @dataclass(frozen=True)
 class SourceLocation:
-    """A place in a spec file; line and col are 1-based."""
+    """A place in a spec file; line and col are 1-based (0: a spec given as a mapping, whose
+    `file` reads `<dict>:/json/pointer`)."""
 
     file: str
     line: int
     col: int
 
     def __str__(self) -> str:
+        if self.line == 0:  # a spec given as a mapping: `file` holds its JSON pointer
+            return self.file
         return f"{self.file}:{self.line}:{self.col}"
 
 

@@ -19,7 +19,13 @@ from seedspec.analysis.names import (
     PERSON_TABLES,
     PROVIDER_ARGS,
 )
-from seedspec.analysis.shaping import array_length, avoiding, json_shaped, text_limits
+from seedspec.analysis.shaping import (
+    array_length,
+    avoiding,
+    interval_limits,
+    json_shaped,
+    text_limits,
+)
 from seedspec.database.checks import ColumnFacts
 from seedspec.database.model import DbColumn, DbTable
 from seedspec.generate.geometry import EWKT_SHAPES, PG_SHAPES
@@ -290,7 +296,8 @@ def _bytes_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generat
 
 
 def _interval_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
-    return temporal.interval_spec()
+    limits = interval_limits(facts)
+    return temporal.interval_spec(limits.get("min"), limits.get("max"))
 
 
 def _inet_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:

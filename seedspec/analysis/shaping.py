@@ -1,6 +1,7 @@
 """CHECK facts -> how an inferred generator is shaped to them (used by analysis.infer).
 
-Free text: its case, trimming and excluded words (internal `gen` params); numbers: the widest
+Free text: its case, trimming and excluded words (internal `gen` params); durations: a
+CHECK's range in seconds (internal `interval` params); numbers: the widest
 gap between excluded values (`x <> 0`, `x NOT IN (1, 2, 3)`); arrays: element counts
 (`cardinality(a) <= 3`); JSON: the document's type and the types of named keys
 (`jsonb_typeof(doc -> 'tags') = 'array'`).
@@ -8,6 +9,7 @@ gap between excluded values (`x <> 0`, `x NOT IN (1, 2, 3)`); arrays: element co
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from seedspec.database.checks import ColumnFacts
@@ -27,6 +29,18 @@ def text_limits(facts: ColumnFacts) -> dict[str, Any]:
     words = [v for v in facts.excluded if isinstance(v, str)]
     if words:
         out["exclude"] = words
+    return out
+
+
+def interval_limits(facts: ColumnFacts) -> dict[str, Any]:
+    """The `interval` params (whole seconds, inclusive) inside a CHECK's range of durations."""
+    out: dict[str, Any] = {}
+    if facts.lower is not None:
+        low = facts.lower
+        out["min"] = math.ceil(low) if facts.lower_inclusive else math.floor(low) + 1
+    if facts.upper is not None:
+        high = facts.upper
+        out["max"] = math.floor(high) if facts.upper_inclusive else math.ceil(high) - 1
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import tempfile
@@ -226,13 +227,28 @@ def _merged(original: str, missing: merge.Missing, layout: Layout) -> str:
 
 
 def schema_ref(path: str) -> str:
-    """The installed JSON Schema, relative to the spec's folder (symlinks resolved)."""
-    real = SCHEMA_FILE.resolve()
+    """The spec format's JSON Schema for the editor modeline: a relative path that exists when
+    the spec's folder is inside a git checkout holding schemas/seedspec-1.schema.json (this
+    repository, or one that vendors the schema), else the schema's public URL (its `$id`).
+    Never a path into the installed package (site-packages, a virtualenv)."""
     folder = Path(path).resolve().parent
+    for root in (folder, *folder.parents):
+        if (root / ".git").exists():  # the checkout's top (a worktree's .git is a file)
+            local = root / "schemas" / SCHEMA_FILE.name
+            if local.is_file() and _schema_id(local) == _schema_id(SCHEMA_FILE):
+                try:
+                    return Path(os.path.relpath(local, folder)).as_posix()
+                except ValueError:  # another drive (Windows)
+                    break
+            break
+    return str(_schema_id(SCHEMA_FILE))
+
+
+def _schema_id(file: Path) -> object:
     try:
-        return Path(os.path.relpath(real, folder)).as_posix()
-    except ValueError:  # another drive (Windows)
-        return real.as_posix()
+        return json.loads(file.read_text(encoding="utf-8")).get("$id")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def _checked_write(path: str, text: str, *, write: bool) -> None:

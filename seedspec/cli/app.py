@@ -65,6 +65,18 @@ class _Many(SeedspecError):
         return self._problems
 
 
+LockTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--lock-timeout",
+        min=0,
+        help="Seconds any lock wait (another session's lock on a seeded table or its schema, "
+        "another seedspec apply) may last before the command gives up, writing nothing; 0 "
+        "waits forever.",
+    ),
+]
+
+
 @app.command()
 def plan(
     spec: SpecArg = None,
@@ -79,6 +91,7 @@ def plan(
     ] = False,
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
+    lock_timeout: LockTimeoutOption = 5.0,
 ) -> None:
     """Compile the spec against the live schema and show the ordered plan. Writes nothing."""
 
@@ -93,6 +106,7 @@ def plan(
             bulk=not no_bulk,
             include=include or (),
             exclude=exclude or (),
+            lock_timeout=lock_timeout,
         )
         target.engine.dispose()
         if output is not Output.json:
@@ -101,17 +115,6 @@ def plan(
         return {"plan": compiled.to_dict(), "drift": compiled.drift.to_dict()}
 
     run_verb(output, "plan", body)
-
-
-LockTimeoutOption = Annotated[
-    float,
-    typer.Option(
-        "--lock-timeout",
-        min=0,
-        help="Seconds any lock wait (another session's lock on a seeded table, another "
-        "seedspec apply) may last before the apply gives up, writing nothing; 0 waits forever.",
-    ),
-]
 
 
 @app.command()
@@ -222,6 +225,7 @@ def check(
     output: OutputOption = Output.text,
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
+    lock_timeout: LockTimeoutOption = 5.0,
 ) -> None:
     """Reconcile specs with the schema: exit 0 clean, 3 on error-level drift, 1 on other errors."""
     from seedspec.database.snapshot import spec_for_snapshot
@@ -234,6 +238,7 @@ def check(
         offline=offline,
         dialect=dialect,
         schemas=db_schema,
+        lock_timeout=lock_timeout,
     )
 
     def body() -> dict[str, Any]:
@@ -306,8 +311,8 @@ def main() -> None:
         app()
 
 
-# init and preview register themselves on the same app (cli/base.py), also under `python -m`
-from seedspec.cli import authoring  # noqa: E402, F401
+# init, preview and mcp register themselves on the same app (cli/base.py), also under `python -m`
+from seedspec.cli import agent, authoring  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

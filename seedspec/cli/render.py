@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from seedspec.errors import Problem
@@ -12,9 +14,30 @@ from seedspec.execute.run import ApplyReport
 from seedspec.plan.model import FillDeferred, InsertRows, Plan, RunSql, VerifyForeignKeys
 from seedspec.plan.oracle import CheckCoverage, describe
 
+_CAPTURED: contextvars.ContextVar[list[dict[str, Any]] | None] = contextvars.ContextVar(
+    "seedspec_captured_json", default=None
+)
+
 
 def emit_json(doc: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(doc, indent=2, default=str) + "\n")
+    """Print a verb's one JSON document, or hand it to `captured()` (the MCP server's tools)."""
+    text = json.dumps(doc, indent=2, default=str)
+    sink = _CAPTURED.get()
+    if sink is not None:
+        sink.append(json.loads(text))
+        return
+    sys.stdout.write(text + "\n")
+
+
+@contextlib.contextmanager
+def captured() -> Iterator[list[dict[str, Any]]]:
+    """The JSON documents emitted in this context (this thread), instead of stdout."""
+    sink: list[dict[str, Any]] = []
+    token = _CAPTURED.set(sink)
+    try:
+        yield sink
+    finally:
+        _CAPTURED.reset(token)
 
 
 def problems_text(problems: Sequence[Problem]) -> None:

@@ -2,11 +2,10 @@
 
 A CHECK is read as a conjunction of clauses (its top-level ANDs); each clause is a disjunction of
 alternatives (its ORs, with ANDs inside distributed); each alternative a set of per-column facts
-(allowed / excluded values, range, lengths, IS [NOT] NULL, date bounds, a later-than or differs-
-from column). `num_nonnulls(a, b) = 1`, `num_nulls(...)` and `(a IS NULL) <> (b IS NULL)` expand
-to their alternatives. Anything else makes the whole CHECK "not understood" (no fact of it is
-kept): the database then judges rows against it (the oracle). sqlglot reads the text in the
-schema's dialect; no regular expression reads SQL here.
+(allowed / excluded values, range (a fixed interval as its seconds), lengths, IS [NOT] NULL, date
+bounds, a later-than or differs-from column). num_nonnulls / num_nulls and (a IS NULL) <> (b IS
+NULL) expand to alternatives. Anything else makes the CHECK "not understood" (no fact kept): the
+database judges rows against it (the oracle). sqlglot reads it; no regular expression reads SQL.
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from seedspec.database.patterns import read_pattern
 from seedspec.database.sqlvalues import (
     Unread,
     column_name,
+    duration,
     is_column,
     is_date,
     moment,
@@ -92,8 +92,7 @@ def read_check(sqltext: str, dialect: str | None = None) -> CheckReading:
 
 
 def json_valid_column(sqltext: str, dialect: str | None = None) -> str | None:
-    """The column of a CHECK that is exactly ``json_valid(column)`` (how MariaDB declares a JSON
-    column), else None."""
+    """The column of a CHECK that is exactly ``json_valid(column)`` (MariaDB's JSON), or None."""
     tree = parse(sqltext, dialect)
     node = None if tree is None else unparen(tree)
     if not (isinstance(node, exp.Anonymous) and str(node.this).lower() == "json_valid"):
@@ -301,10 +300,14 @@ def _comparison(node: exp.Expr) -> list[Alternative]:
     if is_column(left) and is_column(right):
         return _columns(_column(left), op, _column(right))
     if is_column(left):
-        return _cmp(_column(left), op, value(right))
+        return _cmp(_column(left), op, _value(right))
     if is_column(right):
-        return _cmp(_column(right), _FLIP[op], value(left))
+        return _cmp(_column(right), _FLIP[op], _value(left))
     raise Unread(node.sql()[:80])
+
+
+def _value(node: exp.Expr) -> Any:  # d <= '01:00:00'::interval: its seconds
+    return seconds if (seconds := duration(node)) is not None else value(node)
 
 
 def _special(op: str, left: exp.Expr, right: exp.Expr) -> list[Alternative] | None:

@@ -39,12 +39,13 @@ from seedspec.database.reflect_types import (
     domain_column_checks,
     range_item_type,
 )
+from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT, bound_reads, read_lock_error
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.capabilities import family_of
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import ConnectionFailed, SeedspecError
 
-__all__ = ["fingerprint", "reflect_schema", "reflect_url", "user_schemas"]
+__all__ = ["fingerprint", "reflect_connection", "reflect_schema", "reflect_url", "user_schemas"]
 
 
 def reflect_schema(conn: sa.Connection | sa.Engine, schemas: list[str] | None = None) -> DbSchema:
@@ -71,29 +72,43 @@ def reflect_schema(conn: sa.Connection | sa.Engine, schemas: list[str] | None = 
     except SeedspecError:
         raise
     except failures as exc:
+        if dialect_for(conn.dialect.name).is_lock_timeout(exc):  # DDL or LOCK TABLE elsewhere
+            raise read_lock_error(exc, conn) from None
         raise SeedspecError(error_line(exc, password)) from exc
 
 
-def reflect_url(url: str, schemas: list[str] | None = None) -> tuple[sa.Engine, DbSchema]:
+def reflect_url(
+    url: str, schemas: list[str] | None = None, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+) -> tuple[sa.Engine, DbSchema]:
     """An engine for ``url`` and its reflected schemas; none chosen: the default one, or every
     non-system schema when the default one has no tables (e.g. AdventureWorks: person, sales ...).
-    ``["*"]``: every non-system schema."""
+    ``["*"]``: every non-system schema. Every lock wait of the engine's connections lasts at
+    most ``lock_timeout`` seconds (0: unbounded): a DDL lock held elsewhere is an error."""
     everything = schemas == ["*"]
     names = None if everything or not schemas else schemas
     # one schema named: it becomes the connection's default (PG search_path), so its tables keep
     # bare names; several: none is the default, every table is named schema.table
     engine = make_engine(url, names[0] if names and len(names) == 1 else None)
+    bound_reads(engine, lock_timeout)
     conn = connect(engine)
     try:
-        # names given are checked to exist (one on MySQL is a database other than the URL's)
-        schema = reflect_schema(conn, names) if names else reflect_schema(conn)
-        if everything or (not names and not schema.tables):
-            others = user_schemas(conn)
-            if others:
-                schema = reflect_schema(conn, others)
+        schema = reflect_connection(conn, schemas)
     finally:
         conn.close()
     return engine, schema
+
+
+def reflect_connection(conn: sa.Connection, schemas: list[str] | None = None) -> DbSchema:
+    """The schemas of an open connection, chosen as `reflect_url` chooses them."""
+    everything = schemas == ["*"]
+    names = None if everything or not schemas else schemas
+    # names given are checked to exist (one on MySQL is a database other than the URL's)
+    schema = reflect_schema(conn, names) if names else reflect_schema(conn)
+    if everything or (not names and not schema.tables):
+        others = user_schemas(conn)
+        if others:
+            schema = reflect_schema(conn, others)
+    return schema
 
 
 def fingerprint(schema: DbSchema) -> str:

@@ -130,3 +130,36 @@ def is_date(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+_SECONDS = {"week": 604800, "day": 86400, "hour": 3600, "min": 60, "minute": 60, "sec": 1}
+_SECONDS["second"] = 1
+
+
+def duration(node: exp.Expr) -> float | None:
+    """The seconds of an interval literal of fixed length (`'01:00:00'::interval`, `interval
+    '2 days 03:00:00'`, `'90 minutes'::interval`); None when the node is not an interval
+    literal; Unread for one whose length varies (months, years) or that does not read."""
+    node = unparen(node)
+    if isinstance(node, exp.Interval):
+        text = f"{value(node.this)} {node.unit.name if node.unit else ''}"
+    elif isinstance(node, exp.Cast) and node.to.this == exp.DataType.Type.INTERVAL:
+        text = str(value(node.this))
+    else:
+        return None
+    # the literal is data, not SQL: amounts with units and an optional [-]HH:MM[:SS[.f]]
+    total, parts = 0.0, text.replace(",", " ").split()
+    try:
+        while parts:
+            head = parts.pop(0)
+            if ":" in head:
+                sign = -1.0 if head.startswith("-") else 1.0
+                fields = [float(f) for f in head.lstrip("+-").split(":")]
+                hms = fields[0] * 3600 + fields[1] * 60 + (fields[2] if len(fields) > 2 else 0.0)
+                total += sign * hms
+                continue
+            unit = parts.pop(0).lower().rstrip("s") if parts else "sec"
+            total += float(head) * _SECONDS[unit]
+    except (ValueError, KeyError, IndexError):
+        raise Unread(f"interval {text!r}") from None
+    return total

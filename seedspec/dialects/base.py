@@ -37,6 +37,9 @@ class Dialect:
     SQLAlchemy dialect names to them. The generic class serves any other SQLAlchemy dialect."""
 
     name = "generic"
+    # how the pytest plugin copies a seeded template per test: template_database (CREATE
+    # DATABASE ... TEMPLATE), file_copy, transaction (rolled back after the test), "" (none)
+    test_copies = ""
     placeholder = "%s"
     schema: DbSchema | None = None  # the reflected schema of the current apply
     capabilities: Capabilities = capabilities_for("generic")
@@ -291,6 +294,12 @@ class Dialect:
         """After the rollback: put the counter back where it was (False: it was already)."""
         return False
 
+    def protect_counters(self, conn: sa.Connection, counters: Sequence[Counter]) -> None:
+        """Inside the apply's transaction, before any write: make what the apply will do to
+        these counters part of the transaction where the database allows it, so that a
+        rollback the client never sees (kill -9, a lost connection) undoes it too; the others
+        only restore_counter puts back, after a failure seedspec itself sees."""
+
     def non_transactional(
         self, conn: sa.Connection, tables: Sequence[DbTable]
     ) -> list[tuple[DbTable, str]]:
@@ -300,6 +309,10 @@ class Dialect:
     def roll_back_driver(self, conn: sa.Connection) -> None:
         """Roll back what the driver still holds open after a failure SQLAlchemy has already
         handled (SQLite keeps the transaction open when its COMMIT fails)."""
+
+    def join_transaction(self, conn: sa.Connection) -> None:
+        """Before an apply on a caller's connection: its open transaction made real in the
+        driver, so a SAVEPOINT nests inside it (pysqlite begins only at the first write)."""
 
     def transaction_marker(self, conn: sa.Connection) -> Any:
         """What identifies the open apply transaction (checked after each after: statement)."""
@@ -341,10 +354,27 @@ class Dialect:
 
     def lock_holders(
         self, conn: sa.Connection, table: DbTable | None, me: int, apply_lock: bool
-    ) -> list[str]:
+    ) -> tuple[list[str], bool]:
         """On a fresh connection: the sessions but `me` holding the apply lock, or a lock on
-        `table` (None: unknown), described without credentials; [] when it cannot tell."""
+        `table` (None: unknown), described without credentials or query text; second, whether
+        the server said so (False: the sessions that may hold it, or none)."""
+        return [], False
+
+    def bound_reads(self, engine: sa.Engine, seconds: float) -> None:
+        """Every connection `engine` opens (schema reads first) waits at most `seconds` for a
+        lock (0: unbounded); a transaction's own bound overrides it."""
+
+    watches_blockers = False  # True: `blocking` can say, while a session waits, who it waits for
+
+    def blocking(self, conn: sa.Connection, session: int) -> list[tuple[int, str]]:
+        """From another connection: the sessions `session` is waiting for right now (id and
+        description, no credential, no query text); [] when none or the server cannot say."""
         return []
+
+    def read_lock_holders(self, conn: sa.Connection, me: int) -> tuple[list[str], bool]:
+        """From another connection, after a schema read's wait expired: the locks a read waits
+        for (DDL, LOCK TABLE) and who holds them, as `lock_holders` says them."""
+        return [], False
 
     def is_lock_timeout(self, err: BaseException) -> bool:
         """True for the driver error a bounded lock wait raises when it expires."""

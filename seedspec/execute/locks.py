@@ -9,12 +9,13 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from seedspec.database.connect import connect, redact, redact_text
+from seedspec.database.connect import connect, redact
 from seedspec.database.model import DbTable
+from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT, Watch, detail, said, waited
 from seedspec.dialects.base import Dialect
 from seedspec.errors import ApplyError
 
-DEFAULT_LOCK_TIMEOUT = 5.0
+__all__ = ["DEFAULT_LOCK_TIMEOUT", "LockWait", "hold", "lock_error", "take"]
 
 
 class LockWait:
@@ -25,18 +26,26 @@ class LockWait:
         self.table: DbTable | None = None
         self.loading = False  # waiting inside a load (a row lock), not for the table's own lock
         self.session = 0  # the apply connection's own session id (excluded from holders)
+        self.watch: Watch | None = None  # who the apply waits for, asked while it waits
+
+    def stop(self) -> None:
+        if self.watch is not None:
+            self.watch.stop()
 
 
 def take(conn: sa.Connection, dialect: Dialect, wait: LockWait, engine: sa.Engine) -> None:
-    """Inside the apply transaction, before anything else: waits bounded, the apply lock held."""
+    """Inside the apply transaction, before anything else: waits bounded, the apply lock held,
+    and a second connection watching which sessions the apply waits for."""
     wait.session = dialect.session_id(conn)
     dialect.bound_transaction_waits(conn, wait.seconds)
     if not dialect.take_apply_lock(conn, wait.seconds):
-        who = _holders(engine, dialect, None, wait.session, apply_lock=True)
+        who, certain = _holders(engine, dialect, None, wait.session, apply_lock=True)
+        held = "; held by " + "; ".join(who) if who and certain else ""
         raise ApplyError(
             f"another seedspec apply holds the lock on {_db(engine, dialect)} "
-            f"({_waited(wait)}{'; held by ' + who if who else ''})"
+            f"({waited(wait.seconds)}{held})"
         )
+    wait.watch = Watch.start(engine, wait.session, wait.seconds)
 
 
 def hold(
@@ -59,33 +68,29 @@ def hold(
 def lock_error(
     err: BaseException, dialect: Dialect, engine: sa.Engine, wait: LockWait
 ) -> ApplyError:
-    """The expired lock wait `err` said in words (called before the rollback; a fresh connection
-    asks who holds the lock)."""
+    """The expired lock wait `err` said in words (called before the rollback): who the watch
+    saw the apply wait for, else (a fresh connection asks) who holds the table's lock."""
     what = f"a lock on table {wait.table.name}" if wait.table else "a lock"
     if wait.table is not None and wait.loading:
         what = f"a lock while loading table {wait.table.name}"
     if dialect.capabilities.database_write_lock:
         what = f"the write lock on {_db(engine, dialect)} (another writer holds it)"
-    who = _holders(engine, dialect, wait.table, wait.session, apply_lock=False)
-    held = f", held by {who}" if who else ""
-    detail = redact_text(str(getattr(err, "orig", err)).strip().splitlines()[0])
-    return ApplyError(f"waited for {what}{held}: {_waited(wait)} ({detail})")
+    seen = wait.watch.seen() if wait.watch is not None else []
+    who, certain = (seen, True) if seen else _holders(engine, dialect, wait.table, wait.session)
+    held = said(who, certain) if not dialect.capabilities.database_write_lock else ""
+    return ApplyError(f"waited for {what}{held}: {waited(wait.seconds)} ({detail(err)})")
 
 
 def _holders(
-    engine: sa.Engine, dialect: Dialect, table: DbTable | None, me: int, *, apply_lock: bool
-) -> str:
+    engine: sa.Engine, dialect: Dialect, table: DbTable | None, me: int, *, apply_lock: bool = False
+) -> tuple[list[str], bool]:
     with contextlib.suppress(Exception):  # who blocks is a courtesy: never hides the error
         conn = connect(engine)
         try:
-            return "; ".join(dialect.lock_holders(conn, table, me, apply_lock))
+            return dialect.lock_holders(conn, table, me, apply_lock)
         finally:
             conn.close()
-    return ""
-
-
-def _waited(wait: LockWait) -> str:
-    return f"gave up after --lock-timeout {wait.seconds:g} s"
+    return [], False
 
 
 def _db(engine: sa.Engine, dialect: Dialect) -> str:

@@ -18,7 +18,7 @@ from seedspec.database.triggers import trigger_fillers
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import ApplyError, SeedspecError
-from seedspec.execute.atomic import Attempt, run_after, settle
+from seedspec.execute.atomic import Attempt, message_of, run_after, settle
 from seedspec.execute.clear import clear_for_apply, referencing
 from seedspec.execute.locks import DEFAULT_LOCK_TIMEOUT, LockWait, hold, lock_error, take
 from seedspec.execute.oracle import resolve
@@ -98,11 +98,15 @@ def execute_plan(
     allow_hosts: tuple[str, ...] = (),
     allow_remote: bool = False,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    conn: sa.Connection | None = None,
 ) -> ApplyReport:
     """Load the plan in one transaction; the production guard first (api.apply has already
     asked it before any connection, this is the same question for direct callers). Every lock
-    wait lasts at most `lock_timeout` seconds (0: unbounded); the apply lock is taken first."""
+    wait lasts at most `lock_timeout` seconds (0: unbounded); the apply lock is taken first.
+    `conn`: the caller's connection is used instead of one of seedspec's (`_joined`)."""
     check_write_target(engine.url, allow_hosts=allow_hosts, allow_remote=allow_remote)
+    if conn is not None:
+        return _joined(plan, conn, schema, truncate, lock_timeout)
     dialect = dialect_for(engine.dialect.name)
     dialect.schema = schema
     report = ApplyReport(plan_digest=plan.digest(), load_path=plan.load_path)
@@ -133,7 +137,43 @@ def execute_plan(
             settle(err, attempt, conn, engine, dialect)
         raise
     finally:
+        wait.stop()
         _release(conn, dialect)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _joined(
+    plan: Plan, conn: sa.Connection, schema: DbSchema, truncate: bool, lock_timeout: float
+) -> ApplyReport:
+    """The load on the caller's connection: inside a SAVEPOINT when a transaction is open there
+    (the caller commits or rolls it back, never seedspec), else in a transaction of its own that
+    it commits. A failure rolls back to where the apply began; the connection stays open."""
+    dialect = dialect_for(conn.dialect.name)
+    dialect.schema = schema
+    report = ApplyReport(plan_digest=plan.digest(), load_path=plan.load_path)
+    started = time.perf_counter()
+    attempt, wait = Attempt(), LockWait(lock_timeout)
+    dialect.join_transaction(conn)
+    tx = conn.begin_nested() if conn.in_transaction() else conn.begin()
+    try:
+        take(conn, dialect, wait, conn.engine)
+        _run(plan, bind(plan), conn, dialect, schema, report, truncate, attempt, wait)
+        tx.commit()  # the SAVEPOINT released, or the apply's own transaction committed
+    except BaseException as err:
+        if dialect.is_lock_timeout(err):
+            err = lock_error(err, dialect, conn.engine, wait)
+        with contextlib.suppress(Exception):
+            tx.rollback()
+        if isinstance(err, (SeedspecError, sa.exc.DBAPIError)) or _is_driver_error(err):
+            moved = " (key counters a rollback keeps may have moved)" if attempt.counters else ""
+            raise ApplyError(
+                f"{message_of(err)}; rolled back to where the apply began{moved}"
+            ) from None
+        raise
+    finally:
+        with contextlib.suppress(Exception):
+            dialect.release_apply_lock(conn)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -215,6 +255,10 @@ def _run(
     tables = _tables(schema, plan.tables + list(plan.trigger_filled))
     touched = _lock_tables(plan, conn, dialect, schema, tables, truncate, wait)
     attempt.counters = dialect.read_counters(conn, schema, [t.name for t in tables])
+    for table in tables:  # a counter's lock (ALTER SEQUENCE) is waited for as its table's
+        wait.table = table
+        dialect.protect_counters(conn, [c for c in attempt.counters if c.table == table.name])
+    wait.table = None
     attempt.untransacted = [
         (t, why, _count(conn, dialect, t)) for t, why in dialect.non_transactional(conn, touched)
     ]

@@ -317,8 +317,8 @@ class Aggregate(Generator):
         return [(self.child, c) for c in self.of]
 
     def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
-        starts = self.layout.offsets[idx].astype(np.int64)
-        lengths = self.layout.offsets[idx + 1].astype(np.int64) - starts
+        starts = self.layout.starts(idx)
+        lengths = self.layout.starts(idx + 1) - starts
         total = int(lengths.sum())
         group = np.repeat(np.arange(len(idx), dtype=np.int64), lengths)
         if self.fn == "count" or not self.of:

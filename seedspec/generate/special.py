@@ -71,11 +71,25 @@ class Cidrs(Cidr):
 
 
 class Interval(Generator):
+    """Durations: whole minutes from one to 30 days, or whole seconds between `min` and `max`
+    (seconds; internal, from the column's CHECK)."""
+
     kind = "interval"
+    MAX_SECONDS = 60 * 60 * 24 * 30
 
     def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
-        minutes = integers(self.key, idx, 1, 60 * 24 * 30).tolist()
-        return objects([dt.timedelta(minutes=m) for m in minutes])
+        low, high = self.params.get("min"), self.params.get("max")
+        if low is None and high is None:
+            minutes = integers(self.key, idx, 1, 60 * 24 * 30).tolist()
+            return objects([dt.timedelta(minutes=m) for m in minutes])
+        if low is None:  # from a minute (or less, under a shorter bound) up to `max`
+            hi = math.floor(float(high or 0))  # high is set: not both None
+            lo = min(60 if hi >= 60 else 1, hi)
+        else:
+            lo = math.ceil(float(low))
+            hi = math.floor(float(high)) if high is not None else max(lo, 0) + self.MAX_SECONDS
+        seconds = integers(self.key, idx, lo, max(lo, hi)).tolist()
+        return objects([dt.timedelta(seconds=s) for s in seconds])
 
 
 class RangeValue(Generator):

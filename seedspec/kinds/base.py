@@ -107,6 +107,9 @@ class Kind:
     unique_capable: ClassVar[bool] = False  # can produce distinct values on demand
     value_class: ClassVar[str | None] = None  # the class of Python values produced (reconcile)
     holds_data: ClassVar[bool] = False  # its entry value is data (no finite-number check)
+    # makes values up from nothing the spec or a CHECK lists (uuid, cidr, interval, json, array):
+    # never among a CHECK's IN list or an enum's members
+    made_up: ClassVar[bool] = False
     pattern_hint: ClassVar[str | None] = None  # what the schema's pattern for it wants
     params_type: ClassVar[type[KindParams]] = NoParams  # its typed params (a frozen dataclass)
     # "module:Class" of the runtime Generator, built as Class(key, params, unique); a path, not

@@ -12,6 +12,7 @@ from seedspec.kinds.spec import GeneratorSpec
 
 # What each column type kind accepts, by the class of value a generator produces.
 _ANY = {"int", "float", "decimal", "bool", "str", "date", "datetime", "time", "uuid", "json"}
+_ANY |= {"interval"}  # a duration's text
 ACCEPTS: dict[str, set[str]] = {
     **{k: {"int"} for k in ("smallint", "integer", "bigint", "year")},
     **{k: {"int", "float", "decimal"} for k in ("numeric", "float", "money")},
@@ -21,6 +22,7 @@ ACCEPTS: dict[str, set[str]] = {
     "timestamp": {"datetime", "date", "str"},
     "timestamptz": {"datetime", "date", "str"},
     "time": {"time", "str"},
+    "interval": {"interval", "str"},
     "uuid": {"uuid", "str"},
     "json": {"json", "array"},
     "enum": {"str"},
@@ -57,6 +59,9 @@ class KindFacts(Protocol):
     @property
     def name(self) -> str: ...
 
+    @property
+    def made_up(self) -> bool: ...
+
     def value_classes(self, spec: GeneratorSpec, locale: str, seed: int) -> set[str]: ...
 
     def literal_values(self, spec: GeneratorSpec) -> list[Any] | None: ...
@@ -83,6 +88,8 @@ def column_problems(
     out = type_problems(kind, spec, column, fit)
     values = kind.literal_values(spec)
     out += _allowed_problems(values, column, rules, where)
+    if values is None and kind.made_up and not out:
+        out += _made_up_problems(kind.name, column, rules, where)
     if values is not None and column.length and column.type in ("char", "varchar"):
         long = [v for v in values if isinstance(v, str) and len(v) > column.length]
         if long:
@@ -157,6 +164,26 @@ def _allowed_problems(
             f"{where}: {', '.join(map(repr, outside))} "
             f"not allowed by its {label} ({', '.join(map(repr, allowed))})",
             "remove those values or change the constraint",
+        )
+    ]
+
+
+def _made_up_problems(
+    name: str, column: ColumnShape, rules: ColumnRules, where: str
+) -> list[Problem]:
+    """A kind that makes its values up (uuid, interval) on a column whose CHECK lists the
+    values it takes (`IN (...)`), or of an enum type: no row it makes would load."""
+    allowed, label = rules.allowed, "CHECK"
+    if allowed is None and column.enum_values:
+        allowed, label = list(column.enum_values), f"{column.type} type"
+    if allowed is None:
+        return []
+    listed = ", ".join(map(repr, allowed))
+    return [
+        column_problem(
+            "choice-outside-check",
+            f"{where}: `{name}` values are not among those its {label} allows ({listed})",
+            "use `choice:` of those values",
         )
     ]
 

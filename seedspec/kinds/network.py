@@ -12,6 +12,7 @@ class CidrKind(Kind):
     examples = ({"cidr": {}},)
     unique_capable = True
     value_class = "str"
+    made_up = True
 
 
 def cidr_spec() -> GeneratorSpec:

@@ -41,6 +41,7 @@ class JsonKind(Kind):
     params_type = JsonParams
     examples = ({"json": {"n": {"int": {"min": 1, "max": 3}}, "w": {"gen": "text.word"}}},)
     value_class = "json"
+    made_up = True  # documents, never among a CHECK's IN list
     unique_capable = True  # through one unique field (compile/passes/uniques.py _unique_json)
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
@@ -80,6 +81,7 @@ class ArrayKind(Kind):
     params_type = ArrayParams
     examples = ({"array": {"of": {"bool": 0.5}, "length": {"min": 1, "max": 4}}},)
     value_class = "array"
+    made_up = True
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
         value = entry["array"]

@@ -128,10 +128,18 @@ class TimeKind(_Instant):
 
 
 class IntervalKind(Kind):
+    """Durations (timedelta values): INTERVAL and text columns take them, a date or time one
+    does not; a CHECK's bounds (`d <= '01:00:00'::interval`) come in as internal min / max
+    seconds (compile/passes/recipes.py), never written back to YAML."""
+
     name = "interval"
     runtime = "seedspec.generate.special:Interval"
     examples = ({"interval": {}},)
-    value_class = "str"
+    value_class = "interval"
+    made_up = True
+
+    def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
+        return {"interval": {}}
 
 
 def instant_spec(kind: str, start: str | None, end: str | None) -> GeneratorSpec:
@@ -141,5 +149,7 @@ def instant_spec(kind: str, start: str | None, end: str | None) -> GeneratorSpec
     return GeneratorSpec(kind, {"from": start, "to": end, "dist": "uniform"})
 
 
-def interval_spec() -> GeneratorSpec:
-    return GeneratorSpec("interval", {})
+def interval_spec(low: float | None = None, high: float | None = None) -> GeneratorSpec:
+    """`interval`; `low` / `high` (seconds, inclusive; internal) bound it to a CHECK's range."""
+    bounds = {k: v for k, v in (("min", low), ("max", high)) if v is not None}
+    return GeneratorSpec("interval", bounds)

@@ -155,6 +155,7 @@ class UuidKind(Kind):
     examples = ({"uuid": {}},)
     unique_capable = True
     value_class = "uuid"
+    made_up = True
 
 
 def provider_spec(

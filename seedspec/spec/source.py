@@ -1,4 +1,5 @@
-"""spec file path -> plain data + source map (JSON pointer -> line:col)."""
+"""A spec file path, YAML text or a mapping -> plain data + source map (JSON pointer -> line:col;
+a mapping: the pointer itself)."""
 
 from __future__ import annotations
 
@@ -40,10 +41,13 @@ class Document:
     data: Any
     value_marks: Mapping[Pointer, Mark] = field(default_factory=dict, repr=False, compare=False)
     key_marks: Mapping[Pointer, Mark] = field(default_factory=dict, repr=False, compare=False)
+    by_pointer: bool = field(default=False, compare=False)  # a mapping: no lines, its keys
 
     def location(self, pointer: Iterable[Any] = ()) -> SourceLocation:
         """Where the value at `pointer` was written (or its nearest existing ancestor)."""
         ptr = tuple(pointer)
+        if self.by_pointer:  # line 0: printed as `<dict>:/tables/users/count`
+            return SourceLocation(f"{self.path}:/" + "/".join(str(p) for p in ptr), 0, 0)
         for end in range(len(ptr), -1, -1):
             mark = self.value_marks.get(ptr[:end])
             if mark is not None:
@@ -59,7 +63,16 @@ class Document:
 
 def load_document(path: str) -> Document:
     """Read, parse and check one spec file; every failure is one `SourceError`."""
-    text = _decode(path, _read_bytes(path))
+    return load_text(_decode(path, _read_bytes(path)), path)
+
+
+def load_text(text: str, name: str = "<yaml>") -> Document:
+    """Parse and check spec YAML held in a string; locations read `name:line:col`."""
+    if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        raise SourceError(f"{name} is larger than {limit} MB; a spec is far smaller")
+    path = name
+    text = text[1:] if text.startswith("\ufeff") else text
     root = _compose(path, text)
     if root is None or (_tag(root) == "null" and root.value == ""):
         raise SourceError("file is empty", SourceLocation(path, 1, 1))
@@ -72,6 +85,36 @@ def load_document(path: str) -> Document:
     builder = _Builder(path)
     data = builder.build(root, ())
     return Document(path, data, builder.value_marks, builder.key_marks)
+
+
+def from_data(data: Mapping[Any, Any], name: str = "<dict>") -> Document:
+    """A spec given as a mapping (a dict, parsed JSON): copied to plain dicts and lists, every
+    key a string (None: "null", the null modifier); locations read `name:/json/pointer`."""
+    if not isinstance(data, Mapping):
+        raise SourceError(
+            f"the top level must be a mapping (seedspec: 1, tables: ...), not "
+            f"{type(data).__name__}",
+            SourceLocation(name, 0, 0),
+        )
+    return Document(name, _plain(data, (), name, 0), by_pointer=True)
+
+
+def _plain(value: Any, ptr: Pointer, name: str, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise SourceError(f"the mapping nests more than {MAX_DEPTH} levels deep")
+    if isinstance(value, Mapping):
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            if key is None:
+                key = "null"
+            if not isinstance(key, (str, int, float, bool)):
+                where = SourceLocation(f"{name}:/" + "/".join(str(p) for p in ptr), 0, 0)
+                raise SourceError(f"a mapping key must be a plain value, not {key!r}", where)
+            out[key] = _plain(item, (*ptr, key), name, depth + 1)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_plain(item, (*ptr, i), name, depth + 1) for i, item in enumerate(value)]
+    return value
 
 
 # -- reading ---------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from seedspec.spec.semantics import (
     suggest,
     where,
 )
-from seedspec.spec.source import Document, Pointer, load_document
+from seedspec.spec.source import Document, Pointer, from_data, load_document, load_text
 
 SCHEMA_PATH = Path(__file__).parent.parent / "schemas" / "seedspec-1.schema.json"
 
@@ -58,6 +59,18 @@ _BOUNDS = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusive
 def load_spec(path: str, profile: str | None = None) -> Spec:
     """Read, check and normalise one spec file (with the named profile applied)."""
     return validate_document(load_document(path), profile)
+
+
+def load_spec_text(text: str, profile: str | None = None, *, name: str = "<yaml>") -> Spec:
+    """A spec held in a YAML string (problems located `name:line:col`); its `path` is None."""
+    return replace(validate_document(load_text(text, name), profile), path=None)
+
+
+def load_spec_data(
+    data: Mapping[str, Any], profile: str | None = None, *, name: str = "<dict>"
+) -> Spec:
+    """A spec given as a mapping (problems located by JSON pointer); its `path` is None."""
+    return replace(validate_document(from_data(data, name), profile), path=None)
 
 
 def validate_document(doc: Document, profile: str | None = None) -> Spec:

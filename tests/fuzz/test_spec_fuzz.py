@@ -16,6 +16,7 @@ import os
 import resource
 import sqlite3
 import string
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from seedspec.cli.app import app
+from seedspec.generate.layouts import PerParentLayout
 from seedspec.kinds import KINDS
 from seedspec.spec.limits import INT_MAX, INT_MIN, MAX_COUNT, MAX_PER_PARENT, MAX_SCALE
 
@@ -75,10 +77,13 @@ EXAMPLES = int(os.environ.get("SEEDSPEC_SPEC_FUZZ_EXAMPLES", "40"))
 MEMORY_LIMIT = 200 * 2**20  # bytes of peak-RSS growth one example may cause
 APPLY_ROWS = 60  # apply only when the plan's total rows stay this small
 OK_EXITS = {0, 1, 2, 3}
-# kinds left out of the draws while the crash they cause is open (test_interval_* below)
-NOT_FIXED = {"interval"}
-# A per-parent count's plan sums the drawn counts a million parents at a time, so a `per:` over
-# 10^12 parents plans for hours (open, not drawn; plan of this spec took over 60 s on main):
+# kinds left out of the draws while the crash they cause is open (none now)
+NOT_FIXED: set[str] = set()
+# A per-parent count's plan summed the drawn counts a million parents at a time, so a `per:` over
+# 10^12 parents planned for hours (~1.6 s per 10^8 parents). Fixed: past 2^20 parents the layout
+# repeats its first 2^20 draws, rotated per block (generate/layouts.py), so its total is a sum
+# over those; this one's ~1.0016 x 10^12 rows are over the limit: count-over-limit, located
+# (test_per_parent_count_over_a_trillion_parents_plans_in_seconds).
 HOURS_REPRO = {
     "seedspec": 1,
     "tables": {
@@ -342,17 +347,92 @@ def test_spec_fuzz_apply(tmp_path: Path, doc: dict[str, Any]) -> None:
     assert _peak() - before < MEMORY_LIMIT
 
 
-# A generator kind that does not fit its column's type is an internal error (exit 70) at apply.
+# Found by test_spec_fuzz_apply: `interval: {}` on SQLite TIMESTAMP posts.created planned (exit 0),
+# then apply failed with "internal error (TypeError: unsupported operand type(s) for +:
+# 'datetime.timedelta' and 'float')", exit 70 (on `edited`, or on CHECK-listed users.status: an
+# unlocated CHECK failure at load). Fixed: interval values are their own class, which date and
+# time columns refuse as any kind of the wrong type does, and a kind that makes its values up
+# (interval, uuid, cidr, json, array) on an IN-list column is refused too: exit 3 at plan, located.
 INTERVAL_REPRO = {"seedspec": 1, "tables": {"posts": {"columns": {"created": {"interval": {}}}}}}
 
 
-@pytest.mark.xfail(strict=True, reason="interval: on a TIMESTAMP column: TypeError, exit 70")
-def test_interval_on_timestamp_column(tmp_path: Path) -> None:
-    """Found by test_spec_fuzz_apply: `interval: {}` on SQLite TIMESTAMP posts.created plans
-    (exit 0), then apply fails with "internal error (TypeError: unsupported operand type(s) for
-    +: 'datetime.timedelta' and 'float')" (on `edited` instead: an unlocated CHECK failure)."""
-    spec, url = _write(tmp_path, INTERVAL_REPRO)
-    code, _ = _plan(spec, url, [])
-    assert code == 0
-    code, out = _run(["apply", str(spec), "--db", url, "-o", "json"])
-    _check_doc("apply", code, out, spec)
+@pytest.mark.parametrize(
+    ("table", "column", "code"),
+    [
+        ("posts", "created", "type-mismatch"),
+        ("posts", "edited", "type-mismatch"),
+        ("users", "status", "choice-outside-check"),
+    ],
+)
+def test_interval_on_timestamp_column(tmp_path: Path, table: str, column: str, code: str) -> None:
+    """`interval` on a TIMESTAMP or a CHECK-listed column: a located error at plan and at
+    apply (exit 3), before any row is written."""
+    doc = {"seedspec": 1, "tables": {table: {"columns": {column: {"interval": {}}}}}}
+    spec, url = _write(tmp_path, doc)
+    for verb in ("plan", "apply"):
+        code_, out = _run([verb, str(spec), "--db", url, "-o", "json"])
+        found = _check_doc(verb, code_, out, spec)
+        assert code_ == 3
+        ours = [e for e in found["errors"] if e.get("column") == column]
+        assert [e["code"] for e in ours] == [code], found["errors"]
+        assert _located(ours[0], spec) and ours[0]["line"] == 5, ours  # the column's line
+    _audit(url, {"users": 0, "posts": 0, "categories": 0})
+
+
+def test_per_parent_count_over_a_trillion_parents_plans_in_seconds(tmp_path: Path) -> None:
+    """HOURS_REPRO: refused at plan with a located count-over-limit (posts' count line) in well
+    under 5 s; half the parents with at most one child each plan (exit 0) with the exact total."""
+    spec, url = _write(tmp_path, HOURS_REPRO)
+    started = time.perf_counter()
+    code, out = _run(["plan", str(spec), "--db", url, "-o", "json"])
+    assert time.perf_counter() - started < 5
+    doc = _check_doc("plan", code, out, spec)
+    (over,) = [e for e in doc["errors"] if e["code"] == "count-over-limit"]
+    assert code == 3 and over["table"] == "posts" and over["line"] == 7, over
+    assert "per users row" in over["message"]
+    half = {
+        "seedspec": 1,
+        "tables": {
+            "users": {"count": MAX_COUNT // 2},
+            "posts": {"count": {"per": "users", "min": 0, "max": 1}},
+        },
+    }
+    spec, url = _write(tmp_path, half)
+    started = time.perf_counter()
+    code, planned = _plan(spec, url, [])
+    assert time.perf_counter() - started < 5 and code == 0, planned
+    counts = {r["name"]: r["count"] for r in planned["plan"]["recipes"]}
+    layout = PerParentLayout.drawn(
+        "users", _layout_key(planned), MAX_COUNT // 2, "uniform", {"min": 0, "max": 1}
+    )
+    assert counts["users"] == MAX_COUNT // 2 and counts["posts"] == layout.count
+    assert abs(layout.count - MAX_COUNT // 4) < MAX_COUNT // 100
+
+
+def _layout_key(planned: dict[str, Any]) -> int:
+    (posts,) = [r for r in planned["plan"]["recipes"] if r["name"] == "posts"]
+    return int(posts["layout"]["key"])
+
+
+# Found by SEEDSPEC_SPEC_FUZZ_SEED=2 (400 examples): `apply` failed with an unlocated "loading
+# users: CHECK constraint failed: status IN ('a', 'b', 'c')" (exit 1): an array on users.status.
+ARRAY_REPRO = {
+    "seedspec": 1,
+    "seed": 0,
+    "tables": {
+        "categories": {},
+        "users": {"columns": {"status": {"array": {"of": {"int": {}}, "length": 0}}}},
+    },
+}
+
+
+def test_array_on_check_listed_column_is_located(tmp_path: Path) -> None:
+    """Refused at plan and apply (exit 3) at users.status's line, nothing written."""
+    spec, url = _write(tmp_path, ARRAY_REPRO)
+    for verb in ("plan", "apply"):
+        code, out = _run([verb, str(spec), "--db", url, "-o", "json"])
+        found = _check_doc(verb, code, out, spec)
+        ours = [e for e in found["errors"] if e.get("column") == "status"]
+        assert code == 3 and [e["code"] for e in ours] == ["choice-outside-check"], found
+        assert _located(ours[0], spec) and ours[0]["line"] == 7, ours
+    _audit(url, {"users": 0, "posts": 0, "categories": 0})

@@ -25,6 +25,7 @@ from seedspec.spec.validate import load_spec
 
 pytestmark = pytest.mark.postgres
 
+SCHEMA_ID = json.loads((REPO / "schemas" / "seedspec-1.schema.json").read_text())["$id"]
 CLI_TIMEOUT = 900  # seconds per command; netbox (~190 tables) takes well under a minute
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 WORD = re.compile(r"^[A-Z][^\s]*$")  # a capitalised word
@@ -180,9 +181,8 @@ def test_init_spec_applies_as_written(name: str, corpus: Callable[[str], Seeded]
     seeded = corpus(name)
     text = seeded.spec.read_text()
     first, second = text.splitlines()[:2]
-    schema_file = (seeded.spec.parent / first.split("$schema=", 1)[1]).resolve()
-    assert first.startswith("# yaml-language-server: $schema=")
-    assert schema_file.name == "seedspec-1.schema.json" and schema_file.is_file()
+    # a spec outside a checkout of this repository: the schema's public URL, its $id
+    assert first == f"# yaml-language-server: $schema={SCHEMA_ID}", first
     assert "seedspec init" in second and f"@{sa.make_url(seeded.url).host}" in second
     assert load_spec(str(seeded.spec)).tables  # every table is named explicitly
     for schema in seeded.schemas:
@@ -340,13 +340,21 @@ def test_init_stdout_json_and_no_password(pg_url: str, tmp_path: Path) -> None:
     assert "s3cret-pw" not in as_json.stdout + as_json.stderr
     written = (tmp_path / "out" / "spec.yaml").read_text()
     assert "s3cret-pw" not in written
-    assert written.splitlines()[0].endswith(
-        "$schema="
-        + os.path.relpath(
-            (REPO / "seedspec" / "schemas" / "seedspec-1.schema.json").resolve(), tmp_path / "out"
-        )
-    )
+    assert written.splitlines()[0] == f"# yaml-language-server: $schema={SCHEMA_ID}"
     assert set(doc["added_tables"]) == set(counts(pg_url))
+
+
+def test_init_modeline_inside_this_repository_is_a_path_that_exists(tmp_path: Path) -> None:
+    db = tmp_path / "app.db"
+    run_sql(f"sqlite:///{db}", "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL);")
+    spec = REPO / "specs" / "not-written" / "seed.yaml"  # --stdout: nothing lands in the repo
+    done = ok(seedspec("init", str(spec), "--db", f"sqlite:///{db}", "--stdout", cwd=tmp_path))
+    assert not spec.parent.exists()
+    first = done.stdout.splitlines()[0]
+    ref = first.split("$schema=", 1)[1]
+    assert first.startswith("# yaml-language-server: $schema=") and not ref.startswith("/")
+    assert (spec.parent / ref).resolve() == (REPO / "schemas" / "seedspec-1.schema.json").resolve()
+    assert "site-packages" not in ref and ".venv" not in ref
 
 
 # -- preview -------------------------------------------------------------------------------------

@@ -89,6 +89,13 @@ def db(request: pytest.FixtureRequest) -> str:
     return url
 
 
+def session_of(conn: sa.Connection) -> str:
+    """How a lock message names the session of `conn`: pid N (PostgreSQL), connection N."""
+    if conn.engine.dialect.name == "postgresql":
+        return f"pid {conn.exec_driver_sql('SELECT pg_backend_pid()').scalar()}"
+    return f"connection {conn.exec_driver_sql('SELECT CONNECTION_ID()').scalar()}"
+
+
 def _refused(done: subprocess.CompletedProcess[str], seconds: float) -> str:
     assert done.returncode == 1, (done.returncode, done.stdout, done.stderr)
     assert seconds < 8, seconds  # --lock-timeout 1 plus process start-up, not an endless wait
@@ -129,8 +136,9 @@ def test_a_row_locked_by_an_open_transaction_bounds_the_load(
     PostgreSQL bulk path asks for the parent's lock (its FK comes back) before loading."""
     only_child = "seedspec: 1\nseed: 1\ntables:\n  include: [child]\n  child: {count: 20}\n"
     locks = {
-        pg_url: "SELECT * FROM parent WHERE id = 1 FOR UPDATE",
-        mysql_url: "UPDATE parent SET name = 'uno' WHERE id = 1",
+        # a query text may hold a secret: never printed
+        pg_url: "SELECT * FROM parent WHERE id = 1 /* secret hunter2 */ FOR UPDATE",
+        mysql_url: "UPDATE parent SET name = 'uno' /* secret hunter2 */ WHERE id = 1",
     }
     if path == "bulk":  # MariaDB's bulk path loads with FK checks off: no row lock to wait on
         del locks[mysql_url]
@@ -142,13 +150,14 @@ def test_a_row_locked_by_an_open_transaction_bounds_the_load(
             err = _refused(done, seconds)
             if url == pg_url and path == "bulk":
                 assert "a lock on table parent" in err, err
-                pid = other.exec_driver_sql("SELECT pg_backend_pid()").scalar()
-                assert f"pid {pid} (user postgres" in err
             else:
                 assert "a lock while loading table child" in err, err
-            if url == mysql_url:
-                cid = other.exec_driver_sql("SELECT CONNECTION_ID()").scalar()
-                assert f"connection {cid} (user root" in err
+            # the session the apply waited for, as the server saw it while it waited
+            assert (
+                f"held by {session_of(other)} (user {'postgres' if url == pg_url else 'root'}"
+                in err
+            ), err
+            assert "transaction open" in err and "secret" not in err, err
         assert counts(url) == (1, 0)
         assert scalar(url, "SELECT name FROM parent") == "one"
 
@@ -218,3 +227,101 @@ def test_lock_timeout_zero_waits_and_then_applies(sqlite_url: str, tmp_path: Pat
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert counts(sqlite_url) == (5, 20)
+
+
+# own table names (lockname_*): the parent has a default and a CHECK, which PostgreSQL's catalog
+# reads (pg_get_expr) wait for when another session holds the table's ACCESS EXCLUSIVE lock
+OWN = {
+    "postgresql": """
+CREATE TABLE lockname_parent (
+    id serial PRIMARY KEY, name varchar(40) NOT NULL DEFAULT 'x' CHECK (name <> '')
+);
+CREATE TABLE lockname_child (
+    id integer PRIMARY KEY,
+    parent_id integer NOT NULL REFERENCES lockname_parent (id),
+    note varchar(40) NOT NULL
+);
+INSERT INTO lockname_parent (name) VALUES ('one');
+""",
+    "mysql": """
+CREATE TABLE lockname_parent (
+    id integer AUTO_INCREMENT PRIMARY KEY, name varchar(40) NOT NULL DEFAULT 'x'
+);
+CREATE TABLE lockname_child (
+    id integer PRIMARY KEY,
+    parent_id integer NOT NULL REFERENCES lockname_parent (id),
+    note varchar(40) NOT NULL
+);
+INSERT INTO lockname_parent (name) VALUES ('one');
+""",
+}
+ONLY_CHILD = (
+    "seedspec: 1\nseed: 1\ntables:\n  include: [lockname_child]\n  lockname_child: {count: 20}\n"
+)
+
+
+@pytest.fixture(params=["pg_url", "mysql_url"])
+def own(request: pytest.FixtureRequest) -> str:
+    url: str = request.getfixturevalue(request.param)
+    run_sql(url, OWN[sa.make_url(url).get_backend_name()])
+    return url
+
+
+def own_counts(url: str) -> tuple[int, int]:
+    parent = scalar(url, "SELECT count(*) FROM lockname_parent")
+    child = scalar(url, "SELECT count(*) FROM lockname_child")
+    return int(parent), int(child)  # type: ignore[call-overload]
+
+
+def test_a_unique_key_another_transaction_inserted_names_that_session(
+    own: str, tmp_path: Path
+) -> None:
+    """An open transaction inserted child 1: the apply's own row 1 waits on its unique key."""
+    insert = "INSERT INTO lockname_child VALUES (1, 1, 'theirs /* secret hunter2 */')"
+    with holding(own, insert) as other:
+        done, seconds = seedspec(
+            "apply",
+            spec_file(tmp_path, ONLY_CHILD),
+            "--db",
+            own,
+            "--no-bulk",
+            "--lock-timeout",
+            "1",
+        )
+        err = _refused(done, seconds)
+        assert "a lock while loading table lockname_child" in err, err
+        user = "postgres" if own.startswith("postgresql") else "root"
+        assert f"held by {session_of(other)} (user {user}, " in err, err
+        assert "client 127.0.0.1" in err and "hunter2" not in err, err
+    assert own_counts(own) == (1, 0)
+
+
+def _ddl_lock(url: str) -> str:
+    if url.startswith("postgresql"):  # DDL in an open transaction: ACCESS EXCLUSIVE until it ends
+        return "ALTER TABLE lockname_parent ADD COLUMN y integer"
+    return "LOCK TABLES lockname_parent WRITE"  # MariaDB's DDL commits: a metadata lock instead
+
+
+@pytest.mark.parametrize("verb", ["plan", "check", "apply"])
+def test_a_ddl_lock_held_while_the_schema_is_read_is_an_error_in_time(
+    own: str, tmp_path: Path, verb: str
+) -> None:
+    """The schema read (PostgreSQL: the catalog; MariaDB: the rows of the left-alone parent)
+    waits at most --lock-timeout, then says which lock and whose; nothing is written."""
+    with holding(own, _ddl_lock(own)) as other:
+        done, seconds = seedspec(
+            verb, spec_file(tmp_path, ONLY_CHILD), "--db", own, "--lock-timeout", "1"
+        )
+        assert done.returncode == 1, (done.returncode, done.stdout, done.stderr)
+        assert seconds < 8, seconds
+        err = done.stderr
+        assert "gave up after --lock-timeout 1 s" in err and "nothing was written" in err, err
+        assert "Traceback" not in err and done.stdout == "", (done.stdout, err)
+        if own.startswith("postgresql"):
+            assert "reading the schema waited for a lock (table lockname_parent locked by " in err
+            assert f"{session_of(other)} (user postgres, " in err, err
+        else:  # no METADATA_LOCK_INFO plugin: the server does not say who; the candidates
+            assert "reading table lockname_parent waited for a lock" in err, err
+            assert f"{session_of(other)} (user root, " in err, err
+    assert own_counts(own) == (1, 0)
+    assert scalar(own, "SELECT name FROM lockname_parent") == "one"

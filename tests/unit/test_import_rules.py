@@ -121,6 +121,7 @@ RULES = [
             "seedspec.dialects",
             "seedspec.execute",
             "seedspec.api",
+            "seedspec.testing",  # the pytest plugin creates, copies and drops databases
         ),
         forbid_external=DB_DRIVERS,
     ),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from seedspec.analysis.shaping import text_limits
+from seedspec.analysis.shaping import interval_limits, text_limits
 from seedspec.compile.links import Link
 from seedspec.compile.passes.numbering import digit_values, numbering_of
 from seedspec.compile.passes.pickers import tuple_pick
@@ -107,6 +107,8 @@ def value_recipe(
     if g.kind == "gen" and facts is not None:
         shaped = {**text_limits(facts), **resolved.params}
         resolved = replace(resolved, params=shaped)
+    if g.kind == "interval" and facts is not None:  # `d <= '01:00:00'::interval`: its seconds
+        resolved = replace(resolved, params={**interval_limits(facts), **resolved.params})
     key_params = Params.of(g.params) if resolved.params != g.params else None
     return r.ValueRecipe(g.kind, Params.of(resolved.params), g.null, g.unique, key_params)
 

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.dialects.mysql.base import MySQLDialect
 from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
 from sqlalchemy.engine import URL
@@ -80,6 +81,7 @@ def _sized_bytes(compiled: str | None) -> int | None:
 
 class MySqlDialect(Dialect):
     name = "mysql"
+    test_copies = "transaction"  # the pytest plugin's per-test copy (testing/copies.py)
     placeholder = "%s"
     capabilities = capabilities_for("mysql")
     url_schemes = {"mysql": "mysql+pymysql", "mariadb": "mysql+pymysql"}
@@ -177,8 +179,24 @@ class MySqlDialect(Dialect):
 
     def lock_holders(
         self, conn: sa.Connection, table: DbTable | None, me: int, apply_lock: bool
-    ) -> list[str]:
-        return my_locks.holders(conn, apply_lock, me)
+    ) -> tuple[list[str], bool]:
+        return my_locks.holders(
+            conn, apply_lock, me, table.name.rpartition(".")[2] if table else None
+        )
+
+    def bound_reads(self, engine: sa.Engine, seconds: float) -> None:
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_conn: Any, record: Any) -> None:
+            my_locks.session_waits(dbapi_conn, seconds)
+            record.info["seedspec_session"] = dbapi_conn.thread_id()
+
+    watches_blockers = True
+
+    def blocking(self, conn: sa.Connection, session: int) -> list[tuple[int, str]]:
+        return my_locks.blocking(conn, session)
+
+    def read_lock_holders(self, conn: sa.Connection, me: int) -> tuple[list[str], bool]:
+        return my_locks.holders(conn, False, me)
 
     def is_lock_timeout(self, err: BaseException) -> bool:
         return my_locks.is_lock_timeout(err)

@@ -63,8 +63,16 @@ _TABLE_SEQUENCES = sa.text(
 )
 
 
+_SEQUENCE_FACTS = sa.text(
+    "SELECT s.seqincrement, s.seqmin, s.seqmax, pg_catalog.pg_has_role(c.relowner, 'USAGE')"
+    " FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid"
+    " WHERE s.seqrelid = CAST(:s AS regclass)"
+)
+
+
 class PostgresDialect(Dialect):
     name = "postgresql"
+    test_copies = "template_database"  # the pytest plugin's per-test copy (testing/copies.py)
     placeholder = "%s"
     capabilities = capabilities_for("postgresql")
     url_schemes = {"postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg"}
@@ -146,10 +154,24 @@ class PostgresDialect(Dialect):
 
     def lock_holders(
         self, conn: sa.Connection, table: DbTable | None, me: int, apply_lock: bool
-    ) -> list[str]:
+    ) -> tuple[list[str], bool]:
         if apply_lock or table is None:
-            return pg_locks.holders(conn, None, me) if apply_lock else []
-        return pg_locks.holders(conn, self.qualified(conn, table), me)
+            return (pg_locks.holders(conn, None, me) if apply_lock else []), apply_lock
+        return pg_locks.holders(conn, self.qualified(conn, table), me), True
+
+    def bound_reads(self, engine: sa.Engine, seconds: float) -> None:
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_conn: Any, record: Any) -> None:
+            pg_locks.session_lock_timeout(dbapi_conn, seconds)
+            record.info["seedspec_session"] = dbapi_conn.info.backend_pid
+
+    watches_blockers = True
+
+    def blocking(self, conn: sa.Connection, session: int) -> list[tuple[int, str]]:
+        return pg_locks.blocking(conn, session)
+
+    def read_lock_holders(self, conn: sa.Connection, me: int) -> tuple[list[str], bool]:
+        return pg_locks.exclusive_holders(conn, me), True
 
     def is_lock_timeout(self, err: BaseException) -> bool:
         return pg_locks.is_lock_timeout(err)
@@ -297,6 +319,22 @@ class PostgresDialect(Dialect):
             {"s": counter.name, "v": value, "c": called},
         )
         return True
+
+    def protect_counters(self, conn: sa.Connection, counters: Sequence[Counter]) -> None:
+        """setval and nextval are not transactional, but ALTER SEQUENCE ... RESTART is: it gives
+        the sequence new storage in this transaction, and every later nextval and setval of the
+        apply writes there, so a rollback the client never sees (kill -9) puts the old state
+        back. RESTART WITH the value the next nextval would return changes no behaviour; it
+        needs the sequence's owner (else the counter is left to restore_counter)."""
+        for counter in counters:
+            value, called = counter.state
+            row = conn.execute(_SEQUENCE_FACTS, {"s": counter.name}).one_or_none()
+            if row is None:
+                continue
+            increment, low, high, owner = row
+            start = int(value) + int(increment) if called else int(value)
+            if owner and int(low) <= start <= int(high):
+                self.execute_raw(conn, f"ALTER SEQUENCE {counter.name} RESTART WITH {start}")
 
     def transaction_marker(self, conn: sa.Connection) -> Any:
         return conn.exec_driver_sql("SELECT txid_current()").scalar()

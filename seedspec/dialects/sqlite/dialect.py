@@ -30,6 +30,7 @@ _DEFAULT_BUSY_MS = 5000  # pysqlite's own default (timeout=5.0)
 
 class SqliteDialect(Dialect):
     name = "sqlite"
+    test_copies = "file_copy"  # the pytest plugin's per-test copy (testing/copies.py)
     placeholder = "?"
     capabilities = capabilities_for("sqlite")
     default_schema = "main"
@@ -102,6 +103,15 @@ class SqliteDialect(Dialect):
         conn.exec_driver_sql(f"PRAGMA busy_timeout = {ms}")
         conn.info["seedspec_immediate"] = True
 
+    def bound_reads(self, engine: sa.Engine, seconds: float) -> None:
+        ms = _FOREVER_MS if seconds <= 0 else max(1, int(round(seconds * 1000)))
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {ms}")
+            cur.close()
+
     def unbound_waits(self, conn: sa.Connection) -> None:
         conn.info.pop("seedspec_immediate", None)
         conn.exec_driver_sql(f"PRAGMA busy_timeout = {_DEFAULT_BUSY_MS}")
@@ -136,6 +146,11 @@ class SqliteDialect(Dialect):
         raw = self.raw(conn)
         if raw.in_transaction:  # a COMMIT that failed on a deferred FK leaves it open
             raw.rollback()
+
+    def join_transaction(self, conn: sa.Connection) -> None:
+        raw = self.raw(conn)
+        if conn.in_transaction() and not raw.in_transaction:  # pysqlite waits for a write
+            raw.execute("BEGIN")
 
     def transaction_lost(self, conn: sa.Connection, marker: Any) -> bool:
         return not self.raw(conn).in_transaction

@@ -1,0 +1,5 @@
+"""`python -m seedspec ARGS`: the same as the `seedspec` command."""
+
+from seedspec.cli.app import main
+
+main()
