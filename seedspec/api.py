@@ -17,7 +17,6 @@ from seedspec.analysis.drift import DriftError, DriftReport
 from seedspec.analysis.selection import select_tables
 from seedspec.compile import compile_plan
 from seedspec.compile.links import left_alone_parents
-from seedspec.compile.written import check_written, read_plan
 from seedspec.database import snapshot as snap
 from seedspec.database.connect import URL, normalise_url, resolve_url
 from seedspec.database.guard import check_write_target
@@ -29,6 +28,7 @@ from seedspec.dialects.base import Dialect
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import SeedspecError, UsageError
 from seedspec.execute.run import ApplyReport, execute_plan
+from seedspec.execute.written import check_written, read_plan
 from seedspec.plan.model import Plan
 from seedspec.plan.params import Params
 from seedspec.plan.recipes import ExistingRows
