@@ -28,7 +28,6 @@ from seedspec.analysis.shaping import (
 )
 from seedspec.database.checks import ColumnFacts
 from seedspec.database.model import DbColumn, DbTable
-from seedspec.generate.geometry import EWKT_SHAPES, PG_SHAPES
 from seedspec.kinds import (
     binary,
     choice,
@@ -365,10 +364,10 @@ def _geometry_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Gene
     shape = args[0] if args else "point"
     dims = ""
     for suffix in ("zm", "z", "m"):
-        if shape.endswith(suffix) and shape[: -len(suffix)] in EWKT_SHAPES:
+        if shape.endswith(suffix) and shape[: -len(suffix)] in geometry.EWKT_SHAPES:
             shape, dims = shape[: -len(suffix)], suffix.upper()
             break
-    if shape not in EWKT_SHAPES:
+    if shape not in geometry.EWKT_SHAPES:
         shape = "point"  # bare `geometry` (or GEOMETRY typmod): any geometry, so a point
     geography = bare.lower().startswith("geography")
     srid = int(args[1]) if len(args) > 1 and args[1].isdigit() else (4326 if geography else None)
@@ -379,7 +378,7 @@ def _geometry_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Gene
 def _geometric_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
     """point, line, lseg, box, path, polygon, circle: PostgreSQL's own literal syntax."""
     shape = column.sql_type.lower().rsplit(".", 1)[-1]
-    return geometry.geometry_spec(shape if shape in PG_SHAPES else "point", fmt="pg")
+    return geometry.geometry_spec(shape if shape in geometry.PG_SHAPES else "point", fmt="pg")
 
 
 def _lsn_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:

@@ -92,3 +92,13 @@ def geometry_spec(
 ) -> GeneratorSpec:
     """Geometry literals of one shape (EWKT with an SRID, WKT, or a built-in geometric type)."""
     return GeneratorSpec("geometry", {"shape": shape, "srid": srid, "dims": dims, "format": fmt})
+
+
+def __getattr__(name: str) -> Any:
+    """EWKT_SHAPES / PG_SHAPES, the shapes the generator draws, read from it when first asked
+    (inference asks; validating a spec never imports the generators: start-up)."""
+    if name in ("EWKT_SHAPES", "PG_SHAPES"):
+        from seedspec.generate import geometry
+
+        return getattr(geometry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
