@@ -81,7 +81,11 @@ def decide(digest: str, counts: Mapping[str, int], entry: Entry | None, reset: b
 
 
 def refusal(
-    plan: Plan, scale: float | None, counts: Mapping[str, int], entry: Entry | None, spot: LedgerSpot
+    plan: Plan,
+    scale: float | None,
+    counts: Mapping[str, int],
+    entry: Entry | None,
+    spot: LedgerSpot,
 ) -> str:
     """Why tables that hold rows are not written, with the ledger entry and how it differs."""
     busy = ", ".join(t for t, n in counts.items() if n)

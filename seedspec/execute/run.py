@@ -120,7 +120,9 @@ def execute_plan(
     dialect.schema = schema
     spot = ledger or LedgerSpot()
     book = Book(spot, reset=reset or truncate, scale=scale)
-    report = ApplyReport(plan_digest=plan.digest(), load_path=plan.load_path, ledger_table=spot.label)
+    report = ApplyReport(
+        plan_digest=plan.digest(), load_path=plan.load_path, ledger_table=spot.label
+    )
     started = time.perf_counter()
     conn = connect(engine, load=True)
     attempt = Attempt()

@@ -121,7 +121,7 @@ def test_a_different_plan_is_refused_showing_the_entry(db: str, tmp_path: Path) 
     assert other.returncode == 1, other.stdout + other.stderr
     err = other.stderr
     assert "tables already hold rows: auth_group, auth_user; seeded by another plan" in err, err
-    assert f"ledger entry #1 (applied " in err and f"digest {digest}, seed 4, scale 1" in err
+    assert "ledger entry #1 (applied " in err and f"digest {digest}, seed 4, scale 1" in err
     assert "rows: auth_group 3, auth_user 20)" in err
     assert "seed 5 (not 4)" in err and "pass --reset" in err
     scaled = _cli(tmp_path, "apply", "--db", db, "--scale", "2")
@@ -188,9 +188,7 @@ def test_a_failed_apply_records_nothing(db: str, tmp_path: Path) -> None:
     assert len(query(db, LEDGER)) == 1 and _counts(db)["auth_user"] == 20
 
 
-def test_the_ledger_is_not_in_a_snapshot_and_a_plan_file_meets_it(
-    db: str, tmp_path: Path
-) -> None:
+def test_the_ledger_is_not_in_a_snapshot_and_a_plan_file_meets_it(db: str, tmp_path: Path) -> None:
     plan_file = tmp_path / "plan.json"
     made = _cli(tmp_path, "plan", "--db", db, "-o", "json")
     plan_file.write_text(made.stdout)
@@ -235,7 +233,9 @@ def test_the_ledger_lives_in_the_target_schema(pg_url: str, tmp_path: Path) -> N
     run_sql(pg_url, "CREATE SCHEMA app;SET search_path TO app;" + DDL.format(key="serial"))
     run_sql(pg_url, "CREATE SCHEMA other;CREATE TABLE other.t (id int)")
     assert _cli(tmp_path, "apply", "--db", pg_url, "--schema", "app").returncode == 0
-    where = "SELECT table_schema FROM information_schema.tables WHERE table_name = 'seedspec_ledger'"
+    where = (
+        "SELECT table_schema FROM information_schema.tables WHERE table_name = 'seedspec_ledger'"
+    )
     assert query(pg_url, where) == [("app",)]
     again = _cli(tmp_path, "apply", "--db", pg_url, "--schema", "app")
     assert again.returncode == 0 and "app.seedspec_ledger" in again.stdout, again.stdout
