@@ -113,6 +113,35 @@ LockTimeoutOption = Annotated[
     ),
 ]
 
+ResetOption = Annotated[
+    bool,
+    typer.Option(
+        "--reset",
+        help="Empty the seeded tables (and the unseeded tables referencing them) and seed "
+        "them again, in the same transaction, whatever the ledger says.",
+    ),
+]
+TruncateOption = Annotated[
+    bool, typer.Option("--truncate", hidden=True, help="The old name of --reset.")
+]
+LedgerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ledger",
+        help="Table recording each apply (default: the spec's target.ledger, else "
+        "seedspec_ledger), in the target schema.",
+    ),
+]
+
+AllowRemoteOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-remote",
+        help="Write to a database that is not local (SQLite, unix socket, loopback) nor in "
+        "the spec's target.allow_hosts.",
+    ),
+]
+
 
 @app.command()
 def apply(
@@ -121,25 +150,9 @@ def apply(
     output: OutputOption = Output.text,
     scale: ScaleOption = None,
     profile: ProfileOption = None,
-    reset: Annotated[
-        bool,
-        typer.Option(
-            "--reset",
-            help="Empty the seeded tables (and the unseeded tables referencing them) and seed "
-            "them again, in the same transaction, whatever the ledger says.",
-        ),
-    ] = False,
-    truncate: Annotated[
-        bool, typer.Option("--truncate", hidden=True, help="The old name of --reset.")
-    ] = False,
-    ledger: Annotated[
-        str | None,
-        typer.Option(
-            "--ledger",
-            help="Table recording each apply (default: the spec's target.ledger, else "
-            "seedspec_ledger), in the target schema.",
-        ),
-    ] = None,
+    reset: ResetOption = False,
+    truncate: TruncateOption = False,
+    ledger: LedgerOption = None,
     strict: StrictOption = False,
     schema: SchemaOption = None,
     no_bulk: Annotated[
@@ -152,14 +165,7 @@ def apply(
     ] = None,
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
-    allow_remote: Annotated[
-        bool,
-        typer.Option(
-            "--allow-remote",
-            help="Write to a database that is not local (SQLite, unix socket, loopback) nor in "
-            "the spec's target.allow_hosts.",
-        ),
-    ] = False,
+    allow_remote: AllowRemoteOption = False,
     lock_timeout: LockTimeoutOption = 5.0,
 ) -> None:
     """Seed the database in one transaction: all rows or none.

@@ -17,6 +17,7 @@ from seedspec.database.ledgers import DEFAULT_LEDGER, is_ledger
 from seedspec.database.model import DbTable
 from seedspec.dialects.base import Dialect
 from seedspec.errors import ApplyError
+from seedspec.execute.locks import LockWait
 from seedspec.plan.model import InsertRows, Plan
 
 LOAD, NOOP, REFUSE = "load", "noop", "refuse"
@@ -178,12 +179,17 @@ class Book:
         return table
 
     def settle(
-        self, conn: sa.Connection, dialect: Dialect, plan: Plan, tables: Sequence[DbTable]
+        self,
+        conn: sa.Connection,
+        dialect: Dialect,
+        plan: Plan,
+        tables: Sequence[DbTable],
+        wait: LockWait,
     ) -> Entry | None:
         """The entry saying this plan already seeded these tables (a no-op), or None to load;
         an ApplyError showing the entry when the tables hold other rows."""
         table = self.open(conn)
-        counts = {} if self.reset else row_counts(conn, dialect, tables)
+        counts = {} if self.reset else row_counts(conn, dialect, tables, wait)
         entry = None if self.reset else latest(conn, table, [t.name for t in tables])
         action = decide(plan.digest(), counts, entry, self.reset)
         if action == REFUSE:
@@ -211,12 +217,18 @@ class Book:
         return _entry({**values, "id": key[0] if key else 0})
 
 
-def row_counts(conn: sa.Connection, dialect: Dialect, tables: Sequence[DbTable]) -> dict[str, int]:
-    """Each table's rows now, in the order given."""
+def row_counts(
+    conn: sa.Connection, dialect: Dialect, tables: Sequence[DbTable], wait: LockWait | None = None
+) -> dict[str, int]:
+    """Each table's rows now, in the order given (a lock wait names the table it waited on)."""
     out = {}
     for t in tables:
+        if wait is not None:
+            wait.table = t
         n = conn.exec_driver_sql(f"SELECT count(*) FROM {dialect.qualified(conn, t)}").scalar()
         out[t.name] = int(n or 0)
+    if wait is not None:
+        wait.table = None
     return out
 
 

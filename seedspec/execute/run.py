@@ -232,7 +232,9 @@ def _run(
     wait: LockWait,
 ) -> None:
     tables = _tables(schema, plan.tables + list(plan.trigger_filled))
-    done = book.settle(conn, dialect, plan, tables)  # before any table lock: a no-op takes none
+    done = book.settle(
+        conn, dialect, plan, tables, wait
+    )  # before any table lock: a no-op takes none
     if done is not None:
         report.noop, report.ledger = True, done.to_dict()
         return
