@@ -20,6 +20,7 @@ from seedspec.compile.links import left_alone_parents
 from seedspec.database import snapshot as snap
 from seedspec.database.connect import URL, normalise_url, resolve_url
 from seedspec.database.guard import check_write_target
+from seedspec.database.ledgers import DEFAULT_LEDGER
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.reflect import reflect_url
 from seedspec.database.target import Database, Target, database_url, open_database
@@ -27,6 +28,7 @@ from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT, read_lock_error
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import SeedspecError, UsageError
+from seedspec.execute.ledger import LedgerSpot
 from seedspec.execute.run import ApplyReport, execute_plan
 from seedspec.execute.written import check_written, read_plan
 from seedspec.plan.model import Plan
@@ -84,6 +86,13 @@ def schema_list(spec: Spec, given: str | None) -> list[str] | None:
     if given:
         return [s.strip() for s in given.split(",") if s.strip()]
     return [spec.target.schema] if spec.target.schema else None
+
+
+def ledger_spot(name: str | None, schemas: list[str] | None) -> LedgerSpot:
+    """Where the ledger lives: --ledger, else target.ledger, else seedspec_ledger; in the first
+    schema chosen (--schema / target.schema), else the connection's default schema."""
+    first = schemas[0] if schemas and schemas != ["*"] else None
+    return LedgerSpot(name or DEFAULT_LEDGER, first)
 
 
 def open_target(
@@ -330,15 +339,18 @@ def apply_plan(
     plan_path: str,
     db: str | None,
     *,
+    reset: bool = False,
     truncate: bool = False,
     schemas: str | None = None,
     bulk: bool = True,
     allow_remote: bool = False,
     allow_hosts: tuple[str, ...] = (),
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    ledger: str | None = None,
 ) -> tuple[ApplyReport, Plan]:
     """Apply a written plan; the database's schema must be the one it was compiled against.
-    The production guard decides first, before any connection (no spec: no allow_hosts)."""
+    The production guard decides first, before any connection (no spec: no allow_hosts).
+    The ledger decides as for `apply` (`truncate`: the old name of `reset`)."""
     url = resolve_url(db, None)
     check_write_target(
         normalise_url(url), allow_hosts=allow_hosts, allow_remote=allow_remote, spec_given=False
@@ -354,10 +366,11 @@ def apply_plan(
             compiled,
             engine,
             schema,
-            truncate=truncate,
+            reset=reset or truncate,
             allow_hosts=allow_hosts,
             allow_remote=allow_remote,
             lock_timeout=lock_timeout,
+            ledger=ledger_spot(ledger, names),
         )
     finally:
         engine.dispose()
@@ -370,6 +383,7 @@ def apply(
     *,
     scale: float | None = None,
     profile: str | None = None,
+    reset: bool = False,
     truncate: bool = False,
     strict: bool = False,
     schemas: str | None = None,
@@ -378,13 +392,17 @@ def apply(
     exclude: Sequence[str] = (),
     allow_remote: bool = False,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    ledger: str | None = None,
 ) -> tuple[ApplyReport, Plan]:
     """Compile and load the spec in one transaction; each lock wait at most `lock_timeout`
     seconds (0: unbounded), a concurrent apply waited for as long. The production guard
     decides first, from the URL alone (an Engine's or a Connection's too): a non-local host
     not in target.allow_hosts needs allow_remote, a production environment
     SEEDSPEC_ALLOW_PRODUCTION=1 (GuardRefused, exit 4; nothing is opened). A Connection is
-    written on, never committed when a transaction is open on it (a SAVEPOINT is)."""
+    written on, never committed when a transaction is open on it (a SAVEPOINT is). The ledger
+    (`ledger`, else target.ledger) decides first under the apply lock: the same plan already
+    there is a no-op, other rows are refused unless `reset` (`truncate`: its old name), which
+    empties the plan's tables and re-seeds them."""
     spec = with_tables(load_or_infer(spec_path, profile), include, exclude)
     hosts = spec.target.allow_hosts
     check_write_target(url_of(spec, db), allow_hosts=hosts, allow_remote=allow_remote)
@@ -397,11 +415,13 @@ def apply(
             compiled,
             target.engine,
             target.schema,
-            truncate=truncate,
+            reset=reset or truncate,
             allow_hosts=hosts,
             allow_remote=allow_remote,
             lock_timeout=lock_timeout,
             conn=target.conn,
+            ledger=ledger_spot(ledger or spec.target.ledger, schema_list(spec, schemas)),
+            scale=scale if scale is not None else spec.scale,
         )
     finally:
         target.close()

@@ -41,6 +41,8 @@ from typing import Any
 import sqlalchemy as sa
 from conftest import CORPUS  # noqa: E402  (one place decides where shared/ is)
 
+from seedspec.database.ledgers import DEFAULT_LEDGER
+
 # corpus name -> the database it runs on ("postgresql" or "mysql", which is MariaDB here)
 CORPUS_DATABASES = {
     "chinook": "postgresql",
@@ -412,7 +414,7 @@ class _PgAuditor(_Auditor):
             if is_part:  # rows reach a partition through its parent; audited as part of it
                 self.partitions[oid] = t
                 continue
-            if from_ext:
+            if from_ext or name == DEFAULT_LEDGER:  # seedspec's own apply ledger
                 continue
             if kind == "p" and nparts == 0:
                 t.can_hold_rows, t.why_not = False, "partitioned table with no partitions"
@@ -641,6 +643,8 @@ class _MyAuditor(_Auditor):
             "WHERE table_type = 'BASE TABLE' AND table_schema IN %(s)s ORDER BY 1, 2",
             {"s": tuple(self.schemas)},
         ):
+            if name == DEFAULT_LEDGER:  # seedspec's own apply ledger
+                continue
             self.tables[(schema, name)] = _Table(
                 schema, name, self.label(schema, name), self.qt(schema, name)
             )

@@ -9,6 +9,8 @@ import hashlib
 
 import sqlalchemy as sa
 
+from seedspec.database.ledgers import DEFAULT_LEDGER
+
 
 def _q(engine: sa.Engine, name: str) -> str:
     return engine.dialect.identifier_preparer.quote(name)
@@ -20,7 +22,7 @@ def _qt(engine: sa.Engine, table: str, schema: str | None) -> str:
 
 def tables(engine: sa.Engine, schema: str | None = None) -> list[str]:
     insp = sa.inspect(engine)
-    names = insp.get_table_names(schema=schema)
+    names = [n for n in insp.get_table_names(schema=schema) if n != DEFAULT_LEDGER]
     if engine.dialect.name == "postgresql":  # partitions are filled through their parent
         with engine.connect() as conn:
             parts = {

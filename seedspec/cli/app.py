@@ -117,6 +117,36 @@ def plan(
     run_verb(output, "plan", body)
 
 
+ResetOption = Annotated[
+    bool,
+    typer.Option(
+        "--reset",
+        help="Empty the seeded tables (and the unseeded tables referencing them) and seed "
+        "them again, in the same transaction, whatever the ledger says.",
+    ),
+]
+TruncateOption = Annotated[
+    bool, typer.Option("--truncate", hidden=True, help="The old name of --reset.")
+]
+LedgerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ledger",
+        help="Table recording each apply (default: the spec's target.ledger, else "
+        "seedspec_ledger), in the target schema.",
+    ),
+]
+
+AllowRemoteOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-remote",
+        help="Write to a database that is not local (SQLite, unix socket, loopback) nor in "
+        "the spec's target.allow_hosts.",
+    ),
+]
+
+
 @app.command()
 def apply(
     spec: SpecArg = None,
@@ -124,9 +154,9 @@ def apply(
     output: OutputOption = Output.text,
     scale: ScaleOption = None,
     profile: ProfileOption = None,
-    truncate: Annotated[
-        bool, typer.Option("--truncate", help="Replace rows already in the seeded tables.")
-    ] = False,
+    reset: ResetOption = False,
+    truncate: TruncateOption = False,
+    ledger: LedgerOption = None,
     strict: StrictOption = False,
     schema: SchemaOption = None,
     no_bulk: Annotated[
@@ -139,14 +169,7 @@ def apply(
     ] = None,
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
-    allow_remote: Annotated[
-        bool,
-        typer.Option(
-            "--allow-remote",
-            help="Write to a database that is not local (SQLite, unix socket, loopback) nor in "
-            "the spec's target.allow_hosts.",
-        ),
-    ] = False,
+    allow_remote: AllowRemoteOption = False,
     lock_timeout: LockTimeoutOption = 5.0,
 ) -> None:
     """Seed the database in one transaction: all rows or none.
@@ -154,7 +177,10 @@ def apply(
     Only local databases (a SQLite file, a unix socket, 127.0.0.0/8, ::1, localhost) and the
     spec's target.allow_hosts are written without --allow-remote; APP_ENV, RAILS_ENV, NODE_ENV,
     DJANGO_ENV or SEEDSPEC_ENV set to production/prod refuse any target unless
-    SEEDSPEC_ALLOW_PRODUCTION=1 (exit 4, before any connection)."""
+    SEEDSPEC_ALLOW_PRODUCTION=1 (exit 4, before any connection).
+
+    A ledger table records each apply: the same plan applied again to the tables it seeded is
+    a no-op (exit 0); other rows in them are refused, showing the entry, unless --reset."""
 
     def body() -> dict[str, Any]:
         if plan_file is not None:
@@ -168,7 +194,8 @@ def apply(
             report, compiled = api.apply_plan(
                 plan_file,
                 db,
-                truncate=truncate,
+                reset=reset or truncate,
+                ledger=ledger,
                 schemas=schema,
                 bulk=not no_bulk,
                 allow_remote=allow_remote,
@@ -180,7 +207,8 @@ def apply(
                 db,
                 scale=scale,
                 profile=profile,
-                truncate=truncate,
+                reset=reset or truncate,
+                ledger=ledger,
                 strict=strict,
                 schemas=schema,
                 bulk=not no_bulk,

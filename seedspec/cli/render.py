@@ -108,17 +108,17 @@ def plan_text(plan: Plan) -> str:
 
 
 def left_alone_lines(plan: Plan) -> list[str]:
-    """The tables the plan neither seeds nor clears (--truncate included), and why."""
+    """The tables the plan neither seeds nor clears (--reset included), and why."""
     if not plan.left_alone:
         return []
     rows = {e.name: e.count for e in plan.existing}
-    out = ["left alone (not seeded, never cleared, not even by --truncate):"]
+    out = ["left alone (not seeded, never cleared, not even by --reset):"]
     for a in plan.left_alone:
         parents = f"; {rows[a.table]:,} existing rows are FK parents" if a.table in rows else ""
         out.append(f"     {a.table}: {a.reason}{parents}")
         if a.references:
             out.append(
-                f"       it references {', '.join(a.references)}: --truncate empties "
+                f"       it references {', '.join(a.references)}: --reset empties "
                 f"{'those' if len(a.references) > 1 else 'it'} but never {a.table}, and refuses "
                 f"while {a.table} holds rows"
             )
@@ -136,6 +136,14 @@ def coverage_line(table: str, checks: CheckCoverage) -> str:
 
 
 def apply_text(report: ApplyReport) -> str:
+    if report.noop and report.ledger:
+        e = report.ledger
+        rows = ", ".join(f"{t} {n:,}" for t, n in e["counts"].items()) or "none"
+        return (
+            f"already seeded by this plan (ledger entry #{e['id']} in {report.ledger_table}, "
+            f"applied {e['applied_at']}, digest {e['plan_digest']}; rows: {rows}); "
+            "nothing to do, nothing was written"
+        )
     width = max([len(t.table) for t in report.tables] + [5])
     lines = [f"{'table':<{width}}  {'rows':>10}  {'seconds':>8}  {'rows/s':>10}"]
     for t in report.tables:
@@ -158,4 +166,6 @@ def apply_text(report: ApplyReport) -> str:
             f"also emptied (not seeded; their rows referenced replaced rows): "
             f"{', '.join(report.emptied)}"
         )
+    if report.ledger:
+        lines.append(f"recorded as ledger entry #{report.ledger['id']} in {report.ledger_table}")
     return "\n".join(lines)

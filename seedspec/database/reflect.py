@@ -22,6 +22,7 @@ from sqlalchemy.engine.reflection import Inspector, ObjectKind
 from seedspec.database.catalog import Catalog, TableKey
 from seedspec.database.checks import is_call
 from seedspec.database.connect import connect, dbapi_errors, error_line, make_engine, password_of
+from seedspec.database.ledgers import without_ledgers
 from seedspec.database.model import (
     DbCheck,
     DbColumn,
@@ -51,7 +52,8 @@ __all__ = ["fingerprint", "reflect_connection", "reflect_schema", "reflect_url",
 def reflect_schema(conn: sa.Connection | sa.Engine, schemas: list[str] | None = None) -> DbSchema:
     """Reflect the tables of ``schemas`` (None: the connection's default schema only).
 
-    Table keys are the bare name in the default schema and ``schema.table`` elsewhere.
+    Table keys are the bare name in the default schema and ``schema.table`` elsewhere; seedspec's
+    own ledger tables are left out (database/ledgers.py).
     Any database or driver failure becomes a one-line :class:`SeedspecError`
     (:class:`ConnectionFailed` when an Engine cannot connect); the message never has a password.
     """
@@ -68,7 +70,7 @@ def reflect_schema(conn: sa.Connection | sa.Engine, schemas: list[str] | None = 
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Did not recognize type", sa.exc.SAWarning)
             warnings.filterwarnings("ignore", "Skipped unsupported reflection", sa.exc.SAWarning)
-            return _reflect(conn, schemas)
+            return without_ledgers(_reflect(conn, schemas))
     except SeedspecError:
         raise
     except failures as exc:

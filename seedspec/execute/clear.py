@@ -1,6 +1,6 @@
-"""--truncate: the seeded tables + the plan + the schema -> those tables and every unseeded table
-that references them (transitively) emptied, children first, inside the apply's transaction;
-tables the plan leaves alone are never cleared."""
+"""--reset (old name --truncate): the seeded tables + the plan + the schema -> those tables and
+every unseeded table that references them (transitively) emptied, children first, inside the
+apply's transaction; tables the plan leaves alone are never cleared."""
 
 from __future__ import annotations
 
@@ -21,12 +21,12 @@ def clear_for_apply(
     truncate: bool,
 ) -> tuple[list[str], list[str]]:
     """(seeded tables whose rows were replaced, unseeded referencing tables emptied with them);
-    without --truncate a seeded table that holds rows is refused."""
+    without --reset a seeded table that holds rows is refused."""
     busy = dialect.nonempty_tables(conn, tables)
     if busy and not truncate:
         raise ApplyError(
             f"tables already hold rows: {', '.join(busy)}; seedspec fills empty tables "
-            "(pass --truncate to replace their rows inside the same transaction)"
+            "(pass --reset to replace their rows inside the same transaction)"
         )
     if not busy:
         return [], []
@@ -38,8 +38,8 @@ def clear_for_apply(
         cleared = {t.name for t in tables + along}
         refs = sorted({fk.ref_table for fk in _table(schema, name).foreign_keys} & cleared)
         raise ApplyError(
-            f"--truncate would empty {', '.join(refs)}, which rows of {name} reference; "
-            f"{name} is left alone ({left[name]}) and --truncate never clears it. Delete those "
+            f"--reset would empty {', '.join(refs)}, which rows of {name} reference; "
+            f"{name} is left alone ({left[name]}) and --reset never clears it. Delete those "
             f"rows first, or seed it too (--include {name})"
         )
     # a row of an unseeded table that points at a replaced row would dangle (or block the

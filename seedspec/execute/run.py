@@ -20,6 +20,7 @@ from seedspec.dialects.registry import dialect_for
 from seedspec.errors import ApplyError, SeedspecError
 from seedspec.execute.atomic import Attempt, message_of, run_after, settle
 from seedspec.execute.clear import clear_for_apply, referencing
+from seedspec.execute.ledger import Book, LedgerSpot
 from seedspec.execute.locks import DEFAULT_LOCK_TIMEOUT, LockWait, hold, lock_error, take
 from seedspec.execute.oracle import resolve
 from seedspec.execute.prefetch import prefetch
@@ -66,6 +67,9 @@ class ApplyReport:
     validate_seconds: float = 0.0
     oracle_rows: int = 0  # rows whose CHECK-oracle candidate is an attempt > 0
     oracle_skipped: list[str] = field(default_factory=list)  # tables it could not judge
+    noop: bool = False  # the ledger says this plan already seeded these tables: nothing written
+    ledger: dict[str, Any] | None = None  # that entry, or the one this apply recorded
+    ledger_table: str = ""
 
     @property
     def rows(self) -> int:
@@ -85,6 +89,9 @@ class ApplyReport:
             "validate_seconds": round(self.validate_seconds, 4),
             "oracle_rows": self.oracle_rows,
             "oracle_skipped": self.oracle_skipped,
+            "noop": self.noop,
+            "ledger_table": self.ledger_table,
+            "ledger": self.ledger,
             "tables": [t.to_dict() for t in self.tables],
         }
 
@@ -94,34 +101,47 @@ def execute_plan(
     engine: sa.Engine,
     schema: DbSchema,
     *,
+    reset: bool = False,
     truncate: bool = False,
     allow_hosts: tuple[str, ...] = (),
     allow_remote: bool = False,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     conn: sa.Connection | None = None,
+    ledger: LedgerSpot | None = None,
+    scale: float | None = None,
 ) -> ApplyReport:
     """Load the plan in one transaction; the production guard first (api.apply has already
     asked it before any connection, this is the same question for direct callers). Every lock
     wait lasts at most `lock_timeout` seconds (0: unbounded); the apply lock is taken first.
-    `conn`: the caller's connection is used instead of one of seedspec's (`_joined`)."""
+    The ledger (execute/ledger.py) decides, under that lock, whether this plan already seeded
+    the tables (nothing written) or they hold other rows (refused unless `reset`; `truncate`
+    is its old name); a load records its entry in the same transaction. `conn`: the caller's
+    connection is used instead of one of seedspec's (`_joined`; no ledger: the caller's
+    transaction decides what stays)."""
     check_write_target(engine.url, allow_hosts=allow_hosts, allow_remote=allow_remote)
     if conn is not None:
-        return _joined(plan, conn, schema, truncate, lock_timeout)
+        return _joined(plan, conn, schema, reset or truncate, lock_timeout)
     dialect = dialect_for(engine.dialect.name)
     dialect.schema = schema
-    report = ApplyReport(plan_digest=plan.digest(), load_path=plan.load_path)
+    spot = ledger or LedgerSpot()
+    book = Book(spot, reset=reset or truncate, scale=scale)
+    report = ApplyReport(
+        plan_digest=plan.digest(), load_path=plan.load_path, ledger_table=spot.label
+    )
     started = time.perf_counter()
     conn = connect(engine, load=True)
     attempt = Attempt()
     wait = LockWait(lock_timeout)
     try:
         dialect.bound_waits(conn, lock_timeout)
+        if dialect.capabilities.implicit_commits:  # CREATE TABLE would commit: before BEGIN
+            book.open(conn)
         conn.commit()  # the session settings' own autobegun transaction ended, nothing in it
         with conn.begin():
             attempt.phase = "load"
             try:
                 take(conn, dialect, wait, engine)
-                _run(plan, bind(plan), conn, dialect, schema, report, truncate, attempt, wait)
+                _run(plan, bind(plan), conn, dialect, schema, report, book, attempt, wait)
             except KeyboardInterrupt:
                 attempt.interrupted = True  # a rollback on a broken connection may replace it
                 raise
@@ -158,7 +178,8 @@ def _joined(
     tx = conn.begin_nested() if conn.in_transaction() else conn.begin()
     try:
         take(conn, dialect, wait, conn.engine)
-        _run(plan, bind(plan), conn, dialect, schema, report, truncate, attempt, wait)
+        book = Book(None, reset=truncate, scale=None)
+        _run(plan, bind(plan), conn, dialect, schema, report, book, attempt, wait)
         tx.commit()  # the SAVEPOINT released, or the apply's own transaction committed
     except BaseException as err:
         if dialect.is_lock_timeout(err):
@@ -248,11 +269,18 @@ def _run(
     dialect: Dialect,
     schema: DbSchema,
     report: ApplyReport,
-    truncate: bool,
+    book: Book,
     attempt: Attempt,
     wait: LockWait,
 ) -> None:
     tables = _tables(schema, plan.tables + list(plan.trigger_filled))
+    done = book.settle(
+        conn, dialect, plan, tables, wait
+    )  # before any table lock: a no-op takes none
+    if done is not None:
+        report.noop, report.ledger = True, done.to_dict()
+        return
+    truncate = book.reset
     touched = _lock_tables(plan, conn, dialect, schema, tables, truncate, wait)
     attempt.counters = dialect.read_counters(conn, schema, [t.name for t in tables])
     for table in tables:  # a counter's lock (ALTER SEQUENCE) is waited for as its table's
@@ -282,6 +310,8 @@ def _run(
         run_after(conn, dialect, tables, after)
         for reset in resets:
             dialect.reset_sequences(conn, schema, reset.tables)
+    entry = book.record(conn, dialect, plan, tables)
+    report.ledger = entry.to_dict() if entry is not None else None
 
 
 def _load(

@@ -319,7 +319,7 @@ class LeftAlone:
 
     table: str
     reason: str
-    references: tuple[str, ...] = ()  # seeded tables its FKs point at (what --truncate empties)
+    references: tuple[str, ...] = ()  # seeded tables its FKs point at (what --reset empties)
 
 
 RECIPE_TYPES: tuple[type, ...] = (

@@ -47,6 +47,8 @@ BOOKKEEPING: tuple[Bookkeeping, ...] = (
     Bookkeeping("phinxlog", "Phinx / CakePHP", "migration history"),
     Bookkeeping("mikro_orm_migrations", "MikroORM", "migration history"),
     Bookkeeping("__drizzle_migrations", "Drizzle", "migration history"),
+    # seedspec's own apply ledger (reflection already leaves it out, whatever its name)
+    Bookkeeping("seedspec_ledger", "seedspec", "apply ledger"),
 )
 
 _BY_NAME = {b.table.lower(): b for b in BOOKKEEPING}

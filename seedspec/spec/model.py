@@ -75,6 +75,7 @@ class TargetSpec:
     url_env: str | None = None
     schema: str | None = None
     allow_hosts: tuple[str, ...] = ()
+    ledger: str | None = None  # the apply ledger's table (None: seedspec_ledger)
 
 
 @dataclass(frozen=True)

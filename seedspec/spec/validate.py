@@ -294,6 +294,7 @@ def build_spec(doc: Document, view: SpecView) -> Spec:
             url_env=target.get("url_env"),
             schema=target.get("schema"),
             allow_hosts=tuple(target.get("allow_hosts") or ()),
+            ledger=target.get("ledger"),
         ),
         profiles={name: dict(p or {}) for name, p in (data.get("profiles") or {}).items()},
         tables=tuple(_table(doc, t) for t in view.tables.values()),

@@ -96,8 +96,10 @@ def test_rows_rejected_mid_load_roll_back_everything(db: str, tmp_path: Path) ->
 def test_refuses_to_append_to_tables_that_hold_rows(db: str, tmp_path: Path) -> None:
     apply(spec_file(tmp_path), db)
     before = snapshot(db)
-    with pytest.raises(ApplyError, match="already hold rows.*--truncate"):
-        apply(spec_file(tmp_path), db)
+    again, _ = apply(spec_file(tmp_path), db)  # the same plan: the ledger says it is there
+    assert again.noop and again.rows == 0
+    with pytest.raises(ApplyError, match="already hold rows.*--reset"):
+        apply(spec_file(tmp_path), db, scale=2.0)  # another plan: refused
     assert snapshot(db) == before
-    apply(spec_file(tmp_path), db, truncate=True)  # --truncate replaces them: same seed, same rows
+    apply(spec_file(tmp_path), db, reset=True)  # --reset replaces them: same seed, same rows
     assert snapshot(db) == before

@@ -101,6 +101,7 @@ def test_full_example_builds() -> None:
     assert spec.path == str(FULL)
     assert spec.target.url_env == "DATABASE_URL" and spec.target.schema == "public"
     assert spec.target.allow_hosts == ("localhost", "127.0.0.1", "postgres")
+    assert spec.target.ledger is None  # seedspec_ledger
     assert spec.profiles == {"ci": {"scale": 0.1}, "load": {"scale": 20}}
     names = [t.name for t in spec.tables]
     assert names == ["accounts", "users", "categories", "products", "orders", "order_items"]
@@ -385,7 +386,7 @@ def test_unknown_keys_point_at_the_key_with_suggestion(tmp_path: Path) -> None:
 def test_unknown_key_without_close_match_lists_the_options(tmp_path: Path) -> None:
     out = problems(tmp_path, "seedspec: 1\ntarget: {zzz: 1}\n")
     assert out == [
-        "2:10: target: unknown key 'zzz' (expected one of: allow_hosts, schema, url_env)"
+        "2:10: target: unknown key 'zzz' (expected one of: allow_hosts, ledger, schema, url_env)"
     ]
 
 
@@ -832,3 +833,10 @@ def test_spec_error_formats_file_line_col(tmp_path: Path) -> None:
         load_spec(path)
     assert info.value.problems[0].format() == f"{path}:2:8: error: scale: must be > 0; got 0"
     assert str(info.value) == f"{path}:2:8: error: scale: must be > 0; got 0"
+
+
+def test_target_ledger_names_the_apply_ledger(tmp_path: Path) -> None:
+    spec = spec_of(tmp_path, "seedspec: 1\ntarget: {ledger: seed_runs}\n")
+    assert spec.target.ledger == "seed_runs"
+    out = problems(tmp_path, "seedspec: 1\ntarget: {ledger: ''}\n")
+    assert out == ["2:18: target.ledger: must not be empty"]
