@@ -51,9 +51,8 @@ def _commands(tmp: Path, exe: str) -> dict[str, list[str]]:
     )
     db = tmp / "app.db"
     subprocess.run(["sqlite3", str(db)], input=SCHEMA, text=True, check=True)
-    subprocess.run(
-        [exe, "snapshot", str(hook_spec), "--db", f"sqlite:///{db}"], check=True, capture_output=True
-    )
+    snap = [exe, "snapshot", str(hook_spec), "--db", f"sqlite:///{db}"]
+    subprocess.run(snap, check=True, capture_output=True)
     return {
         "seedspec --version": [exe, "version"],
         "seedspec --help": [exe, "--help"],
@@ -82,7 +81,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         commands = _commands(Path(folder), exe)
         times: dict[str, list[float]] = {name: [] for name in commands}
-        for name, argv in commands.items():  # warm the page cache once
+        for argv in commands.values():  # warm the page cache once
             _once(argv)
         wait_quiet(0.10, 60.0)
         for _ in range(args.repeat):
