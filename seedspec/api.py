@@ -27,7 +27,7 @@ from seedspec.database.reflect import reflect_url
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.capabilities import capabilities_for
 from seedspec.dialects.registry import dialect_for
-from seedspec.errors import CompileError, Problem, SeedspecError, UsageError
+from seedspec.errors import CompileError, Problem, SeedspecError, SourceError, UsageError
 from seedspec.execute.locks import DEFAULT_LOCK_TIMEOUT
 from seedspec.execute.run import ApplyReport, execute_plan
 from seedspec.plan.model import Plan, RunSql
@@ -37,6 +37,7 @@ from seedspec.spec.aftersql import refusals
 from seedspec.spec.model import Spec
 from seedspec.spec.semantics import after_problem
 from seedspec.spec.validate import load_spec
+from seedspec.timing import timed
 
 DEFAULT_SPEC = "seed.yaml"
 EXISTING_ROWS_LIMIT = 10_000  # rows of a left-alone parent its seeded children pick among
@@ -224,7 +225,7 @@ def snapshot(
     text = snap.render(schema)
     if verify:
         if not path.is_file():
-            raise UsageError(f"{path}: no committed snapshot to check; run `seedspec snapshot`")
+            raise SourceError(f"{path}: no committed snapshot to check; run `seedspec snapshot`")
         old = path.read_text(encoding="utf-8")
         return SnapshotResult(path, False, snap.text_diff(old, text, str(path)))
     path.write_text(text, encoding="utf-8")
@@ -260,6 +261,7 @@ def _plan(
         raise
 
 
+@timed("choose the load path")
 def choose_load_path(compiled: Plan, target: Target, bulk: bool) -> Plan:
     """The plan with its load path: bulk when the database offers it for every seeded table,
     else the default (a new Plan; the compiled one is not changed)."""

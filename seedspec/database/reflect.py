@@ -21,7 +21,14 @@ from sqlalchemy.engine.reflection import Inspector, ObjectKind
 
 from seedspec.database.catalog import Catalog, TableKey
 from seedspec.database.checks import is_call
-from seedspec.database.connect import connect, dbapi_errors, error_line, make_engine, password_of
+from seedspec.database.connect import (
+    connect,
+    dbapi_errors,
+    error_line,
+    is_permission_denied,
+    make_engine,
+    password_of,
+)
 from seedspec.database.model import (
     DbCheck,
     DbColumn,
@@ -42,7 +49,8 @@ from seedspec.database.reflect_types import (
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.capabilities import family_of
 from seedspec.dialects.registry import dialect_for
-from seedspec.errors import ConnectionFailed, SeedspecError
+from seedspec.errors import ConnectionFailed, DatabaseFailed, PermissionDenied, SeedspecError
+from seedspec.timing import timed
 
 __all__ = ["fingerprint", "reflect_schema", "reflect_url", "user_schemas"]
 
@@ -71,9 +79,11 @@ def reflect_schema(conn: sa.Connection | sa.Engine, schemas: list[str] | None = 
     except SeedspecError:
         raise
     except failures as exc:
-        raise SeedspecError(error_line(exc, password)) from exc
+        kind = PermissionDenied if is_permission_denied(exc) else DatabaseFailed
+        raise kind(error_line(exc, password)) from exc
 
 
+@timed("reflect the schema")
 def reflect_url(url: str, schemas: list[str] | None = None) -> tuple[sa.Engine, DbSchema]:
     """An engine for ``url`` and its reflected schemas; none chosen: the default one, or every
     non-system schema when the default one has no tables (e.g. AdventureWorks: person, sales ...).

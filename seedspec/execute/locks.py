@@ -1,6 +1,6 @@
 """Bounded lock waits: the apply's connection + --lock-timeout -> every wait bounded, the
-database-wide apply lock and the seeded tables' locks taken first; an expired wait -> an
-ApplyError naming the table and, where the database can tell, the session holding it."""
+database-wide apply lock and the seeded tables' locks taken first; an expired wait -> a
+LockTimeout naming the table and, where the database can tell, the session holding it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from seedspec.database.connect import connect, redact, redact_text
 from seedspec.database.model import DbTable
 from seedspec.dialects.base import Dialect
-from seedspec.errors import ApplyError
+from seedspec.errors import LockTimeout
 
 DEFAULT_LOCK_TIMEOUT = 5.0
 
@@ -33,7 +33,7 @@ def take(conn: sa.Connection, dialect: Dialect, wait: LockWait, engine: sa.Engin
     dialect.bound_transaction_waits(conn, wait.seconds)
     if not dialect.take_apply_lock(conn, wait.seconds):
         who = _holders(engine, dialect, None, wait.session, apply_lock=True)
-        raise ApplyError(
+        raise LockTimeout(
             f"another seedspec apply holds the lock on {_db(engine, dialect)} "
             f"({_waited(wait)}{'; held by ' + who if who else ''})"
         )
@@ -58,7 +58,7 @@ def hold(
 
 def lock_error(
     err: BaseException, dialect: Dialect, engine: sa.Engine, wait: LockWait
-) -> ApplyError:
+) -> LockTimeout:
     """The expired lock wait `err` said in words (called before the rollback; a fresh connection
     asks who holds the lock)."""
     what = f"a lock on table {wait.table.name}" if wait.table else "a lock"
@@ -69,7 +69,7 @@ def lock_error(
     who = _holders(engine, dialect, wait.table, wait.session, apply_lock=False)
     held = f", held by {who}" if who else ""
     detail = redact_text(str(getattr(err, "orig", err)).strip().splitlines()[0])
-    return ApplyError(f"waited for {what}{held}: {_waited(wait)} ({detail})")
+    return LockTimeout(f"waited for {what}{held}: {_waited(wait)} ({detail})")
 
 
 def _holders(
