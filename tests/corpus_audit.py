@@ -922,6 +922,7 @@ def run_apply(url: str, cwd: Path | str, *args: str, timeout: float = 1800) -> A
         doc = json.loads(done.stdout)
     except ValueError:
         doc = {}
+    doc = {**doc, **doc.get("result", {})}  # the result's report and drift lifted beside ok
     return ApplyRun(done.returncode, doc, seconds, done.stdout, done.stderr)
 
 
