@@ -329,7 +329,9 @@ def test_spec_fuzz_apply(tmp_path: Path, doc: dict[str, Any]) -> None:
     spec, url = _write(tmp_path, doc)
     before = _peak()
     code, planned = _plan(spec, url, [])
-    counts = {r["name"]: r["count"] for r in planned.get("result", {}).get("plan", {}).get("recipes", [])}
+    counts = {
+        r["name"]: r["count"] for r in planned.get("result", {}).get("plan", {}).get("recipes", [])
+    }
     if code == 0 and sum(counts.values()) <= APPLY_ROWS:
         code, out = _run(["apply", str(spec), "--db", url, "-o", "json"])
         report = _check_doc("apply", code, out, spec)

@@ -198,7 +198,9 @@ def test_production_environment_refuses_even_sqlite(
         doc = json.loads(done.stdout)
         assert done.returncode == 4 and doc["errors"][0]["kind"] == "guard-production"
         assert name in doc["errors"][0]["message"]
-        assert "SEEDSPEC_ALLOW_PRODUCTION=1" in doc["errors"][0]["message"] + doc["errors"][0]["fix"]
+        assert (
+            "SEEDSPEC_ALLOW_PRODUCTION=1" in doc["errors"][0]["message"] + doc["errors"][0]["fix"]
+        )
     assert scalar(sqlite_url, "SELECT count(*) FROM t") == 0
     done = seedspec("apply", "--db", sqlite_url, cwd=tmp_path, env={name: "staging"})
     assert done.returncode == 0, done.stderr

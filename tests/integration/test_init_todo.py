@@ -64,9 +64,7 @@ def test_init_writes_todos_and_exits_3_saying_where(pg_url: str, tmp_path: Path)
     # check flags exactly the TODO lines that would fail a load (the const: null placeholder)
     checked = _cli(tmp_path, "check", "--db", pg_url, "-o", "json")
     assert checked.returncode == 3, checked.stdout + checked.stderr
-    lines_flagged = {
-        f["line"] for f in json.loads(checked.stdout)["result"]["drift"]["findings"]
-    }
+    lines_flagged = {f["line"] for f in json.loads(checked.stdout)["result"]["drift"]["findings"]}
     assert lines_flagged and lines_flagged <= todos, checked.stdout
 
     # edit the one line the error names: the spec applies, exactly as written
