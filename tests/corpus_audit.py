@@ -908,7 +908,10 @@ class ApplyRun:
         errors = sorted(  # errors first, warnings after
             self.doc.get("errors") or [], key=lambda e: e.get("severity", "error") != "error"
         )
-        text = "; ".join(str(e.get("message", e)) for e in errors)
+        text = "; ".join(  # each as printed: the message, then its fix
+            str(e.get("message", e)) + (f" (fix: {e['fix']})" if e.get("fix") else "")
+            for e in errors
+        )
         return text or (self.stderr.strip() or self.stdout.strip())[-2000:]
 
 

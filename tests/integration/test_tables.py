@@ -206,7 +206,7 @@ def test_empty_bookkeeping_parent_is_seeded_with_a_warning(sqlite_url: str, tmp_
     assert done.returncode == 0, done.stdout + done.stderr
     doc = json.loads(done.stdout)
     found = doc["result"]["drift"]["findings"]
-    warned = {w["table"] for w in found if w["code"] == "bookkeeping-seeded"}
+    warned = {w["table"] for w in found if w["kind"] == "bookkeeping-seeded"}
     assert warned == {"auth_permission", "django_content_type"}, found
     have = counts(sqlite_url, ["auth_permission", "django_content_type", *APP_TABLES])
     assert all(n > 0 for n in have.values()), have
