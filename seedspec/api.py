@@ -27,7 +27,7 @@ from seedspec.database.target import Database, Target, database_url, open_databa
 from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT, read_lock_error
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.registry import dialect_for
-from seedspec.errors import SeedspecError, UsageError
+from seedspec.errors import SeedspecError, SourceError, UsageError
 from seedspec.execute.ledger import LedgerSpot
 from seedspec.execute.run import ApplyReport, execute_plan
 from seedspec.execute.written import check_written, read_plan
@@ -36,6 +36,7 @@ from seedspec.plan.params import Params
 from seedspec.plan.recipes import ExistingRows
 from seedspec.spec.model import Spec
 from seedspec.spec.validate import load_spec, load_spec_data, load_spec_text
+from seedspec.timing import timed
 
 DEFAULT_SPEC = "seed.yaml"
 EXISTING_ROWS_LIMIT = 10_000  # rows of a left-alone parent its seeded children pick among
@@ -266,7 +267,7 @@ def snapshot(
     text = snap.render(schema)
     if verify:
         if not path.is_file():
-            raise UsageError(f"{path}: no committed snapshot to check; run `seedspec snapshot`")
+            raise SourceError(f"{path}: no committed snapshot to check; run `seedspec snapshot`")
         old = path.read_text(encoding="utf-8")
         return SnapshotResult(path, False, snap.text_diff(old, text, str(path)))
     path.write_text(text, encoding="utf-8")
@@ -312,6 +313,7 @@ def _plan(
         raise
 
 
+@timed("choose the load path")
 def choose_load_path(compiled: Plan, target: Target, bulk: bool) -> Plan:
     """The plan with its load path: bulk when the database offers it for every seeded table,
     else the default (a new Plan; the compiled one is not changed)."""

@@ -77,18 +77,18 @@ class Problem:
             out.update(file=self.location.file, line=self.location.line, col=self.location.col)
         return out
 
-    def to_error_dict(self) -> dict[str, object]:
-        """The JSON form of a failed command's error (message with its fix; no empty keys)."""
+    def to_json(self, code: str) -> dict[str, object]:
+        """The problem in a command's `-o json` document (docs/OUTPUT.md): `code` is its class
+        from the documented list (spec, drift, connection ...), `kind` this problem's own code."""
         out: dict[str, object] = {
-            "fix": self.fix,
+            "code": code,
+            "kind": self.code if self.code != "spec" else code,  # a bare message: its class
             "severity": self.severity,
-            "code": self.code,
-            "message": self.text,
+            "message": self.message,
+            "fix": self.fix,
+            "table": self.table,
+            "column": self.column,
         }
-        if self.table:
-            out["table"] = self.table
-        if self.column:
-            out["column"] = self.column
         if self.location:
             out.update(file=self.location.file, line=self.location.line, col=self.location.col)
         return out
@@ -155,6 +155,19 @@ class ApplyError(SeedspecError):
     """Loading failed; the transaction was rolled back."""
 
 
+class LockTimeout(ApplyError):
+    """A lock wait outlasted --lock-timeout: the apply's (rolled back) or a schema read's (nothing
+    was opened for writing); error code lock-timeout."""
+
+
+class PermissionDenied(SeedspecError):
+    """The database role lacks a privilege the command needs (error code permission)."""
+
+
+class DatabaseFailed(SeedspecError):
+    """The database failed a query for a reason that is neither the connection nor a privilege."""
+
+
 class UsageError(SeedspecError):
     """The command line asks for something that cannot be done (exit 2)."""
 
@@ -173,3 +186,8 @@ class GuardRefused(SeedspecError):
 
 class StaleSnapshot(SeedspecError):
     """`snapshot --check`: the committed snapshot no longer matches the database (exit 3)."""
+
+    @property
+    def problems(self) -> list[Problem]:
+        fix = "refresh it with `seedspec snapshot` and commit it"
+        return [Problem(self.message, self.location, code="stale-snapshot", fix=fix)]

@@ -912,7 +912,10 @@ class ApplyRun:
         errors = sorted(  # errors first, warnings after
             self.doc.get("errors") or [], key=lambda e: e.get("severity", "error") != "error"
         )
-        text = "; ".join(str(e.get("message", e)) for e in errors)
+        text = "; ".join(  # each as printed: the message, then its fix
+            str(e.get("message", e)) + (f" (fix: {e['fix']})" if e.get("fix") else "")
+            for e in errors
+        )
         return text or (self.stderr.strip() or self.stdout.strip())[-2000:]
 
 
@@ -926,6 +929,7 @@ def run_apply(url: str, cwd: Path | str, *args: str, timeout: float = 1800) -> A
         doc = json.loads(done.stdout)
     except ValueError:
         doc = {}
+    doc = {**doc, **doc.get("result", {})}  # the result's report and drift lifted beside ok
     return ApplyRun(done.returncode, doc, seconds, done.stdout, done.stderr)
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from seedspec import __version__, api
-from seedspec.analysis.drift import DriftError, DriftReport
+from seedspec.analysis.drift import DriftError, DriftReport, drift_document
 from seedspec.cli import exits, render
 from seedspec.cli.base import (
     DbOption,
@@ -112,7 +112,7 @@ def plan(
         if output is not Output.json:
             render.findings_stderr(compiled.drift.findings)
             sys.stdout.write(render.plan_text(compiled) + "\n")
-        return {"plan": compiled.to_dict(), "drift": compiled.drift.to_dict()}
+        return {"plan": compiled.to_dict(), "drift": drift_document([compiled.drift])}
 
     run_verb(output, "plan", body)
 
@@ -220,7 +220,7 @@ def apply(
         if output is not Output.json:
             render.findings_stderr(compiled.drift.findings)
             sys.stdout.write(render.apply_text(report) + "\n")
-        return {"report": report.to_dict(), "drift": compiled.drift.to_dict()}
+        return {"report": report.to_dict(), "drift": drift_document([compiled.drift])}
 
     run_verb(output, "apply", body)
 
@@ -231,8 +231,9 @@ def check(
         list[str] | None, typer.Argument(help="Spec files (or their .schema.json snapshots).")
     ] = None,
     db: DbOption = None,
-    schema_file: Annotated[
-        str | None, typer.Option("--schema", help="Check against this snapshot file (offline).")
+    snapshot_file: Annotated[
+        str | None,
+        typer.Option("--snapshot", help="Check against this snapshot file (offline)."),
     ] = None,
     metadata: Annotated[
         str | None,
@@ -246,10 +247,7 @@ def check(
         typer.Option("--dialect", help="With --metadata: postgresql, mysql, mariadb or sqlite."),
     ] = None,
     strict: StrictOption = False,
-    db_schema: Annotated[
-        str | None,
-        typer.Option("--db-schema", help="Database schema(s) to check against: a, a,b or *."),
-    ] = None,
+    db_schema: SchemaOption = None,
     output: OutputOption = Output.text,
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
@@ -261,7 +259,7 @@ def check(
     paths = list(dict.fromkeys(spec_for_snapshot(p) for p in specs)) if specs else [None]
     source = api.SchemaSource(
         db=db,
-        snapshot=schema_file,
+        snapshot=snapshot_file,
         metadata=metadata,
         offline=offline,
         dialect=dialect,
@@ -280,10 +278,11 @@ def check(
             render.findings_stdout(findings)
         elif output is Output.github:
             render.github_problems(findings)
+        result = {"drift": drift_document(reports)}
         if errors:
             merged = DriftReport(tuple(f for r in reports for f in r.errors))
-            raise exits.Reported(DriftError(merged), {"reports": [r.to_dict() for r in reports]})
-        return {"reports": [r.to_dict() for r in reports]}
+            raise exits.Reported(DriftError(merged), result)
+        return result
 
     run_verb(output, "check", body)
 
@@ -329,14 +328,20 @@ def snapshot(
 
 
 @app.command()
-def version() -> None:
-    """Print the seedspec version."""
-    sys.stdout.write(f"seedspec {__version__}\n")
+def version(output: OutputOption = Output.text) -> None:
+    """Print the seedspec version (also: seedspec --version)."""
+
+    def body() -> dict[str, Any]:
+        if output is not Output.json:
+            sys.stdout.write(f"seedspec {__version__}\n")
+        return {"version": __version__}
+
+    run_verb(output, "version", body)
 
 
 def main() -> None:
     with masked_stderr():
-        app()
+        app(prog_name="seedspec")
 
 
 # init, preview and mcp register themselves on the same app (cli/base.py), also under `python -m`

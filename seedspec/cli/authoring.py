@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import typer
 
-from seedspec.cli import render
 from seedspec.cli.base import (
     DbOption,
     ExcludeOption,
@@ -16,16 +15,13 @@ from seedspec.cli.base import (
     Output,
     ProfileOption,
     ScaleOption,
+    SchemaOption,
     SpecArg,
     app,
     run_verb,
 )
 from seedspec.errors import UsageError
 
-SchemaOpt = Annotated[
-    str | None,
-    typer.Option("--schema", help="Database schema(s): a, or a,b, or * for all."),
-]
 AuthoringOutput = Annotated[Output, typer.Option("--output", "-o", help="text or json")]
 
 
@@ -44,7 +40,7 @@ def init(
     stdout: Annotated[
         bool, typer.Option("--stdout", help="Print the spec instead of writing the file.")
     ] = False,
-    schema: SchemaOpt = None,
+    schema: SchemaOption = None,
     output: AuthoringOutput = Output.text,
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
@@ -107,7 +103,7 @@ def preview(
     ] = None,
     scale: ScaleOption = None,
     profile: ProfileOption = None,
-    schema: SchemaOpt = None,
+    schema: SchemaOption = None,
     output: AuthoringOutput = Output.text,
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
@@ -115,7 +111,7 @@ def preview(
     """Compile the spec and show the first rows of each table. Writes nothing."""
     from seedspec.authoring.preview import cell, jsonable, preview_rows
 
-    def body() -> None:
+    def body() -> dict[str, Any] | None:
         _text_or_json(output)
         data = preview_rows(
             spec,
@@ -129,14 +125,14 @@ def preview(
             exclude=exclude or (),
         )
         if output is Output.json:
-            render.emit_json({name: jsonable(rs) for name, rs in data.items()})
-            return
+            return {"tables": {name: jsonable(rs) for name, rs in data.items()}}
         from rich.console import Console
 
         width = shutil.get_terminal_size((200, 24)).columns if sys.stdout.isatty() else 200
         console = Console(file=sys.stdout, width=width, highlight=False)
         for name, table_rows in data.items():
             _print_rows(console, name, table_rows, cell)
+        return None
 
     run_verb(output, "preview", body)
 

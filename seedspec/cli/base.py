@@ -8,13 +8,16 @@ import enum
 import io
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 import typer
 
+from seedspec import __version__
 from seedspec.cli import exits, render
+from seedspec.cli.conventions import STATE, SeedspecGroup, set_quiet, set_verbose, show_version
 from seedspec.database.secrets import mask
 from seedspec.errors import ExitCode, Problem, SeedspecError
 from seedspec.spec.limits import MAX_SCALE
@@ -23,9 +26,51 @@ app = typer.Typer(
     name="seedspec",
     help="Declarative seed specs -> valid, connected, deterministic rows.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
+    cls=SeedspecGroup,
 )
+
+
+def _quiet(value: bool) -> bool:
+    return set_quiet(None, None, value)
+
+
+def _verbose(value: bool) -> bool:
+    return set_verbose(None, None, value)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=show_version,
+            help="Print the seedspec version and exit.",
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            callback=_quiet,
+            help="Print only errors (a -o json document is still printed).",
+        ),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            callback=_verbose,
+            help="Also print detail on stderr: timings per phase.",
+        ),
+    ] = False,
+) -> None:
+    """Declarative seed specs -> valid, connected, deterministic rows."""
 
 
 class Output(str, enum.Enum):
@@ -49,11 +94,26 @@ ScaleOption = Annotated[
 ]
 ProfileOption = Annotated[str | None, typer.Option("--profile", help="Apply profiles.NAME.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Treat drift warnings as errors.")]
+
+
+def schema_names(value: str | None) -> str | None:
+    """--schema is database schema names everywhere; a snapshot file is `check --snapshot`."""
+    if value and value.strip().lower().endswith(".json"):
+        raise typer.BadParameter(
+            f"{value!r} looks like a snapshot file, but --schema names database schemas "
+            "(a, a,b or *); check a spec against a snapshot with `seedspec check --snapshot "
+            f"{value}` (or --offline for the committed one)"
+        )
+    return value
+
+
 SchemaOption = Annotated[
     str | None,
     typer.Option(
         "--schema",
-        help="Database schema(s) to seed: a, or a,b, or * for all (default: the default "
+        "--db-schema",
+        callback=schema_names,
+        help="Database schema(s): a, or a,b, or * for all (default: the default "
         "schema, or all when it has no tables).",
     ),
 ]
@@ -76,33 +136,75 @@ ExcludeOption = Annotated[
 SpecArg = Annotated[str | None, typer.Argument(help="Spec file (default ./seed.yaml, else none).")]
 
 
+def envelope(
+    verb: str | None,
+    code: int,
+    result: dict[str, Any] | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The one `-o json` document (schemas/report-1.schema.json, docs/OUTPUT.md)."""
+    doc: dict[str, Any] = {
+        "ok": code == 0,
+        "command": verb,
+        "version": __version__,
+        "exit_code": code,
+    }
+    if result is not None:
+        doc["result"] = result
+    if errors is not None:
+        doc["errors"] = errors
+    return doc
+
+
 def run_verb(output: Output, verb: str, body: Callable[[], dict[str, Any] | None]) -> None:
     """Run a verb's body and exit: 0 with its JSON document, else the exit code that
-    `exits.EXIT_CODES` gives the exception, with its problems (never a traceback)."""
+    `exits.EXIT_CODES` gives the exception, with its problems (never a traceback).
+    --quiet (text and github output): nothing but the errors; --verbose: the time taken."""
+    started = time.perf_counter()
     try:
-        doc = body()
+        with _quieted(output):
+            doc = body()
     except (typer.Exit, typer.Abort):
         raise
-    except exits.Reported as err:  # already printed as text; JSON is the verb's own document
-        code = int(exits.exit_code_of(err))
-        if output is Output.json:
-            render.emit_json({"ok": False, "command": verb, "exit_code": code, **err.document})
-        raise typer.Exit(code) from None
     except (Exception, KeyboardInterrupt) as err:  # noqa: BLE001 - the last line of defence
-        _fail(output, verb, err)
+        _fail(output, verb, err, started)
     if doc is not None and output is Output.json:
-        render.emit_json({"ok": True, "command": verb, **doc})
+        render.emit_json(envelope(verb, 0, result=doc))
+    _timing(verb, started, 0)
     raise typer.Exit(0)
+
+
+@contextlib.contextmanager
+def _quieted(output: Output) -> Iterator[None]:
+    """With --quiet, what the body prints as text (reports, warnings, status lines) is dropped;
+    its errors are printed after it, by _fail."""
+    if not STATE.quiet or output is Output.json:
+        yield
+        return
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _timing(verb: str, started: float, code: int) -> None:
+    if STATE.verbose:
+        seconds = time.perf_counter() - started
+        sys.stderr.write(f"seedspec: {verb}: {seconds:.3f} s in all, exit {code}\n")
 
 
 def _problems_of(err: BaseException, code: ExitCode) -> list[Problem]:
     if isinstance(err, SeedspecError):
         return err.problems
     if code is ExitCode.INTERRUPTED:  # apply says what its rollback left (execute/atomic.py)
-        return [Problem(str(err) or "interrupted; nothing was written")]
+        return [Problem(str(err) or "interrupted; nothing was written", code="interrupted")]
     if os.environ.get("SEEDSPEC_DEBUG"):
         sys.stderr.write(mask(traceback.format_exc()))
-    return [Problem(f"internal error ({type(err).__name__}: {err}); please report it")]
+    return [
+        Problem(f"internal error ({type(err).__name__}: {err}); please report it", code="internal")
+    ]
 
 
 def _masked(p: Problem) -> Problem:
@@ -111,22 +213,25 @@ def _masked(p: Problem) -> Problem:
     return dataclasses.replace(p, message=mask(p.message), fix=fix)
 
 
-def _fail(output: Output, verb: str, err: BaseException) -> None:
+def _fail(output: Output, verb: str, err: BaseException, started: float) -> None:
     code = exits.exit_code_of(err)
     problems = [_masked(p) for p in _problems_of(err, code)]
-    if output is Output.github:
+    shown = isinstance(err, exits.Reported) and not STATE.quiet  # printed by the verb
+    if output is Output.github and not shown:
         render.github_problems(problems)
     if output is Output.json:
+        listed = exits.errors_of(err, problems)
         render.emit_json(
-            {
-                "ok": False,
-                "command": verb,
-                "exit_code": int(code),
-                "errors": [p.to_error_dict() for p in problems],
-            }
+            envelope(
+                verb,
+                int(code),
+                result=exits.result_of(err),
+                errors=[p.to_json(exits.error_code_of(err, p)) for p in listed],
+            )
         )
-    else:
-        render.problems_text(problems)
+    elif output is Output.text and not shown:
+        render.problems_text(exits.errors_of(err, problems) if STATE.quiet else problems)
+    _timing(verb, started, int(code))
     raise typer.Exit(int(code)) from None
 
 

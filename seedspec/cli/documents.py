@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from seedspec import __version__
 from seedspec.cli import render
 from seedspec.cli.base import Output, app, run_verb
 from seedspec.errors import ExitCode, Problem
@@ -46,8 +47,13 @@ def failure(verb: str, err: BaseException) -> tuple[int, dict[str, Any]]:
         code, escaped = _ended(lambda: run_verb(Output.json, verb, body))
     if escaped is not None or not docs:  # cannot happen: run_verb ends every body in a document
         problem = Problem(f"internal error ({type(err).__name__}: {err}); please report it")
-        errors = [problem.to_error_dict()]
-        doc = {"ok": False, "command": verb, "exit_code": int(ExitCode.INTERNAL), "errors": errors}
+        doc = {
+            "ok": False,
+            "command": verb,
+            "version": __version__,
+            "exit_code": int(ExitCode.INTERNAL),
+            "errors": [problem.to_json("internal")],
+        }
         return int(ExitCode.INTERNAL), doc
     return code, docs[-1]
 

@@ -22,6 +22,7 @@ from seedspec.errors import CompileError, Problem
 from seedspec.plan.model import Plan
 from seedspec.plan.recipes import ExistingRows
 from seedspec.spec.model import Spec
+from seedspec.timing import timed
 
 Pass = Callable[[Unit, Errors], Unit]
 STOP = None  # a pass boundary: errors so far end the run
@@ -82,6 +83,7 @@ def run_passes(
     return Compiled(steps.plan_of(unit, errors), unit, tuple(errors.warnings))
 
 
+@timed("compile the plan")
 def compile_plan(
     spec: Spec,
     schema: DbSchema,
@@ -97,7 +99,9 @@ def compile_plan(
     try:
         compiled = run_passes(spec, schema, scale, existing=existing)
     except CompileError as err:
-        raise DriftError(report.extended(err.problems).escalated(strict)) from None
+        raise DriftError(
+            report.extended(err.problems, unsatisfiable=True).escalated(strict)
+        ) from None
     seen = {f.message for f in report.findings}
     report = report.extended(w for w in compiled.warnings if w.message not in seen)
     drift: DriftReport = report.escalated(strict)

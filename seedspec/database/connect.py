@@ -151,3 +151,23 @@ def error_line(
     if password:
         detail = detail.replace(str(password), "***")
     return redact_text(f"{what}: {type(source).__name__}: {detail}".rstrip(": "))
+
+
+# MySQL/MariaDB server errors meaning a missing privilege (1045, a refused login, is a
+# connection failure): DBACCESS_DENIED, TABLEACCESS_DENIED, COLUMNACCESS_DENIED,
+# SPECIFIC_ACCESS_DENIED, PROCACCESS_DENIED
+_MYSQL_DENIED = {1044, 1142, 1143, 1227, 1370}
+_SQLITE_DENIED = {8, 23}  # SQLITE_READONLY, SQLITE_AUTH (primary result codes)
+
+
+def is_permission_denied(err: BaseException) -> bool:
+    """Whether a database error says the role lacks a privilege (PostgreSQL SQLSTATE 42501,
+    MySQL/MariaDB access-denied errors, a read-only SQLite file)."""
+    orig = getattr(err, "orig", None) or err
+    if getattr(orig, "sqlstate", None) == "42501":  # psycopg 3: insufficient_privilege
+        return True
+    args = getattr(orig, "args", ())
+    if type(orig).__module__.startswith("pymysql") and args and args[0] in _MYSQL_DENIED:
+        return True
+    code = getattr(orig, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _SQLITE_DENIED

@@ -21,7 +21,14 @@ from sqlalchemy.engine.reflection import Inspector, ObjectKind
 
 from seedspec.database.catalog import Catalog, TableKey
 from seedspec.database.checks import is_call
-from seedspec.database.connect import connect, dbapi_errors, error_line, make_engine, password_of
+from seedspec.database.connect import (
+    connect,
+    dbapi_errors,
+    error_line,
+    is_permission_denied,
+    make_engine,
+    password_of,
+)
 from seedspec.database.ledgers import without_ledgers
 from seedspec.database.model import (
     DbCheck,
@@ -44,7 +51,8 @@ from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT, bound_reads, read_lock
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.capabilities import family_of
 from seedspec.dialects.registry import dialect_for
-from seedspec.errors import ConnectionFailed, SeedspecError
+from seedspec.errors import ConnectionFailed, DatabaseFailed, PermissionDenied, SeedspecError
+from seedspec.timing import timed
 
 __all__ = ["fingerprint", "reflect_connection", "reflect_schema", "reflect_url", "user_schemas"]
 
@@ -76,9 +84,11 @@ def reflect_schema(conn: sa.Connection | sa.Engine, schemas: list[str] | None = 
     except failures as exc:
         if dialect_for(conn.dialect.name).is_lock_timeout(exc):  # DDL or LOCK TABLE elsewhere
             raise read_lock_error(exc, conn) from None
-        raise SeedspecError(error_line(exc, password)) from exc
+        kind = PermissionDenied if is_permission_denied(exc) else DatabaseFailed
+        raise kind(error_line(exc, password)) from exc
 
 
+@timed("reflect the schema")
 def reflect_url(
     url: str, schemas: list[str] | None = None, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
 ) -> tuple[sa.Engine, DbSchema]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from seedspec.database.model import DbColumn, DbForeignKey, DbSchema, DbTable
-from seedspec.errors import Problem, SeedspecError, SourceLocation
+from seedspec.errors import Problem, SeedspecError, SourceError, SourceLocation
 
 FORMAT = "seedspec-snapshot/1"
 
@@ -131,7 +131,7 @@ def parse(text: str, origin: str = "snapshot") -> DbSchema:
 def read(path: str | Path) -> DbSchema:
     p = Path(path)
     if not p.is_file():
-        raise SeedspecError(f"{p}: no snapshot here; run `seedspec snapshot --db URL` to write it")
+        raise SourceError(f"{p}: no snapshot here; run `seedspec snapshot --db URL` to write it")
     return parse(p.read_text(encoding="utf-8"), str(p))
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from seedspec.database.connect import redact_text
 from seedspec.dialects.registry import dialect_for
-from seedspec.errors import SeedspecError
+from seedspec.errors import LockTimeout
 
 DEFAULT_LOCK_TIMEOUT = 5.0
 LOCK_TIMEOUT_KEY = "seedspec_lock_timeout"  # in a connection's info: its reads' bound
@@ -93,7 +93,7 @@ class Watch:
 
 def read_lock_error(
     err: BaseException, conn: sa.Connection, table: str | None = None
-) -> SeedspecError:
+) -> LockTimeout:
     """A schema read's (or a left-alone table's) expired lock wait said in words: the locks a
     read waits for and who holds them, asked on a fresh connection (the holder still has it)."""
     dialect = dialect_for(conn.dialect.name)
@@ -107,7 +107,7 @@ def read_lock_error(
         sessions, certain = dialect.read_lock_holders(other, me)  # a courtesy: never hides err
     what = f"reading table {table}" if table else "reading the schema"
     held = f" ({'; '.join(sessions)})" if certain and sessions else said(sessions, certain)
-    return SeedspecError(
+    return LockTimeout(
         f"{what} waited for a lock{held}: {waited(seconds)} ({detail(err)}); nothing was written"
     )
 

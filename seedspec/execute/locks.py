@@ -1,6 +1,6 @@
 """Bounded lock waits: the apply's connection + --lock-timeout -> every wait bounded, the
-database-wide apply lock and the seeded tables' locks taken first; an expired wait -> an
-ApplyError naming the table and, where the database can tell, the session holding it."""
+database-wide apply lock and the seeded tables' locks taken first; an expired wait -> a
+LockTimeout naming the table and, where the database can tell, the session holding it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from seedspec.database.connect import connect, redact
 from seedspec.database.model import DbTable
 from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT, Watch, detail, said, waited
 from seedspec.dialects.base import Dialect
-from seedspec.errors import ApplyError
+from seedspec.errors import LockTimeout
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "LockWait", "hold", "lock_error", "take"]
 
@@ -41,7 +41,7 @@ def take(conn: sa.Connection, dialect: Dialect, wait: LockWait, engine: sa.Engin
     if not dialect.take_apply_lock(conn, wait.seconds):
         who, certain = _holders(engine, dialect, None, wait.session, apply_lock=True)
         held = "; held by " + "; ".join(who) if who and certain else ""
-        raise ApplyError(
+        raise LockTimeout(
             f"another seedspec apply holds the lock on {_db(engine, dialect)} "
             f"({waited(wait.seconds)}{held})"
         )
@@ -67,7 +67,7 @@ def hold(
 
 def lock_error(
     err: BaseException, dialect: Dialect, engine: sa.Engine, wait: LockWait
-) -> ApplyError:
+) -> LockTimeout:
     """The expired lock wait `err` said in words (called before the rollback): who the watch
     saw the apply wait for, else (a fresh connection asks) who holds the table's lock."""
     what = f"a lock on table {wait.table.name}" if wait.table else "a lock"
@@ -78,7 +78,7 @@ def lock_error(
     seen = wait.watch.seen() if wait.watch is not None else []
     who, certain = (seen, True) if seen else _holders(engine, dialect, wait.table, wait.session)
     held = said(who, certain) if not dialect.capabilities.database_write_lock else ""
-    return ApplyError(f"waited for {what}{held}: {waited(wait.seconds)} ({detail(err)})")
+    return LockTimeout(f"waited for {what}{held}: {waited(wait.seconds)} ({detail(err)})")
 
 
 def _holders(

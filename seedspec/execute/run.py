@@ -11,13 +11,13 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 
-from seedspec.database.connect import connect, redact_text
+from seedspec.database.connect import connect, is_permission_denied, redact_text
 from seedspec.database.guard import check_write_target
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.triggers import trigger_fillers
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.registry import dialect_for
-from seedspec.errors import ApplyError, SeedspecError
+from seedspec.errors import ApplyError, PermissionDenied, SeedspecError
 from seedspec.execute.atomic import Attempt, message_of, run_after, settle
 from seedspec.execute.clear import clear_for_apply, referencing
 from seedspec.execute.ledger import Book, LedgerSpot
@@ -34,6 +34,7 @@ from seedspec.plan.model import (
     RunSql,
     VerifyForeignKeys,
 )
+from seedspec.timing import timed
 
 CHUNK_ROWS = 50_000
 
@@ -96,6 +97,7 @@ class ApplyReport:
         }
 
 
+@timed("load (one transaction)")
 def execute_plan(
     plan: Plan,
     engine: sa.Engine,
@@ -149,6 +151,8 @@ def execute_plan(
     except BaseException as err:
         if dialect.is_lock_timeout(err):
             err = lock_error(err, dialect, engine, wait)
+        elif is_permission_denied(err):
+            err = PermissionDenied(_db_message(err))  # type: ignore[arg-type]
         if isinstance(err, (SeedspecError, sa.exc.DBAPIError, KeyboardInterrupt)) or (
             _is_driver_error(err)
         ):
@@ -379,7 +383,10 @@ def _insert(
     except sa.exc.DBAPIError as err:
         if dialect.is_lock_timeout(err):
             raise
-        raise ApplyError(f"loading {step.table}: {_db_message(err)}") from None
+        denied = is_permission_denied(err)
+        raise (PermissionDenied if denied else ApplyError)(
+            f"loading {step.table}: {_db_message(err)}"
+        ) from None
     except Exception as err:
         if (
             isinstance(err, SeedspecError)

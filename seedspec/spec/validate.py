@@ -39,6 +39,7 @@ from seedspec.spec.semantics import (
     where,
 )
 from seedspec.spec.source import Document, Pointer, from_data, load_document, load_text
+from seedspec.timing import timed
 
 SCHEMA_PATH = Path(__file__).parent.parent / "schemas" / "seedspec-1.schema.json"
 
@@ -56,6 +57,7 @@ _TYPE_WORDS = {
 _BOUNDS = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
 
 
+@timed("read the spec")
 def load_spec(path: str, profile: str | None = None) -> Spec:
     """Read, check and normalise one spec file (with the named profile applied)."""
     return validate_document(load_document(path), profile)

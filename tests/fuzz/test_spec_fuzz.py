@@ -334,7 +334,9 @@ def test_spec_fuzz_apply(tmp_path: Path, doc: dict[str, Any]) -> None:
     spec, url = _write(tmp_path, doc)
     before = _peak()
     code, planned = _plan(spec, url, [])
-    counts = {r["name"]: r["count"] for r in planned.get("plan", {}).get("recipes", [])}
+    counts = {
+        r["name"]: r["count"] for r in planned.get("result", {}).get("plan", {}).get("recipes", [])
+    }
     if code == 0 and sum(counts.values()) <= APPLY_ROWS:
         code, out = _run(["apply", str(spec), "--db", url, "-o", "json"])
         report = _check_doc("apply", code, out, spec)
@@ -343,7 +345,7 @@ def test_spec_fuzz_apply(tmp_path: Path, doc: dict[str, Any]) -> None:
                 _audit(url, counts)
             else:  # after: SQL may change the rows; the keys must still hold
                 _audit(url, {})
-            assert report["report"]["rows"] == sum(counts.values())
+            assert report["result"]["report"]["rows"] == sum(counts.values())
     assert _peak() - before < MEMORY_LIMIT
 
 

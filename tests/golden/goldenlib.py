@@ -229,7 +229,7 @@ def cli_outcome(case: Case) -> dict[str, Any]:
             _sqlite_from(ddl[1], db)
             args = ["plan", *([SPEC_FILE] if case.spec else []), "--db", f"sqlite:///{db}"]
         elif case.cli == "check":
-            args = ["check", *([SPEC_FILE] if case.spec else []), "--schema", SCHEMA_FILE]
+            args = ["check", *([SPEC_FILE] if case.spec else []), "--snapshot", SCHEMA_FILE]
         else:
             raise ValueError(f"{case.name}: cli must be 'plan' or 'check', not {case.cli!r}")
         if case.scale is not None:
@@ -252,10 +252,13 @@ def cli_outcome(case: Case) -> dict[str, Any]:
         doc = json.loads(proc.stdout)
     except ValueError:
         doc = {"unparsed_stdout": proc.stdout, "stderr": proc.stderr}
-    if isinstance(doc.get("plan"), dict):  # the server version takes part in the fingerprint
-        doc["plan"]["schema_fingerprint"] = MASK
-        if "digest" in doc["plan"]:  # which the digest hashes, with the versions
-            doc["plan"]["digest"] = MASK
+    if "version" in doc:  # seedspec's own version: not a golden fact
+        doc["version"] = MASK
+    plan = (doc.get("result") or {}).get("plan")
+    if isinstance(plan, dict):  # the server version takes part in the fingerprint
+        plan["schema_fingerprint"] = MASK
+        if "digest" in plan:  # which the digest hashes, with the versions
+            plan["digest"] = MASK
     shown = [MASK if a.startswith("sqlite:///") else a for a in args]
     return mask({"args": shown, "exit_code": proc.returncode, "stdout": doc})
 

@@ -83,7 +83,7 @@ def test_cli(case: g.Case) -> None:
         )
     if case.cli == "plan":
         library = json.loads((case.path / g.PLAN_FILE).read_text(encoding="utf-8"))
-        cli_plan = actual["stdout"]["plan"]
+        cli_plan = actual["stdout"]["result"]["plan"]
         assert g.without_live_keys(cli_plan) == g.without_live_keys(library), (
             "the CLI (live SQLite reflection) and the library (snapshot) plans differ"
         )

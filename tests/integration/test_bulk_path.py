@@ -76,10 +76,10 @@ def test_plan_names_the_path_and_no_bulk_forces_the_default(shop: str, tmp_path:
         "-o",
         "json",
     ]
-    doc = json.loads(subprocess.run(cli, capture_output=True, text=True).stdout)["plan"]
+    doc = json.loads(subprocess.run(cli, capture_output=True, text=True).stdout)["result"]["plan"]
     assert doc["load_path"] == "bulk" and "alter" in doc["load_path_reason"]
     doc = json.loads(subprocess.run([*cli, "--no-bulk"], capture_output=True, text=True).stdout)
-    assert doc["plan"]["load_path"] == "default" if "plan" in doc else True
+    assert doc["result"]["plan"]["load_path"] == "default"
     report, compiled = apply(str(REPO / "specs" / "shop.yaml"), shop, profile="demo", bulk=False)
     assert compiled.load_path == "default" and compiled.load_path_reason == "--no-bulk given"
     assert violations(shop) == []

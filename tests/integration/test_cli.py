@@ -35,7 +35,7 @@ def test_apply_json_is_one_document_and_matches_the_database(sqlite_url: str) ->
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)  # the whole of stdout is one JSON document
     assert doc["ok"] is True and doc["command"] == "apply"
-    for t in doc["report"]["tables"]:
+    for t in doc["result"]["report"]["tables"]:
         assert scalar(sqlite_url, f"SELECT count(*) FROM {t['table']}") == t["rows"]
 
 
@@ -43,7 +43,7 @@ def test_plan_writes_nothing_and_reports_order(sqlite_url: str) -> None:
     run_sql_file(sqlite_url, SQLITE_SCHEMA)
     done = seedspec("plan", SHOP, "--db", sqlite_url, "-o", "json")
     assert done.returncode == 0, done.stderr
-    steps = json.loads(done.stdout)["plan"]["steps"]
+    steps = json.loads(done.stdout)["result"]["plan"]["steps"]
     order = [s["table"] for s in steps if s["step"] == "insert"]
     assert order.index("accounts") < order.index("users") < order.index("orders")
     assert order.index("orders") < order.index("order_items")

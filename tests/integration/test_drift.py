@@ -175,7 +175,7 @@ def test_clean_schema_has_no_drift(pg_url: str, spec: Path) -> None:
     run_sql(pg_url, BASE)
     code, doc = check(spec, pg_url)
     assert code == 0 and doc["ok"] is True
-    assert doc["reports"][0]["findings"] == []
+    assert doc["result"]["drift"]["findings"] == []
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -185,8 +185,8 @@ def test_each_kind_of_drift_is_found_and_located(case: str, pg_url: str, spec: P
     run_sql(pg_url, migration.replace("%", "%%"))
     code, doc = check(spec, pg_url)
     assert code == exit_code, doc
-    findings = [f for r in doc["reports"] for f in r["findings"]]
-    match = [f for f in findings if f["code"] == finding and f["table"] == table]
+    findings = doc["result"]["drift"]["findings"]
+    match = [f for f in findings if f["kind"] == finding and f["table"] == table]
     assert match, findings
     f = match[0]
     assert f["severity"] == ("error" if exit_code == 3 else "warning")
@@ -222,9 +222,13 @@ def test_apply_refuses_drifted_spec_with_the_same_findings(pg_url: str, spec: Pa
     )
     assert code == done.returncode == 3
     applied = json.loads(done.stdout)
-    assert [e["code"] for e in applied["errors"]] == [
-        f["code"] for f in doc["reports"][0]["findings"]
-    ]
+    found = doc["result"]["drift"]["findings"]
+    assert [e["kind"] for e in applied["errors"]] == [
+        f["kind"] for f in found if f["severity"] == "error"
+    ]  # the same errors, in the one place errors go, for check and apply alike
+    assert [e["kind"] for e in doc["errors"]] == [e["kind"] for e in applied["errors"]]
+    assert {e["code"] for e in applied["errors"]} == {"drift"}
+    assert applied["result"]["drift"]["findings"] == found
     from conftest import scalar
 
     assert scalar(pg_url, "SELECT count(*) FROM player") == 0
@@ -256,5 +260,5 @@ def test_snapshot_check_and_offline_check(pg_url: str, spec: Path) -> None:
     assert offline.returncode == 0, offline.stdout  # the committed snapshot still has nick
     live_code, live = check(spec, pg_url)
     assert live_code == 3
-    changed = [f for f in live["reports"][0]["findings"] if f["code"] == "snapshot-changed"]
+    changed = [f for f in live["result"]["drift"]["findings"] if f["kind"] == "snapshot-changed"]
     assert changed and changed[0]["table"] == "player" and changed[0]["column"] == "nick"

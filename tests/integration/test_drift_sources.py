@@ -48,9 +48,8 @@ def findings(*args: str) -> tuple[int, list[tuple]]:
     )
     doc = json.loads(done.stdout)
     out = sorted(
-        (f["severity"], f["code"], f["table"], f["column"], f.get("line"))
-        for r in doc["reports"]
-        for f in r["findings"]
+        (f["severity"], f["kind"], f["table"], f["column"], f.get("line"))
+        for f in doc["result"]["drift"]["findings"]
     )
     return done.returncode, out
 
@@ -90,7 +89,7 @@ def test_snapshot_and_metadata_checks_equal_the_live_check(fixture, request, tmp
         text=True,
     )
     assert wrote.returncode == 0, wrote.stderr
-    assert findings(str(spec), "--schema", str(snap)) == (live_code, live)
+    assert findings(str(spec), "--snapshot", str(snap)) == (live_code, live)
     dialect = sa.make_url(url).get_backend_name()
     dialect = "mariadb" if dialect == "mysql" else dialect
     meta = findings(

@@ -81,7 +81,7 @@ def _checks(url: str, tmp: Path, table: str, *args: str) -> dict[str, list[str]]
     cmd = [sys.executable, "-m", "seedspec.cli.app", "plan", "--db", url, "-o", "json", *args]
     done = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    recipes = json.loads(done.stdout)["plan"]["recipes"]
+    recipes = json.loads(done.stdout)["result"]["plan"]["recipes"]
     found = [t for t in recipes if t["name"] == table]
     assert found, [t["name"] for t in recipes]
     return dict(found[0]["checks"])

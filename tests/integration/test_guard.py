@@ -144,7 +144,7 @@ def test_cli_refuses_a_remote_host_before_connecting(tmp_path: Path) -> None:
     as_json = seedspec("apply", "--db", f"mysql://root@{INVALID}/test", "-o", "json", cwd=tmp_path)
     doc = json.loads(as_json.stdout)
     assert as_json.returncode == 4 and doc["exit_code"] == 4 and doc["ok"] is False
-    assert doc["errors"][0]["code"] == "guard-remote"
+    assert doc["errors"][0]["code"] == "guard" and doc["errors"][0]["kind"] == "guard-remote"
     listening = _listener()
     if listening is None:
         return
@@ -196,9 +196,11 @@ def test_production_environment_refuses_even_sqlite(
     for value in ("production", "prod", " Production "):
         done = seedspec("apply", "--db", sqlite_url, "-o", "json", cwd=tmp_path, env={name: value})
         doc = json.loads(done.stdout)
-        assert done.returncode == 4 and doc["errors"][0]["code"] == "guard-production"
+        assert done.returncode == 4 and doc["errors"][0]["kind"] == "guard-production"
         assert name in doc["errors"][0]["message"]
-        assert "SEEDSPEC_ALLOW_PRODUCTION=1" in doc["errors"][0]["message"]
+        assert (
+            "SEEDSPEC_ALLOW_PRODUCTION=1" in doc["errors"][0]["message"] + doc["errors"][0]["fix"]
+        )
     assert scalar(sqlite_url, "SELECT count(*) FROM t") == 0
     done = seedspec("apply", "--db", sqlite_url, cwd=tmp_path, env={name: "staging"})
     assert done.returncode == 0, done.stderr
@@ -362,7 +364,7 @@ def test_pg_schema_name_is_a_name_never_sql(pg_url: str, tmp_path: Path) -> None
     spec.write_text(f"seedspec: 1\ntarget:\n  schema: {json.dumps(PG_EVIL)}\n")
     runs = [
         ("plan", "--db", pg_url, "--schema", PG_EVIL),
-        ("check", "--db", pg_url, "--db-schema", PG_EVIL),
+        ("check", "--db", pg_url, "--schema", PG_EVIL),
         ("apply", "--db", pg_url, "--schema", PG_EVIL),
         ("apply", "--db", pg_url, "--schema", f"public,{PG_EVIL}"),
         ("plan", str(spec), "--db", pg_url),
@@ -395,7 +397,7 @@ def test_mariadb_schema_name_is_a_name_never_sql(mysql_url: str, tmp_path: Path)
     database = sa.make_url(mysql_url).database
     for args in [
         ("plan", "--db", mysql_url, "--schema", MY_EVIL),
-        ("check", "--db", mysql_url, "--db-schema", MY_EVIL),
+        ("check", "--db", mysql_url, "--schema", MY_EVIL),
         ("apply", "--db", mysql_url, "--schema", MY_EVIL),
         ("apply", "--db", mysql_url, "--schema", f"{database},{MY_EVIL}"),
     ]:

@@ -336,12 +336,12 @@ def test_init_stdout_json_and_no_password(pg_url: str, tmp_path: Path) -> None:
 
     as_json = ok(seedspec("init", "out/spec.yaml", "--db", secret_url, "-o", "json", cwd=tmp_path))
     doc = json.loads(as_json.stdout)  # the whole of stdout is one JSON document
-    assert doc["ok"] is True and doc["command"] == "init" and doc["created"] is True
+    assert doc["ok"] is True and doc["command"] == "init" and doc["result"]["created"] is True
     assert "s3cret-pw" not in as_json.stdout + as_json.stderr
     written = (tmp_path / "out" / "spec.yaml").read_text()
     assert "s3cret-pw" not in written
     assert written.splitlines()[0] == f"# yaml-language-server: $schema={SCHEMA_ID}"
-    assert set(doc["added_tables"]) == set(counts(pg_url))
+    assert set(doc["result"]["added_tables"]) == set(counts(pg_url))
 
 
 def test_init_modeline_inside_this_repository_is_a_path_that_exists(tmp_path: Path) -> None:
@@ -369,7 +369,7 @@ def test_preview_prints_rows_and_writes_nothing(pg_url: str, tmp_path: Path) -> 
     done = ok(
         seedspec("preview", "seed.yaml", "--db", pg_url, "-n", "4", "-o", "json", cwd=tmp_path)
     )
-    doc = json.loads(done.stdout)
+    doc = json.loads(done.stdout)["result"]["tables"]
     assert set(doc) == set(counts(pg_url))
     assert all(len(rows) == 4 for rows in doc.values())
     assert [r["artist_id"] for r in doc["artist"]] == [1, 2, 3, 4]
@@ -379,7 +379,7 @@ def test_preview_prints_rows_and_writes_nothing(pg_url: str, tmp_path: Path) -> 
             "preview", "--db", pg_url, "--table", "album", "-t", "genre", "-o", "json", cwd=tmp_path
         )
     )
-    assert set(json.loads(only.stdout)) == {"album", "genre"}
+    assert set(json.loads(only.stdout)["result"]["tables"]) == {"album", "genre"}
     bad = seedspec("preview", "seed.yaml", "--db", pg_url, "--table", "nope", cwd=tmp_path)
     assert bad.returncode == 2 and "nope" in bad.stderr
     assert set(counts(pg_url).values()) == {0}  # nothing was written

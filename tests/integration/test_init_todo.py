@@ -64,9 +64,7 @@ def test_init_writes_todos_and_exits_3_saying_where(pg_url: str, tmp_path: Path)
     # check flags exactly the TODO lines that would fail a load (the const: null placeholder)
     checked = _cli(tmp_path, "check", "--db", pg_url, "-o", "json")
     assert checked.returncode == 3, checked.stdout + checked.stderr
-    lines_flagged = {
-        f["line"] for r in json.loads(checked.stdout)["reports"] for f in r["findings"]
-    }
+    lines_flagged = {f["line"] for f in json.loads(checked.stdout)["result"]["drift"]["findings"]}
     assert lines_flagged and lines_flagged <= todos, checked.stdout
 
     # edit the one line the error names: the spec applies, exactly as written
@@ -87,7 +85,8 @@ def _init_then_check(url: str, tmp_path: Path) -> None:
     assert (done.returncode == 3) == bool(todos), done.stderr
     checked = _cli(tmp_path, "check", "--db", url, "-o", "json")
     doc = json.loads(checked.stdout)
-    errors = [f for r in doc["reports"] for f in r["findings"] if f.get("severity") == "error"]
+    found = doc["result"]["drift"]["findings"]
+    errors = [f for f in found if f.get("severity") == "error"]
     assert checked.returncode == (3 if errors else 0), checked.stdout + checked.stderr
     assert {f.get("line") for f in errors} <= todos, errors
 

@@ -86,7 +86,7 @@ def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def _plan(url: str, cwd: Path) -> dict:
     done = _cli(cwd, "plan", "--db", url, "-o", "json", "--scale", "10")
     assert done.returncode == 0, done.stderr
-    data: dict = json.loads(done.stdout)["plan"]
+    data: dict = json.loads(done.stdout)["result"]["plan"]
     jsonschema.validate({**data}, PLAN_SCHEMA)
     assert Plan.from_dict(data).to_dict() == data  # the oracle recipe round-trips
     return data
@@ -95,7 +95,7 @@ def _plan(url: str, cwd: Path) -> dict:
 def _apply(url: str, cwd: Path, *extra: str) -> dict:
     done = _cli(cwd, "apply", "--db", url, "-o", "json", "--scale", "10", *extra)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    report: dict = json.loads(done.stdout)["report"]
+    report: dict = json.loads(done.stdout)["result"]["report"]
     return report
 
 

@@ -56,10 +56,10 @@ def written_plan(tmp_path: Path, spec: Path, url: str) -> tuple[dict, Path]:
     done = seedspec("plan", str(spec), "--db", url, "-o", "json")
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)
-    assert doc["ok"] is True and set(doc) >= {"plan", "drift"}
+    assert doc["ok"] is True and set(doc["result"]) == {"plan", "drift"}
     path = tmp_path / "plan.json"
     path.write_text(done.stdout)
-    return doc["plan"], path
+    return doc["result"]["plan"], path
 
 
 @pytest.mark.parametrize("name", ["blog", "cycles"])

@@ -222,12 +222,12 @@ def cycle_fks(db: Db, tables: list[str]) -> list[tuple[str, dict[str, Any]]]:
 
 
 def assert_report_matches(db: Db, doc: dict[str, Any], tables: list[str]) -> None:
-    reported = [t["table"] for t in doc["report"]["tables"]]
+    reported = [t["table"] for t in doc["result"]["report"]["tables"]]
     assert len(reported) == len(set(reported)), f"a table is reported twice: {reported}"
     assert sorted(reported) == sorted(tables), (
         f"report tables {sorted(reported)} != database tables {sorted(tables)}"
     )
-    for entry in doc["report"]["tables"]:
+    for entry in doc["result"]["report"]["tables"]:
         table = entry["table"]
         actual = db.count(table)
         assert entry["rows"] == actual, f"{table}: report says {entry['rows']} rows, has {actual}"

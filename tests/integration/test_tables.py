@@ -130,7 +130,7 @@ def test_django_migrated_schema_seeds_app_tables_and_keeps_bookkeeping(
 
     plan = seedspec("plan", "--db", url, "-o", "json", cwd=folder)
     assert plan.returncode == 0, plan.stderr
-    doc = json.loads(plan.stdout)["plan"]
+    doc = json.loads(plan.stdout)["result"]["plan"]
     left = {a["table"]: a["reason"] for a in doc["left_alone"]}
     assert set(left) == set(BOOKKEEPING)
     assert left["django_migrations"] == "Django bookkeeping: migration history"
@@ -207,13 +207,13 @@ def test_empty_bookkeeping_parent_is_seeded_with_a_warning(sqlite_url: str, tmp_
     done = seedspec("apply", "--db", sqlite_url, "-o", "json")
     assert done.returncode == 0, done.stdout + done.stderr
     doc = json.loads(done.stdout)
-    found = doc["drift"]["findings"]
-    warned = {w["table"] for w in found if w["code"] == "bookkeeping-seeded"}
+    found = doc["result"]["drift"]["findings"]
+    warned = {w["table"] for w in found if w["kind"] == "bookkeeping-seeded"}
     assert warned == {"auth_permission", "django_content_type"}, found
     have = counts(sqlite_url, ["auth_permission", "django_content_type", *APP_TABLES])
     assert all(n > 0 for n in have.values()), have
     assert rows_of(sqlite_url, ["django_migrations"]) == history  # left alone, byte for byte
-    left = set(doc["report"]["left_alone"])
+    left = set(doc["result"]["report"]["left_alone"])
     assert "django_migrations" in left and "auth_permission" not in left
 
 
@@ -367,7 +367,7 @@ def test_alembic_schema_on_mariadb(mysql_url: str, tmp_path: Path, bulk: bool) -
         codes = {r[0] for r in query(mysql_url, "SELECT country_code FROM users")}
         assert codes <= {"de", "fr", "jp"} and len(codes) > 1
     plan = json.loads(seedspec("plan", str(spec), "--db", mysql_url, "-o", "json").stdout)
-    left = {a["table"]: a["reason"] for a in plan["plan"]["left_alone"]}
+    left = {a["table"]: a["reason"] for a in plan["result"]["plan"]["left_alone"]}
     assert left["alembic_version"] == "Alembic bookkeeping: migration version"
     assert left["audit_log"].startswith("excluded by 'audit_*' (tables.exclude at ")
 

@@ -88,7 +88,7 @@ def test_unseeded_children_holding_rows_are_emptied_and_named(db: str, tmp_path:
     _memberships(db)
     done = _apply(tmp_path, db, "--truncate", "-o", "json")
     assert done.returncode == 0, done.stdout + done.stderr
-    report = json.loads(done.stdout)["report"]
+    report = json.loads(done.stdout)["result"]["report"]
     assert sorted(report["emptied"]) == ["auth_user_groups", "membership_note"]
     assert sorted(report["cleared"]) == ["auth_group", "auth_user"]
     assert [tuple(r) for r in query(db, MEMBERS)] == [(0, 0)]
@@ -129,7 +129,7 @@ def test_a_left_alone_table_is_never_emptied(db: str, tmp_path: Path) -> None:
     _memberships(db)
     done = _apply(tmp_path, db, "--truncate", "-o", "json")
     assert done.returncode == 0, done.stdout + done.stderr
-    report = json.loads(done.stdout)["report"]
+    report = json.loads(done.stdout)["result"]["report"]
     assert sorted(report["emptied"]) == ["auth_user_groups", "membership_note"]
     assert "django_admin_log" in report["left_alone"]
     assert query(db, USERS) == first

@@ -87,7 +87,7 @@ def test_scaled_count_over_the_limit_is_a_compile_error_not_a_crash(tmp_path: Pa
     done = _run("plan", tmp_path, "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)", spec)
     assert done.returncode == 3, done.stdout + done.stderr
     doc = json.loads(done.stdout)
-    codes = {e["code"] for e in doc["errors"]}
+    codes = {e["kind"] for e in doc["errors"]}
     assert "count-over-limit" in codes, doc
     assert (tmp_path / "t.db").stat().st_size > 0
 
@@ -126,7 +126,7 @@ def test_sqlite_rowid_key_holds_more_than_a_32_bit_count(tmp_path: Path) -> None
     spec += "      n: {int: {min: 1, max: 9}}\n"
     done = _run("plan", tmp_path, "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)", spec)
     assert done.returncode == 0, done.stdout + done.stderr
-    recipes = json.loads(done.stdout)["plan"]["recipes"]
+    recipes = json.loads(done.stdout)["result"]["plan"]["recipes"]
     assert [r["count"] for r in recipes if r["name"] == "t"] == [3_000_000_000]
 
 
