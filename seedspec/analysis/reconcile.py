@@ -14,6 +14,7 @@ import difflib
 from typing import Any
 
 from seedspec import kinds
+from seedspec.analysis.closing import instant_problems, type_problems
 from seedspec.analysis.branchfit import fitted
 from seedspec.analysis.drift import DriftReport
 from seedspec.analysis.selection import select_tables
@@ -184,6 +185,10 @@ def _column_findings(
     ]
     if g.kind == "default":  # the database fills it: only whether it can
         return fits
+    fix = "narrow the generator's range to what the CHECK admits"
+    fits += [err("range-outside-check", m, fix) for m in instant_problems(g, facts, where)]
+    fix = "narrow the generator's range to what the column's type stores"
+    fits += [err("range-outside-type", m, fix) for m in type_problems(g, col, where)]
     out = []
     if g.null and not col.nullable:
         out.append(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
+from seedspec.analysis.closing import closed
 from seedspec.analysis.shaping import interval_limits, text_limits
 from seedspec.compile.links import Link
 from seedspec.compile.passes.numbering import digit_values, numbering_of
@@ -102,8 +103,9 @@ def value_recipe(
 ) -> r.ValueRecipe:
     """A value kind with the column's defaults resolved in (decimal scale, text length; and
     for words, the case, trimming and excluded values its CHECKs ask: a spec's `gen` honours
-    `lower(x) = x` as an inferred one does). The stream key keeps the spec's own params."""
-    resolved = resolve_column_defaults(g, col)
+    `lower(x) = x` as an inferred one does; an open min / max, from / to or length takes the
+    CHECK's bound, analysis/closing.py). The stream key keeps the spec's own params."""
+    resolved = resolve_column_defaults(closed(g, col, facts), col)  # open sides: the CHECK's
     if g.kind == "gen" and facts is not None:
         shaped = {**text_limits(facts), **resolved.params}
         resolved = replace(resolved, params=shaped)
