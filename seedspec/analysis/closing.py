@@ -1,11 +1,11 @@
-"""A generator's open sides + its column (type, CHECK facts) -> params closed as inference closes them.
+"""A generator's open sides + its column (type, CHECK facts) -> params closed as inference does.
 
 A written `int` / `float` / `decimal` with no `min` or `max` (or one side), a `date` /
 `datetime` with no `from` / `to`, a `gen` or `pattern` with no length: each open side takes the
 CHECK's bound (a strict one stepped inside: the next integer, the next cent, the next second or
 day), else the kind's default, kept inside what the column's type stores. A written side is
-kept: reconcile reports one outside the CHECK (`range-outside-check`) or the type
-(`range-outside-type`). Inference reads the same windows (`int_window`, `instant_window`).
+kept: reconcile reports one outside the CHECK (`range-outside-check`), the `recipes` pass one
+the type cannot store (`range-outside-type`). Inference reads the same windows.
 """
 
 from __future__ import annotations
@@ -121,14 +121,17 @@ def iso_of(kind: str, moment: dt.datetime | None) -> str | None:
     return moment.date().isoformat() if kind == "date" else moment.isoformat()
 
 
-def closed(g: GeneratorSpec, column: DbColumn | None, facts: ColumnFacts | None) -> GeneratorSpec:
-    """The generator with its open sides closed by the column's CHECK and type (see above)."""
+def closed(
+    g: GeneratorSpec, column: DbColumn | None, facts: ColumnFacts | None, typed: bool = True
+) -> GeneratorSpec:
+    """The generator with its open sides closed by the column's CHECK and type (see above);
+    `typed`: the database keeps values inside the column's type (SQLite does not)."""
     if column is None:
         return g
     facts = facts or ColumnFacts()
     params = dict(g.params)
     if g.kind in NUMBER_KINDS:
-        params = _numbers(g.kind, params, column, facts)
+        params = _numbers(g.kind, params, column, facts, typed)
     elif g.kind in ("date", "datetime"):
         params = _instants(g.kind, params, facts)
     elif g.kind in ("gen", "pattern") and facts.max_length is not None:
@@ -139,34 +142,39 @@ def closed(g: GeneratorSpec, column: DbColumn | None, facts: ColumnFacts | None)
     return g if params == dict(g.params) else GeneratorSpec(g.kind, params, g.null, g.unique)
 
 
-def _numbers(kind: str, params: dict[str, Any], column: DbColumn, facts: ColumnFacts) -> Any:
+def _numbers(
+    kind: str, params: dict[str, Any], column: DbColumn, facts: ColumnFacts, typed: bool
+) -> Any:
     if params.get("min") is not None and params.get("max") is not None:
         return params
-    check: tuple[Any, Any] = int_window(facts) if kind == "int" else (None, None)
-    if kind != "int":
+    if kind == "int":
+        check: tuple[Any, Any] = int_window(facts)
+    else:
         check = number_window(facts, 10.0 ** -_digits(kind, params, column))
-    floor, top = type_limits(kind, column)
+    floor, top = _stored(kind, column) if typed else (-math.inf, math.inf)
+    written = [v for v in (params.get("min"), params.get("max")) if v is not None]
+    if any(v < floor or v > top for v in written):
+        return params  # a written side the type cannot store: pass `recipes` says so
     out = dict(params)
     open_lo, open_hi = out.get("min") is None, out.get("max") is None
-    if open_lo and check[0] is not None:
-        out["min"] = check[0]
-    if open_hi and check[1] is not None:
-        out["max"] = check[1]
-    if floor is not None and out.get("max") is not None and out["max"] < floor:
-        return params  # a written max below what the type stores: reconcile says so
-    if top is not None and out.get("min") is not None and out["min"] > top:
-        return params
+    out["min"] = check[0] if open_lo else out["min"]
+    out["max"] = check[1] if open_hi else out["max"]
     default_bounds(out)
-    if open_lo and floor is not None:
-        out["min"] = max(out["min"], int(floor) if kind == "int" else floor)
-    if open_hi and top is not None:
-        out["max"] = min(out["max"], int(top) if kind == "int" else top)
-    if out["min"] > out["max"]:  # a default side past the other: moved beyond it
-        if open_lo:
-            out["min"] = out["max"] - 1000 if floor is None else max(out["max"] - 1000, floor)
-        else:
-            out["max"] = out["min"] + 1000 if top is None else min(out["min"] + 1000, top)
+    out["min"] = max(out["min"], floor) if open_lo else out["min"]
+    out["max"] = min(out["max"], top) if open_hi else out["max"]
+    if out["min"] > out["max"] and open_lo:  # a default side past the other: moved beyond it
+        out["min"] = max(out["max"] - 1000, floor)
+    elif out["min"] > out["max"]:
+        out["max"] = min(out["min"] + 1000, top)
     return out
+
+
+def _stored(kind: str, column: DbColumn) -> tuple[Any, Any]:
+    """type_limits with -inf / inf for an open side (whole numbers for `int`)."""
+    floor, top = type_limits(kind, column)
+    if floor is None or top is None:
+        return -math.inf, math.inf
+    return (math.ceil(floor), math.floor(top)) if kind == "int" else (floor, top)
 
 
 def _digits(kind: str, params: dict[str, Any], column: DbColumn) -> int:
@@ -199,22 +207,22 @@ def _instants(kind: str, params: dict[str, Any], facts: ColumnFacts) -> dict[str
     return out
 
 
-def type_problems(g: GeneratorSpec, column: DbColumn, where: str) -> list[str]:
-    """A written min / max the column's type cannot store (reconcile: range-outside-type)."""
-    if g.kind not in NUMBER_KINDS:
-        return []
+def outside_type(g: GeneratorSpec, column: DbColumn, typed: bool) -> tuple[str, str] | None:
+    """A written min / max the column's type cannot store (pass `recipes`: range-outside-type):
+    (the sides written, e.g. "min 40000", the range the type stores); None when all fit or
+    the database does not keep values inside the type (`typed` False: SQLite)."""
+    if g.kind not in NUMBER_KINDS or not typed:
+        return None
     floor, top = type_limits(g.kind, column)
-    bad = []
-    for side in ("min", "max"):
-        v = g.params.get(side)
-        if v is None:
-            continue
-        if (floor is not None and v < floor) or (top is not None and v > top):
-            bad.append(f"{side} {v}")
-    if not bad:
-        return []
+    if floor is None or top is None:
+        return None
+    bad = [
+        f"{side} {g.params[side]}"
+        for side in ("min", "max")
+        if g.params.get(side) is not None and not floor <= g.params[side] <= top
+    ]
     stores = f"{floor:g} to {top:g}" if isinstance(floor, float) else f"{floor} to {top}"
-    return [f"{where}: {', '.join(bad)} but {column.sql_type or column.type} stores {stores}"]
+    return (", ".join(bad), stores) if bad else None
 
 
 def instant_problems(g: GeneratorSpec, facts: ColumnFacts | None, where: str) -> list[str]:
@@ -247,5 +255,5 @@ __all__ = [
     "integer_limits",
     "moment_of",
     "number_window",
-    "type_problems",
+    "outside_type",
 ]

@@ -10,7 +10,6 @@ import sqlglot.errors
 import sqlglot.expressions as sx
 
 from seedspec.analysis.closing import (
-    INTEGER_LIMITS,
     instant_window,
     int_window,
     integer_limits,
@@ -156,8 +155,8 @@ def _int_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generator
     lo, hi = max(lo, lo_lim), min(hi, hi_lim)
     if facts.lower is not None or facts.upper is not None:
         dist_params = {"dist": "uniform"}  # a CHECK's range replaces the name's law
-    low, high = avoiding(lo, max(lo, hi), facts.excluded, 1)
-    return numbers.int_spec(int(low), int(high), dist_params)
+    kept = avoiding(lo, max(lo, hi), facts.excluded, 1)
+    return numbers.int_spec(int(kept[0]), int(kept[1]), dist_params)
 
 
 def _numeric_bounds(column: DbColumn, facts: ColumnFacts, default_hi: float) -> tuple[float, float]:

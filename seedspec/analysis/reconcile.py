@@ -14,8 +14,8 @@ import difflib
 from typing import Any
 
 from seedspec import kinds
-from seedspec.analysis.closing import instant_problems, type_problems
 from seedspec.analysis.branchfit import fitted
+from seedspec.analysis.closing import instant_problems
 from seedspec.analysis.drift import DriftReport
 from seedspec.analysis.selection import select_tables
 from seedspec.database.checks import ColumnFacts
@@ -187,8 +187,6 @@ def _column_findings(
         return fits
     fix = "narrow the generator's range to what the CHECK admits"
     fits += [err("range-outside-check", m, fix) for m in instant_problems(g, facts, where)]
-    fix = "narrow the generator's range to what the column's type stores"
-    fits += [err("range-outside-type", m, fix) for m in type_problems(g, col, where)]
     out = []
     if g.null and not col.nullable:
         out.append(

@@ -63,7 +63,9 @@ class ColumnFacts:
             after=self.after or f.after,
             differs_from=self.differs_from or f.differs_from,
             earliest=_most(self.earliest, f.earliest),
-            earliest_open=_open_edge(self.earliest, self.earliest_open, f.earliest, f.earliest_open),
+            earliest_open=_open_edge(
+                self.earliest, self.earliest_open, f.earliest, f.earliest_open
+            ),
             latest=_least(self.latest, f.latest),
             latest_open=_open_edge(self.latest, self.latest_open, f.latest, f.latest_open, -1),
             null=f.null if self.null is None else self.null,
@@ -145,9 +147,15 @@ class ColumnFacts:
             and any(p.shortest > top for p in self.patterns)
         ):
             return False
-        if self.earliest and self.latest and self.earliest == self.latest:
+        return self._moments_meet()
+
+    def _moments_meet(self) -> bool:
+        """Whether a moment lies between the earliest and the latest (open ends excluded)."""
+        if not (self.earliest and self.latest):
+            return True
+        if self.earliest == self.latest:
             return not (self.earliest_open or self.latest_open)
-        return not (self.earliest and self.latest and self.earliest > self.latest)
+        return self.earliest < self.latest
 
 
 def _open_edge(a: str | None, a_open: bool, b: str | None, b_open: bool, sign: int = 1) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from seedspec.errors import Problem
 from seedspec.generate.base import Generator
 from seedspec.generate.pools import pool
 from seedspec.generate.text import Provider, Template, TextShape, Uuid
@@ -22,7 +23,6 @@ from seedspec.kinds.base import (
     RenderContext,
     plain,
 )
-from seedspec.errors import Problem
 from seedspec.kinds.column import ColumnRules, ColumnShape
 from seedspec.kinds.fit import FitContext, class_of, column_problem, column_problems
 from seedspec.kinds.spec import GeneratorSpec
