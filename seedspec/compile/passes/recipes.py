@@ -90,13 +90,17 @@ def _column(
     facts = (cols.facts or {}).get(col.name)
     stored = not unit.ctx.capabilities.stores_any_value  # the type bounds values
     if (outside := outside_type(g, col, stored)) is not None:
-        message = (
-            f"{t.name}.{col.name}: {outside[0]} but its type "
-            f"{col.sql_type or col.type} stores {outside[1]}"
+        errors.add(
+            Problem(
+                f"{t.name}.{col.name}: {outside[0]} but its type "
+                f"{col.sql_type or col.type} stores {outside[1]}",
+                g.location or t.location,
+                code="range-outside-type",
+                table=t.name,
+                column=col.name,
+                fix="narrow the generator's range to what the column's type stores",
+            )
         )
-        fix = "narrow the generator's range to what the column's type stores"
-        where = g.location or t.location
-        errors.add(Problem(message, where, "error", "range-outside-type", t.name, col.name, fix))
         return r.NullRecipe()
     recipe = _branched(value_recipe(g, col, facts, stored), cols.branching, col)
     try:  # built now so that a kind's build error is reported here, in column order
