@@ -151,7 +151,7 @@ def _numbers(
         check: tuple[Any, Any] = int_window(facts)
     else:
         check = number_window(facts, 10.0 ** -_digits(kind, params, column))
-    floor, top = _stored(kind, column) if typed else (-math.inf, math.inf)
+    floor, top = _stored(kind, column, typed)
     written = [v for v in (params.get("min"), params.get("max")) if v is not None]
     if any(v < floor or v > top for v in written):
         return params  # a written side the type cannot store: pass `recipes` says so
@@ -169,12 +169,16 @@ def _numbers(
     return out
 
 
-def _stored(kind: str, column: DbColumn) -> tuple[Any, Any]:
-    """type_limits with -inf / inf for an open side (whole numbers for `int`)."""
-    floor, top = type_limits(kind, column)
+def _stored(kind: str, column: DbColumn, typed: bool) -> tuple[Any, Any]:
+    """type_limits with -inf / inf for an open side; `int` values stay 64-bit whatever the
+    column (SQLite's INTEGER holds any of them), whole numbers inside the type's range."""
+    floor, top = type_limits(kind, column) if typed else (None, None)
+    if kind == "int":
+        lo, hi = INTEGER_LIMITS["bigint"]
+        return max(lo, math.ceil(floor or lo)), min(hi, math.floor(top or hi))
     if floor is None or top is None:
         return -math.inf, math.inf
-    return (math.ceil(floor), math.floor(top)) if kind == "int" else (floor, top)
+    return floor, top
 
 
 def _digits(kind: str, params: dict[str, Any], column: DbColumn) -> int:
@@ -201,10 +205,18 @@ def _instants(kind: str, params: dict[str, Any], facts: ColumnFacts) -> dict[str
         return out
     span = moment_of(DEFAULT_TO) - moment_of(DEFAULT_FROM)
     if out.get("to") is None:
-        out["to"] = iso_of(kind, start + span)
+        out["to"] = iso_of(kind, _shifted(start, span))
     elif out.get("from") is None:
-        out["from"] = iso_of(kind, end - span)
+        out["from"] = iso_of(kind, _shifted(end, -span))
     return out
+
+
+def _shifted(moment: dt.datetime, by: dt.timedelta) -> dt.datetime:
+    """moment + by, stopped at the first or last second a datetime holds (years 1 and 9999)."""
+    try:
+        return moment + by
+    except OverflowError:
+        return dt.datetime.max.replace(microsecond=0) if by > dt.timedelta(0) else dt.datetime.min
 
 
 def outside_type(g: GeneratorSpec, column: DbColumn, typed: bool) -> tuple[str, str] | None:
