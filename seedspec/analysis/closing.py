@@ -16,7 +16,7 @@ from typing import Any
 
 from seedspec.database.checks import ColumnFacts
 from seedspec.database.model import DbColumn
-from seedspec.kinds.numbers import default_bounds
+from seedspec.kinds.numbers import default_bounds, law_span
 from seedspec.kinds.spec import GeneratorSpec
 from seedspec.kinds.temporal import DateKind
 
@@ -160,8 +160,16 @@ def _numbers(
     out["min"] = check[0] if open_lo else out["min"]
     out["max"] = check[1] if open_hi else out["max"]
     default_bounds(out)
+    return _open_sides_fitted(out, open_lo, open_hi, floor, top)
+
+
+def _open_sides_fitted(out: Any, open_lo: bool, open_hi: bool, floor: Any, top: Any) -> Any:
+    """The open sides inside the type, within a discrete law's span, and not past the other."""
     out["min"] = max(out["min"], floor) if open_lo else out["min"]
     out["max"] = min(out["max"], top) if open_hi else out["max"]
+    span = law_span(out)  # a discrete law's open side within the span it tabulates
+    if span is not None and out["max"] - out["min"] > span and (open_lo or open_hi):
+        out["max" if open_hi else "min"] = out["min"] + span if open_hi else out["max"] - span
     if out["min"] > out["max"] and open_lo:  # a default side past the other: moved beyond it
         out["min"] = max(out["max"] - 1000, floor)
     elif out["min"] > out["max"]:
