@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -10,6 +9,14 @@ from typing import Any
 import sqlglot.errors
 import sqlglot.expressions as sx
 
+from seedspec.analysis.closing import (
+    instant_window,
+    int_window,
+    integer_limits,
+    iso_of,
+    moment_of,
+    number_window,
+)
 from seedspec.analysis.follows import before_foreign_key, later_than
 from seedspec.analysis.names import (
     COMPANY_TABLES,
@@ -44,12 +51,6 @@ from seedspec.kinds.spec import GeneratorSpec
 
 DEFAULT_COUNT = 20
 INTEGER_RANGES = {"smallint": (1, 1_000), "integer": (1, 100_000), "bigint": (1, 1_000_000)}
-INTEGER_LIMITS = {
-    "smallint": (-(2**15), 2**15 - 1),
-    "integer": (-(2**31), 2**31 - 1),
-    "bigint": (-(2**63), 2**63 - 1),
-    "year": (1901, 2155),
-}
 TEXT_KINDS = ("char", "varchar", "text")
 
 DATE_KINDS = ("date", "timestamp", "timestamptz")
@@ -134,22 +135,6 @@ def _named_number(column: DbColumn) -> dict[str, Any] | None:
     return None
 
 
-def integer_limits(column: DbColumn) -> tuple[int, int]:
-    """The range the column's type can store (MySQL TINYINT/MEDIUMINT from their spelling;
-    SQLite's INTEGER PRIMARY KEY is the 64-bit rowid whatever its declared type says)."""
-    if column.identity == "rowid":
-        return INTEGER_LIMITS["bigint"]
-    sql = column.sql_type.lower()
-    bits = 8 if sql.startswith("tinyint") else 24 if sql.startswith("mediumint") else None
-    if bits is not None:
-        lo, hi = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
-    else:
-        lo, hi = INTEGER_LIMITS.get(column.type, INTEGER_LIMITS["bigint"])
-    if column.unsigned or "unsigned" in sql:
-        return 0, hi * 2 + 1
-    return lo, hi
-
-
 def _int_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
     lo_lim, hi_lim = integer_limits(column)
     lo, hi = INTEGER_RANGES.get(column.type, (1, 10_000))
@@ -160,17 +145,18 @@ def _int_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generator
         dist_params = {"dist": "uniform", **named}
     if column.type == "year":
         lo, hi = 1990, 2025
-    if facts.lower is not None:
-        lo = int(math.floor(facts.lower)) + (0 if facts.lower_inclusive else 1)
-        hi = max(hi, lo + 1000) if facts.upper is None else hi
-    if facts.upper is not None:
-        hi = int(math.ceil(facts.upper)) - (0 if facts.upper_inclusive else 1)
-        lo = min(lo, hi) if facts.lower is None else lo
+    low, high = int_window(facts)
+    if low is not None:
+        lo = low
+        hi = max(hi, lo + 1000) if high is None else hi
+    if high is not None:
+        hi = high
+        lo = min(lo, hi) if low is None else lo
     lo, hi = max(lo, lo_lim), min(hi, hi_lim)
     if facts.lower is not None or facts.upper is not None:
         dist_params = {"dist": "uniform"}  # a CHECK's range replaces the name's law
-    low, high = avoiding(lo, max(lo, hi), facts.excluded, 1)
-    return numbers.int_spec(int(low), int(high), dist_params)
+    kept = avoiding(lo, max(lo, hi), facts.excluded, 1)
+    return numbers.int_spec(int(kept[0]), int(kept[1]), dist_params)
 
 
 def _numeric_bounds(column: DbColumn, facts: ColumnFacts, default_hi: float) -> tuple[float, float]:
@@ -183,11 +169,12 @@ def _numeric_bounds(column: DbColumn, facts: ColumnFacts, default_hi: float) -> 
     lo = float(named.get("min", 0.0))
     hi = float(named.get("max", default_hi))
     hi = hi if limit is None else min(hi, limit)
-    if facts.lower is not None:
-        lo = facts.lower + (0 if facts.lower_inclusive else step)
-        hi = max(hi, lo + 1) if facts.upper is None else hi
-    if facts.upper is not None:
-        hi = facts.upper - (0 if facts.upper_inclusive else step)
+    low, high = number_window(facts, step)
+    if low is not None:
+        lo = low
+        hi = max(hi, lo + 1) if high is None else hi
+    if high is not None:
+        hi = high
         lo = min(lo, hi)
     if limit is not None:
         lo, hi = max(lo, -limit), min(hi, limit)
@@ -261,20 +248,22 @@ def _instant_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Gener
             start, end = lo, hi
             break
     if kind != "time" and (facts.earliest or facts.latest):
-        start, end = _within(start or DEFAULT_FROM, end or DEFAULT_TO, facts)
+        start, end = _within(kind, start or DEFAULT_FROM, end or DEFAULT_TO, facts)
     return temporal.instant_spec(kind, start, end)
 
 
 DEFAULT_FROM, DEFAULT_TO = "2020-01-01", "2025-12-31"
 
 
-def _within(start: str, end: str, facts: ColumnFacts) -> tuple[str, str]:
+def _within(kind: str, start: str, end: str, facts: ColumnFacts) -> tuple[str, str]:
     """Narrow a date range to a CHECK's bounds (keeping a non-empty range inside them)."""
-    lo = max(start, facts.earliest[:10]) if facts.earliest else start
-    hi = min(end, facts.latest[:10]) if facts.latest else end
-    if lo > hi:  # the default range lies outside the CHECK: use the CHECK's own window
-        lo = facts.earliest[:10] if facts.earliest else hi
-        hi = facts.latest[:10] if facts.latest else lo
+    low, high = instant_window(kind, facts)
+    lo = low if low and moment_of(low) > moment_of(start) else start
+    hi = high if high and moment_of(high) < moment_of(end, kind, end=True) else end
+    if moment_of(lo) > moment_of(hi, kind, end=True):  # the default range lies outside the CHECK:
+        span = moment_of(end, kind, end=True) - moment_of(start)  # as long, against its bound
+        lo = low or str(iso_of(kind, moment_of(str(high)) - span))
+        hi = high or str(iso_of(kind, moment_of(str(low)) + span))
     return lo, hi
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from seedspec import kinds
 from seedspec.analysis.branchfit import fitted
+from seedspec.analysis.closing import instant_problems
 from seedspec.analysis.drift import DriftReport
 from seedspec.analysis.selection import select_tables
 from seedspec.database.checks import ColumnFacts
@@ -184,6 +185,8 @@ def _column_findings(
     ]
     if g.kind == "default":  # the database fills it: only whether it can
         return fits
+    fix = "narrow the generator's range to what the CHECK admits"
+    fits += [err("range-outside-check", m, fix) for m in instant_problems(g, facts, where)]
     out = []
     if g.null and not col.nullable:
         out.append(

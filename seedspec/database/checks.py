@@ -337,7 +337,7 @@ def _special(op: str, left: exp.Expr, right: exp.Expr) -> list[Alternative] | No
     if is_column(left) and moment(right) is not None:
         if op not in ("<", "<="):
             raise Unread("a lower bound on the clock moves with it")
-        return _one(_column(left), latest=moment(right))
+        return [{_column(left): ColumnFacts.instant(op, str(moment(right)))}]
     return None
 
 
@@ -413,7 +413,7 @@ def _cmp(name: str, op: str, value: Any) -> list[Alternative]:
         return _one(name, excluded=(value,))
     if isinstance(value, str):
         if is_date(value):
-            return _one(name, **({"earliest": value} if ">" in op else {"latest": value}))
+            return [{name: ColumnFacts.instant(op, value)}]
         try:
             value = number(value.strip())
         except ValueError:

@@ -41,6 +41,8 @@ class ColumnFacts:
     differs_from: str | None = None  # another column of the row this one must not equal
     earliest: str | None = None  # ISO date/time lower bound (date and timestamp columns)
     latest: str | None = None  # ISO date/time upper bound
+    earliest_open: bool = False  # `>`: the earliest moment itself fails
+    latest_open: bool = False  # `<`: the latest moment itself fails
     null: bool | None = None  # True: must be NULL, False: must not be NULL
     case: str | None = None  # "lower" / "upper": lower(x) = x; "both": no cased letter
     trimmed: bool = False  # trim(x) = x: no leading or trailing spaces
@@ -61,7 +63,11 @@ class ColumnFacts:
             after=self.after or f.after,
             differs_from=self.differs_from or f.differs_from,
             earliest=_most(self.earliest, f.earliest),
+            earliest_open=_open_edge(
+                self.earliest, self.earliest_open, f.earliest, f.earliest_open
+            ),
             latest=_least(self.latest, f.latest),
+            latest_open=_open_edge(self.latest, self.latest_open, f.latest, f.latest_open, -1),
             null=f.null if self.null is None else self.null,
             case=f.case if self.case in (None, f.case) else self.case if f.case is None else "both",
             trimmed=self.trimmed or f.trimmed,
@@ -85,6 +91,13 @@ class ColumnFacts:
         if f.upper is not None:
             out = out.with_upper(f.upper, f.upper_inclusive)
         return out
+
+    @classmethod
+    def instant(cls, op: str, moment: str) -> ColumnFacts:
+        """`x > moment` (or >=, <, <=): the earliest or latest moment, open when strict."""
+        if ">" in op:
+            return cls(earliest=moment, earliest_open=op == ">")
+        return cls(latest=moment, latest_open=op == "<")
 
     def with_lower(self, value: float, inclusive: bool) -> ColumnFacts:
         if self.lower is None or value > self.lower or (value == self.lower and not inclusive):
@@ -134,7 +147,25 @@ class ColumnFacts:
             and any(p.shortest > top for p in self.patterns)
         ):
             return False
-        return not (self.earliest and self.latest and self.earliest > self.latest)
+        return self._moments_meet()
+
+    def _moments_meet(self) -> bool:
+        """Whether a moment lies between the earliest and the latest (open ends excluded)."""
+        if not (self.earliest and self.latest):
+            return True
+        if self.earliest == self.latest:
+            return not (self.earliest_open or self.latest_open)
+        return self.earliest < self.latest
+
+
+def _open_edge(a: str | None, a_open: bool, b: str | None, b_open: bool, sign: int = 1) -> bool:
+    """Whether the tighter of two moment bounds (the later lower one, sign 1; the earlier upper
+    one, -1) is open: the open one of two equal moments wins."""
+    if a is None or b is None:
+        return a_open if b is None else b_open
+    if a == b:
+        return a_open or b_open
+    return a_open if (a > b) == (sign > 0) else b_open
 
 
 def _json_conflict(types: list[tuple[str, str]]) -> bool:

@@ -20,6 +20,9 @@ class Capabilities:
     (MySQL/MariaDB), so they are refused in `after:`.
     ``database_write_lock``: one write lock covers the whole database (SQLite's file lock), so a
     lock wait names the file rather than a table.
+    ``stores_any_value``: a column stores a value outside its declared type (SQLite's type
+    affinity: an INTEGER holds any 64-bit integer, a NUMERIC(10, 2) any number), so a type
+    bounds no generator's range.
     """
 
     name: str
@@ -29,6 +32,7 @@ class Capabilities:
     sqlglot_dialect: str | None = None  # how sqlglot reads its SQL (CHECK text for the oracle)
     implicit_commits: bool = False
     database_write_lock: bool = False
+    stores_any_value: bool = False
 
 
 _KNOWN: dict[str, Capabilities] = {
@@ -37,7 +41,11 @@ _KNOWN: dict[str, Capabilities] = {
         "mysql", can_suspend_fk_checks=True, sqlglot_dialect="mysql", implicit_commits=True
     ),
     "sqlite": Capabilities(
-        "sqlite", defers_all_to_commit=True, sqlglot_dialect="sqlite", database_write_lock=True
+        "sqlite",
+        defers_all_to_commit=True,
+        sqlglot_dialect="sqlite",
+        database_write_lock=True,
+        stores_any_value=True,
     ),
 }
 _ALIASES = {"mariadb": "mysql"}

@@ -13,7 +13,7 @@ import numpy as np
 CONTINUOUS = ("uniform", "normal", "lognormal", "exponential")
 DISCRETE = ("geometric", "poisson", "zipf")
 ALL = CONTINUOUS + DISCRETE
-_TABLE_LIMIT = 2_000_000  # largest [min, max] span tabulated for discrete laws
+TABLE_LIMIT = 2_000_000  # largest [min, max] span tabulated for discrete laws
 
 # Acklam's rational approximation of the inverse normal CDF (relative error < 1.2e-9).
 _A = (
@@ -118,9 +118,9 @@ def discrete_pmf(dist: str, params: dict[str, Any], lo: int, hi: int) -> np.ndar
 
 def integers(dist: str, params: dict[str, Any], u: np.ndarray, lo: int, hi: int) -> np.ndarray:
     """Integers in [lo, hi] drawn from `dist` (truncated), from uniforms u in [0, 1)."""
-    if dist in DISCRETE or (dist == "uniform" and hi - lo <= _TABLE_LIMIT):
-        if hi - lo > _TABLE_LIMIT:
-            raise ValueError(f"{dist} needs a max within {_TABLE_LIMIT:,} of min")
+    if dist in DISCRETE or (dist == "uniform" and hi - lo <= TABLE_LIMIT):
+        if hi - lo > TABLE_LIMIT:
+            raise ValueError(f"{dist} needs a max within {TABLE_LIMIT:,} of min")
         pmf = discrete_pmf(dist, params, lo, hi)
         cdf = np.cumsum(pmf)
         cdf /= cdf[-1]

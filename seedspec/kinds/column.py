@@ -57,3 +57,6 @@ class ColumnRules(Protocol):
 
     @property
     def excluded(self) -> Sequence[Any]: ...
+
+    @property
+    def min_length(self) -> int | None: ...

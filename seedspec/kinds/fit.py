@@ -48,7 +48,8 @@ def column_problem(code: str, message: str, fix: str) -> Problem:
     location yet (reconcile adds the spec's location, table and column).
 
     `code` is one of: bad-generator, type-mismatch, choice-outside-check, value-too-long,
-    range-outside-check, no-default, null-into-not-null. `message` starts with the column's `where`.
+    value-too-short, range-outside-check, no-default, null-into-not-null. `message` starts
+    with the column's `where`.
     """
     return Problem(message, code=code, fix=fix)
 
@@ -188,27 +189,31 @@ def _made_up_problems(
     ]
 
 
+def _past(low: Any, high: Any, inclusive: bool) -> bool:
+    return bool(low > high or (low == high and not inclusive))
+
+
 def range_problems(bounds: tuple[Any, Any], rules: ColumnRules, where: str) -> list[Problem]:
-    """The generator's min / max fall outside the column's CHECK range."""
+    """The generator's min / max fall outside the column's CHECK range, or one side is written
+    past the CHECK's other side (`min: 200` alone, CHECK <= 150: no room for the open max)."""
     low, high = rules.lower, rules.upper
-    if low is None and high is None:
-        return []
+    ge = ">=" if rules.lower_inclusive else ">"
+    le = "<=" if rules.upper_inclusive else "<"
     lo, hi = bounds
     bad = []
+    if lo is not None and low is not None and _past(low, lo, rules.lower_inclusive):
+        bad.append(f"min {lo} but CHECK requires {ge} {low:g}")
+    if hi is not None and high is not None and _past(hi, high, rules.upper_inclusive):
+        bad.append(f"max {hi} but CHECK requires {le} {high:g}")
     if (
-        lo is not None
-        and low is not None
-        and (lo < low or (lo == low and not rules.lower_inclusive))
-    ):
-        op = ">=" if rules.lower_inclusive else ">"
-        bad.append(f"min {lo} but CHECK requires {op} {low:g}")
-    if (
-        hi is not None
+        hi is None
+        and lo is not None
         and high is not None
-        and (hi > high or (hi == high and not rules.upper_inclusive))
+        and _past(lo, high, rules.upper_inclusive)
     ):
-        op = "<=" if rules.upper_inclusive else "<"
-        bad.append(f"max {hi} but CHECK requires {op} {high:g}")
+        bad.append(f"min {lo} but CHECK requires {le} {high:g}")
+    if lo is None and hi is not None and low is not None and _past(low, hi, rules.lower_inclusive):
+        bad.append(f"max {hi} but CHECK requires {ge} {low:g}")
     if not bad:
         return []
     fix = "narrow the generator's range to what the CHECK admits"

@@ -55,13 +55,31 @@ class NumberParams:
 
 
 def default_bounds(params: Params) -> None:
-    """Fill an open range: min 0 (or -1000 below a negative max), max 10x min or min + 1000."""
+    """Fill an open range: min 0 (or -1000 below a negative max, max - 1000 below -1000), max
+    10x min or min + 1000; a discrete law's open side stays within the span it tabulates."""
+    top, open_lo, open_hi = params.get("max"), params.get("min") is None, params.get("max") is None
     if params.get("min") is None:
-        params["min"] = 0 if params.get("max") is None or float(params["max"]) >= 0 else -1000
+        params["min"] = 0 if top is None or top >= 0 else -1000 if top >= -1000 else top - 1000
+        if isinstance(top, int):
+            params["min"] = max(params["min"], -(2**63))  # a 64-bit integer still
     if params.get("max") is None:
         params["max"] = max(float(params["min"]) * 10, float(params["min"]) + 1000)
         if isinstance(params["min"], int):
-            params["max"] = int(params["max"])
+            params["max"] = min(int(params["max"]), 2**63 - 1)
+    span = law_span(params)
+    if span is not None and params["max"] - params["min"] > span and (open_hi or open_lo):
+        if open_hi:
+            params["max"] = params["min"] + span
+        else:
+            params["min"] = params["max"] - span
+
+
+def law_span(params: Params) -> int | None:
+    """The widest max - min a discrete law (geometric, poisson, zipf) draws over (its values
+    are tabulated); None for a continuous one."""
+    from seedspec.generate import distributions as dists  # numpy: only when asked (start-up)
+
+    return dists.TABLE_LIMIT if params.get("dist") in dists.DISCRETE else None
 
 
 class _Number(Kind):
@@ -75,7 +93,15 @@ class _Number(Kind):
         return params
 
     def check(self, entry: Entry, pointer: Pointer, ctx: CheckContext) -> None:
-        ctx.check_min_max(entry[self.name], pointer)
+        value = entry[self.name]
+        ctx.check_min_max(value, pointer)
+        span = law_span(value) if isinstance(value, dict) else None
+        lo, hi = (value.get("min"), value.get("max")) if span is not None else (None, None)
+        if lo is not None and hi is not None and hi - lo > span:
+            message = (
+                f"a {value['dist']} law draws over at most {span:,} (max - min is {hi - lo:,})"
+            )
+            ctx.add((*pointer, "max"), message)
 
     def bounds(self, spec: GeneratorSpec) -> tuple[Any, Any]:
         typed = NumberParams.from_params(spec.params)

@@ -153,3 +153,10 @@ def interval_spec(low: float | None = None, high: float | None = None) -> Genera
     """`interval`; `low` / `high` (seconds, inclusive; internal) bound it to a CHECK's range."""
     bounds = {k: v for k, v in (("min", low), ("max", high)) if v is not None}
     return GeneratorSpec("interval", bounds)
+
+
+def default_instant_range() -> tuple[str, str]:
+    """The from/to a date or datetime generator draws between when the spec gives neither."""
+    from seedspec.generate.instants import Instant  # numpy: only when asked (start-up)
+
+    return Instant.DEFAULT_FROM, Instant.DEFAULT_TO

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from seedspec.errors import Problem
 from seedspec.kinds.base import (
     BuildContext,
     CheckContext,
@@ -19,8 +20,8 @@ from seedspec.kinds.base import (
     RenderContext,
     plain,
 )
-from seedspec.kinds.column import ColumnShape
-from seedspec.kinds.fit import class_of
+from seedspec.kinds.column import ColumnRules, ColumnShape
+from seedspec.kinds.fit import FitContext, class_of, column_problem, column_problems
 from seedspec.kinds.spec import GeneratorSpec
 
 if TYPE_CHECKING:  # generators are imported only to build (start-up: validate needs none)
@@ -64,6 +65,26 @@ class GenKind(Kind):
             typed.provider, locale=locale, seed=seed, args=spec.params.get("args"), size=8
         )
         return {class_of(x) for x in values}
+
+    def check_column(
+        self, spec: GeneratorSpec, column: ColumnShape, rules: ColumnRules, fit: FitContext
+    ) -> list[Problem]:
+        """Beyond the common checks: a CHECK's minimum length (`length(x) >= n`) that values of
+        the pool the generator draws from fall short of (a shorter word is never padded)."""
+        out = column_problems(self, spec, column, rules, fit)
+        least = rules.min_length
+        if out or not least or least <= 1:
+            return out
+        from seedspec.generate.pools import pool  # mimesis: imported when asked (start-up)
+
+        typed = ProviderParams.from_params(spec.params)
+        values = pool(typed.provider, locale=fit.locale, seed=fit.seed, args=dict(typed.args))
+        short = [v for v in values.tolist() if isinstance(v, str) and len(v) < least]
+        if not short:
+            return out
+        message = f"{fit.where}: `gen: {typed.provider}` makes values shorter than its CHECK's "
+        fix = f"use `pattern:` or `template:` values of at least {least} characters"
+        return [column_problem("value-too-short", message + f"minimum {least} ({short[0]!r})", fix)]
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
         typed = ProviderParams.from_params(params)

@@ -12,7 +12,7 @@ MAX_SCALE = 10**6  # `scale:`, a profile's scale and --scale
 MAX_PER_PARENT = 10**6  # `count: {per: ..., min, max}`
 MAX_TREE_DEPTH = 1000  # `tree: {max_depth}`
 MAX_ARRAY_LENGTH = 10**4  # `array: {length}` items per value
-INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # `int: {min, max}`: what a 64-bit column can hold
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # `int: {min, max}` and `seed`: a 64-bit column's
 
 SCHEMA_MAXIMA: dict[str, int] = {
     "count": MAX_COUNT,

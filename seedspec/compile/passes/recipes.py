@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
+from seedspec.analysis.closing import closed, outside_type
 from seedspec.analysis.shaping import interval_limits, text_limits
 from seedspec.compile.links import Link
 from seedspec.compile.passes.numbering import digit_values, numbering_of
@@ -87,7 +88,21 @@ def _column(
         return Pending()
     cols = unit.columns[t.name]
     facts = (cols.facts or {}).get(col.name)
-    recipe = _branched(value_recipe(g, col, facts), cols.branching, col)
+    stored = not unit.ctx.capabilities.stores_any_value  # the type bounds values
+    if (outside := outside_type(g, col, stored)) is not None:
+        errors.add(
+            Problem(
+                f"{t.name}.{col.name}: {outside[0]} but its type "
+                f"{col.sql_type or col.type} stores {outside[1]}",
+                g.location or t.location,
+                code="range-outside-type",
+                table=t.name,
+                column=col.name,
+                fix="narrow the generator's range to what the column's type stores",
+            )
+        )
+        return r.NullRecipe()
+    recipe = _branched(value_recipe(g, col, facts, stored), cols.branching, col)
     try:  # built now so that a kind's build error is reported here, in column order
         gen = bind.value_generator(recipe, unit.ctx.seed, unit.ctx.spec.locale, t.name, col.name)
     except SeedspecError as err:
@@ -98,12 +113,15 @@ def _column(
 
 
 def value_recipe(
-    g: GeneratorSpec, col: DbColumn | None, facts: ColumnFacts | None = None
+    g: GeneratorSpec, col: DbColumn | None, facts: ColumnFacts | None = None, stored: bool = True
 ) -> r.ValueRecipe:
     """A value kind with the column's defaults resolved in (decimal scale, text length; and
     for words, the case, trimming and excluded values its CHECKs ask: a spec's `gen` honours
-    `lower(x) = x` as an inferred one does). The stream key keeps the spec's own params."""
-    resolved = resolve_column_defaults(g, col)
+    `lower(x) = x` as an inferred one does; an open min / max, from / to or length takes the
+    CHECK's bound, analysis/closing.py). The stream key keeps the spec's own params."""
+    resolved = resolve_column_defaults(
+        closed(g, col, facts, stored), col
+    )  # open sides: the CHECK's
     if g.kind == "gen" and facts is not None:
         shaped = {**text_limits(facts), **resolved.params}
         resolved = replace(resolved, params=shaped)
