@@ -50,34 +50,49 @@ def plain_annotation(annotation: Any) -> tuple[Any, bool] | None:
     return (leaf, False) if leaf is not None else None
 
 
-def _convert(kind: Any, value: Any, descriptor: TypeDescriptor) -> Any:
-    """One value as `kind`, checked against the parameter's min/max (click's IntRange rules)."""
+_TRUE = ("1", "true", "yes", "on", "y", "t")
+_FALSE = ("0", "false", "no", "off", "n", "f")
+
+
+def _scalar(kind: Any, value: Any) -> Any:
+    """One value as `kind` (ValueError with click's wording when it is not one)."""
     if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
-        out = value
-    elif isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return value
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
         names = [str(m.value) for m in kind]
         if str(value) not in names:
             raise ValueError(f"{value!r} is not one of {', '.join(map(repr, names))}.")
-        out = kind(str(value))
-    elif kind is bool:
+        return kind(str(value))
+    if kind is bool:
         text = str(value).strip().lower()
-        if text not in ("1", "0", "true", "false", "yes", "no", "on", "off", "y", "n", "t", "f"):
+        if text not in _TRUE + _FALSE:
             raise ValueError(f"{value!r} is not a valid boolean.")
-        out = text in ("1", "true", "yes", "on", "y", "t")
-    else:
-        try:
-            out = kind(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"{value!r} is not a valid {kind.__name__}.") from None
+        return text in _TRUE
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{value!r} is not a valid {kind.__name__}.") from None
+
+
+def _ranged(out: Any, info: Any) -> Any:
+    """A number checked against the parameter's min/max (click's IntRange/FloatRange rules)."""
+    lo, hi = info.min, info.max
+    if getattr(info, "clamp", False):
+        out = max(lo, out) if lo is not None else out
+        return min(hi, out) if hi is not None else out
+    if (lo is not None and out < lo) or (hi is not None and out > hi):
+        low = f"{lo}<=" if lo is not None else ""
+        high = f"<={hi}" if hi is not None else ""
+        raise ValueError(f"{out} is not in the range {low}x{high}.")
+    return out
+
+
+def _convert(kind: Any, value: Any, descriptor: TypeDescriptor) -> Any:
+    """One value as `kind`, checked against the parameter's min/max."""
+    out = _scalar(kind, value)
     info = descriptor.parameter_info
     if kind in (int, float) and (info.min is not None or info.max is not None):
-        if getattr(info, "clamp", False):
-            out = max(info.min, out) if info.min is not None else out
-            out = min(info.max, out) if info.max is not None else out
-        elif (info.min is not None and out < info.min) or (info.max is not None and out > info.max):
-            lo = f"{info.min}<=" if info.min is not None else ""
-            hi = f"<={info.max}" if info.max is not None else ""
-            raise ValueError(f"{out} is not in the range {lo}x{hi}.")
+        return _ranged(out, info)
     return out
 
 
