@@ -19,6 +19,7 @@ from typer import _click
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from seedspec import __version__
+from seedspec.cli.coercion import plain_runtime_param
 from seedspec.database.secrets import mask
 from seedspec.errors import ExitCode
 
@@ -51,8 +52,22 @@ METAVARS = {
 }
 
 
+def _runtime_param(param: Any) -> Any:
+    """A parameter's coercion: without pydantic when its annotation is a plain one
+    (cli/coercion.py), else typer's own."""
+    if param._runtime_param is None:
+        from typer._coercion import build_runtime_param
+
+        light = plain_runtime_param(param.type_descriptor)
+        param._runtime_param = light or build_runtime_param(param.type_descriptor)
+    return param._runtime_param
+
+
 class _Option(TyperOption):
     """An option whose --help shows no type: nothing for a flag, a word (URL, FILE) else."""
+
+    def get_runtime_param(self) -> Any:
+        return _runtime_param(self)
 
     def display_type_rich(self, ctx: Any) -> str | None:
         if self.is_flag or self.count:
@@ -70,6 +85,9 @@ class _Option(TyperOption):
 
 class _Argument(TyperArgument):
     """An argument shown by its name only (SPEC, SPECS...), not its Python type."""
+
+    def get_runtime_param(self) -> Any:
+        return _runtime_param(self)
 
     def display_type_rich(self, ctx: Any) -> str | None:
         return None

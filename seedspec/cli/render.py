@@ -7,12 +7,14 @@ import contextvars
 import json
 import sys
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seedspec.errors import Problem
-from seedspec.execute.run import ApplyReport
-from seedspec.plan.model import FillDeferred, InsertRows, Plan, RunSql, VerifyForeignKeys
-from seedspec.plan.oracle import CheckCoverage, describe
+
+if TYPE_CHECKING:  # the plan and the report are imported only to render them: start-up
+    from seedspec.execute.run import ApplyReport
+    from seedspec.plan.model import Plan
+    from seedspec.plan.oracle import CheckCoverage
 
 _CAPTURED: contextvars.ContextVar[list[dict[str, Any]] | None] = contextvars.ContextVar(
     "seedspec_captured_json", default=None
@@ -78,6 +80,9 @@ def findings_stdout(findings: Sequence[Problem]) -> None:
 
 
 def plan_text(plan: Plan) -> str:
+    from seedspec.plan.model import FillDeferred, InsertRows, RunSql, VerifyForeignKeys
+    from seedspec.plan.oracle import describe
+
     lines = [f"plan for {plan.dialect} (seed {plan.seed}, digest {plan.digest()}):"]
     for n, step in enumerate(plan.steps, start=1):
         if isinstance(step, InsertRows):

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
-from seedspec.errors import Problem, SeedspecError, SourceLocation
+from seedspec.errors import Problem, SourceLocation
 from seedspec.kinds import KINDS, kind_of
 from seedspec.kinds.links import split_ref as split_ref  # re-exported: it lives with ref
 from seedspec.spec.frameworks import bookkeeping
+from seedspec.spec.locales import locale_problem
 from seedspec.spec.source import Document, Pointer
 
 if TYPE_CHECKING:
@@ -191,13 +192,9 @@ class _Ctx:
 def check_view(doc: Document, view: SpecView) -> list[Problem]:
     """Every semantic problem of the effective spec (the schema has passed)."""
     problems = _finite_problems(doc, doc.data, ())
-    if "locale" in doc.data:  # else found only by the first gen: pool, with no location
-        from seedspec.generate.pools import locale_of  # mimesis, only for a locale: start-up
-
-        try:
-            locale_of(str(doc.data["locale"]))
-        except SeedspecError as err:
-            problems.append(Problem(f"locale: {err.message}", doc.location(("locale",))))
+    locale = doc.data.get("locale")  # else found only by the first gen: pool, with no location
+    if locale is not None and (why := locale_problem(str(locale))) is not None:
+        problems.append(Problem(f"locale: {why}", doc.location(("locale",))))
     for table in view.tables.values():
         ctx = _Ctx(doc, view, table, problems)
         _check_count(ctx)

@@ -98,12 +98,14 @@ def test_quiet_prints_only_errors(work: tuple[Path, str], where: str) -> None:
     done = cli(*quiet, cwd=path)
     assert done.returncode == 0 and done.stdout == "" and done.stderr == "", done
     assert scalar(url, "SELECT count(*) FROM item") == 7
-    again = cli(*quiet, cwd=path)  # the tables hold rows now: the error, and only it
+    same = cli(*quiet, cwd=path)  # the same plan again: a no-op, silent
+    assert same.returncode == 0 and same.stdout == "" and same.stderr == "", same
+    again = cli(*quiet, "--scale", "2", cwd=path)  # another plan on seeded tables: the error only
     assert again.returncode == 1 and again.stdout == ""
     assert (
         again.stderr.startswith("error: tables already hold rows") and again.stderr.count("\n") == 1
     )
-    as_json = cli(*quiet, "-o", "json", cwd=path)  # the document is the result: still printed
+    as_json = cli(*quiet, "--scale", "2", "-o", "json", cwd=path)  # the document: still printed
     assert json.loads(as_json.stdout)["errors"][0]["code"] == "load"
 
 
