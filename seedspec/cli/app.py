@@ -182,7 +182,9 @@ def apply(
     A ledger table records each apply: the same plan applied again to the tables it seeded is
     a no-op (exit 0); other rows in them are refused, showing the entry, unless --reset."""
 
-    def body() -> dict[str, Any]:
+    from seedspec.cli.progress import shown
+
+    def load(progress: Any) -> tuple[Any, Any]:
         if plan_file is not None:
             if spec is not None:
                 raise UsageError("give a SPEC or --plan, not both")
@@ -191,7 +193,7 @@ def apply(
                     "--include/--exclude choose tables when planning; a --plan "
                     "file already holds its tables (give them to `seedspec plan`)"
                 )
-            report, compiled = api.apply_plan(
+            return api.apply_plan(
                 plan_file,
                 db,
                 reset=reset or truncate,
@@ -200,23 +202,28 @@ def apply(
                 bulk=not no_bulk,
                 allow_remote=allow_remote,
                 lock_timeout=lock_timeout,
+                progress=progress,
             )
-        else:
-            report, compiled = api.apply(
-                spec,
-                db,
-                scale=scale,
-                profile=profile,
-                reset=reset or truncate,
-                ledger=ledger,
-                strict=strict,
-                schemas=schema,
-                bulk=not no_bulk,
-                include=include or (),
-                exclude=exclude or (),
-                allow_remote=allow_remote,
-                lock_timeout=lock_timeout,
-            )
+        return api.apply(
+            spec,
+            db,
+            scale=scale,
+            profile=profile,
+            reset=reset or truncate,
+            ledger=ledger,
+            strict=strict,
+            schemas=schema,
+            bulk=not no_bulk,
+            include=include or (),
+            exclude=exclude or (),
+            allow_remote=allow_remote,
+            lock_timeout=lock_timeout,
+            progress=progress,
+        )
+
+    def body() -> dict[str, Any]:
+        with shown(output.value) as progress:  # on a terminal, after 1 s; erased at the end
+            report, compiled = load(progress)
         if output is not Output.json:
             render.findings_stderr(compiled.drift.findings)
             sys.stdout.write(render.apply_text(report) + "\n")
