@@ -185,41 +185,34 @@ def apply(
     from seedspec.cli.progress import shown
 
     def load(progress: Any) -> tuple[Any, Any]:
-        if plan_file is not None:
-            if spec is not None:
-                raise UsageError("give a SPEC or --plan, not both")
-            if include or exclude:
-                raise UsageError(
-                    "--include/--exclude choose tables when planning; a --plan "
-                    "file already holds its tables (give them to `seedspec plan`)"
-                )
-            return api.apply_plan(
-                plan_file,
+        both: dict[str, Any] = {
+            "reset": reset or truncate,
+            "ledger": ledger,
+            "schemas": schema,
+            "bulk": not no_bulk,
+            "allow_remote": allow_remote,
+            "lock_timeout": lock_timeout,
+            "progress": progress,
+        }
+        if plan_file is None:
+            return api.apply(
+                spec,
                 db,
-                reset=reset or truncate,
-                ledger=ledger,
-                schemas=schema,
-                bulk=not no_bulk,
-                allow_remote=allow_remote,
-                lock_timeout=lock_timeout,
-                progress=progress,
+                scale=scale,
+                profile=profile,
+                strict=strict,
+                include=include or (),
+                exclude=exclude or (),
+                **both,
             )
-        return api.apply(
-            spec,
-            db,
-            scale=scale,
-            profile=profile,
-            reset=reset or truncate,
-            ledger=ledger,
-            strict=strict,
-            schemas=schema,
-            bulk=not no_bulk,
-            include=include or (),
-            exclude=exclude or (),
-            allow_remote=allow_remote,
-            lock_timeout=lock_timeout,
-            progress=progress,
-        )
+        if spec is not None:
+            raise UsageError("give a SPEC or --plan, not both")
+        if include or exclude:
+            raise UsageError(
+                "--include/--exclude choose tables when planning; a --plan "
+                "file already holds its tables (give them to `seedspec plan`)"
+            )
+        return api.apply_plan(plan_file, db, **both)
 
     def body() -> dict[str, Any]:
         with shown(output.value) as progress:  # on a terminal, after 1 s; erased at the end

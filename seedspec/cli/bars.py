@@ -1,4 +1,4 @@
-"""An apply's progress on a terminal: the load's callbacks (execute/progress.py) -> rich bars on stderr.
+"""An apply's progress on a terminal: the load's callbacks (execute/progress.py) -> rich bars.
 
 One bar per table (rows done of its total, rows/s, elapsed) under a line naming the phase.
 Nothing is drawn until the work has lasted `delay` seconds, and the bars are erased when it
@@ -140,4 +140,4 @@ class Display:
             for handler in logging.getLogger("seedspec").handlers:
                 if type(handler) is logging.StreamHandler:
                     proxy = FileProxy(self._console, handler.stream)
-                    self._logs.append((handler, handler.setStream(proxy)))  # type: ignore[arg-type]
+                    self._logs.append((handler, handler.setStream(proxy)))

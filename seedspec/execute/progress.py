@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from seedspec.plan.model import InsertRows, Plan
+
 
 class Progress(Protocol):
     """Callbacks made by the apply's own thread, in order; each returns at once."""
@@ -42,3 +44,15 @@ class Silent:
 
 
 SILENT = Silent()
+
+
+def inserts(plan: Plan) -> list[tuple[str, int]]:
+    """The tables the plan inserts into and their row counts, in insert order."""
+    return [(s.table, s.count) for s in plan.steps if isinstance(s, InsertRows)]
+
+
+def preparing(plan: Plan, reset: bool) -> str:
+    """The phase before the first row: the CHECK oracle's judging, else clearing, else set-up."""
+    if any(recipe.oracle is not None for recipe in plan.recipes):
+        return "judging CHECKs in the database"
+    return "clearing tables" if reset else "preparing the load"

@@ -24,7 +24,7 @@ from seedspec.execute.ledger import Book, LedgerSpot
 from seedspec.execute.locks import DEFAULT_LOCK_TIMEOUT, LockWait, hold, lock_error, take
 from seedspec.execute.oracle import resolve
 from seedspec.execute.prefetch import prefetch
-from seedspec.execute.progress import SILENT, Progress
+from seedspec.execute.progress import SILENT, Progress, inserts, preparing
 from seedspec.generate.model import Model
 from seedspec.plan.bind import bind
 from seedspec.plan.model import (
@@ -297,7 +297,7 @@ def _run(
     if done is not None:
         report.noop, report.ledger = True, done.to_dict()
         return
-    told.planned([(s.table, s.count) for s in plan.steps if isinstance(s, InsertRows)])
+    told.planned(inserts(plan))
     truncate = book.reset
     touched = _lock_tables(plan, conn, dialect, schema, tables, truncate, wait)
     attempt.counters = dialect.read_counters(conn, schema, [t.name for t in tables])
@@ -308,12 +308,10 @@ def _run(
     attempt.untransacted = [
         (t, why, _count(conn, dialect, t)) for t, why in dialect.non_transactional(conn, touched)
     ]
-    if any(r.oracle is not None for r in plan.recipes):
-        told.phase("judging CHECKs in the database")
+    told.phase(preparing(plan, truncate))
     judged = resolve(plan, model, conn, dialect, schema)  # the CHECK oracle, before any write
     report.oracle_rows, report.oracle_skipped = judged.moved, judged.skipped
     report.left_alone = [a.table for a in plan.left_alone]
-    told.phase("clearing tables" if truncate else "preparing the load")
     report.cleared, report.emptied = clear_for_apply(conn, dialect, plan, schema, tables, truncate)
     dialect.begin(conn, plan.deferred_constraints, plan.suspend_fk_checks)
     bulk = None
