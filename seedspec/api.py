@@ -29,6 +29,7 @@ from seedspec.dialects.base import Dialect
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import SeedspecError, SourceError, UsageError
 from seedspec.execute.ledger import LedgerSpot
+from seedspec.execute.progress import Progress
 from seedspec.execute.run import ApplyReport, execute_plan
 from seedspec.execute.written import check_written, read_plan
 from seedspec.plan.model import Plan
@@ -349,10 +350,12 @@ def apply_plan(
     allow_hosts: tuple[str, ...] = (),
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     ledger: str | None = None,
+    progress: Progress | None = None,
 ) -> tuple[ApplyReport, Plan]:
     """Apply a written plan; the database's schema must be the one it was compiled against.
     The production guard decides first, before any connection (no spec: no allow_hosts).
-    The ledger decides as for `apply` (`truncate`: the old name of `reset`)."""
+    The ledger decides as for `apply` (`truncate`: the old name of `reset`); `progress` as
+    for `apply`."""
     url = resolve_url(db, None)
     check_write_target(
         normalise_url(url), allow_hosts=allow_hosts, allow_remote=allow_remote, spec_given=False
@@ -373,6 +376,7 @@ def apply_plan(
             allow_remote=allow_remote,
             lock_timeout=lock_timeout,
             ledger=ledger_spot(ledger, names),
+            progress=progress,
         )
     finally:
         engine.dispose()
@@ -395,6 +399,7 @@ def apply(
     allow_remote: bool = False,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     ledger: str | None = None,
+    progress: Progress | None = None,
 ) -> tuple[ApplyReport, Plan]:
     """Compile and load the spec in one transaction; each lock wait at most `lock_timeout`
     seconds (0: unbounded), a concurrent apply waited for as long. The production guard
@@ -404,7 +409,8 @@ def apply(
     written on, never committed when a transaction is open on it (a SAVEPOINT is). The ledger
     (`ledger`, else target.ledger) decides first under the apply lock: the same plan already
     there is a no-op, other rows are refused unless `reset` (`truncate`: its old name), which
-    empties the plan's tables and re-seeds them."""
+    empties the plan's tables and re-seeds them. `progress` (execute/progress.py) hears each
+    table's rows and each phase of the load as they happen."""
     spec = with_tables(load_or_infer(spec_path, profile), include, exclude)
     hosts = spec.target.allow_hosts
     check_write_target(url_of(spec, db), allow_hosts=hosts, allow_remote=allow_remote)
@@ -424,6 +430,7 @@ def apply(
             conn=target.conn,
             ledger=ledger_spot(ledger or spec.target.ledger, schema_list(spec, schemas)),
             scale=scale if scale is not None else spec.scale,
+            progress=progress,
         )
     finally:
         target.close()

@@ -187,41 +187,41 @@ def apply(
     A ledger table records each apply: the same plan applied again to the tables it seeded is
     a no-op (exit 0); other rows in them are refused, showing the entry, unless --reset."""
 
-    def body() -> dict[str, Any]:
-        if plan_file is not None:
-            if spec is not None:
-                raise UsageError("give a SPEC or --plan, not both")
-            if include or exclude:
-                raise UsageError(
-                    "--include/--exclude choose tables when planning; a --plan "
-                    "file already holds its tables (give them to `seedspec plan`)"
-                )
-            report, compiled = api.apply_plan(
-                plan_file,
-                db,
-                reset=reset or truncate,
-                ledger=ledger,
-                schemas=schema,
-                bulk=not no_bulk,
-                allow_remote=allow_remote,
-                lock_timeout=lock_timeout,
-            )
-        else:
-            report, compiled = api.apply(
+    from seedspec.cli.progress import shown
+
+    def load(progress: Any) -> tuple[Any, Any]:
+        both: dict[str, Any] = {
+            "reset": reset or truncate,
+            "ledger": ledger,
+            "schemas": schema,
+            "bulk": not no_bulk,
+            "allow_remote": allow_remote,
+            "lock_timeout": lock_timeout,
+            "progress": progress,
+        }
+        if plan_file is None:
+            return api.apply(
                 spec,
                 db,
                 scale=scale,
                 profile=profile,
-                reset=reset or truncate,
-                ledger=ledger,
                 strict=strict,
-                schemas=schema,
-                bulk=not no_bulk,
                 include=include or (),
                 exclude=exclude or (),
-                allow_remote=allow_remote,
-                lock_timeout=lock_timeout,
+                **both,
             )
+        if spec is not None:
+            raise UsageError("give a SPEC or --plan, not both")
+        if include or exclude:
+            raise UsageError(
+                "--include/--exclude choose tables when planning; a --plan "
+                "file already holds its tables (give them to `seedspec plan`)"
+            )
+        return api.apply_plan(plan_file, db, **both)
+
+    def body() -> dict[str, Any]:
+        with shown(output.value) as progress:  # on a terminal, after 1 s; erased at the end
+            report, compiled = load(progress)
         if output is not Output.json:
             render.findings_stderr(compiled.drift.findings)
             sys.stdout.write(render.apply_text(report) + "\n")

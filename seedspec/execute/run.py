@@ -24,6 +24,7 @@ from seedspec.execute.ledger import Book, LedgerSpot
 from seedspec.execute.locks import DEFAULT_LOCK_TIMEOUT, LockWait, hold, lock_error, take
 from seedspec.execute.oracle import resolve
 from seedspec.execute.prefetch import prefetch
+from seedspec.execute.progress import SILENT, Progress, inserts, preparing
 from seedspec.generate.model import Model
 from seedspec.plan.bind import bind
 from seedspec.plan.model import (
@@ -111,6 +112,7 @@ def execute_plan(
     conn: sa.Connection | None = None,
     ledger: LedgerSpot | None = None,
     scale: float | None = None,
+    progress: Progress | None = None,
 ) -> ApplyReport:
     """Load the plan in one transaction; the production guard first (api.apply has already
     asked it before any connection, this is the same question for direct callers). Every lock
@@ -119,10 +121,12 @@ def execute_plan(
     the tables (nothing written) or they hold other rows (refused unless `reset`; `truncate`
     is its old name); a load records its entry in the same transaction. `conn`: the caller's
     connection is used instead of one of seedspec's (`_joined`; no ledger: the caller's
-    transaction decides what stays)."""
+    transaction decides what stays). `progress` hears each table's rows and each phase as they
+    happen (execute/progress.py)."""
     check_write_target(engine.url, allow_hosts=allow_hosts, allow_remote=allow_remote)
+    told = progress or SILENT
     if conn is not None:
-        return _joined(plan, conn, schema, reset or truncate, lock_timeout)
+        return _joined(plan, conn, schema, reset or truncate, lock_timeout, told)
     dialect = dialect_for(engine.dialect.name)
     dialect.schema = schema
     spot = ledger or LedgerSpot()
@@ -142,12 +146,14 @@ def execute_plan(
         with conn.begin():
             attempt.phase = "load"
             try:
+                told.phase("taking locks")
                 take(conn, dialect, wait, engine)
-                _run(plan, bind(plan), conn, dialect, schema, report, book, attempt, wait)
+                _run(plan, bind(plan), conn, dialect, schema, report, book, attempt, wait, told)
             except KeyboardInterrupt:
                 attempt.interrupted = True  # a rollback on a broken connection may replace it
                 raise
             attempt.phase = "commit"
+            told.phase("committing")
     except BaseException as err:
         if dialect.is_lock_timeout(err):
             err = lock_error(err, dialect, engine, wait)
@@ -168,7 +174,12 @@ def execute_plan(
 
 
 def _joined(
-    plan: Plan, conn: sa.Connection, schema: DbSchema, truncate: bool, lock_timeout: float
+    plan: Plan,
+    conn: sa.Connection,
+    schema: DbSchema,
+    truncate: bool,
+    lock_timeout: float,
+    told: Progress,
 ) -> ApplyReport:
     """The load on the caller's connection: inside a SAVEPOINT when a transaction is open there
     (the caller commits or rolls it back, never seedspec), else in a transaction of its own that
@@ -181,9 +192,10 @@ def _joined(
     dialect.join_transaction(conn)
     tx = conn.begin_nested() if conn.in_transaction() else conn.begin()
     try:
+        told.phase("taking locks")
         take(conn, dialect, wait, conn.engine)
         book = Book(None, reset=truncate, scale=None)
-        _run(plan, bind(plan), conn, dialect, schema, report, book, attempt, wait)
+        _run(plan, bind(plan), conn, dialect, schema, report, book, attempt, wait, told)
         tx.commit()  # the SAVEPOINT released, or the apply's own transaction committed
     except BaseException as err:
         if dialect.is_lock_timeout(err):
@@ -276,6 +288,7 @@ def _run(
     book: Book,
     attempt: Attempt,
     wait: LockWait,
+    told: Progress,
 ) -> None:
     tables = _tables(schema, plan.tables + list(plan.trigger_filled))
     done = book.settle(
@@ -284,6 +297,7 @@ def _run(
     if done is not None:
         report.noop, report.ledger = True, done.to_dict()
         return
+    told.planned(inserts(plan))
     truncate = book.reset
     touched = _lock_tables(plan, conn, dialect, schema, tables, truncate, wait)
     attempt.counters = dialect.read_counters(conn, schema, [t.name for t in tables])
@@ -294,6 +308,7 @@ def _run(
     attempt.untransacted = [
         (t, why, _count(conn, dialect, t)) for t, why in dialect.non_transactional(conn, touched)
     ]
+    told.phase(preparing(plan, truncate))
     judged = resolve(plan, model, conn, dialect, schema)  # the CHECK oracle, before any write
     report.oracle_rows, report.oracle_skipped = judged.moved, judged.skipped
     report.left_alone = [a.table for a in plan.left_alone]
@@ -302,15 +317,17 @@ def _run(
     bulk = None
     if plan.load_path == "bulk":
         bulk = dialect.start_bulk(conn, _tables(schema, plan.tables))
-    _load(plan, model, conn, dialect, schema, report, bulk, wait)
+    _load(plan, model, conn, dialect, schema, report, bulk, wait, told)
     # every constraint is back and validated: then the counters, after: (inside the same
     # transaction, its state checked after each statement), and the counters again, past any
     # key after: inserted; a failure from here on puts the counters back (execute/atomic.py)
     resets = [s for s in plan.steps if isinstance(s, ResetSequences)]
     for reset in resets:
+        told.phase("resetting sequences")
         report.sequences_moved = dialect.reset_sequences(conn, schema, reset.tables)
     after = [s for s in plan.steps if isinstance(s, RunSql)]
     if after:
+        told.phase("running after: SQL")
         run_after(conn, dialect, tables, after)
         for reset in resets:
             dialect.reset_sequences(conn, schema, reset.tables)
@@ -327,6 +344,7 @@ def _load(
     report: ApplyReport,
     bulk: object,
     wait: LockWait,
+    told: Progress,
 ) -> None:
     """Inserts, deferred fills and FK proofs; then keys, CHECKs and FKs restored and validated."""
     refilled = set(trigger_fillers(schema)) & set(plan.tables)
@@ -337,12 +355,14 @@ def _load(
             inserting = False
         if isinstance(step, InsertRows):
             wait.table, wait.loading = schema.table(step.table), True  # a row lock: its table
-            report.tables.append(_insert(model, conn, dialect, schema, step))
+            report.tables.append(_insert(model, conn, dialect, schema, step, told))
             if step.table in refilled:  # before the trigger that also fills it calls nextval
                 dialect.reset_sequences(conn, schema, (step.table,))
         elif isinstance(step, FillDeferred):
+            told.phase(f"filling deferred columns of {step.table}")
             _fill(model, conn, dialect, schema, step)
         elif isinstance(step, VerifyForeignKeys):
+            told.phase("verifying foreign keys")
             dialect.finish(conn, plan.suspend_fk_checks)
             bad = dialect.fk_violations(conn, schema, step.tables)
             if bad:
@@ -352,6 +372,7 @@ def _load(
     if inserting:
         dialect.end_inserts(conn, bulk)
     if bulk is not None:
+        told.phase("building indexes and validating constraints")
         t0 = time.perf_counter()
         dialect.end_bulk(conn, bulk)
         report.validate_seconds = time.perf_counter() - t0
@@ -359,7 +380,12 @@ def _load(
 
 
 def _insert(
-    model: Model, conn: sa.Connection, dialect: Dialect, schema: DbSchema, step: InsertRows
+    model: Model,
+    conn: sa.Connection,
+    dialect: Dialect,
+    schema: DbSchema,
+    step: InsertRows,
+    told: Progress,
 ) -> TableReport:
     t0 = time.perf_counter()
     table = schema.table(step.table)
@@ -377,9 +403,13 @@ def _insert(
             none = np.full(stop - start, None, dtype=object)
             yield dialect.prepare(table, columns, [values.get(c, none) for c in columns])
 
+    told.table_started(step.table, step.count)
     try:
-        for payload in prefetch(payloads):
+        for start, payload in zip(
+            range(0, step.count, CHUNK_ROWS), prefetch(payloads), strict=True
+        ):
             dialect.load(conn, table, columns, payload)
+            told.advanced(step.table, min(CHUNK_ROWS, step.count - start))
     except sa.exc.DBAPIError as err:
         if dialect.is_lock_timeout(err):
             raise
