@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
-CONTINUOUS = ("uniform", "normal", "lognormal", "exponential")
-DISCRETE = ("geometric", "poisson", "zipf")
-ALL = CONTINUOUS + DISCRETE
-TABLE_LIMIT = 2_000_000  # largest [min, max] span tabulated for discrete laws
+from seedspec.generate.laws import ALL as ALL  # the laws' names live there (no numpy)
+from seedspec.generate.laws import CONTINUOUS as CONTINUOUS
+from seedspec.generate.laws import DISCRETE as DISCRETE
+from seedspec.generate.laws import TABLE_LIMIT as TABLE_LIMIT
 
 # Acklam's rational approximation of the inverse normal CDF (relative error < 1.2e-9).
 _A = (

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from seedspec.generate.laws import DISCRETE, TABLE_LIMIT
 from seedspec.kinds.base import (
     BuildContext,
     CheckContext,
@@ -77,9 +78,7 @@ def default_bounds(params: Params) -> None:
 def law_span(params: Params) -> int | None:
     """The widest max - min a discrete law (geometric, poisson, zipf) draws over (its values
     are tabulated); None for a continuous one."""
-    from seedspec.generate import distributions as dists  # numpy: only when asked (start-up)
-
-    return dists.TABLE_LIMIT if params.get("dist") in dists.DISCRETE else None
+    return TABLE_LIMIT if params.get("dist") in DISCRETE else None
 
 
 class _Number(Kind):
