@@ -13,6 +13,7 @@ CODES = [
     "database",
     "load",
     "lock-timeout",
+    "seeded",
     "drift",
     "unsatisfiable",
     "guard",
@@ -245,7 +246,7 @@ per_command = [
 ]
 schema = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "$id": "https://seedspec.dev/schemas/report-1.schema.json",
+    "$id": "https://raw.githubusercontent.com/seedspec/seedspec/main/schemas/report-1.schema.json",
     "title": "seedspec -o json output, format 1",
     "description": (
         "The one JSON document every seedspec command prints on stdout with `-o "

@@ -155,6 +155,11 @@ class ApplyError(SeedspecError):
     """Loading failed; the transaction was rolled back."""
 
 
+class AlreadySeeded(ApplyError):
+    """The tables the plan writes hold rows it did not put there (another plan's, by the ledger,
+    or rows with no ledger entry); nothing was written (error code seeded; the fix: --reset)."""
+
+
 class LockTimeout(ApplyError):
     """A lock wait outlasted --lock-timeout: the apply's (rolled back) or a schema read's (nothing
     was opened for writing); error code lock-timeout."""

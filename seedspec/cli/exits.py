@@ -6,6 +6,7 @@ from typing import Any
 
 from seedspec.analysis.drift import DriftError, drift_document
 from seedspec.errors import (
+    AlreadySeeded,
     ApplyError,
     CompileError,
     ConnectionFailed,
@@ -43,6 +44,7 @@ ERROR_CODES: dict[type[BaseException], str] = {
     ConnectionFailed: "connection",
     PermissionDenied: "permission",
     LockTimeout: "lock-timeout",
+    AlreadySeeded: "seeded",
     ApplyError: "load",
     DatabaseFailed: "database",
     SeedspecError: "spec",  # the spec, or a file it relies on (snapshot, plan), is invalid
@@ -58,6 +60,7 @@ EXIT_OF_CODE: dict[str, ExitCode] = {
     "database": ExitCode.ERROR,
     "load": ExitCode.ERROR,
     "lock-timeout": ExitCode.ERROR,
+    "seeded": ExitCode.ERROR,
     "usage": ExitCode.USAGE,
     "drift": ExitCode.DRIFT,
     "unsatisfiable": ExitCode.DRIFT,

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.dialects.base import Dialect
-from seedspec.errors import ApplyError
+from seedspec.errors import AlreadySeeded, ApplyError
 from seedspec.plan.model import Plan
 
 
@@ -24,7 +24,7 @@ def clear_for_apply(
     without --reset a seeded table that holds rows is refused."""
     busy = dialect.nonempty_tables(conn, tables)
     if busy and not truncate:
-        raise ApplyError(
+        raise AlreadySeeded(
             f"tables already hold rows: {', '.join(busy)}; seedspec fills empty tables "
             "(pass --reset to replace their rows inside the same transaction)"
         )

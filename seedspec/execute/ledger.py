@@ -16,7 +16,7 @@ from seedspec import __version__
 from seedspec.database.ledgers import DEFAULT_LEDGER, is_ledger
 from seedspec.database.model import DbTable
 from seedspec.dialects.base import Dialect
-from seedspec.errors import ApplyError
+from seedspec.errors import AlreadySeeded, ApplyError
 from seedspec.execute.locks import LockWait
 from seedspec.plan.model import InsertRows, Plan
 
@@ -196,7 +196,7 @@ class Book:
         entry = None if self.reset else latest(conn, table, [t.name for t in tables])
         action = decide(plan.digest(), counts, entry, self.reset)
         if action == REFUSE:
-            raise ApplyError(refusal(plan, self.scale, counts, entry, self.spot))
+            raise AlreadySeeded(refusal(plan, self.scale, counts, entry, self.spot))
         return entry if action == NOOP else None
 
     def record(

@@ -18,11 +18,14 @@ from seedspec.spec.semantics import after_problem
 
 
 def read_plan(path: str) -> Plan:
-    """A plan file: `seedspec plan -o json` output ({"ok", "plan", "drift"}) or a bare plan."""
+    """A plan file: `seedspec plan -o json` output ({"ok", ..., "result": {"plan", "drift"}},
+    or the older {"ok", "plan", "drift"}) or a bare plan."""
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         raise UsageError(f"--plan {path}: cannot read a JSON plan ({err})") from None
+    if isinstance(doc, dict) and isinstance(doc.get("result"), dict):
+        doc = doc["result"]
     if isinstance(doc, dict) and isinstance(doc.get("plan"), dict):
         doc = doc["plan"]
     if not isinstance(doc, dict):

@@ -378,7 +378,7 @@ def test_interval_on_timestamp_column(tmp_path: Path, table: str, column: str, c
         found = _check_doc(verb, code_, out, spec)
         assert code_ == 3
         ours = [e for e in found["errors"] if e.get("column") == column]
-        assert [e["code"] for e in ours] == [code], found["errors"]
+        assert [e["kind"] for e in ours] == [code], found["errors"]
         assert _located(ours[0], spec) and ours[0]["line"] == 5, ours  # the column's line
     _audit(url, {"users": 0, "posts": 0, "categories": 0})
 
@@ -391,7 +391,7 @@ def test_per_parent_count_over_a_trillion_parents_plans_in_seconds(tmp_path: Pat
     code, out = _run(["plan", str(spec), "--db", url, "-o", "json"])
     assert time.perf_counter() - started < 5
     doc = _check_doc("plan", code, out, spec)
-    (over,) = [e for e in doc["errors"] if e["code"] == "count-over-limit"]
+    (over,) = [e for e in doc["errors"] if e["kind"] == "count-over-limit"]
     assert code == 3 and over["table"] == "posts" and over["line"] == 7, over
     assert "per users row" in over["message"]
     half = {
@@ -405,7 +405,7 @@ def test_per_parent_count_over_a_trillion_parents_plans_in_seconds(tmp_path: Pat
     started = time.perf_counter()
     code, planned = _plan(spec, url, [])
     assert time.perf_counter() - started < 5 and code == 0, planned
-    counts = {r["name"]: r["count"] for r in planned["plan"]["recipes"]}
+    counts = {r["name"]: r["count"] for r in planned["result"]["plan"]["recipes"]}
     layout = PerParentLayout.drawn(
         "users", _layout_key(planned), MAX_COUNT // 2, "uniform", {"min": 0, "max": 1}
     )
@@ -414,7 +414,7 @@ def test_per_parent_count_over_a_trillion_parents_plans_in_seconds(tmp_path: Pat
 
 
 def _layout_key(planned: dict[str, Any]) -> int:
-    (posts,) = [r for r in planned["plan"]["recipes"] if r["name"] == "posts"]
+    (posts,) = [r for r in planned["result"]["plan"]["recipes"] if r["name"] == "posts"]
     return int(posts["layout"]["key"])
 
 
@@ -437,7 +437,7 @@ def test_array_on_check_listed_column_is_located(tmp_path: Path) -> None:
         code, out = _run([verb, str(spec), "--db", url, "-o", "json"])
         found = _check_doc(verb, code, out, spec)
         ours = [e for e in found["errors"] if e.get("column") == "status"]
-        assert code == 3 and [e["code"] for e in ours] == ["choice-outside-check"], found
+        assert code == 3 and [e["kind"] for e in ours] == ["choice-outside-check"], found
         assert _located(ours[0], spec) and ours[0]["line"] == 7, ours
     _audit(url, {"users": 0, "posts": 0, "categories": 0})
 
@@ -473,7 +473,7 @@ def test_written_side_past_the_check_is_located(tmp_path: Path) -> None:
         code, out = _run([verb, str(spec), "--db", url, "-o", "json"])
         found = _check_doc(verb, code, out, spec)
         ours = [e for e in found["errors"] if e.get("column") == "age"]
-        assert code == 3 and [e["code"] for e in ours] == ["range-outside-check"], found
+        assert code == 3 and [e["kind"] for e in ours] == ["range-outside-check"], found
         assert _located(ours[0], spec) and ours[0]["line"] == 5, ours
     _audit(url, {"users": 0, "posts": 0, "categories": 0})
 

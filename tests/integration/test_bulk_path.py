@@ -17,12 +17,13 @@ from seedspec.errors import ApplyError
 CATALOG = """
 SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid), condeferrable,
        condeferred, convalidated, coalesce(obj_description(oid, 'pg_constraint'), '')
-FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2
+FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+  AND conrelid::regclass::text <> 'seedspec_ledger' ORDER BY 1, 2
 """
 INDEXES = """
 SELECT tablename, indexname, indexdef, coalesce(obj_description(
     (quote_ident(schemaname) || '.' || quote_ident(indexname))::regclass, 'pg_class'), '')
-FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1, 2
+FROM pg_indexes WHERE schemaname = 'public' AND tablename <> 'seedspec_ledger' ORDER BY 1, 2
 """
 EXTRAS = """
 CREATE INDEX orders_placed_idx ON orders (placed_at DESC) WHERE status <> 'failed';

@@ -69,7 +69,7 @@ def test_interval_checks_are_honoured_on_postgresql(pg_url: str, tmp_path: Path)
         text=True,
         check=True,
     )
-    checks = json.loads(plan.stdout)["plan"]["recipes"][0]["checks"]
+    checks = json.loads(plan.stdout)["result"]["plan"]["recipes"][0]["checks"]
     assert checks["oracle"] == checks["unjudged"] == [] and len(checks["modelled"]) == 3, checks
 
 
@@ -93,7 +93,7 @@ def test_interval_on_columns_it_cannot_fill_is_located(tmp_path: Path) -> None:
         done = run_apply(url, tmp_path, str(spec))
         assert done.returncode == 3, done.stdout + done.stderr
         (err,) = done.doc["errors"]
-        assert (err["code"], err["file"], err["line"], err["col"]) == (code, str(spec), 6, 7)
+        assert (err["kind"], err["file"], err["line"], err["col"]) == (code, str(spec), 6, 7)
         with sqlite3.connect(db) as conn:
             assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 0
         conn.close()

@@ -136,7 +136,7 @@ def _finishes(url: str, *args: str) -> dict:
     """The apply run to its end after the kills: exit 0, every row there, no violation."""
     done = run_apply(apply_command(SHOP, url, *LEFT_ALONE, "--truncate", *args))
     assert done.returncode == 0, done.stderr[-3000:]
-    report = json.loads(done.stdout)["report"]
+    report = json.loads(done.stdout)["result"]["report"]
     found = counts(url)
     assert found.pop("countries") == 3
     assert found == {t["table"]: t["rows"] for t in report["tables"]}

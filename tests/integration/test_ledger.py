@@ -65,7 +65,7 @@ def _cli(tmp: Path, *args: str, seed: int = 4, after: str = "") -> subprocess.Co
 def _digest(tmp: Path, url: str, *args: str) -> tuple[str, list[str]]:
     done = _cli(tmp, "plan", "--db", url, "-o", "json", *args)
     assert done.returncode == 0, done.stderr
-    plan = json.loads(done.stdout)["plan"]
+    plan = json.loads(done.stdout)["result"]["plan"]
     return plan["digest"], [s["table"] for s in plan["steps"] if s["step"] == "insert"]
 
 
@@ -88,7 +88,7 @@ def test_the_same_plan_again_is_a_noop(db: str, tmp_path: Path) -> None:
     digest, tables = _digest(tmp_path, db)
     first = _cli(tmp_path, "apply", "--db", db, "-o", "json")
     assert first.returncode == 0, first.stderr
-    report = json.loads(first.stdout)["report"]
+    report = json.loads(first.stdout)["result"]["report"]
     assert report["noop"] is False and report["ledger"]["id"] == 1
     rows = query(db, USERS)
     assert len(rows) == 20
@@ -100,7 +100,7 @@ def test_the_same_plan_again_is_a_noop(db: str, tmp_path: Path) -> None:
     assert NOTHING_TO_DO in again.stdout and digest in again.stdout
     as_json = _cli(tmp_path, "apply", "--db", db, "-o", "json")
     assert as_json.returncode == 0, as_json.stderr
-    noop = json.loads(as_json.stdout)["report"]
+    noop = json.loads(as_json.stdout)["result"]["report"]
     assert noop["noop"] is True and noop["rows"] == 0 and noop["ledger"]["id"] == 1
     assert noop["ledger"]["plan_digest"] == digest
     assert query(db, USERS) == rows
@@ -146,7 +146,7 @@ def test_reset_empties_an_unseeded_referencing_table_and_seeds_again(
     assert _counts(db)["auth_user_groups"] == 2
     done = _cli(tmp_path, "apply", "--db", db, "--reset", "--scale", "2", "-o", "json")
     assert done.returncode == 0, done.stdout + done.stderr
-    report = json.loads(done.stdout)["report"]
+    report = json.loads(done.stdout)["result"]["report"]
     assert sorted(report["cleared"]) == ["auth_group", "auth_user"]
     assert report["emptied"] == ["auth_user_groups"]
     assert report["ledger"]["id"] == 2 and report["ledger"]["scale"] == 2.0

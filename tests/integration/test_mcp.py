@@ -173,7 +173,9 @@ def test_read_only_tools_return_the_cli_documents_and_write_nothing(
     docs = {name: doc_of(r) for name, r in results.items()}
 
     assert docs["validate"] == cli_json(cwd, "validate", str(spec))[1]
-    assert docs["validate_inline"] == {"ok": True, "command": "validate", "files": ["<spec_yaml>"]}
+    inline = docs["validate_inline"]
+    assert (inline["ok"], inline["command"], inline["exit_code"]) == (True, "validate", 0)
+    assert inline["result"] == {"files": ["<spec_yaml>"]}
     db = ["--db", url]
     assert docs["check"] == cli_json(cwd, "check", str(spec), *db, "--db-schema", SCHEMA)[1]
     assert docs["plan"] == cli_json(cwd, "plan", str(spec), *db, "--schema", SCHEMA)[1]
@@ -182,12 +184,13 @@ def test_read_only_tools_return_the_cli_documents_and_write_nothing(
         == cli_json(cwd, "preview", str(spec), *db, "--schema", SCHEMA, "-n", "3")[1]
     )
 
-    steps = docs["plan"]["plan"]["steps"]
+    steps = docs["plan"]["result"]["plan"]["steps"]
     inserted = {s["table"]: s["count"] for s in steps if s["step"] == "insert"}
     assert inserted == {"customers": 12, "orders": inserted["orders"]}, inserted
     assert 12 <= inserted["orders"] <= 48
-    assert [len(rows) for rows in docs["preview"].values()] == [3, 3]
-    assert list(docs["preview_one"]) == [next(iter(docs["preview"]))]
+    previewed = docs["preview"]["result"]["tables"]
+    assert [len(rows) for rows in previewed.values()] == [3, 3]
+    assert list(docs["preview_one"]["result"]["tables"]) == [next(iter(previewed))]
     assert counts(url) == (0, 0)  # nothing written by any read-only tool
 
 
@@ -212,7 +215,7 @@ def test_read_only_tool_failures_are_error_documents(shop: tuple[str, Path]) -> 
     assert doc["errors"][0]["file"] == "<spec_yaml>" and doc["errors"][0]["line"] == 5
     doc = doc_of(drift)
     assert (doc["ok"], doc["exit_code"]) == (False, 3)
-    findings = [f for r in doc["reports"] for f in r["findings"]]
+    findings = doc["result"]["drift"]["findings"]
     assert any("mail" in f["message"] and f["severity"] == "error" for f in findings)
     doc = doc_of(both)
     assert doc["exit_code"] == 2 and "not both" in doc["errors"][0]["message"]
@@ -244,7 +247,7 @@ def test_apply_needs_confirm_then_seeds(shop: tuple[str, Path]) -> None:
     assert doc["ok"] is True and doc["command"] == "apply"
     customers, orders = counts(url)
     assert customers == 12 and 12 <= orders <= 48
-    report = doc["report"]
+    report = doc["result"]["report"]
     assert report["rows"] == customers + orders
     assert {t["table"]: t["rows"] for t in report["tables"]} == {
         "customers": customers,
@@ -252,7 +255,7 @@ def test_apply_needs_confirm_then_seeds(shop: tuple[str, Path]) -> None:
     }
     # the plan it applied is the one the CLI plans for this spec and database
     planned = cli_json(spec.parent, "plan", str(spec), "--db", url, "--schema", SCHEMA)[1]
-    assert report["plan_digest"] == planned["plan"]["digest"]
+    assert report["plan_digest"] == planned["result"]["plan"]["digest"]
     orphans = f"""SELECT count(*) FROM {SCHEMA}.orders o
         LEFT JOIN {SCHEMA}.customers c ON c.id = o.customer_id WHERE c.id IS NULL"""
     assert scalar(url, orphans) == 0
@@ -280,14 +283,14 @@ def test_guard_refuses_a_remote_database_over_mcp(tmp_path: Path) -> None:
         assert result.is_error is True
         doc = doc_of(result)
         assert (doc["ok"], doc["command"], doc["exit_code"]) == (False, "apply", 4)
-        assert doc["errors"][0]["code"] == "guard-remote"
+        assert doc["errors"][0]["kind"] == "guard-remote"
         assert "nothing was written" in doc["errors"][0]["message"]
     assert "db.invalid" in doc_of(remote)["errors"][0]["message"]
     assert "allow_hosts" in doc_of(inline_hosts)["errors"][0]["message"]
     # allow_remote is not an argument of the tool: passing it changes nothing (./seed.yaml)
     assert forced.is_error is True
     doc = doc_of(forced)
-    assert doc["exit_code"] == 4 and doc["errors"][0]["code"] == "guard-remote"
+    assert doc["exit_code"] == 4 and doc["errors"][0]["kind"] == "guard-remote"
 
 
 def test_guard_refuses_in_a_production_environment(shop: tuple[str, Path]) -> None:
@@ -300,7 +303,7 @@ def test_guard_refuses_in_a_production_environment(shop: tuple[str, Path]) -> No
     result = session(spec.parent, scenario, env={"APP_ENV": "production"})
     doc = doc_of(result)
     assert result.is_error is True and doc["exit_code"] == 4
-    assert doc["errors"][0]["code"] == "guard-production"
+    assert doc["errors"][0]["kind"] == "guard-production"
     assert counts(url) == (0, 0)
 
 

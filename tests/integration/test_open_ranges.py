@@ -103,6 +103,6 @@ def test_a_written_side_past_the_checks_other_side_is_located(url: str, tmp_path
     done = run_apply(url, tmp_path, "seed.yaml")
     assert done.returncode == 3, done.stdout + done.stderr
     (err,) = [e for e in done.doc["errors"] if e.get("column") == "age"]
-    assert err["code"] == "range-outside-check" and err["line"] == 6, err
+    assert err["kind"] == "range-outside-check" and err["line"] == 6, err
     assert "min 200 but CHECK requires <= 150" in err["message"]
     assert scalar(url, "SELECT count(*) FROM people") == 0

@@ -41,6 +41,7 @@ EXIT_OF = {
     "database": 1,
     "load": 1,
     "lock-timeout": 1,
+    "seeded": 1,
     "usage": 2,
     "drift": 3,
     "unsatisfiable": 3,
@@ -247,7 +248,10 @@ def test_schema_given_a_snapshot_file_says_use_snapshot(work: Path) -> None:
 def test_load_and_lock_timeout_errors(work: Path) -> None:
     url = db(work)
     contract(cli("apply", "--db", url, "-o", "json", cwd=work), "apply", None)
-    doc = contract(cli("apply", "--db", url, "-o", "json", cwd=work), "apply", "load")
+    same = contract(cli("apply", "--db", url, "-o", "json", cwd=work), "apply", None)
+    assert same["result"]["report"]["noop"] is True  # the ledger: this plan seeded them
+    again = cli("apply", "--db", url, "--scale", "2", "-o", "json", cwd=work)
+    doc = contract(again, "apply", "seeded")
     assert "already hold rows" in doc["errors"][0]["message"]
     holder = sqlite3.connect(work / "app.db", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer holds the file's write lock
