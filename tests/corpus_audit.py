@@ -810,9 +810,8 @@ def schema_objects(url: str, schemas: Sequence[str] | None = None) -> list[str]:
 def schema_changes(before: list[str], after: list[str]) -> list[str]:
     """What an apply changed in the schema, but for seedspec's own ledger table (created by the
     first apply, by design: docs/SPEC-LANGUAGE.md, the ledger)."""
-    ledger = f" {DEFAULT_LEDGER} "
     gone = sorted(set(before) - set(after))
-    new = sorted(x for x in set(after) - set(before) if ledger not in f" {x} ")
+    new = sorted(x for x in set(after) - set(before) if DEFAULT_LEDGER not in x)
     return [f"lost by apply: {x}" for x in gone] + [f"added by apply: {x}" for x in new]
 
 

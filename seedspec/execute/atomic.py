@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from seedspec.database.connect import connect, redact_text
 from seedspec.database.model import DbTable
 from seedspec.dialects.base import Counter, Dialect
-from seedspec.errors import ApplyError, LockTimeout, PermissionDenied, SeedspecError
+from seedspec.errors import AlreadySeeded, ApplyError, LockTimeout, PermissionDenied, SeedspecError
 from seedspec.plan.model import RunSql
 
 NOTHING_WRITTEN = "rolled back, nothing was written"
@@ -119,7 +119,7 @@ def settle(
         truth = f"rolled back, but {'; '.join(kept + failed)}"
     if attempt.interrupted or isinstance(err, KeyboardInterrupt):
         return KeyboardInterrupt(f"interrupted; {truth}")
-    if isinstance(err, (LockTimeout, PermissionDenied)):  # keeps its kind (the error code)
+    if isinstance(err, (LockTimeout, PermissionDenied, AlreadySeeded)):  # keeps its error code
         return type(err)(f"{message_of(err)}; {truth}")
     if isinstance(err, SeedspecError) and not isinstance(err, ApplyError) and not failed:
         return err  # refused before writing (the CHECK oracle, a plan mismatch): says so itself
