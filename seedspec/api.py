@@ -257,13 +257,16 @@ def snapshot(
     out: str | None = None,
     verify: bool = False,
     schemas: str | None = None,
+    *,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> SnapshotResult:
-    """Write the reflected schema next to the spec, or (verify) compare it with the committed."""
+    """Write the reflected schema next to the spec, or (verify) compare it with the committed
+    (each lock wait of the schema read: `lock_timeout`)."""
     spec_file = spec_path or DEFAULT_SPEC
     spec = load_spec(spec_file) if os.path.exists(spec_file) else Spec(path=spec_file)
     path = Path(out) if out else snap.snapshot_path(spec_file)
     url = resolve_url(db, spec.target.url_env)
-    engine, schema = reflect_url(url, schema_list(spec, schemas))
+    engine, schema = reflect_url(url, schema_list(spec, schemas), lock_timeout)
     engine.dispose()
     text = snap.render(schema)
     if verify:

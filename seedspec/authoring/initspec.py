@@ -29,6 +29,7 @@ from seedspec.compile.resolved import ResolvedColumn, ResolvedTable
 from seedspec.database.connect import URL, safe_url
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.partitions import partition_rule
+from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT
 from seedspec.errors import SeedspecError
 from seedspec.spec.model import Spec, TableSelection
 from seedspec.spec.validate import load_spec
@@ -144,6 +145,7 @@ def init_spec(
     write: bool = True,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> InitResult:
     """Resolve the spec (or an empty one) against the live schema and write it out explicitly;
     the tables it leaves alone are written as a comment (and --include/--exclude, on a new
@@ -151,7 +153,7 @@ def init_spec(
     exists = os.path.exists(path)
     spec = load_spec(path) if exists else Spec(seed=DEFAULT_SEED)
     spec = api.with_tables(spec, include, exclude)
-    target = api.open_target(spec, db, schemas)
+    target = api.open_target(spec, db, schemas, lock_timeout)
     try:
         existing = api.read_existing(spec, target.engine, target.schema)
     finally:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from seedspec import api
+from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT
 from seedspec.errors import UsageError
 from seedspec.plan.bind import bind
 from seedspec.plan.model import InsertRows
@@ -27,6 +28,7 @@ def preview_rows(
     schemas: str | None = None,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> dict[str, list[dict[str, Any]]]:
     """{table: [row dict, ...]} for the first `rows` rows of each table, in insert order."""
     plan, target = api.plan(
@@ -37,6 +39,7 @@ def preview_rows(
         schemas=schemas,
         include=include,
         exclude=exclude,
+        lock_timeout=lock_timeout,
     )
     target.engine.dispose()
     steps = {s.table: s for s in plan.steps if isinstance(s, InsertRows)}

@@ -17,6 +17,7 @@ from seedspec.cli.base import (
     DbOption,
     ExcludeOption,
     IncludeOption,
+    LockTimeoutOption,
     Output,
     OutputOption,
     ProfileOption,
@@ -68,18 +69,6 @@ class _Many(SeedspecError):
     @property
     def problems(self) -> list[Problem]:
         return self._problems
-
-
-LockTimeoutOption = Annotated[
-    float,
-    typer.Option(
-        "--lock-timeout",
-        min=0,
-        help="Seconds any lock wait (another session's lock on a seeded table or its schema, "
-        "another seedspec apply) may last before the command gives up, writing nothing; 0 "
-        "waits forever.",
-    ),
-]
 
 
 @app.command()
@@ -305,11 +294,12 @@ def snapshot(
     ] = False,
     schema: SchemaOption = None,
     output: OutputOption = Output.text,
+    lock_timeout: LockTimeoutOption = 5.0,
 ) -> None:
     """Write the reflected schema next to the spec, for offline checks (commit it)."""
 
     def body() -> dict[str, Any]:
-        result = api.snapshot(spec, db, out, verify, schema)
+        result = api.snapshot(spec, db, out, verify, schema, lock_timeout=lock_timeout)
         stale = bool(result.diff)
         if output is not Output.json:
             if verify and stale:

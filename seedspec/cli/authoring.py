@@ -12,6 +12,7 @@ from seedspec.cli.base import (
     DbOption,
     ExcludeOption,
     IncludeOption,
+    LockTimeoutOption,
     Output,
     ProfileOption,
     ScaleOption,
@@ -44,6 +45,7 @@ def init(
     output: AuthoringOutput = Output.text,
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
+    lock_timeout: LockTimeoutOption = 5.0,
 ) -> None:
     """Write an explicit, commented spec from the live schema (or complete an existing one).
 
@@ -60,6 +62,7 @@ def init(
             write=not stdout,
             include=include or (),
             exclude=exclude or (),
+            lock_timeout=lock_timeout,
         )
         if stdout and output is Output.text:
             sys.stdout.write(result.text)
@@ -107,6 +110,7 @@ def preview(
     output: AuthoringOutput = Output.text,
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
+    lock_timeout: LockTimeoutOption = 5.0,
 ) -> None:
     """Compile the spec and show the first rows of each table. Writes nothing."""
     from seedspec.authoring.preview import cell, jsonable, preview_rows
@@ -123,6 +127,7 @@ def preview(
             schemas=schema,
             include=include or (),
             exclude=exclude or (),
+            lock_timeout=lock_timeout,
         )
         if output is Output.json:
             return {"tables": {name: jsonable(rs) for name, rs in data.items()}}

@@ -154,6 +154,16 @@ ExcludeOption = Annotated[
         "separated, repeatable; added to the spec's tables.exclude).",
     ),
 ]
+LockTimeoutOption = Annotated[
+    float,
+    typer.Option(
+        "--lock-timeout",
+        min=0,
+        help="Seconds any lock wait (another session's lock on a seeded table or its schema, "
+        "another seedspec apply) may last before the command gives up, writing nothing; 0 "
+        "waits forever.",
+    ),
+]
 SpecArg = Annotated[str | None, typer.Argument(help="Spec file (default ./seed.yaml, else none).")]
 
 

@@ -93,7 +93,8 @@ _ONE_AT_A_TIME = threading.Lock()  # tool calls run in worker threads; stdout is
 def seedspec_validate(spec: SpecPath = None, spec_yaml: SpecYaml = None) -> Any:
     """Check a seed spec offline: YAML syntax, the JSON Schema and meaning (profiles,
     references, each generator's parameters). Needs no database; writes nothing. Returns
-    {ok: true, command: "validate", files} or ok: false with errors[] located by file/line/col.
+    {ok: true, command: "validate", result: {files}} or ok: false with errors[] located by
+    file/line/col.
     Use it after every edit of a spec, before seedspec_check."""
     return _run("validate", spec, spec_yaml, lambda path: {"specs": [path or "seed.yaml"]})
 
@@ -109,10 +110,10 @@ def seedspec_check(
 ) -> Any:
     """Reconcile the spec with the live database schema (reads the catalog, writes nothing): the
     same compile that seedspec_plan and seedspec_apply run, so a clean check means apply will not
-    refuse the spec. Returns {ok, command: "check", reports: [{findings: [...]}]}; ok: false with
-    exit_code 3 means error-level drift (a column the spec names is missing, a generator that
-    cannot satisfy a constraint ...): fix the spec as each finding's `fix` says, then check
-    again."""
+    refuse the spec. Returns {ok, command: "check", result: {drift: {findings: [...]}}}; ok:
+    false with exit_code 3 means error-level drift (a column the spec names is missing, a
+    generator that cannot satisfy a constraint ...): fix the spec as each finding's `fix` says,
+    then check again."""
 
     def arguments(path: str | None) -> dict[str, Any]:
         specs = [path] if path else None
@@ -140,8 +141,8 @@ def seedspec_plan(
 ) -> Any:
     """Compile the spec against the live schema and return the ordered plan without writing
     anything: which tables get how many rows and why, insert order, FK cycles broken, CHECKs the
-    database judges, tables left alone, and drift findings. Returns {ok, command: "plan", plan,
-    drift}. Show its summary to the user before calling seedspec_apply."""
+    database judges, tables left alone, and drift findings. Returns {ok, command: "plan",
+    result: {plan, drift}}. Show its summary to the user before calling seedspec_apply."""
 
     def arguments(path: str | None) -> dict[str, Any]:
         return {
@@ -172,8 +173,9 @@ def seedspec_preview(
     exclude: Exclude = None,
 ) -> Any:
     """Compile the spec and return the first rows seedspec_apply would insert into each table,
-    exactly (rows are deterministic), without writing anything. Returns {table: [row, ...]} in
-    insert order; on failure the usual {ok: false, errors}. Use it to check that values look
+    exactly (rows are deterministic), without writing anything. Returns {ok, command:
+    "preview", result: {tables: {table: [row, ...]}}} in insert order; on failure the usual
+    {ok: false, errors}. Use it to check that values look
     right (names, emails, dates, how children spread over parents) before applying."""
 
     def arguments(path: str | None) -> dict[str, Any]:
@@ -204,11 +206,12 @@ def seedspec_apply(
     db: Db = None,
     scale: Scale = None,
     profile: Profile = None,
-    truncate: Annotated[
+    reset: Annotated[
         bool,
         Field(
             description="Delete the rows already in the seeded tables first (and in the tables "
-            "referencing them). Destroys data: only when the user asked for it."
+            "referencing them) and seed them again, in the same transaction, whatever the "
+            "ledger says. Destroys data: only when the user asked for it."
         ),
     ] = False,
     schema: Schema = None,
@@ -226,9 +229,11 @@ def seedspec_apply(
     only local databases (SQLite, a unix socket, 127.0.0.0/8, ::1, localhost) or hosts listed in
     the spec file's target.allow_hosts are written, and never when APP_ENV/RAILS_ENV/NODE_ENV/
     DJANGO_ENV/SEEDSPEC_ENV says production; a refusal is exit_code 4 and cannot be overridden
-    from an MCP call (tell the user). Returns {ok, command: "apply", report: rows and seconds per
-    table, drift}. Not idempotent: applying again adds rows again (or conflicts on unique keys)
-    unless truncate is true."""
+    from an MCP call (tell the user). Returns {ok, command: "apply", result: {report: rows and
+    seconds per table, drift}}. Re-runs converge: a ledger table records each apply, so the same
+    plan applied again to tables it seeded is a no-op (result.report.noop true, exit_code 0); a
+    different plan on seeded tables is refused (error code "seeded", the ledger entry shown)
+    unless reset is true."""
     if not confirm:
         return _result(*documents.failure("apply", UsageError(_UNCONFIRMED)))
 
@@ -238,7 +243,7 @@ def seedspec_apply(
             "db": db,
             "scale": scale,
             "profile": profile,
-            "truncate": truncate,
+            "reset": reset,
             "schema": schema,
             "strict": strict,
             "lock_timeout": lock_timeout,

@@ -325,3 +325,27 @@ def test_a_ddl_lock_held_while_the_schema_is_read_is_an_error_in_time(
             assert f"{session_of(other)} (user root, " in err, err
     assert own_counts(own) == (1, 0)
     assert scalar(own, "SELECT name FROM lockname_parent") == "one"
+
+
+@pytest.mark.parametrize("verb", ["snapshot", "init", "preview"])
+def test_the_other_reading_verbs_bound_the_schema_read_too(
+    own: str, tmp_path: Path, verb: str
+) -> None:
+    """snapshot, init and preview read the catalog as plan does: --lock-timeout bounds it
+    (PostgreSQL: the catalog waits on a DDL lock; MariaDB's catalog reads do not wait)."""
+    if not own.startswith("postgresql"):
+        pytest.skip("MariaDB's catalog reads take no metadata lock: nothing to wait for")
+    spec = spec_file(tmp_path, ONLY_CHILD)
+    extra = {"snapshot": ["--out", str(tmp_path / "s.json")], "init": ["--stdout"]}
+    with holding(own, _ddl_lock(own)) as other:
+        done, seconds = seedspec(
+            verb, spec, "--db", own, "--lock-timeout", "1", *extra.get(verb, [])
+        )
+        assert done.returncode == 1, (done.returncode, done.stdout, done.stderr)
+        assert seconds < 8, seconds
+        err = done.stderr
+        assert "gave up after --lock-timeout 1 s" in err and "nothing was written" in err, err
+        assert f"{session_of(other)} (user postgres, " in err, err
+        assert "Traceback" not in err and done.stdout == "", (done.stdout, err)
+    assert not (tmp_path / "s.json").exists()
+    assert own_counts(own) == (1, 0)
