@@ -214,14 +214,22 @@ def test_precommit_config_as_written(tmp_path: Path, home: Path) -> None:
 
 @pytest.mark.slow
 def test_install_lines_as_written(venv: Path, home: Path) -> None:
-    drivers = {None: None, "postgresql": "psycopg", "mysql": "pymysql"}
+    # what each extra the docs install brings, imported from the fresh venv
+    brings = {
+        "postgresql": "psycopg",
+        "mysql": "pymysql",
+        "mcp": "mcp",
+        "pytest": "filelock, seedspec.testing.pytest_plugin",
+        "parquet": "pyarrow",
+        "dask": "dask.distributed",
+    }
     _fresh(venv, home)
     for req in sorted(_installs(), key=len):  # the plain line first: no driver yet
         must([str(venv / "pip"), "install", "-q", req], home, _env(home))
         assert "Usage: seedspec" in must([str(venv / "seedspec"), "--help"], home, _env(home))
-        extra = re.match(r"seedspec(?:\[([a-z]+)\])?", req)[1]  # type: ignore[index]
-        if drivers[extra]:
-            must([str(venv / "python"), "-c", f"import {drivers[extra]}"], home, _env(home))
+        named = re.match(r"seedspec(?:\[([a-z,]+)\])?", req)[1]  # type: ignore[index]
+        for extra in (named or "").split(",") if named else []:
+            must([str(venv / "python"), "-c", f"import {brings[extra]}"], home, _env(home))
         _installed_here(venv, home)
 
 
