@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from seedspec.errors import UsageError
 
-DEFAULT_PART_ROWS = 1_000_000
+DEFAULT_PART_ROWS = 100_000
 
 
 @dataclass(frozen=True)
