@@ -234,7 +234,8 @@ class Dialect:
         self, table: DbTable, columns: Sequence[str], arrays: list[Any]
     ) -> list[list[Any]]:
         """One chunk's values as the INSERT path hands them to the driver (`seedspec export`)."""
-        return Dialect.prepare(self, table, columns, arrays)  # type: ignore[no-any-return]
+        values: list[list[Any]] = Dialect.prepare(self, table, columns, arrays)
+        return values
 
     def script(self) -> Any:
         """How an exported seed.sql writes rows for this database (dialects/script.py)."""

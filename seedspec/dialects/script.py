@@ -1,9 +1,9 @@
 """Script: a table's exported rows (column values) -> the SQL text a database's own client
 loads (multi-row INSERTs with the dialect's literals; the transaction's opening and closing).
 
-Literals are rendered by the target dialect's SQLAlchemy compiler (what literal_binds renders), identifiers
-by its identifier preparer: nothing is string-formatted but what those return. Each database
-family's subclass (`dialects/<db>/script.py`) says what differs: its client's directives
+Literals are rendered by the target dialect's SQLAlchemy compiler (what literal_binds
+renders), identifiers by its identifier preparer: nothing is string-formatted but what
+those return. Each database family's subclass (`dialects/<db>/script.py`) says what differs: its client's directives
 (stop at the first error), its session settings, its include command, COPY for PostgreSQL."""
 
 from __future__ import annotations
@@ -105,7 +105,8 @@ class Script:
         out = []
         for row in zip(*values, strict=True):
             sets = ", ".join(
-                f"{self.quote(c)} = {self.literal(v)}" for c, v in zip(columns, row[nk:], strict=True)
+                f"{self.quote(c)} = {self.literal(v)}"
+                for c, v in zip(columns, row[nk:], strict=True)
             )
             where = " AND ".join(
                 f"{self.quote(c)} = {self.literal(v)}"

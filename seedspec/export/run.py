@@ -86,7 +86,9 @@ class _Export:
             writer = writer_for(self.fmt, self.out / rel, table, columns, self.script)
             try:
                 for start, stop in self.chunks(part):
-                    made = dict(zip(produced, self.model.arrays(name, produced, start, stop)))
+                    made = dict(
+                        zip(produced, self.model.arrays(name, produced, start, stop), strict=True)
+                    )
                     none = np.full(stop - start, None, dtype=object)
                     arrays = [made.get(c, none) for c in columns]
                     values = self.dialect.export_values(table, columns, arrays)
@@ -119,8 +121,16 @@ def export_plan(
     dialect.schema = schema
     manifest = Manifest(fmt, schema.dialect, plan.digest(), plan.seed, shard, part_rows)
     job = _Export(
-        plan, model or bind(plan), schema, dialect, dialect.script(), folder, fmt, shard,
-        part_rows, manifest,
+        plan,
+        model or bind(plan),
+        schema,
+        dialect,
+        dialect.script(),
+        folder,
+        fmt,
+        shard,
+        part_rows,
+        manifest,
     )
     job.fill_keys = {s.table: s.key_columns for s in plan.steps if isinstance(s, FillDeferred)}
     for step in plan.steps:

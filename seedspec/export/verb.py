@@ -18,8 +18,8 @@ from seedspec.dialects.registry import dialect_for
 from seedspec.errors import UsageError
 from seedspec.execute.oracle import resolve
 from seedspec.export.manifest import Manifest, manifest_name
-from seedspec.export.shards import DEFAULT_PART_ROWS, Shard
 from seedspec.export.run import export_plan
+from seedspec.export.shards import DEFAULT_PART_ROWS, Shard
 from seedspec.plan.bind import bind
 from seedspec.plan.model import Plan
 
@@ -72,7 +72,7 @@ def export(
     if schema_file is not None:
         if db is not None:
             raise UsageError("give --db or --schema-file, not both")
-        schema = snap.read(schema_file)
+        schema = snap.read(os.fspath(schema_file))
         plan = compile_plan(spec, schema, scale, strict=strict)
         judged = [r.name for r in plan.recipes if r.oracle is not None and r.count > 0]
         if judged:

@@ -63,7 +63,9 @@ FORMATS = ("sql", "csv", "jsonl", "parquet")
 @pytest.fixture
 def pg_other() -> Iterator[str]:
     yield from _scratch_database(
-        PG_ADMIN_URL, "PostgreSQL", 'CREATE DATABASE "{name}"',
+        PG_ADMIN_URL,
+        "PostgreSQL",
+        'CREATE DATABASE "{name}"',
         'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
     )
 
@@ -172,18 +174,38 @@ def _load_script(url: str, folder: Path) -> None:
     u = sa.make_url(url)
     backend = u.get_backend_name()
     if backend == "postgresql":
-        cmd = ["psql", "-X", "-q", "-h", u.host or "127.0.0.1", "-U", u.username or "postgres",
-               "-d", u.database or "", "-f", "seed.sql"]
+        cmd = [
+            "psql",
+            "-X",
+            "-q",
+            "-h",
+            u.host or "127.0.0.1",
+            "-U",
+            u.username or "postgres",
+            "-d",
+            u.database or "",
+            "-f",
+            "seed.sql",
+        ]
         subprocess.run(cmd, check=True, capture_output=True, cwd=folder)
     elif backend in ("mysql", "mariadb"):
-        cmd = ["mariadb", "-h", u.host or "127.0.0.1", "-P", str(u.port or 3306),
-               "-u", u.username or "root", u.database or ""]
+        cmd = [
+            "mariadb",
+            "-h",
+            u.host or "127.0.0.1",
+            "-P",
+            str(u.port or 3306),
+            "-u",
+            u.username or "root",
+            u.database or "",
+        ]
         with (folder / "seed.sql").open("rb") as fh:
             subprocess.run(cmd, check=True, stdin=fh, capture_output=True, cwd=folder)
     else:
         with (folder / "seed.sql").open("rb") as fh:
-            subprocess.run(["sqlite3", u.database or ""], check=True, stdin=fh,
-                           capture_output=True, cwd=folder)
+            subprocess.run(
+                ["sqlite3", u.database or ""], check=True, stdin=fh, capture_output=True, cwd=folder
+            )
 
 
 def _case(url: str, other: str, tmp_path: Path, backend: str) -> None:
@@ -191,8 +213,9 @@ def _case(url: str, other: str, tmp_path: Path, backend: str) -> None:
     run_sql(other, DDL[backend])
     spec = tmp_path / "seed.yaml"
     spec.write_text(SPEC)
-    results = {fmt: export(str(spec), url, out=tmp_path / fmt, fmt=fmt, part_rows=10)
-               for fmt in FORMATS}
+    results = {
+        fmt: export(str(spec), url, out=tmp_path / fmt, fmt=fmt, part_rows=10) for fmt in FORMATS
+    }
     report, plan = apply(str(spec), url)
     assert report.rows == 84
     assert results["sql"].manifest.plan_digest == plan.digest()
@@ -218,9 +241,7 @@ def test_export_equals_apply_on_postgresql(pg_url: str, pg_other: str, tmp_path:
     _case(pg_url, pg_other, tmp_path, "postgresql")
 
 
-def test_export_equals_apply_on_mariadb(
-    mysql_url: str, mysql_other: str, tmp_path: Path
-) -> None:
+def test_export_equals_apply_on_mariadb(mysql_url: str, mysql_other: str, tmp_path: Path) -> None:
     _case(mysql_url, mysql_other, tmp_path, "mysql")
 
 
@@ -254,8 +275,9 @@ def test_union_of_shards_is_the_unsharded_export(fmt: str, tmp_path: Path) -> No
         held = {"store": [], "staff": []}
         for k in range(1, n + 1):
             out = tmp_path / f"n{n}"
-            part = export(str(spec), None, schema_file=snap, out=out, fmt=fmt, part_rows=7,
-                          shard=f"{k}/{n}")
+            part = export(
+                str(spec), None, schema_file=snap, out=out, fmt=fmt, part_rows=7, shard=f"{k}/{n}"
+            )
             for t in part.manifest.tables:
                 held[t["table"]] += t["held"]
             assert (out / f"manifest-{k}-of-{n}.json").is_file()

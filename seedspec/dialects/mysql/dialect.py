@@ -123,7 +123,8 @@ class MySqlDialect(Dialect):
     def script(self) -> Any:
         from seedspec.dialects.mysql.script import MysqlScript
 
-        return MysqlScript(type(self.metadata_dialect())(paramstyle="named"))
+        made: Any = type(self.metadata_dialect())
+        return MysqlScript(made(paramstyle="named"))
 
     def export_values(
         self, table: DbTable, columns: Sequence[str], arrays: list[Any]

@@ -46,5 +46,7 @@ class PostgresScript(Script):
                     continue
                 qt, qc = self.qualified(t), self.quote(col.name)
                 seq = f"pg_get_serial_sequence({self.literal(qt)}, {self.literal(col.name)})"
-                out.append(f"SELECT setval({seq}, max({qc})) FROM {qt} HAVING max({qc}) IS NOT NULL;")
+                out.append(
+                    f"SELECT setval({seq}, max({qc})) FROM {qt} HAVING max({qc}) IS NOT NULL;"
+                )
         return out

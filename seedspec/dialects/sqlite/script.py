@@ -10,4 +10,9 @@ class SqliteScript(Script):
     include_command = ".read"
 
     def opening(self, deferred: bool, suspend_fk_checks: bool) -> list[str]:
-        return [".bail on", "PRAGMA foreign_keys = ON;", "BEGIN;", "PRAGMA defer_foreign_keys = ON;"]
+        return [
+            ".bail on",
+            "PRAGMA foreign_keys = ON;",
+            "BEGIN;",
+            "PRAGMA defer_foreign_keys = ON;",
+        ]
