@@ -3,8 +3,9 @@ loads (multi-row INSERTs with the dialect's literals; the transaction's opening 
 
 Literals are rendered by the target dialect's SQLAlchemy compiler (what literal_binds
 renders), identifiers by its identifier preparer: nothing is string-formatted but what
-those return. Each database family's subclass (`dialects/<db>/script.py`) says what differs: its client's directives
-(stop at the first error), its session settings, its include command, COPY for PostgreSQL."""
+those return. Each database family's subclass (`dialects/<db>/script.py`) says what differs:
+its client's directives (stop at the first error), its session settings, its include command,
+COPY for PostgreSQL."""
 
 from __future__ import annotations
 

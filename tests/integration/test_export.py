@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
-import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -258,10 +257,6 @@ def test_union_of_shards_is_the_unsharded_export(fmt: str, tmp_path: Path) -> No
     db = tmp_path / "s.db"
     run_sql(f"sqlite:///{db}", DDL["sqlite"])
     snap = tmp_path / "seed.schema.json"
-    subprocess.run(
-        ["/work/main/.venv/bin/python" if False else os.environ.get("PYTHON", "python"), "-c", ""],
-        check=False,
-    )
     spec = tmp_path / "seed.yaml"
     spec.write_text(SPEC)
     from seedspec.api import snapshot
@@ -286,3 +281,35 @@ def test_union_of_shards_is_the_unsharded_export(fmt: str, tmp_path: Path) -> No
         for table, count in (("store", 23), ("staff", 61)):
             rows = sorted(r for a, b in held[table] for r in range(a, b))
             assert rows == list(range(count)), (n, table)
+
+
+def test_cli_export_offline_json_document_and_usage_errors(tmp_path: Path) -> None:
+    from test_output_contract import cli, contract
+
+    db = tmp_path / "c.db"
+    run_sql(f"sqlite:///{db}", DDL["sqlite"])
+    (tmp_path / "seed.yaml").write_text(SPEC)
+    from seedspec.api import snapshot
+
+    snapshot(str(tmp_path / "seed.yaml"), f"sqlite:///{db}")  # seed.schema.json beside it
+    args = ["export", "seed.yaml", "--schema-file", "seed.schema.json", "--format", "jsonl"]
+    doc = contract(
+        cli(*args, "--shard", "2/3", "--part-rows", "5", "-o", "json", cwd=tmp_path), "export", None
+    )
+    result = doc["result"]
+    assert result["shard"] == {"index": 2, "count": 3} and result["counts"]["staff"] == 61
+    manifest = json.loads((tmp_path / "seed-export" / "manifest-2-of-3.json").read_text())
+    assert manifest["rows_written"] == result["rows"] > 0
+    assert sum(f["stop"] - f["start"] for f in manifest["files"]) == result["rows"]
+    assert scalar_rows(db) == 0  # offline: nothing written anywhere
+    text = cli(*args, "--out", "t", cwd=tmp_path)
+    assert text.returncode == 0 and text.stdout.startswith("exported 84 rows of 2 tables")
+    contract(cli(*args, "--shard", "4/3", "-o", "json", cwd=tmp_path), "export", "usage")
+    contract(cli(*args, "--format", "xml", "-o", "json", cwd=tmp_path), "export", "usage")
+
+
+def scalar_rows(db: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT count(*) FROM staff").fetchone()[0])
