@@ -20,7 +20,17 @@ CODES = [
     "interrupted",
     "internal",
 ]
-COMMANDS = ["validate", "check", "snapshot", "plan", "apply", "init", "preview", "version"]
+COMMANDS = [
+    "validate",
+    "check",
+    "snapshot",
+    "plan",
+    "apply",
+    "export",
+    "init",
+    "preview",
+    "version",
+]
 strs = {"type": "array", "items": {"type": "string"}}
 nstr = {"type": ["string", "null"]}
 defs = {
@@ -178,6 +188,42 @@ defs = {
             "drift": {"$ref": "#/$defs/drift"},
         },
         "required": ["report", "drift"],
+        "additionalProperties": False,
+    },
+    "export-result": {
+        "type": "object",
+        "description": "What `export` wrote (docs/EXPORT.md); the manifest file says it in full.",
+        "properties": {
+            "out": {"type": "string"},
+            "manifest": {"type": "string", "description": "the manifest file's path"},
+            "format": {"enum": ["sql", "csv", "jsonl", "parquet"]},
+            "plan_digest": {"type": "string"},
+            "seed": {"type": "integer"},
+            "shard": {
+                "type": "object",
+                "properties": {
+                    "index": {"type": "integer", "minimum": 1},
+                    "count": {"type": "integer", "minimum": 1},
+                },
+                "required": ["index", "count"],
+            },
+            "rows": {"type": "integer", "minimum": 0, "description": "rows this run wrote"},
+            "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "files": {"type": "integer", "minimum": 0},
+            "script": nstr,
+        },
+        "required": [
+            "out",
+            "manifest",
+            "format",
+            "plan_digest",
+            "seed",
+            "shard",
+            "rows",
+            "counts",
+            "files",
+            "script",
+        ],
         "additionalProperties": False,
     },
     "init-result": {

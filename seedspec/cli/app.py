@@ -340,7 +340,7 @@ def main() -> None:
 
 
 # init, preview and mcp register themselves on the same app (cli/base.py), also under `python -m`
-from seedspec.cli import agent, authoring  # noqa: E402, F401
+from seedspec.cli import agent, authoring, exporting  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()

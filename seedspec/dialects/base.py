@@ -230,6 +230,19 @@ class Dialect:
 
         return self.adapt_columns(table, columns, [to_python(a) for a in arrays])
 
+    def export_values(
+        self, table: DbTable, columns: Sequence[str], arrays: list[Any]
+    ) -> list[list[Any]]:
+        """One chunk's values as the INSERT path hands them to the driver (`seedspec export`)."""
+        values: list[list[Any]] = Dialect.prepare(self, table, columns, arrays)
+        return values
+
+    def script(self) -> Any:
+        """How an exported seed.sql writes rows for this database (dialects/script.py)."""
+        from seedspec.dialects.script import Script
+
+        return Script(sa.engine.default.DefaultDialect(paramstyle="named"))
+
     def load(
         self, conn: sa.Connection, table: DbTable, columns: Sequence[str], payload: Any
     ) -> None:

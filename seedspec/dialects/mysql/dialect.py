@@ -120,6 +120,20 @@ class MySqlDialect(Dialect):
     def metadata_dialect(self) -> sa.engine.Dialect:
         return MySQLDialect()
 
+    def script(self) -> Any:
+        from seedspec.dialects.mysql.script import MysqlScript
+
+        made: Any = type(self.metadata_dialect())
+        return MysqlScript(made(paramstyle="named"))
+
+    def export_values(
+        self, table: DbTable, columns: Sequence[str], arrays: list[Any]
+    ) -> list[list[Any]]:
+        """As the INSERT path sends them: BIT columns as numbers."""
+        bits = [(c := table.column(name)) is not None and c.type == "bit" for name in columns]
+        arrays = [_bit_ints(a) if is_bit else a for a, is_bit in zip(arrays, bits, strict=True)]
+        return super().export_values(table, columns, arrays)
+
     def metadata_type_facts(self, facts: TypeFacts, compiled: str | None) -> TypeFacts:
         if facts.type == "timestamptz":  # DATETIME has no time zone
             facts.type = "timestamp"

@@ -117,6 +117,11 @@ class PostgresDialect(Dialect):
     def metadata_dialect(self) -> sa.engine.Dialect:
         return PGDialect()
 
+    def script(self) -> Any:
+        from seedspec.dialects.postgresql.script import PostgresScript
+
+        return PostgresScript(PGDialect(paramstyle="named"))
+
     def metadata_type_facts(self, facts: TypeFacts, compiled: str | None) -> TypeFacts:
         if facts.type == "bytes":
             facts.length = None  # BYTEA has no length

@@ -77,6 +77,11 @@ class SqliteDialect(Dialect):
     def metadata_dialect(self) -> sa.engine.Dialect:
         return SQLiteDialect()
 
+    def script(self) -> Any:
+        from seedspec.dialects.sqlite.script import SqliteScript
+
+        return SqliteScript(SQLiteDialect(paramstyle="named"))
+
     def declared_type_facts(self, sa_dialect: Any, compiled: str) -> TypeFacts:
         # exactly what reflection does with the declared type text
         return classify(sa_dialect._resolve_type_affinity(compiled))

@@ -1,0 +1,102 @@
+"""The export verb: a spec and a database URL (or a schema snapshot, offline) -> the plan
+compiled as `apply` compiles it, exported (export/run.py), and the result."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from seedspec import api
+from seedspec.compile import compile_plan
+from seedspec.database import snapshot as snap
+from seedspec.database.target import Database
+from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT
+from seedspec.dialects.registry import dialect_for
+from seedspec.errors import UsageError
+from seedspec.execute.oracle import resolve
+from seedspec.export.manifest import Manifest, manifest_name
+from seedspec.export.run import export_plan
+from seedspec.export.shards import DEFAULT_PART_ROWS, Shard
+from seedspec.plan.bind import bind
+from seedspec.plan.model import Plan
+
+
+@dataclass
+class ExportResult:
+    out: Path
+    manifest: Manifest
+    plan: Plan
+
+    def to_dict(self) -> dict[str, Any]:
+        m = self.manifest
+        return {
+            "out": str(self.out),
+            "manifest": str(self.out / manifest_name(m.shard)),
+            "format": m.format,
+            "plan_digest": m.plan_digest,
+            "seed": m.seed,
+            "shard": {"index": m.shard.index, "count": m.shard.count},
+            "rows": m.rows,
+            "counts": m.counts,
+            "files": len(m.files),
+            "script": m.script,
+        }
+
+
+def export(
+    spec_path: api.SpecSource = None,
+    db: Database | None = None,
+    *,
+    out: str | os.PathLike[str] = "seed-export",
+    fmt: str = "sql",
+    schema_file: str | os.PathLike[str] | None = None,
+    shard: Shard | str | None = None,
+    part_rows: int = DEFAULT_PART_ROWS,
+    scale: float | None = None,
+    profile: str | None = None,
+    strict: bool = False,
+    schemas: str | None = None,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> ExportResult:
+    """Compile the spec as `apply` would and write the rows it would load under `out`, as
+    `fmt` (sql | csv | jsonl | parquet); `shard` (`K/N`): only the K-th of N parts. Nothing
+    is written to the database: a CHECK the database judges is judged in a transaction rolled
+    back. `schema_file` instead of `db` compiles against a snapshot (`seedspec snapshot`)."""
+    part = shard if isinstance(shard, Shard) else Shard.parse(shard)
+    spec = api.with_tables(api.load_or_infer(spec_path, profile), include, exclude)
+    if schema_file is not None:
+        if db is not None:
+            raise UsageError("give --db or --schema-file, not both")
+        schema = snap.read(os.fspath(schema_file))
+        plan = compile_plan(spec, schema, scale, strict=strict)
+        judged = [r.name for r in plan.recipes if r.oracle is not None and r.count > 0]
+        if judged:
+            raise UsageError(
+                f"{', '.join(judged)}: a CHECK only the database can judge; export with --db"
+            )
+        dialect = dialect_for(schema.dialect)
+        manifest = export_plan(plan, schema, dialect, out, fmt, part, part_rows)
+        return ExportResult(Path(out), manifest, plan)
+    plan, target = api.plan(
+        spec, db, scale=scale, strict=strict, schemas=schemas, bulk=False, lock_timeout=lock_timeout
+    )
+    try:
+        dialect = dialect_for(target.engine.dialect.name)
+        dialect.schema = target.schema
+        model = bind(plan)
+        if any(r.oracle is not None and r.count > 0 for r in plan.recipes):
+            with target.connection() as conn:
+                tx = conn.begin_nested() if conn.in_transaction() else conn.begin()
+                try:
+                    resolve(plan, model, conn, dialect, target.schema)
+                finally:
+                    tx.rollback()
+        manifest = export_plan(plan, target.schema, dialect, out, fmt, part, part_rows, model)
+    finally:
+        target.close()
+    return ExportResult(Path(out), manifest, plan)
