@@ -106,7 +106,7 @@ def test_quiet_prints_only_errors(work: tuple[Path, str], where: str) -> None:
         again.stderr.startswith("error: tables already hold rows") and again.stderr.count("\n") == 1
     )
     as_json = cli(*quiet, "--scale", "2", "-o", "json", cwd=path)  # the document: still printed
-    assert json.loads(as_json.stdout)["errors"][0]["code"] == "load"
+    assert json.loads(as_json.stdout)["errors"][0]["code"] == "seeded"
 
 
 def test_quiet_check_shows_errors_not_warnings(work: tuple[Path, str]) -> None:
