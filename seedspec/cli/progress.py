@@ -16,6 +16,7 @@ from seedspec.cli.conventions import STATE
 from seedspec.execute.progress import Progress
 
 DELAY = 1.0  # seconds of work before anything is drawn: a fast apply prints nothing more
+DELAY_ENV = "SEEDSPEC_PROGRESS_DELAY"  # another delay, in seconds (README, apply)
 
 
 def wanted(*, tty: bool, env: Mapping[str, str], output: str, quiet: bool) -> bool:
@@ -44,9 +45,19 @@ def shown(output: str, stream: IO[str] | None = None) -> Iterator[Progress | Non
         return
     from seedspec.cli.bars import Display
 
-    display = Display(target, DELAY)
+    display = Display(target, _delay(os.environ))
     display.begin()
     try:
         yield display
     finally:
         display.end()
+
+
+def _delay(env: Mapping[str, str]) -> float:
+    """The seconds before progress is drawn: SEEDSPEC_PROGRESS_DELAY when it is a number >= 0,
+    else DELAY."""
+    try:
+        given = float(env.get(DELAY_ENV, ""))
+    except ValueError:
+        return DELAY
+    return given if given >= 0 else DELAY

@@ -167,7 +167,10 @@ def test_a_fast_apply_on_a_terminal_prints_nothing_more(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'seed.db'}"
     for statement in SCHEMA:
         run_sql(url, statement)
-    code, terminal, _ = _on_terminal(tmp_path, ["apply", "--db", url], _env())
+    # the delay a fast apply stays under, made long enough that a loaded CI machine stays under it
+    # too (the drawing after the default second is test_progress_bars_on_a_terminal's)
+    env = _env(SEEDSPEC_PROGRESS_DELAY="30")
+    code, terminal, _ = _on_terminal(tmp_path, ["apply", "--db", url], env)
     assert code == 0, terminal
     assert BAR not in terminal and "\x1b[?25l" not in terminal
     assert "total" in terminal

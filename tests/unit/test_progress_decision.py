@@ -66,3 +66,13 @@ def test_shown_gives_a_listener_only_when_wanted(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("CI", "1")
     with shown("text", terminal) as listener:
         assert listener is None
+
+
+def test_the_delay_can_be_set_and_a_bad_value_keeps_the_default() -> None:
+    from seedspec.cli.progress import DELAY, _delay
+
+    assert _delay({}) == DELAY == 1.0
+    assert _delay({"SEEDSPEC_PROGRESS_DELAY": "30"}) == 30.0
+    assert _delay({"SEEDSPEC_PROGRESS_DELAY": "0"}) == 0.0
+    assert _delay({"SEEDSPEC_PROGRESS_DELAY": "soon"}) == DELAY
+    assert _delay({"SEEDSPEC_PROGRESS_DELAY": "-1"}) == DELAY
