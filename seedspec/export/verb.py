@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from seedspec import api
@@ -20,21 +19,23 @@ from seedspec.execute.oracle import resolve
 from seedspec.export.manifest import Manifest, manifest_name
 from seedspec.export.run import export_plan
 from seedspec.export.shards import DEFAULT_PART_ROWS, Shard
+from seedspec.export.storage import Folder
 from seedspec.plan.bind import bind
 from seedspec.plan.model import Plan
 
 
 @dataclass
 class ExportResult:
-    out: Path
+    out: str
     manifest: Manifest
     plan: Plan
+    dask: dict[str, Any] | None = None  # {address, workers, shards} when run on a Dask cluster
 
     def to_dict(self) -> dict[str, Any]:
         m = self.manifest
         return {
-            "out": str(self.out),
-            "manifest": str(self.out / manifest_name(m.shard)),
+            "out": self.out,
+            "manifest": Folder.url_of(self.out, manifest_name(m.shard)),
             "format": m.format,
             "plan_digest": m.plan_digest,
             "seed": m.seed,
@@ -43,6 +44,7 @@ class ExportResult:
             "counts": m.counts,
             "files": len(m.files),
             "script": m.script,
+            "dask": self.dask,
         }
 
 
@@ -81,7 +83,7 @@ def export(
             )
         dialect = dialect_for(schema.dialect)
         manifest = export_plan(plan, schema, dialect, out, fmt, part, part_rows)
-        return ExportResult(Path(out), manifest, plan)
+        return ExportResult(os.fspath(out), manifest, plan)
     plan, target = api.plan(
         spec, db, scale=scale, strict=strict, schemas=schemas, bulk=False, lock_timeout=lock_timeout
     )
@@ -99,4 +101,4 @@ def export(
         manifest = export_plan(plan, target.schema, dialect, out, fmt, part, part_rows, model)
     finally:
         target.close()
-    return ExportResult(Path(out), manifest, plan)
+    return ExportResult(os.fspath(out), manifest, plan)
