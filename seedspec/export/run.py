@@ -22,8 +22,8 @@ from seedspec.dialects.base import Dialect
 from seedspec.errors import SeedspecError, UsageError
 from seedspec.export.formats import FORMATS, SUFFIX, writer_for
 from seedspec.export.manifest import FileEntry, Manifest
-from seedspec.export.storage import Folder
 from seedspec.export.shards import DEFAULT_PART_ROWS, Part, Shard, row_ranges, shard_parts
+from seedspec.export.storage import Folder
 from seedspec.generate.model import Model
 from seedspec.plan.bind import bind
 from seedspec.plan.model import FillDeferred, InsertRows, Plan, ResetSequences, RunSql
@@ -147,7 +147,8 @@ def export_plan(
         elif isinstance(step, FillDeferred):
             _fill(job, step)
     if fmt == "sql" and script_file:
-        _write_script(job)
+        manifest.script = SCRIPT
+        manifest.files.append(write_script(plan, schema, job.script, folder, part_rows))
     if manifest_file:
         manifest.write(folder)
     return manifest
@@ -188,12 +189,13 @@ def _fill(job: _Export, step: FillDeferred) -> None:
     )
 
 
-def _write_script(job: _Export) -> None:
+def write_script(
+    plan: Plan, schema: DbSchema, script: Any, out: Folder, part_rows: int
+) -> FileEntry:
     """seed.sql: every part file (of every shard) included in load order, in one transaction,
     with the plan's session settings, sequence resets and after: SQL; the same bytes from every
     shard, since it names files and holds no rows."""
-    plan, script = job.plan, job.script
-    refilled = set(trigger_fillers(job.schema)) & set(plan.tables)
+    refilled = set(trigger_fillers(schema)) & set(plan.tables)
     lines = [
         f"-- seedspec export of plan {plan.digest()} (seed {plan.seed}); "
         "run it from this folder with the database's own client",
@@ -203,26 +205,23 @@ def _write_script(job: _Export) -> None:
     after = False
     for step in plan.steps:
         if isinstance(step, InsertRows):
-            for part in shard_parts(step.count, Shard(), job.part_rows):
+            for part in shard_parts(step.count, Shard(), part_rows):
                 lines.append(script.include(f"{table_dir(step.table)}/part-{part.number:05d}.sql"))
             if step.table in refilled:
-                lines += script.reset_sequences(job.schema, [step.table])
+                lines += script.reset_sequences(schema, [step.table])
         elif isinstance(step, FillDeferred):
-            for part in shard_parts(step.count, Shard(), job.part_rows):
+            for part in shard_parts(step.count, Shard(), part_rows):
                 lines.append(script.include(f"{table_dir(step.table)}/fill-{part.number:05d}.sql"))
         elif isinstance(step, ResetSequences):
             resets.append(step)
-            lines += script.reset_sequences(job.schema, list(step.tables))
+            lines += script.reset_sequences(schema, list(step.tables))
         elif isinstance(step, RunSql):
             after = True
             sql = step.sql.strip()
             lines.append(sql if sql.endswith(";") else sql + ";")
     if after:
         for reset in resets:
-            lines += script.reset_sequences(job.schema, list(reset.tables))
+            lines += script.reset_sequences(schema, list(reset.tables))
     lines += script.closing(plan.suspend_fk_checks)
-    written = job.out.write_text(SCRIPT, "\n".join(lines) + "\n")
-    job.manifest.script = SCRIPT
-    job.manifest.files.append(
-        FileEntry(SCRIPT, None, "script", sha256=written.sha256, bytes=written.size)
-    )
+    written = out.write_text(SCRIPT, "\n".join(lines) + "\n")
+    return FileEntry(SCRIPT, None, "script", sha256=written.sha256, bytes=written.size)

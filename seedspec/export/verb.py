@@ -16,6 +16,7 @@ from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import UsageError
 from seedspec.execute.oracle import resolve
+from seedspec.export.formats import FORMATS
 from seedspec.export.manifest import Manifest, manifest_name
 from seedspec.export.run import export_plan
 from seedspec.export.shards import DEFAULT_PART_ROWS, Shard
@@ -64,12 +65,41 @@ def export(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    dask: Any = None,
+    dask_shards: int | None = None,
 ) -> ExportResult:
     """Compile the spec as `apply` would and write the rows it would load under `out`, as
     `fmt` (sql | csv | jsonl | parquet); `shard` (`K/N`): only the K-th of N parts. Nothing
     is written to the database: a CHECK the database judges is judged in a transaction rolled
-    back. `schema_file` instead of `db` compiles against a snapshot (`seedspec snapshot`)."""
+    back. `schema_file` instead of `db` compiles against a snapshot (`seedspec snapshot`).
+    `dask` (a scheduler address, `local:N` or a dask.distributed Client): the shards run as
+    tasks on that cluster (`dask_shards` of them; default two per worker), the client writing
+    manifest.json (export/distributed.py)."""
     part = shard if isinstance(shard, Shard) else Shard.parse(shard)
+    if dask is not None and not part.whole:
+        raise UsageError("give --dask or --shard, not both")
+
+    def write(schema: Any, dialect: Any, model: Any = None, judged: bool = False) -> ExportResult:
+        if dask is None:
+            manifest = export_plan(plan, schema, dialect, out, fmt, part, part_rows, model)
+            return ExportResult(os.fspath(out), manifest, plan)
+        from seedspec.export.distributed import export_on_dask
+
+        if fmt not in FORMATS:
+            raise UsageError(f"--format {fmt!r}: give one of {', '.join(FORMATS)}")
+        ran = export_on_dask(
+            plan,
+            schema,
+            dialect,
+            out,
+            fmt,
+            dask=dask,
+            shards=dask_shards,
+            part_rows=part_rows,
+            model=model if judged else None,
+        )
+        return ExportResult(os.fspath(out), ran.manifest, plan, ran.info())
+
     spec = api.with_tables(api.load_or_infer(spec_path, profile), include, exclude)
     if schema_file is not None:
         if db is not None:
@@ -81,9 +111,7 @@ def export(
             raise UsageError(
                 f"{', '.join(judged)}: a CHECK only the database can judge; export with --db"
             )
-        dialect = dialect_for(schema.dialect)
-        manifest = export_plan(plan, schema, dialect, out, fmt, part, part_rows)
-        return ExportResult(os.fspath(out), manifest, plan)
+        return write(schema, dialect_for(schema.dialect))
     plan, target = api.plan(
         spec, db, scale=scale, strict=strict, schemas=schemas, bulk=False, lock_timeout=lock_timeout
     )
@@ -91,14 +119,14 @@ def export(
         dialect = dialect_for(target.engine.dialect.name)
         dialect.schema = target.schema
         model = bind(plan)
-        if any(r.oracle is not None and r.count > 0 for r in plan.recipes):
+        oracle = any(r.oracle is not None and r.count > 0 for r in plan.recipes)
+        if oracle:
             with target.connection() as conn:
                 tx = conn.begin_nested() if conn.in_transaction() else conn.begin()
                 try:
                     resolve(plan, model, conn, dialect, target.schema)
                 finally:
                     tx.rollback()
-        manifest = export_plan(plan, target.schema, dialect, out, fmt, part, part_rows, model)
+        return write(target.schema, dialect, model, oracle)
     finally:
         target.close()
-    return ExportResult(os.fspath(out), manifest, plan)
