@@ -11,8 +11,10 @@ from typing import Any
 from seedspec import api
 from seedspec.compile import compile_plan
 from seedspec.database import snapshot as snap
+from seedspec.database.model import DbSchema
 from seedspec.database.target import Database
 from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT
+from seedspec.dialects.base import Dialect
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import UsageError
 from seedspec.execute.oracle import resolve
@@ -21,6 +23,7 @@ from seedspec.export.manifest import Manifest, manifest_name
 from seedspec.export.run import export_plan
 from seedspec.export.shards import DEFAULT_PART_ROWS, Shard
 from seedspec.export.storage import Folder
+from seedspec.generate.model import Model
 from seedspec.plan.bind import bind
 from seedspec.plan.model import Plan
 
@@ -47,6 +50,47 @@ class ExportResult:
             "script": m.script,
             "dask": self.dask,
         }
+
+
+@dataclass
+class _Run:
+    out: str | os.PathLike[str]
+    fmt: str
+    shard: Shard
+    part_rows: int
+    dask: Any
+    dask_shards: int | None
+
+
+def _write(
+    run: _Run,
+    plan: Plan,
+    schema: DbSchema,
+    dialect: Dialect,
+    model: Model | None = None,
+    judged: bool = False,
+) -> ExportResult:
+    """The export, in this process or (`run.dask`) as tasks on a Dask cluster."""
+    out, fmt = run.out, run.fmt
+    if run.dask is None:
+        manifest = export_plan(plan, schema, dialect, out, fmt, run.shard, run.part_rows, model)
+        return ExportResult(os.fspath(out), manifest, plan)
+    from seedspec.export.distributed import export_on_dask
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt!r}: give one of {', '.join(FORMATS)}")
+    ran = export_on_dask(
+        plan,
+        schema,
+        dialect,
+        out,
+        fmt,
+        dask=run.dask,
+        shards=run.dask_shards,
+        part_rows=run.part_rows,
+        model=model if judged else None,
+    )
+    return ExportResult(os.fspath(out), ran.manifest, plan, ran.info())
 
 
 def export(
@@ -78,27 +122,7 @@ def export(
     part = shard if isinstance(shard, Shard) else Shard.parse(shard)
     if dask is not None and not part.whole:
         raise UsageError("give --dask or --shard, not both")
-
-    def write(schema: Any, dialect: Any, model: Any = None, judged: bool = False) -> ExportResult:
-        if dask is None:
-            manifest = export_plan(plan, schema, dialect, out, fmt, part, part_rows, model)
-            return ExportResult(os.fspath(out), manifest, plan)
-        from seedspec.export.distributed import export_on_dask
-
-        if fmt not in FORMATS:
-            raise UsageError(f"--format {fmt!r}: give one of {', '.join(FORMATS)}")
-        ran = export_on_dask(
-            plan,
-            schema,
-            dialect,
-            out,
-            fmt,
-            dask=dask,
-            shards=dask_shards,
-            part_rows=part_rows,
-            model=model if judged else None,
-        )
-        return ExportResult(os.fspath(out), ran.manifest, plan, ran.info())
+    run = _Run(out, fmt, part, part_rows, dask, dask_shards)
 
     spec = api.with_tables(api.load_or_infer(spec_path, profile), include, exclude)
     if schema_file is not None:
@@ -111,7 +135,7 @@ def export(
             raise UsageError(
                 f"{', '.join(judged)}: a CHECK only the database can judge; export with --db"
             )
-        return write(schema, dialect_for(schema.dialect))
+        return _write(run, plan, schema, dialect_for(schema.dialect))
     plan, target = api.plan(
         spec, db, scale=scale, strict=strict, schemas=schemas, bulk=False, lock_timeout=lock_timeout
     )
@@ -127,6 +151,6 @@ def export(
                     resolve(plan, model, conn, dialect, target.schema)
                 finally:
                     tx.rollback()
-        return write(target.schema, dialect, model, oracle)
+        return _write(run, plan, target.schema, dialect, model, oracle)
     finally:
         target.close()
