@@ -211,6 +211,22 @@ defs = {
             "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
             "files": {"type": "integer", "minimum": 0},
             "script": nstr,
+            "dask": {
+                "description": "null, or where `--dask` ran the shards (one task each)",
+                "oneOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "address": {"type": "string", "description": "the scheduler"},
+                            "workers": {"type": "integer", "minimum": 1},
+                            "shards": {"type": "integer", "minimum": 1},
+                        },
+                        "required": ["address", "workers", "shards"],
+                        "additionalProperties": False,
+                    },
+                ],
+            },
         },
         "required": [
             "out",
@@ -223,6 +239,7 @@ defs = {
             "counts",
             "files",
             "script",
+            "dask",
         ],
         "additionalProperties": False,
     },

@@ -45,6 +45,18 @@ def export(
     part_rows: Annotated[
         int, typer.Option("--part-rows", min=1, help="Rows per part file (default 100000).")
     ] = 100_000,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            help="Run the shards as tasks on this Dask scheduler (tcp://host:8786), or on "
+            "local:N, a cluster of N worker processes here (needs seedspec[dask]).",
+        ),
+    ] = None,
+    dask_shards: Annotated[
+        int | None,
+        typer.Option("--dask-shards", min=1, help="Tasks for --dask (default two per worker)."),
+    ] = None,
     output: OutputOption = Output.text,
     scale: ScaleOption = None,
     profile: ProfileOption = None,
@@ -77,12 +89,16 @@ def export(
             include=include or (),
             exclude=exclude or (),
             lock_timeout=lock_timeout,
+            dask=dask,
+            dask_shards=dask_shards,
         )
         doc = result.to_dict()
         if output is not Output.json:
+            ran = doc["dask"]
+            where = f" in {ran['shards']} tasks on {ran['workers']} Dask workers" if ran else ""
             sys.stdout.write(
                 f"exported {doc['rows']} rows of {len(doc['counts'])} tables as {fmt} "
-                f"to {out} (manifest {doc['manifest']})\n"
+                f"to {out}{where} (manifest {doc['manifest']})\n"
             )
         return doc
 

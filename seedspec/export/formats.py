@@ -13,11 +13,11 @@ import datetime as dt
 import decimal
 import json
 from collections.abc import Sequence
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from seedspec.database.model import DbColumn, DbTable
 from seedspec.errors import UsageError
+from seedspec.export.storage import HashedFile
 
 FORMATS = ("sql", "csv", "jsonl", "parquet")
 SUFFIX = {"sql": ".sql", "csv": ".csv", "jsonl": ".jsonl", "parquet": ".parquet"}
@@ -60,9 +60,8 @@ def _quoted(text: str) -> str:
 class PartWriter:
     """Writes one part file chunk by chunk; `close` flushes it."""
 
-    def __init__(self, path: Path, table: DbTable, columns: Sequence[str]) -> None:
-        self.path, self.table, self.columns = path, table, list(columns)
-        self.out: IO[Any] = path.open("wb")
+    def __init__(self, out: HashedFile, table: DbTable, columns: Sequence[str]) -> None:
+        self.out, self.table, self.columns = out, table, list(columns)
 
     def write(self, arrays: list[Any], values: list[list[Any]]) -> None:
         raise NotImplementedError
@@ -72,8 +71,8 @@ class PartWriter:
 
 
 class CsvWriter(PartWriter):
-    def __init__(self, path: Path, table: DbTable, columns: Sequence[str]) -> None:
-        super().__init__(path, table, columns)
+    def __init__(self, out: HashedFile, table: DbTable, columns: Sequence[str]) -> None:
+        super().__init__(out, table, columns)
         self.out.write((",".join(_quoted(c) for c in self.columns) + "\n").encode("utf-8"))
 
     def write(self, arrays: list[Any], values: list[list[Any]]) -> None:
@@ -95,8 +94,10 @@ class JsonlWriter(PartWriter):
 class SqlWriter(PartWriter):
     """The rows as the database's script writes them (COPY blocks, INSERTs)."""
 
-    def __init__(self, path: Path, table: DbTable, columns: Sequence[str], script: Any) -> None:
-        super().__init__(path, table, columns)
+    def __init__(
+        self, out: HashedFile, table: DbTable, columns: Sequence[str], script: Any
+    ) -> None:
+        super().__init__(out, table, columns)
         self.script = script
 
     def write(self, arrays: list[Any], values: list[list[Any]]) -> None:
@@ -104,23 +105,36 @@ class SqlWriter(PartWriter):
 
 
 class ParquetWriter(PartWriter):
-    def __init__(self, path: Path, table: DbTable, columns: Sequence[str]) -> None:
-        self.path, self.table, self.columns = path, table, list(columns)
-        pa, pq = _arrow()
-        fields = [pa.field(c, arrow_type(pa, table.column(c))) for c in self.columns]
-        self.schema = pa.schema(fields)
-        self.writer = pq.ParquetWriter(str(path), self.schema)
+    def __init__(self, out: HashedFile, table: DbTable, columns: Sequence[str]) -> None:
+        super().__init__(out, table, columns)
+        _, pq = _arrow()
+        self.schema = arrow_schema(table, self.columns)
+        self.writer = pq.ParquetWriter(out, self.schema)
 
     def write(self, arrays: list[Any], values: list[list[Any]]) -> None:
-        pa, _ = _arrow()
-        cols = [
-            pa.array([_arrow_value(f.type, v) for v in col], type=f.type)
-            for f, col in zip(self.schema, values, strict=True)
-        ]
-        self.writer.write_table(pa.Table.from_arrays(cols, schema=self.schema))
+        self.writer.write_table(arrow_table(self.schema, values))
 
     def close(self) -> None:
-        self.writer.close()
+        try:
+            self.writer.close()
+        finally:
+            self.out.close()
+
+
+def arrow_schema(table: DbTable, columns: Sequence[str]) -> Any:
+    """The Arrow schema of a table's part files: its columns' types mapped from the schema."""
+    pa, _ = _arrow()
+    return pa.schema([pa.field(c, arrow_type(pa, table.column(c))) for c in columns])
+
+
+def arrow_table(schema: Any, values: list[list[Any]]) -> Any:
+    """A chunk's values (column-major, as the INSERT path sends them) as an Arrow table."""
+    pa, _ = _arrow()
+    cols = [
+        pa.array([_arrow_value(f.type, v) for v in col], type=f.type)
+        for f, col in zip(schema, values, strict=True)
+    ]
+    return pa.Table.from_arrays(cols, schema=schema)
 
 
 def _arrow() -> tuple[Any, Any]:
@@ -180,10 +194,10 @@ def _arrow_value(kind: Any, value: Any) -> Any:
 
 
 def writer_for(
-    fmt: str, path: Path, table: DbTable, columns: Sequence[str], script: Any
+    fmt: str, out: HashedFile, table: DbTable, columns: Sequence[str], script: Any
 ) -> PartWriter:
     if fmt == "sql":
-        return SqlWriter(path, table, columns, script)
+        return SqlWriter(out, table, columns, script)
     if fmt == "parquet":
-        return ParquetWriter(path, table, columns)
-    return {"csv": CsvWriter, "jsonl": JsonlWriter}[fmt](path, table, columns)
+        return ParquetWriter(out, table, columns)
+    return {"csv": CsvWriter, "jsonl": JsonlWriter}[fmt](out, table, columns)

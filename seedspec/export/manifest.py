@@ -3,14 +3,13 @@ counts, the rows each part file holds, every file's SHA-256), and its file name.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from seedspec import __version__
 from seedspec.export.shards import Shard
+from seedspec.export.storage import Folder
 
 MANIFEST_VERSION = 1
 
@@ -18,14 +17,6 @@ MANIFEST_VERSION = 1
 def manifest_name(shard: Shard) -> str:
     """manifest.json for the whole export; manifest-K-of-N.json for a shard."""
     return "manifest.json" if shard.whole else f"manifest-{shard.index}-of-{shard.count}.json"
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass
@@ -84,7 +75,8 @@ class Manifest:
             "files": [f.to_dict() for f in self.files],
         }
 
-    def write(self, out: Path) -> Path:
-        path = out / manifest_name(self.shard)
-        path.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
-        return path
+    def write(self, out: Folder) -> str:
+        """The manifest file under `out`; its path or URL."""
+        name = manifest_name(self.shard)
+        out.write_text(name, json.dumps(self.to_dict(), indent=2) + "\n")
+        return out.url(name)

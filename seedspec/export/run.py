@@ -10,9 +10,8 @@ text its text path sends). Memory is one chunk per table at a time, whatever the
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,8 +21,9 @@ from seedspec.database.triggers import trigger_fillers
 from seedspec.dialects.base import Dialect
 from seedspec.errors import SeedspecError, UsageError
 from seedspec.export.formats import FORMATS, SUFFIX, writer_for
-from seedspec.export.manifest import FileEntry, Manifest, sha256
+from seedspec.export.manifest import FileEntry, Manifest
 from seedspec.export.shards import DEFAULT_PART_ROWS, Part, Shard, row_ranges, shard_parts
+from seedspec.export.storage import Folder
 from seedspec.generate.model import Model
 from seedspec.plan.bind import bind
 from seedspec.plan.model import FillDeferred, InsertRows, Plan, ResetSequences, RunSql
@@ -45,7 +45,7 @@ class _Export:
     schema: DbSchema
     dialect: Dialect
     script: Any
-    out: Path
+    out: Folder
     fmt: str
     shard: Shard
     part_rows: int
@@ -58,47 +58,51 @@ class _Export:
             raise SeedspecError(f"export: {name} is not in the schema")
         return found
 
-    def chunks(self, part: Part) -> list[tuple[int, int]]:
-        return [
-            (s, min(part.stop, s + CHUNK_ROWS)) for s in range(part.start, part.stop, CHUNK_ROWS)
-        ]
-
     def write_part(
         self, kind: str, name: str, part: Part, columns: Sequence[str], nulls: set[str]
     ) -> None:
         """One part file of a table's rows (kind rows) or of its fills (kind fill)."""
         table = self.table(name)
-        folder = self.out / table_dir(name)
-        folder.mkdir(parents=True, exist_ok=True)
         suffix = ".sql" if kind == "fill" else SUFFIX[self.fmt]
         rel = f"{table_dir(name)}/{'fill' if kind == 'fill' else 'part'}-{part.number:05d}{suffix}"
-        produced = [c for c in columns if c not in nulls]
+        out = self.out.open(rel)
         if kind == "fill":
             step_keys = self.fill_keys[name]
-            with (self.out / rel).open("wb") as f:
-                for start, stop in self.chunks(part):
-                    cols = list(step_keys) + list(columns)
-                    arrays = self.model.arrays(name, cols, start, stop)
-                    values = self.dialect.export_values(table, cols, arrays)
-                    text = self.script.updates(table, step_keys, columns, values)
-                    f.write(text.encode("utf-8"))
+            cols = list(step_keys) + list(columns)
+            with out:
+                for _, values in chunk_values(self.model, self.dialect, table, cols, set(), part):
+                    out.write(self.script.updates(table, step_keys, columns, values).encode())
         else:
-            writer = writer_for(self.fmt, self.out / rel, table, columns, self.script)
+            writer = writer_for(self.fmt, out, table, columns, self.script)
             try:
-                for start, stop in self.chunks(part):
-                    made = dict(
-                        zip(produced, self.model.arrays(name, produced, start, stop), strict=True)
-                    )
-                    none = np.full(stop - start, None, dtype=object)
-                    arrays = [made.get(c, none) for c in columns]
-                    values = self.dialect.export_values(table, columns, arrays)
+                for arrays, values in chunk_values(
+                    self.model, self.dialect, table, columns, nulls, part
+                ):
                     writer.write(arrays, values)
             finally:
                 writer.close()
-        path = self.out / rel
         self.manifest.files.append(
-            FileEntry(rel, name, kind, part.start, part.stop, sha256(path), path.stat().st_size)
+            FileEntry(rel, name, kind, part.start, part.stop, out.sha256, out.size)
         )
+
+
+def chunk_values(
+    model: Model,
+    dialect: Dialect,
+    table: DbTable,
+    columns: Sequence[str],
+    nulls: set[str],
+    part: Part,
+) -> Iterator[tuple[list[Any], list[list[Any]]]]:
+    """A part's rows, CHUNK_ROWS at a time: the model's arrays of `columns` (those in `nulls`
+    all NULL) and the values the dialect's INSERT path sends for them."""
+    produced = [c for c in columns if c not in nulls]
+    for start in range(part.start, part.stop, CHUNK_ROWS):
+        stop = min(part.stop, start + CHUNK_ROWS)
+        made = dict(zip(produced, model.arrays(table.name, produced, start, stop), strict=True))
+        none = np.full(stop - start, None, dtype=object)
+        arrays = [made.get(c, none) for c in columns]
+        yield arrays, dialect.export_values(table, list(columns), arrays)
 
 
 def export_plan(
@@ -110,14 +114,18 @@ def export_plan(
     shard: Shard | None = None,
     part_rows: int = DEFAULT_PART_ROWS,
     model: Model | None = None,
+    *,
+    manifest_file: bool = True,
+    script_file: bool = True,
 ) -> Manifest:
-    """Write this shard's part files (every part: no shard) and its manifest under `out`.
-    `model`: the plan's model already bound (the CHECK oracle's choices made in it)."""
+    """Write this shard's part files (every part: no shard) and its manifest under `out` (a
+    folder or an fsspec URL). `model`: the plan's model already bound (the CHECK oracle's
+    choices made in it); `manifest_file`/`script_file` False: the manifest and seed.sql are
+    returned / left to the caller (a Dask task's client writes them once)."""
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r}: give one of {', '.join(FORMATS)}")
     shard = shard or Shard()
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = Folder(out)
     dialect.schema = schema
     manifest = Manifest(fmt, schema.dialect, plan.digest(), plan.seed, shard, part_rows)
     job = _Export(
@@ -138,9 +146,11 @@ def export_plan(
             _insert(job, step)
         elif isinstance(step, FillDeferred):
             _fill(job, step)
-    if fmt == "sql":
-        _write_script(job)
-    manifest.write(folder)
+    if fmt == "sql" and script_file:
+        manifest.script = SCRIPT
+        manifest.files.append(write_script(plan, schema, job.script, folder, part_rows))
+    if manifest_file:
+        manifest.write(folder)
     return manifest
 
 
@@ -179,12 +189,13 @@ def _fill(job: _Export, step: FillDeferred) -> None:
     )
 
 
-def _write_script(job: _Export) -> None:
+def write_script(
+    plan: Plan, schema: DbSchema, script: Any, out: Folder, part_rows: int
+) -> FileEntry:
     """seed.sql: every part file (of every shard) included in load order, in one transaction,
     with the plan's session settings, sequence resets and after: SQL; the same bytes from every
     shard, since it names files and holds no rows."""
-    plan, script = job.plan, job.script
-    refilled = set(trigger_fillers(job.schema)) & set(plan.tables)
+    refilled = set(trigger_fillers(schema)) & set(plan.tables)
     lines = [
         f"-- seedspec export of plan {plan.digest()} (seed {plan.seed}); "
         "run it from this folder with the database's own client",
@@ -194,27 +205,23 @@ def _write_script(job: _Export) -> None:
     after = False
     for step in plan.steps:
         if isinstance(step, InsertRows):
-            for part in shard_parts(step.count, Shard(), job.part_rows):
+            for part in shard_parts(step.count, Shard(), part_rows):
                 lines.append(script.include(f"{table_dir(step.table)}/part-{part.number:05d}.sql"))
             if step.table in refilled:
-                lines += script.reset_sequences(job.schema, [step.table])
+                lines += script.reset_sequences(schema, [step.table])
         elif isinstance(step, FillDeferred):
-            for part in shard_parts(step.count, Shard(), job.part_rows):
+            for part in shard_parts(step.count, Shard(), part_rows):
                 lines.append(script.include(f"{table_dir(step.table)}/fill-{part.number:05d}.sql"))
         elif isinstance(step, ResetSequences):
             resets.append(step)
-            lines += script.reset_sequences(job.schema, list(step.tables))
+            lines += script.reset_sequences(schema, list(step.tables))
         elif isinstance(step, RunSql):
             after = True
             sql = step.sql.strip()
             lines.append(sql if sql.endswith(";") else sql + ";")
     if after:
         for reset in resets:
-            lines += script.reset_sequences(job.schema, list(reset.tables))
+            lines += script.reset_sequences(schema, list(reset.tables))
     lines += script.closing(plan.suspend_fk_checks)
-    path = job.out / SCRIPT
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    job.manifest.script = SCRIPT
-    job.manifest.files.append(
-        FileEntry(SCRIPT, None, "script", sha256=sha256(path), bytes=path.stat().st_size)
-    )
+    written = out.write_text(SCRIPT, "\n".join(lines) + "\n")
+    return FileEntry(SCRIPT, None, "script", sha256=written.sha256, bytes=written.size)

@@ -221,7 +221,7 @@ def test_install_lines_as_written(venv: Path, home: Path) -> None:
         "mcp": "mcp",
         "pytest": "filelock, seedspec.testing.pytest_plugin",
         "parquet": "pyarrow",
-        "dask": "dask.distributed",
+        "dask": "dask.distributed, dask.dataframe",
     }
     _fresh(venv, home)
     for req in sorted(_installs(), key=len):  # the plain line first: no driver yet
