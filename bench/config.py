@@ -20,7 +20,7 @@ MYSQL_VERIFY = BENCH_DIR / "verify.mysql.sql"
 SPEC = REPO_DIR / "specs" / "shop.yaml"
 RESULTS_DIR = BENCH_DIR / "results"
 
-DB_NAME = "seedspec_bench"
+DB_NAME = os.environ.get("BENCH_DB", "seedspec_bench")  # one per concurrent sitting
 PG_HOST = os.environ.get("BENCH_PG_HOST", "127.0.0.1")
 PG_PORT = os.environ.get("BENCH_PG_PORT", "5432")
 PG_USER = os.environ.get("BENCH_PG_USER", "postgres")
