@@ -1,4 +1,4 @@
-"""bench/drizzle/package-lock.json -> bench/drizzle/node_modules installed by `npm ci` (once; cached)."""
+"""package-lock.json of bench/drizzle -> its node_modules, installed by `npm ci` once (cached)."""
 
 from __future__ import annotations
 

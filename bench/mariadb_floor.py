@@ -1,4 +1,4 @@
-"""MariaDB floor producer: a directory of pre-written TSVs -> LOAD DATA LOCAL INFILE, one txn; JSON time.
+"""MariaDB floor producer: a directory of ready-made TSVs -> LOAD DATA, one txn; JSON time.
 
 The floor of issue 13: the same rows from ready-made files, loaded with `LOAD DATA` in one
 transaction with the checks as seedspec's MariaDB bulk path sets them (FOREIGN_KEY_CHECKS = 0,

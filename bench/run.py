@@ -181,9 +181,7 @@ def mariadb_size(size: str, rep: int, doc: dict, tables: list) -> bool:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument(
-        "--sizes", default="10k,100k,1m", help=f"PostgreSQL sizes, from {list(SIZES)}"
-    )
+    ap.add_argument("--sizes", default="10k,100k,1m", help=f"PostgreSQL sizes, from {list(SIZES)}")
     ap.add_argument("--repeat", type=int, default=3, help="runs per producer and size (median)")
     ap.add_argument(
         "--producers",
