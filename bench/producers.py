@@ -132,7 +132,8 @@ def self_reported(name: str, stdout: str) -> dict:
     if name == "drizzle-seed":  # informational: seed() alone; ranked by the process wall
         return {"self_s": doc.get("seed_s")}
     if name.startswith("seedspec") and isinstance(doc, dict):
-        report = doc.get("report") or {}
+        result = doc.get("result") if isinstance(doc.get("result"), dict) else doc  # the envelope
+        report = result.get("report") or {}
         return {
             "self_s": report.get("seconds"),
             "self_rows": report.get("rows"),

@@ -136,7 +136,8 @@ def pg_size(
         write_csvs(scale, ctx.csv_dir)
         csv_s = round(time.perf_counter() - t0, 2)
         print(f"limit-copy CSVs for {size} generated in {csv_s} s (untimed)", flush=True)
-    repeats = {p: a.faker_repeat if p == "faker-orm" else a.repeat for p in here}
+    rep = int(dict(kv.split("=") for kv in a.size_repeat.split(",") if kv).get(size, a.repeat))
+    repeats = {p: min(a.faker_repeat, rep) if p == "faker-orm" else rep for p in here}
     runs = section(here, repeats, ctx, size)
     if ctx.csv_dir:
         shutil.rmtree(ctx.csv_dir, ignore_errors=True)
@@ -191,6 +192,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     ap.add_argument(
         "--faker-sizes", default="10k,100k", help="sizes at which faker-orm runs (slow)"
+    )
+    ap.add_argument(
+        "--size-repeat",
+        default="",
+        help="per-size --repeat, e.g. '1m=1' (the slow size with fewer runs)",
     )
     ap.add_argument("--faker-repeat", type=int, default=1, help="runs of faker-orm per size")
     ap.add_argument(
@@ -256,12 +262,17 @@ def main(argv: list[str] | None = None) -> int:
     ctx0 = Context("postgresql", 1.0, seedspec_default_args=default_args)
     if "drizzle-seed" in producers and sizes:
         ctx0.node = ensure_drizzle()
+    out = a.out or RESULTS_DIR / f"{started}.json"
     for size in sizes:
         failed |= pg_size(size, producers, a, ctx0, doc, tables)
+        report.write_json(
+            out, {**doc, "tables": tables, "partial": True}
+        )  # a cut sitting keeps these
     if a.mariadb:
         doc["env"]["mariadb_version"] = dbctl.my_version()
         for size in a.mariadb_sizes.split(","):
             failed |= mariadb_size(size, a.mariadb_repeat or a.repeat, doc, tables)
+            report.write_json(out, {**doc, "tables": tables, "partial": True})
 
     if a.memory_10m:
         runs = [one_run("seedspec", Context("postgresql", SIZES[s]), s, 0) for s in ("1m", "10m")]
@@ -287,7 +298,6 @@ def main(argv: list[str] | None = None) -> int:
             f"WARNING: seedspec/ source changed during the run ({len(srcs)} versions: {srcs});"
             " compare runs by their 'src' in the JSON"
         )
-    out = a.out or RESULTS_DIR / f"{started}.json"
     doc["tables"] = tables
     report.write_json(out, doc)
     print("\n\n".join(["", *tables]))
