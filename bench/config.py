@@ -18,9 +18,11 @@ PG_VERIFY = SHARED_BENCH / "verify.sql"
 MYSQL_SCHEMA = REPO_DIR / "specs" / "schemas" / "shop.mysql.sql"  # the spec's own schema
 MYSQL_VERIFY = BENCH_DIR / "verify.mysql.sql"
 SPEC = REPO_DIR / "specs" / "shop.yaml"
+# the same workload written from docs/SPEC-LANGUAGE.md alone by someone else (see its header)
+SPEC_INDEPENDENT = BENCH_DIR / "specs" / "independent.yaml"
 RESULTS_DIR = BENCH_DIR / "results"
 
-DB_NAME = "seedspec_bench"
+DB_NAME = os.environ.get("BENCH_DB", "seedspec_bench")  # one per concurrent sitting
 PG_HOST = os.environ.get("BENCH_PG_HOST", "127.0.0.1")
 PG_PORT = os.environ.get("BENCH_PG_PORT", "5432")
 PG_USER = os.environ.get("BENCH_PG_USER", "postgres")
@@ -34,7 +36,8 @@ PG_SA_URL = f"postgresql+psycopg://{PG_USER}@{PG_HOST}:{PG_PORT}/{DB_NAME}"
 MY_URL = f"mysql://{MY_USER}@{MY_HOST}:{MY_PORT}/{DB_NAME}"
 MY_SA_URL = f"mysql+pymysql://{MY_USER}@{MY_HOST}:{MY_PORT}/{DB_NAME}"
 
-# "1m" = scale 1 (~1.09M rows); "100k" = scale 0.1; "10m" = scale 10 (memory check only).
+# "1m" = scale 1 (~1.09M rows); "100k" = scale 0.1; "10k" = scale 0.01 (~10.9k rows);
+# "10m" = scale 10 (memory check only).
 SIZES = {"10k": 0.01, "100k": 0.1, "1m": 1.0, "10m": 10.0}
 
 TABLES = ("accounts", "users", "categories", "products", "orders", "order_items")

@@ -1,4 +1,4 @@
-"""Workload arrays -> one CSV file per table (COPY ... FORMAT csv input) in a directory."""
+"""Workload arrays -> one file per table in a directory: CSV for COPY, TSV for MariaDB LOAD DATA."""
 
 from __future__ import annotations
 
@@ -51,5 +51,44 @@ def write_csvs(scale: float, out_dir: Path) -> dict[str, int]:
                 fields.append(_text(t[col], null_zero=col in ("owner_user_id", "parent_id")))
         text = "\n".join(map(",".join, zip(*fields, strict=True)))
         (out_dir / f"{table}.csv").write_text(text + "\n")
+        rows[table] = len(fields[0])
+    return rows
+
+
+def _my_text(col: np.ndarray, column: str) -> list[str]:
+    """Column -> LOAD DATA field strings: \\N for NULL, DATETIME text, booleans as 1/0."""
+    if column in ("created_at", "placed_at"):  # '2024-01-01T00:00:00+00' -> DATETIME text
+        return np.char.replace(np.char.replace(col, "T", " "), "+00", "").tolist()
+    if column == "is_active":
+        return np.where(col == "t", "1", "0").tolist()
+    s = col.astype(str)
+    if column in ("owner_user_id", "parent_id"):
+        s = np.where(col == 0, "\\N", s)
+    return s.tolist()
+
+
+def write_mysql_files(scale: float, out_dir: Path) -> dict[str, int]:
+    """The same rows as write_csvs as <table>.tsv for MariaDB's LOAD DATA (tab, \\N, one a line)."""
+    data = generate(scale)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows: dict[str, int] = {}
+    for table, cols in COLUMNS.items():
+        t = data[table]
+        fields = []
+        for col in cols:
+            if col == "attributes":
+                stock = np.where(t["in_stock"], "true", "false")
+                fields.append(
+                    [
+                        f'{{"color": "{c}", "weight_g": {w}, "in_stock": {s}}}'
+                        for c, w, s in zip(
+                            t["color"].tolist(), t["weight_g"].tolist(), stock.tolist(), strict=True
+                        )
+                    ]
+                )
+            else:
+                fields.append(_my_text(t[col], col))
+        text = "\n".join(map("\t".join, zip(*fields, strict=True)))
+        (out_dir / f"{table}.tsv").write_text(text + "\n")
         rows[table] = len(fields[0])
     return rows

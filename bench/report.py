@@ -7,10 +7,14 @@ import statistics
 from pathlib import Path
 
 BASELINE = "limit-copy"
+SECOND = "drizzle-seed"  # the second ratio column: the same rows' time over drizzle-seed's
 
 
-def summarize(runs: list[dict], baseline: str | None = BASELINE) -> list[dict]:
-    """Group run records by producer: median seconds, rows/s, ratio to `baseline`, peak RSS."""
+def summarize(
+    runs: list[dict], baseline: str | None = BASELINE, second: str | None = SECOND
+) -> list[dict]:
+    """Group run records by producer: median seconds, rows/s, ratios to `baseline` and to
+    `second` (median s / their median s; None when that producer did not run), peak RSS."""
     by: dict[str, list[dict]] = {}
     for r in runs:
         by.setdefault(r["producer"], []).append(r)
@@ -36,13 +40,21 @@ def summarize(runs: list[dict], baseline: str | None = BASELINE) -> list[dict]:
             }
         )
     base = next((r for r in rows if r["producer"] == baseline), None)
+    other = next((r for r in rows if r["producer"] == second), None)
     for r in rows:
         r["ratio"] = round(r["median_s"] / base["median_s"], 2) if base else None
+        r["ratio_second"] = round(r["median_s"] / other["median_s"], 2) if other else None
+        r["second"] = second if other else None
     return rows
 
 
+def _ratio(x: float | None) -> str:
+    return f"{x:.2f}" if x is not None else "-"
+
+
 def table(title: str, rows: list[dict], baseline: str | None = BASELINE) -> str:
-    """Fixed-width text table of summarize() output."""
+    """Fixed-width text table of summarize() output (an `x drizzle-seed` column when it ran)."""
+    second = next((r["second"] for r in rows if r.get("second")), None)
     head = (
         "producer",
         "runs",
@@ -51,6 +63,7 @@ def table(title: str, rows: list[dict], baseline: str | None = BASELINE) -> str:
         "rows",
         "rows/s",
         f"x {baseline}" if baseline else "ratio",
+        f"x {second}" if second else "",
         "peak RSS MB",
         "verify",
         "noisy",
@@ -63,7 +76,8 @@ def table(title: str, rows: list[dict], baseline: str | None = BASELINE) -> str:
             f"{r['median_proc_s']:.2f}",
             f"{r['rows']:,}",
             f"{r['rows_per_s']:,}" if r["rows_per_s"] else "-",
-            f"{r['ratio']:.2f}" if r["ratio"] is not None else "-",
+            _ratio(r["ratio"]),
+            _ratio(r.get("ratio_second")) if second else "",
             f"{r['peak_rss_mb']:.0f}",
             r["verify"],
             f"{r['noisy_runs']}/{r['runs']}",
@@ -74,7 +88,8 @@ def table(title: str, rows: list[dict], baseline: str | None = BASELINE) -> str:
 
     def fmt(cells) -> str:
         pairs = enumerate(zip(cells, widths, strict=True))
-        return "  ".join(c.ljust(w) if i in (0, 8) else c.rjust(w) for i, (c, w) in pairs)
+        cells = [c.ljust(w) if i in (0, 9) else c.rjust(w) for i, (c, w) in pairs]
+        return "  ".join(c for i, c in enumerate(cells) if i != 7 or second)
 
     lines = [f"== {title}", fmt(head), fmt(["-" * w for w in widths])]
     lines += [fmt(b) for b in body]

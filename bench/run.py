@@ -1,6 +1,6 @@
 """Benchmark harness CLI: sizes x producers -> verified timings, printed tables, results JSON.
 
-python bench/run.py --sizes 100k,1m --repeat 3 [--producers seedspec,limit-copy,faker-orm]
+python bench/run.py --sizes 10k,100k,1m --repeat 3 [--producers seedspec,limit-copy,...]
                     [--mariadb] [--memory-10m]
 """
 
@@ -20,7 +20,8 @@ import measure  # noqa: E402
 import quiet  # noqa: E402
 import report  # noqa: E402
 from config import REPO_DIR, RESULTS_DIR, SIZES  # noqa: E402
-from csvgen import write_csvs  # noqa: E402
+from csvgen import write_csvs, write_mysql_files  # noqa: E402
+from drizzle_setup import ensure_drizzle  # noqa: E402
 from envinfo import env_info, src_fingerprint  # noqa: E402
 from producers import (  # noqa: E402
     PRODUCERS,
@@ -56,7 +57,7 @@ def one_run(name: str, ctx: Context, size: str, rep: int) -> dict:
     rows = dbctl.pg_rows() if pg else dbctl.my_rows()
     ok = r.rc == 0 and ver.passed
     print(
-        f"  {ctx.dialect:10} {size:5} {name:17} #{rep + 1}  {seconds:8.2f} s"
+        f"  {ctx.dialect:10} {size:5} {name:20} #{rep + 1}  {seconds:8.2f} s"
         f"  (process {r.wall_s:7.2f} s)  {r.peak_rss_mb:7.0f} MB  {rows:>10,} rows"
         f"  {'PASS' if ok else 'FAIL'}{note}",
         flush=True,
@@ -117,17 +118,86 @@ def section(producers: list[str], repeats: dict[str, int], ctx: Context, size: s
     return runs
 
 
+def pg_size(
+    size: str, producers: list[str], a: argparse.Namespace, ctx0: Context, doc: dict, tables: list
+) -> bool:
+    """One PostgreSQL size: CSVs for LIMIT-COPY (untimed), the interleaved runs, the table.
+
+    Appends the table to `tables` and the section to doc["postgresql"]; True when a run failed.
+    """
+    scale = SIZES[size]
+    here = [p for p in producers if p != "faker-orm" or size in a.faker_sizes.split(",")]
+    ctx = Context("postgresql", scale, seedspec_default_args=ctx0.seedspec_default_args)
+    ctx.node = ctx0.node
+    csv_s = None
+    if "limit-copy" in here:  # generated once per size, outside every timed region
+        ctx.csv_dir = Path(tempfile.mkdtemp(prefix=f"seedspec-bench-{size}-"))
+        t0 = time.perf_counter()
+        write_csvs(scale, ctx.csv_dir)
+        csv_s = round(time.perf_counter() - t0, 2)
+        print(f"limit-copy CSVs for {size} generated in {csv_s} s (untimed)", flush=True)
+    rep = int(dict(kv.split("=") for kv in a.size_repeat.split(",") if kv).get(size, a.repeat))
+    repeats = {p: min(a.faker_repeat, rep) if p == "faker-orm" else rep for p in here}
+    runs = section(here, repeats, ctx, size)
+    if ctx.csv_dir:
+        shutil.rmtree(ctx.csv_dir, ignore_errors=True)
+    summary = report.summarize(runs)
+    title = f"PostgreSQL {doc['env']['pg_version']}, size {size} (scale {scale:g})"
+    tables.append(report.table(title, summary))
+    print(tables[-1], flush=True)
+    doc["postgresql"][size] = {"scale": scale, "csv_gen_s": csv_s, "summary": summary, "runs": runs}
+    return any(r["verify"] != "PASS" for r in runs)
+
+
+MY_PRODUCERS = ["seedspec", "mariadb-floor", "core-executemany"]
+
+
+def mariadb_size(size: str, rep: int, doc: dict, tables: list) -> bool:
+    """One MariaDB size: TSVs for the floor (untimed), the interleaved runs, the table.
+
+    Ratios are to the floor (LOAD DATA of ready-made files) and to core-executemany.
+    """
+    ctx = Context("mysql", SIZES[size])
+    ctx.csv_dir = Path(tempfile.mkdtemp(prefix=f"seedspec-bench-my-{size}-"))
+    t0 = time.perf_counter()
+    write_mysql_files(SIZES[size], ctx.csv_dir)
+    gen_s = round(time.perf_counter() - t0, 2)
+    print(f"mariadb-floor files for {size} written in {gen_s} s (untimed)", flush=True)
+    try:
+        runs = section(MY_PRODUCERS, dict.fromkeys(MY_PRODUCERS, rep), ctx, size)
+    finally:
+        shutil.rmtree(ctx.csv_dir, ignore_errors=True)
+    summary = report.summarize(runs, baseline="mariadb-floor", second="core-executemany")
+    title = f"MariaDB {doc['env']['mariadb_version']}, size {size}"
+    tables.append(report.table(title, summary, baseline="mariadb-floor"))
+    print(tables[-1], flush=True)
+    doc["mariadb"][size] = {
+        "scale": SIZES[size],
+        "files_gen_s": gen_s,
+        "summary": summary,
+        "runs": runs,
+    }
+    return any(r["verify"] != "PASS" for r in runs)
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--sizes", default="100k,1m", help=f"PostgreSQL sizes, from {list(SIZES)}")
+    ap.add_argument("--sizes", default="10k,100k,1m", help=f"PostgreSQL sizes, from {list(SIZES)}")
     ap.add_argument("--repeat", type=int, default=3, help="runs per producer and size (median)")
     ap.add_argument(
         "--producers",
         default=None,
-        help=f"comma list from {list(PRODUCERS)}; default "
-        "seedspec,limit-copy,faker-orm (+ seedspec-default when seedspec has the flag)",
+        help=f"comma list from {list(PRODUCERS)}; default seedspec, seedspec-default (when "
+        "seedspec has the flag), seedspec-independent, limit-copy, drizzle-seed, faker-orm",
     )
-    ap.add_argument("--faker-sizes", default="100k", help="sizes at which faker-orm runs (slow)")
+    ap.add_argument(
+        "--faker-sizes", default="10k,100k", help="sizes at which faker-orm runs (slow)"
+    )
+    ap.add_argument(
+        "--size-repeat",
+        default="",
+        help="per-size --repeat, e.g. '1m=1' (the slow size with fewer runs)",
+    )
     ap.add_argument("--faker-repeat", type=int, default=1, help="runs of faker-orm per size")
     ap.add_argument(
         "--seedspec-default-args",
@@ -135,7 +205,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="extra apply flags for the seedspec-default variant, e.g. '--no-bulk'",
     )
     ap.add_argument("--skip-pg", action="store_true", help="skip the PostgreSQL sizes")
-    ap.add_argument("--mariadb", action="store_true", help="also seedspec vs core-executemany")
+    ap.add_argument(
+        "--mariadb",
+        action="store_true",
+        help="also seedspec vs the MariaDB floor (LOAD DATA) and core-executemany",
+    )
     ap.add_argument("--mariadb-sizes", default="100k")
     ap.add_argument("--mariadb-repeat", type=int, default=None, help="default: --repeat")
     ap.add_argument("--memory-10m", action="store_true", help="seedspec peak RSS, scale 1 vs 10")
@@ -162,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         producers = a.producers.split(",")
     else:
         producers = ["seedspec"] + (["seedspec-default"] if default_args else [])
-        producers += ["limit-copy", "faker-orm"]
+        producers += ["seedspec-independent", "limit-copy", "drizzle-seed", "faker-orm"]
     if "seedspec-default" in producers and not default_args:
         sys.exit(
             "seedspec-default: seedspec apply has no default-path flag yet; pass "
@@ -185,61 +259,27 @@ def main(argv: list[str] | None = None) -> int:
     tables: list[str] = []
     failed = False
 
+    ctx0 = Context("postgresql", 1.0, seedspec_default_args=default_args)
+    if "drizzle-seed" in producers and sizes:
+        ctx0.node = ensure_drizzle()
+    out = a.out or RESULTS_DIR / f"{started}.json"
     for size in sizes:
-        scale = SIZES[size]
-        here = [p for p in producers if p != "faker-orm" or size in a.faker_sizes.split(",")]
-        ctx = Context("postgresql", scale, seedspec_default_args=default_args)
-        csv_s = None
-        if "limit-copy" in here:  # generated once per size, outside every timed region
-            ctx.csv_dir = Path(tempfile.mkdtemp(prefix=f"seedspec-bench-{size}-"))
-            t0 = time.perf_counter()
-            write_csvs(scale, ctx.csv_dir)
-            csv_s = round(time.perf_counter() - t0, 2)
-            print(f"limit-copy CSVs for {size} generated in {csv_s} s (untimed)", flush=True)
-        repeats = {p: a.faker_repeat if p == "faker-orm" else a.repeat for p in here}
-        runs = section(here, repeats, ctx, size)
-        if ctx.csv_dir:
-            shutil.rmtree(ctx.csv_dir, ignore_errors=True)
-        summary = report.summarize(runs)
-        tables.append(
-            report.table(
-                f"PostgreSQL {doc['env']['pg_version']}, size {size} (scale {scale:g})", summary
-            )
-        )
-        print(tables[-1], flush=True)
-        doc["postgresql"][size] = {
-            "scale": scale,
-            "csv_gen_s": csv_s,
-            "summary": summary,
-            "runs": runs,
-        }
-        failed |= any(r["verify"] != "PASS" for r in runs)
-
+        failed |= pg_size(size, producers, a, ctx0, doc, tables)
+        report.write_json(
+            out, {**doc, "tables": tables, "partial": True}
+        )  # a cut sitting keeps these
     if a.mariadb:
         doc["env"]["mariadb_version"] = dbctl.my_version()
-        my_producers = ["seedspec", "core-executemany"]
-        rep = a.mariadb_repeat or a.repeat
         for size in a.mariadb_sizes.split(","):
-            ctx = Context("mysql", SIZES[size])
-            runs = section(my_producers, dict.fromkeys(my_producers, rep), ctx, size)
-            summary = report.summarize(runs, baseline="core-executemany")
-            tables.append(
-                report.table(
-                    f"MariaDB {doc['env']['mariadb_version']}, size {size}",
-                    summary,
-                    baseline="core-executemany",
-                )
-            )
-            print(tables[-1], flush=True)
-            doc["mariadb"][size] = {"scale": SIZES[size], "summary": summary, "runs": runs}
-            failed |= any(r["verify"] != "PASS" for r in runs)
+            failed |= mariadb_size(size, a.mariadb_repeat or a.repeat, doc, tables)
+            report.write_json(out, {**doc, "tables": tables, "partial": True})
 
     if a.memory_10m:
         runs = [one_run("seedspec", Context("postgresql", SIZES[s]), s, 0) for s in ("1m", "10m")]
         growth = round(runs[1]["peak_rss_mb"] / runs[0]["peak_rss_mb"], 2)
         for r in runs:
             r["producer"] = f"seedspec@{r['size']}"
-        summary = report.summarize(runs, baseline=None)
+        summary = report.summarize(runs, baseline=None, second=None)
         tables.append(
             report.table("seedspec memory, 1m vs 10m (PostgreSQL)", summary, None)
             + f"\npeak RSS growth 1m -> 10m: {growth}x (target < 1.5x; <= 300 MB at 1m)"
@@ -258,7 +298,6 @@ def main(argv: list[str] | None = None) -> int:
             f"WARNING: seedspec/ source changed during the run ({len(srcs)} versions: {srcs});"
             " compare runs by their 'src' in the JSON"
         )
-    out = a.out or RESULTS_DIR / f"{started}.json"
     doc["tables"] = tables
     report.write_json(out, doc)
     print("\n\n".join(["", *tables]))
