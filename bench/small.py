@@ -91,10 +91,12 @@ def _once(db: str, template: str, spec_args: list[str], variant: Variant) -> dic
     return {"s": round(seconds, 4), "foreign_s": foreign, "rows": rows}
 
 
-def _quiet_run(db: str, template: str, spec_args: list[str], variant: Variant) -> dict[str, Any]:
+def _quiet_run(
+    db: str, template: str, spec_args: list[str], variant: Variant, quiet_s: float
+) -> dict[str, Any]:
     """A run redone (at most twice) while another process took > 10% of its wall time."""
     for _attempt in range(3):
-        wait_quiet(0.10, 30.0)
+        wait_quiet(0.10, quiet_s)
         run = _once(db, template, spec_args, variant)
         run["noisy"] = run["foreign_s"] > 0.10 * run["s"]
         if not run["noisy"]:
@@ -136,6 +138,9 @@ def main() -> int:
         "--checkout", action="append", help="run this checkout's seedspec (repeatable: A/B)"
     )
     parser.add_argument("--cold", action="store_true", help="also each with SEEDSPEC_NO_CACHE=1")
+    parser.add_argument(
+        "--quiet-timeout", type=float, default=30.0, help="longest wait for a quiet machine, s"
+    )
     parser.add_argument("--json", help="also write every run to this file")
     args = parser.parse_args()
     variants = _variants(args)
@@ -154,7 +159,7 @@ def main() -> int:
     for _ in range(args.repeat):  # round-robin: drift in the sitting hits every variant alike
         for workload, (_schema, spec_args, _t) in WORKLOADS.items():
             for variant in variants:
-                run = _quiet_run(*names[workload], spec_args, variant)
+                run = _quiet_run(*names[workload], spec_args, variant, args.quiet_timeout)
                 runs[(workload, variant.label)].append(run)
     ok_all = _report(runs)
     for db, template in names.values():
