@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,8 @@ import pytest
 import sqlalchemy as sa
 
 REPO = Path(__file__).resolve().parent.parent
+# the pool cache (generate/poolcache.py) of a test run, CLI subprocesses included, kept out of ~
+os.environ.setdefault("SEEDSPEC_CACHE_DIR", tempfile.mkdtemp(prefix="seedspec-test-cache-"))
 
 
 def _shared_dir() -> Path:

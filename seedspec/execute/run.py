@@ -405,9 +405,9 @@ def _insert(
 
     told.table_started(step.table, step.count)
     try:
-        for start, payload in zip(
-            range(0, step.count, CHUNK_ROWS), prefetch(payloads), strict=True
-        ):
+        # one chunk: generated inline (a thread only pays off when it overlaps a second load)
+        chunks = payloads() if step.count <= CHUNK_ROWS else prefetch(payloads)
+        for start, payload in zip(range(0, step.count, CHUNK_ROWS), chunks, strict=True):
             dialect.load(conn, table, columns, payload)
             told.advanced(step.table, min(CHUNK_ROWS, step.count - start))
     except sa.exc.DBAPIError as err:

@@ -10,11 +10,13 @@ import functools
 import json
 from typing import Any
 
+import mimesis
 import numpy as np
 from mimesis import Generic
 from mimesis.locales import Locale
 
 from seedspec.errors import SeedspecError
+from seedspec.generate import poolcache
 from seedspec.generate.random import stream_key
 
 POOL_SIZE = 4096
@@ -50,6 +52,19 @@ def _generic(locale: str, seed: int) -> Generic:
 
 @functools.lru_cache(maxsize=512)
 def _pool_cached(locale: str, provider: str, args_json: str, seed: int, size: int) -> np.ndarray:
+    key = [mimesis.__version__, locale, provider, args_json, seed, size]
+    values = poolcache.load(key)
+    if values is None:
+        values = _draw(locale, provider, args_json, seed, size)
+        poolcache.store(key, values)
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    return arr
+
+
+def _draw(locale: str, provider: str, args_json: str, seed: int, size: int) -> list[Any]:
+    """`size` values from mimesis, duplicates dropped, first-seen order kept."""
+    _checked(provider, locale)
     generic = _generic(locale, stream_key("pool", seed, locale, provider, args_json))
     group, method = provider.split(".", 1)
     fn = getattr(getattr(generic, group), method)
@@ -61,10 +76,7 @@ def _pool_cached(locale: str, provider: str, args_json: str, seed: int, size: in
     seen: dict[Any, None] = {}
     for value in raw:
         seen.setdefault(_hashable(value), None)
-    values = list(seen)
-    arr = np.empty(len(values), dtype=object)
-    arr[:] = values
-    return arr
+    return list(seen)
 
 
 def _hashable(value: Any) -> Any:
@@ -83,7 +95,7 @@ def _checked(provider: str, locale: str) -> None:
 def pool(
     provider: str, *, locale: str, seed: int, args: dict[str, Any] | None = None, size: int = 0
 ) -> np.ndarray:
-    """A deduplicated pool of mimesis values (object array), cached per process."""
-    _checked(provider, locale)
+    """A deduplicated pool of mimesis values (object array), cached per process and on disk
+    (generate/poolcache.py; the provider is checked when the pool is drawn)."""
     args_json = json.dumps(args or {}, sort_keys=True, default=str)
     return _pool_cached(locale, provider, args_json, seed, size or POOL_SIZE)

@@ -7,10 +7,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft7Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from seedspec.errors import Problem, SpecError
 from seedspec.kinds import KINDS
@@ -40,6 +37,10 @@ from seedspec.spec.semantics import (
 )
 from seedspec.spec.source import Document, Pointer, from_data, load_document, load_text
 from seedspec.timing import timed
+
+if TYPE_CHECKING:  # jsonschema is imported only when a spec is validated (start-up cost)
+    from jsonschema import Draft7Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_PATH = Path(__file__).parent.parent / "schemas" / "seedspec-1.schema.json"
 
@@ -96,6 +97,8 @@ def spec_schema() -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def _validator() -> Draft7Validator:
+    from jsonschema import Draft7Validator
+
     return Draft7Validator(spec_schema())
 
 
