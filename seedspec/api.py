@@ -3,44 +3,57 @@ a database (URL, Engine or Connection) in, results out."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeAlias
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from seedspec.analysis.drift import DriftError, DriftReport
-from seedspec.analysis.selection import select_tables
 from seedspec.compile import compile_plan
-from seedspec.compile.links import left_alone_parents
 from seedspec.database import snapshot as snap
-from seedspec.database.connect import URL, normalise_url, resolve_url
-from seedspec.database.guard import check_write_target
+from seedspec.database.connect import normalise_url, resolve_url
 from seedspec.database.ledgers import DEFAULT_LEDGER
-from seedspec.database.model import DbSchema, DbTable
-from seedspec.database.reflect import reflect_url
-from seedspec.database.target import Database, Target, database_url, open_database
-from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT, read_lock_error
-from seedspec.dialects.base import Dialect
-from seedspec.dialects.registry import dialect_for
+from seedspec.database.model import DbSchema
+from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT
+from seedspec.deferred import deferred
 from seedspec.errors import SeedspecError, SourceError, UsageError
-from seedspec.execute.ledger import LedgerSpot
-from seedspec.execute.progress import Progress
-from seedspec.execute.run import ApplyReport, execute_plan
-from seedspec.execute.written import check_written, read_plan
 from seedspec.plan.model import Plan
-from seedspec.plan.params import Params
 from seedspec.plan.recipes import ExistingRows
 from seedspec.spec.model import Spec
 from seedspec.spec.validate import load_spec, load_spec_data, load_spec_text
 from seedspec.timing import timed
 
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+    from sqlalchemy.engine import URL
+
+    from seedspec.database import guard as _guard
+    from seedspec.database import reflect as _reflect
+    from seedspec.database import target as _target
+    from seedspec.database import waits as _waits
+    from seedspec.database.target import Database, Target
+    from seedspec.dialects import registry as _registry
+    from seedspec.execute import existing as _existing
+    from seedspec.execute import ledger as _ledger
+    from seedspec.execute import run as _run
+    from seedspec.execute import written as _written
+    from seedspec.execute.ledger import LedgerSpot
+    from seedspec.execute.progress import Progress
+    from seedspec.execute.run import ApplyReport
+else:
+    sa = deferred("sqlalchemy")
+    _existing = deferred("seedspec.execute.existing")
+    _guard = deferred("seedspec.database.guard")
+    _reflect = deferred("seedspec.database.reflect")
+    _target = deferred("seedspec.database.target")
+    _waits = deferred("seedspec.database.waits")
+    _registry = deferred("seedspec.dialects.registry")
+    _ledger = deferred("seedspec.execute.ledger")
+    _run = deferred("seedspec.execute.run")
+    _written = deferred("seedspec.execute.written")
+
 DEFAULT_SPEC = "seed.yaml"
-EXISTING_ROWS_LIMIT = 10_000  # rows of a left-alone parent its seeded children pick among
 
 SpecSource: TypeAlias = "str | os.PathLike[str] | Mapping[str, Any] | Spec | None"
 """A spec file's path, a spec as a mapping, a loaded Spec, or None (./seed.yaml, else inferred)."""
@@ -94,7 +107,7 @@ def ledger_spot(name: str | None, schemas: list[str] | None) -> LedgerSpot:
     """Where the ledger lives: --ledger, else target.ledger, else seedspec_ledger; in the first
     schema chosen (--schema / target.schema), else the connection's default schema."""
     first = schemas[0] if schemas and schemas != ["*"] else None
-    return LedgerSpot(name or DEFAULT_LEDGER, first)
+    return _ledger.LedgerSpot(name or DEFAULT_LEDGER, first)
 
 
 def open_target(
@@ -105,12 +118,12 @@ def open_target(
 ) -> Target:
     """The database the spec is compiled against: reflected with the spec's schemas (each
     lock wait of a URL's reads: `lock_timeout`)."""
-    return open_database(db, schema_list(spec, schemas), spec.target.url_env, lock_timeout)
+    return _target.open_database(db, schema_list(spec, schemas), spec.target.url_env, lock_timeout)
 
 
 def url_of(spec: Spec, db: Database) -> URL:
     """The URL the production guard reads: the given one, an Engine's or a Connection's."""
-    return database_url(db, spec.target.url_env)
+    return _target.database_url(db, spec.target.url_env)
 
 
 def with_tables(spec: Spec, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> Spec:
@@ -123,63 +136,6 @@ def with_tables(spec: Spec, include: Sequence[str] = (), exclude: Sequence[str] 
     if not include and not exclude:
         return spec
     return replace(spec, select=spec.select.extended(split(include), split(exclude)))
-
-
-def read_existing(
-    spec: Spec, engine: sa.Engine, schema: DbSchema, given: sa.Connection | None = None
-) -> dict[str, ExistingRows]:
-    """The rows already in left-alone tables that seeded FKs reference: their referenced
-    columns, distinct, in order, at most EXISTING_ROWS_LIMIT per table (read-only; on the
-    `given` connection when there is one)."""
-    left = select_tables(spec, schema).left_alone
-    wanted = left_alone_parents(spec, schema, left)
-    if not wanted:
-        return {}
-    dialect = dialect_for(engine.dialect.name)
-    out: dict[str, ExistingRows] = {}
-    with Target(engine, schema, given).connection() as conn:
-        while wanted:  # an empty bookkeeping table seeded after all has parents of its own
-            for name, columns in wanted.items():
-                try:
-                    rows = _existing_rows(dialect, conn, schema, name, columns)
-                except sa.exc.DBAPIError as err:
-                    if not dialect.is_lock_timeout(err):
-                        raise
-                    raise read_lock_error(err, conn, name) from None
-                data = [[_plain(row[i]) for row in rows] for i in range(len(columns))]
-                out[name] = ExistingRows(name, len(rows), columns, Params.of({"columns": data}))
-            empty = [n for n, rows in out.items() if rows.count == 0]
-            left = select_tables(spec, schema, empty).left_alone
-            wanted = {
-                n: c for n, c in left_alone_parents(spec, schema, left).items() if n not in out
-            }
-    return out
-
-
-def _existing_rows(
-    dialect: Dialect, conn: sa.Connection, schema: DbSchema, name: str, columns: Sequence[str]
-) -> list[tuple[Any, ...]]:
-    """The rows read from one left-alone parent. An FK target outside the seeded schemas is
-    not in the DbSchema (`auth.users`): it is read by its qualified name, and one the role may
-    not read (Supabase's auth schema for a restricted role) counts as holding no rows."""
-    table = schema.table(name)
-    if table is not None:
-        return dialect.existing_rows(conn, table, columns, EXISTING_ROWS_LIMIT)
-    owner, _, bare = name.rpartition(".")
-    outside = DbTable(name, owner or None)
-    try:
-        with conn.begin_nested():
-            return dialect.existing_rows(conn, outside, columns, EXISTING_ROWS_LIMIT)
-    except sa.exc.DBAPIError as err:
-        if dialect.is_lock_timeout(err):
-            raise
-        return []
-
-
-def _plain(value: object) -> object:
-    """A key value as the plan's JSON can hold it (UUIDs and the like as their text)."""
-    plain = (str, int, float, bool, Decimal, dt.date, dt.datetime, dt.time, type(None))
-    return value if isinstance(value, plain) else str(value)
 
 
 @dataclass(frozen=True)
@@ -210,9 +166,11 @@ def schema_for(
         path = source.snapshot or str(snap.snapshot_path(spec.path or DEFAULT_SPEC))
         return snap.read(path), "snapshot", None
     url = resolve_url(source.db, spec.target.url_env)
-    engine, schema = reflect_url(url, schema_list(spec, source.schemas), source.lock_timeout)
+    engine, schema = _reflect.reflect_url(
+        url, schema_list(spec, source.schemas), source.lock_timeout
+    )
     try:
-        existing = read_existing(spec, engine, schema)
+        existing = _existing.read_existing(spec, engine, schema)
     finally:
         engine.dispose()
     return schema, "database", existing
@@ -266,7 +224,7 @@ def snapshot(
     spec = load_spec(spec_file) if os.path.exists(spec_file) else Spec(path=spec_file)
     path = Path(out) if out else snap.snapshot_path(spec_file)
     url = resolve_url(db, spec.target.url_env)
-    engine, schema = reflect_url(url, schema_list(spec, schemas), lock_timeout)
+    engine, schema = _reflect.reflect_url(url, schema_list(spec, schemas), lock_timeout)
     engine.dispose()
     text = snap.render(schema)
     if verify:
@@ -275,6 +233,7 @@ def snapshot(
         old = path.read_text(encoding="utf-8")
         return SnapshotResult(path, False, snap.text_diff(old, text, str(path)))
     path.write_text(text, encoding="utf-8")
+    snap.read(path)  # fills the facts cache: the first offline check on this machine is fast
     return SnapshotResult(path, True)
 
 
@@ -309,7 +268,7 @@ def _plan(
 ) -> tuple[Plan, Target]:
     target = open_target(spec, db, schemas, lock_timeout)
     try:
-        existing = read_existing(spec, target.engine, target.schema, target.conn)
+        existing = _existing.read_existing(spec, target.engine, target.schema, target.conn)
         compiled = compile_plan(spec, target.schema, scale, strict=strict, existing=existing)
         return choose_load_path(compiled, target, bulk), target
     except SeedspecError:
@@ -323,7 +282,7 @@ def choose_load_path(compiled: Plan, target: Target, bulk: bool) -> Plan:
     else the default (a new Plan; the compiled one is not changed)."""
     if not bulk:
         return replace(compiled, load_path="default", load_path_reason="--no-bulk given")
-    dialect = dialect_for(target.engine.dialect.name)
+    dialect = _registry.dialect_for(target.engine.dialect.name)
     tables = [t for name in compiled.tables if (t := target.schema.table(name)) is not None]
     if not tables:
         return replace(compiled, load_path_reason="nothing to load")
@@ -360,17 +319,17 @@ def apply_plan(
     The ledger decides as for `apply` (`truncate`: the old name of `reset`); `progress` as
     for `apply`."""
     url = resolve_url(db, None)
-    check_write_target(
+    _guard.check_write_target(
         normalise_url(url), allow_hosts=allow_hosts, allow_remote=allow_remote, spec_given=False
     )
-    written = read_plan(plan_path)
+    written = _written.read_plan(plan_path)
     names = [s.strip() for s in schemas.split(",") if s.strip()] if schemas else None
-    engine, schema = reflect_url(url, names, lock_timeout)
-    target = Target(engine, schema)
+    engine, schema = _reflect.reflect_url(url, names, lock_timeout)
+    target = _target.Target(engine, schema)
     try:
-        check_written(written, plan_path, schema, engine.dialect.name)
+        _written.check_written(written, plan_path, schema, engine.dialect.name)
         compiled = choose_load_path(written, target, bulk)
-        report = execute_plan(
+        report = _run.execute_plan(
             compiled,
             engine,
             schema,
@@ -416,13 +375,13 @@ def apply(
     table's rows and each phase of the load as they happen."""
     spec = with_tables(load_or_infer(spec_path, profile), include, exclude)
     hosts = spec.target.allow_hosts
-    check_write_target(url_of(spec, db), allow_hosts=hosts, allow_remote=allow_remote)
+    _guard.check_write_target(url_of(spec, db), allow_hosts=hosts, allow_remote=allow_remote)
     given = (
         db if isinstance(db, (sa.Engine, sa.Connection)) else resolve_url(db, spec.target.url_env)
     )
     compiled, target = _plan(spec, given, scale, strict, schemas, bulk, lock_timeout)
     try:
-        report = execute_plan(
+        report = _run.execute_plan(
             compiled,
             target.engine,
             target.schema,

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Any
-
-import sqlglot.errors
-import sqlglot.expressions as sx
+from typing import TYPE_CHECKING, Any
 
 from seedspec.analysis.closing import (
     instant_window,
@@ -35,6 +32,7 @@ from seedspec.analysis.shaping import (
 )
 from seedspec.database.checks import ColumnFacts
 from seedspec.database.model import DbColumn, DbTable
+from seedspec.deferred import deferred
 from seedspec.kinds import (
     binary,
     choice,
@@ -48,6 +46,13 @@ from seedspec.kinds import (
 )
 from seedspec.kinds.pattern import pattern_spec
 from seedspec.kinds.spec import GeneratorSpec
+
+if TYPE_CHECKING:
+    import sqlglot.errors as sqlerrors
+    import sqlglot.expressions as sx
+else:
+    sqlerrors = deferred("sqlglot.errors")
+    sx = deferred("sqlglot.expressions")
 
 DEFAULT_COUNT = 20
 INTEGER_RANGES = {"smallint": (1, 1_000), "integer": (1, 100_000), "bigint": (1, 1_000_000)}
@@ -347,7 +352,7 @@ def _geometry_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Gene
     bare = name.rsplit(".", 1)[-1] + paren + mods  # gis.geometry(...) when PostGIS has a schema
     try:
         typmod = sx.DataType.build(bare, dialect="postgres").expressions
-    except sqlglot.errors.ParseError:
+    except sqlerrors.ParseError:
         typmod = []
     args = [a.sql().lower() for a in typmod]
     shape = args[0] if args else "point"

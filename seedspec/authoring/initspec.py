@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import seedspec
 from seedspec import api
@@ -26,13 +27,17 @@ from seedspec.authoring.yamlgen import (
     tree_entry,
 )
 from seedspec.compile.resolved import ResolvedColumn, ResolvedTable
-from seedspec.database.connect import URL, safe_url
+from seedspec.database.connect import safe_url
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.partitions import partition_rule
 from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT
 from seedspec.errors import SeedspecError
+from seedspec.execute.existing import read_existing
 from seedspec.spec.model import Spec, TableSelection
 from seedspec.spec.validate import load_spec
+
+if TYPE_CHECKING:
+    from seedspec.database.connect import URL
 
 SCHEMA_FILE = Path(seedspec.__file__).parent / "schemas" / "seedspec-1.schema.json"
 DEFAULT_SEED = 1
@@ -155,7 +160,7 @@ def init_spec(
     spec = api.with_tables(spec, include, exclude)
     target = api.open_target(spec, db, schemas, lock_timeout)
     try:
-        existing = api.read_existing(spec, target.engine, target.schema)
+        existing = read_existing(spec, target.engine, target.schema)
     finally:
         target.engine.dispose()
     report = reconcile(spec, target.schema)

@@ -10,14 +10,19 @@ meaning the model does not hold. database.checks asks these before its plain com
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
-from sqlglot import exp
+from typing import TYPE_CHECKING, Any
 
 from seedspec.database.constraints import Alternative, ColumnFacts
 from seedspec.database.sqlvalues import Unread, column_name, is_column, unparen, value
+from seedspec.deferred import deferred
 
-_CASE_OPS: dict[type, str] = {exp.Upper: "upper", exp.Lower: "lower"}
+if TYPE_CHECKING:
+    from sqlglot import exp
+else:
+    exp = deferred("sqlglot.expressions")
+
+# keyed by sqlglot class name, not class: importing this module does not import sqlglot
+_CASE_OPS = {"Upper": "upper", "Lower": "lower"}
 _TRIM_SIDE = {"LEADING": "ltrim", "TRAILING": "rtrim"}
 _IMAGE: dict[str, Callable[[str], str]] = {
     "lower": str.lower,
@@ -61,8 +66,8 @@ def text_chain(node: exp.Expr) -> tuple[str, tuple[str, ...]] | None:
     while True:
         while isinstance(node, exp.Cast):
             node = unparen(node.this)
-        if type(node) in _CASE_OPS:
-            ops.append(_CASE_OPS[type(node)])
+        if type(node).__name__ in _CASE_OPS:
+            ops.append(_CASE_OPS[type(node).__name__])
         elif isinstance(node, exp.Trim) and not node.args.get("expression"):
             side = str(node.args.get("position") or "BOTH").upper()
             ops.append(_TRIM_SIDE.get(side, "trim"))

@@ -14,10 +14,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
-
-import sqlglot
-from sqlglot import exp
+from typing import TYPE_CHECKING, Any
 
 from seedspec.database.checkfuncs import (
     array_size,
@@ -39,6 +36,14 @@ from seedspec.database.sqlvalues import (
     unparen,
     value,
 )
+from seedspec.deferred import deferred
+
+if TYPE_CHECKING:
+    import sqlglot
+    from sqlglot import exp
+else:
+    sqlglot = deferred("sqlglot")
+    exp = deferred("sqlglot.expressions")
 
 MAX_ALTERNATIVES = 64  # a CHECK whose ORs expand past this is left to the oracle
 _READERS = ("postgres", "mysql", "sqlite")  # sqlglot dialects tried when none is given
@@ -79,7 +84,30 @@ def parse(sqltext: str, dialect: str | None = None) -> exp.Expr | None:
     return None
 
 
+_READINGS: dict[tuple[str, str | None], CheckReading] = {}  # kept by database/factcache.py
+
+
 def read_check(sqltext: str, dialect: str | None = None) -> CheckReading:
+    """What one CHECK says (a pure function of its text and dialect: read once per process,
+    and from the facts cache when its snapshot was read before)."""
+    key = (sqltext, dialect)
+    found = _READINGS.get(key)
+    if found is None:
+        found = _READINGS[key] = _read_check(sqltext, dialect)
+    return found
+
+
+def readings() -> dict[tuple[str, str | None], CheckReading]:
+    """Every CHECK read in this process (for the facts cache)."""
+    return dict(_READINGS)
+
+
+def remember_readings(known: dict[tuple[str, str | None], CheckReading]) -> None:
+    """Take readings from the facts cache."""
+    _READINGS.update(known)
+
+
+def _read_check(sqltext: str, dialect: str | None) -> CheckReading:
     tree = parse(sqltext, dialect)
     if tree is None:
         return CheckReading((), False, why="not parsed")
@@ -244,8 +272,9 @@ def _negated(node: exp.Expr) -> list[Alternative]:
         return _one(_column(node.this), null=bool(node.args.get("negate")))
     if isinstance(node, exp.Column):
         return _one(node.name, allowed=(False,))
-    if type(node) in _NEGATED:
-        return _comparison(_NEGATED[type(node)](this=node.this, expression=node.expression))
+    if type(node).__name__ in _NEGATED:
+        negated = getattr(exp, _NEGATED[type(node).__name__])
+        return _comparison(negated(this=node.this, expression=node.expression))
     if isinstance(node, exp.And):  # NOT (a AND b): NOT a OR NOT b (De Morgan)
         return _alternatives(
             exp.Or(this=exp.Not(this=node.this), expression=exp.Not(this=node.expression))
@@ -264,29 +293,16 @@ def _negated(node: exp.Expr) -> list[Alternative]:
 
 
 # NOT (a op b) as one comparison (NULL stays NULL either way, as a CHECK reads it)
-_NEGATED: dict[type, type] = {
-    exp.EQ: exp.NEQ,
-    exp.NEQ: exp.EQ,
-    exp.GT: exp.LTE,
-    exp.GTE: exp.LT,
-    exp.LT: exp.GTE,
-    exp.LTE: exp.GT,
-}
+# (keyed by sqlglot class name, not class: importing this module does not import sqlglot)
+_NEGATED = {"EQ": "NEQ", "NEQ": "EQ", "GT": "LTE", "GTE": "LT", "LT": "GTE", "LTE": "GT"}
 
 
-_OPS: dict[type, str] = {
-    exp.EQ: "=",
-    exp.NEQ: "<>",
-    exp.GT: ">",
-    exp.GTE: ">=",
-    exp.LT: "<",
-    exp.LTE: "<=",
-}
+_OPS = {"EQ": "=", "NEQ": "<>", "GT": ">", "GTE": ">=", "LT": "<", "LTE": "<="}
 _FLIP = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "=": "=", "<>": "<>"}
 
 
 def _comparison(node: exp.Expr) -> list[Alternative]:
-    op = _OPS[type(node)]
+    op = _OPS[type(node).__name__]
     left, right = unparen(node.this), unparen(node.expression)
     for a, b, o in ((left, right, op), (right, left, _FLIP[op])):
         if (found := chain_comparison(o, a, b)) is not None:

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import os
-
-import sqlalchemy as sa
-from sqlalchemy.engine import URL
+from typing import TYPE_CHECKING
 
 from seedspec.database import secrets
-from seedspec.dialects.registry import dialect_for, driver_extra, url_schemes
+from seedspec.deferred import deferred
 from seedspec.errors import ConnectionFailed, UsageError
 
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+    from sqlalchemy.engine import URL
+
+    from seedspec.dialects import registry
+else:
+    sa = deferred("sqlalchemy")
+    registry = deferred("seedspec.dialects.registry")  # imports every dialect (SQLAlchemy)
+
 __all__ = [
-    "URL",
     "URL_ENV_VARS",
     "connect",
     "make_engine",
@@ -60,7 +66,7 @@ def normalise_url(text: str) -> URL:
                 secrets.remember(item)
     if "read_default_file" in url.query or "read_default_group" in url.query:
         secrets.remember_mysql_options(url.query)
-    driver = url_schemes().get(url.drivername)
+    driver = registry.url_schemes().get(url.drivername)
     if driver:
         url = url.set(drivername=driver)
     return url
@@ -88,25 +94,25 @@ def make_engine(url_text: str, schema: str | None = None) -> sa.Engine:
     """An engine for a URL (``postgres://`` etc. get seedspec's drivers), set up by its dialect:
     SQLite pragmas and transactions, PostgreSQL search_path for ``schema``."""
     url = normalise_url(url_text)
-    missing = dialect_for(url.get_backend_name()).missing_database(url)
+    missing = registry.dialect_for(url.get_backend_name()).missing_database(url)
     if missing is not None:
         raise UsageError(
             f"{missing}; check the path in --db (or create the database, e.g. by running the "
             "application's migrations, first)"
         )
     try:
-        args = dict(dialect_for(url.get_backend_name()).connect_args)
+        args = dict(registry.dialect_for(url.get_backend_name()).connect_args)
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool, connect_args=args)
     except ModuleNotFoundError as err:
         raise ConnectionFailed(
             f"the driver for {url.get_backend_name()} is not installed ({err.name}); "
-            f"pip install 'seedspec[{driver_extra(err.name or '')}]'"
+            f"pip install 'seedspec[{registry.driver_extra(err.name or '')}]'"
         ) from None
     except Exception as err:  # noqa: BLE001
         raise UsageError(
             f"cannot use database URL {redact(url)}: {redact_text(str(err))}"
         ) from None
-    dialect_for(engine.dialect.name).setup_engine(engine, schema)
+    registry.dialect_for(engine.dialect.name).setup_engine(engine, schema)
     return engine
 
 
@@ -115,7 +121,7 @@ def connect(engine: sa.Engine, *, load: bool = False) -> sa.Connection:
     (MySQL LOCAL INFILE)."""
     try:
         if load:
-            return dialect_for(engine.dialect.name).connect_for_load(engine)
+            return registry.dialect_for(engine.dialect.name).connect_for_load(engine)
         return engine.connect()
     except Exception as err:  # noqa: BLE001
         first = redact_text(

@@ -97,6 +97,11 @@ def table_facts_of(table: DbTable) -> TableFacts:
     return found
 
 
+def remember(table: DbTable, known: TableFacts) -> None:
+    """Take `known` as the table's facts (read from the facts cache: database/factcache.py)."""
+    _CACHE[table] = known
+
+
 def facts_of(schema: DbSchema) -> dict[str, TableFacts]:
     """DbTable.name -> its facts, for every table of the schema."""
     return {t.name: table_facts_of(t) for t in schema.tables}

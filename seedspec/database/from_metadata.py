@@ -16,9 +16,8 @@ import sys
 from dataclasses import dataclass
 from operator import attrgetter
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import registry as orm_registry
 from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.types import TypeEngine
@@ -27,10 +26,16 @@ from seedspec.database.catalog import DdlColumn
 from seedspec.database.checks import is_call, json_valid_column, named_columns
 from seedspec.database.model import DbCheck, DbColumn, DbForeignKey, DbSchema, DbTable, DbUnique
 from seedspec.database.reflect_types import TypeFacts, classify
+from seedspec.deferred import deferred
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.capabilities import capabilities_for, family_of
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import UsageError
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+else:
+    sa = deferred("sqlalchemy")
 
 __all__ = ["comparable", "load_metadata", "schema_from_metadata"]
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping, Sequence
-
-from sqlalchemy.engine import URL
+from typing import TYPE_CHECKING
 
 from seedspec.dialects.endpoints import Endpoint
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import GuardRefused, Problem
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 PRODUCTION_VARS = ("APP_ENV", "RAILS_ENV", "NODE_ENV", "DJANGO_ENV", "SEEDSPEC_ENV")
 PRODUCTION_VALUES = ("production", "prod")

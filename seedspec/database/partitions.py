@@ -12,15 +12,20 @@ the others' bounds; text with a prefix no listed value has), or no rows when non
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-import sqlglot
-from sqlglot import exp
+from typing import TYPE_CHECKING, Any
 
 from seedspec.database.checks import value_of
 from seedspec.database.model import DbColumn, DbTable
+from seedspec.deferred import deferred
 from seedspec.generate.routing import to_ticks
 from seedspec.kinds.spec import GeneratorSpec
+
+if TYPE_CHECKING:
+    import sqlglot
+    from sqlglot import exp
+else:
+    sqlglot = deferred("sqlglot")
+    exp = deferred("sqlglot.expressions")
 
 _OPEN = ("MINVALUE", "MAXVALUE")  # an unbounded end of a range partition
 _OF = {"smallint": "int", "integer": "int", "bigint": "int", "numeric": "decimal"}

@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from sqlglot import exp
+from typing import TYPE_CHECKING, TypeAlias
 
 from seedspec.database.sqlvalues import Unread, unparen
+from seedspec.deferred import deferred
 from seedspec.generate.patterns import longest_length, shortest_length, unsupported
+
+if TYPE_CHECKING:
+    from sqlglot import exp
+else:
+    exp = deferred("sqlglot.expressions")
 
 _POSIX = {
     "alpha": "a-zA-Z",
@@ -37,7 +42,9 @@ _POSIX = {
 }
 
 
-_PREDICATES = (exp.Like, exp.ILike, exp.RegexpLike, exp.RegexpILike, exp.SimilarTo, exp.Glob)
+def _predicates() -> tuple[type[exp.Expression], ...]:
+    # a function, not a module constant: importing this module does not import sqlglot
+    return (exp.Like, exp.ILike, exp.RegexpLike, exp.RegexpILike, exp.SimilarTo, exp.Glob)
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,7 @@ class TextPattern:
         return longest_length(self.regex)
 
 
-Found = tuple[exp.Expr, TextPattern, bool]  # (the tested expression, its pattern, negated)
+Found: TypeAlias = "tuple[exp.Expr, TextPattern, bool]"  # (tested expression, pattern, negated)
 
 
 def read_pattern(node: exp.Expr, backslash: bool = False) -> Found | None:
@@ -83,7 +90,7 @@ def _read(node: exp.Expr, backslash: bool) -> Found | None:
     if isinstance(node, exp.Escape) and isinstance(node.this, (exp.Like, exp.ILike)):
         escape = text(node.expression)
         node = node.this
-    if not isinstance(node, _PREDICATES):
+    if not isinstance(node, _predicates()):
         return None
     negated = bool(node.args.get("negate"))
     target, right = node.this, unparen(node.expression)

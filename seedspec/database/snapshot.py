@@ -132,7 +132,12 @@ def read(path: str | Path) -> DbSchema:
     p = Path(path)
     if not p.is_file():
         raise SourceError(f"{p}: no snapshot here; run `seedspec snapshot --db URL` to write it")
-    return parse(p.read_text(encoding="utf-8"), str(p))
+    text = p.read_text(encoding="utf-8")
+    schema = parse(text, str(p))
+    from seedspec.database import factcache  # the facts of a snapshot read before: no sqlglot
+
+    factcache.warm(schema, text)
+    return schema
 
 
 def text_diff(old: str, new: str, path: str) -> str:

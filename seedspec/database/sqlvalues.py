@@ -7,9 +7,14 @@ years'::interval` a date read at NOW_REFERENCE (rows must not depend on the day 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlglot import exp
+from seedspec.deferred import deferred
+
+if TYPE_CHECKING:
+    from sqlglot import exp
+else:
+    exp = deferred("sqlglot.expressions")
 
 NOW_REFERENCE = "2025-12-31"
 _INT_TYPES = {"INT", "BIGINT", "SMALLINT", "TINYINT", "MEDIUMINT", "UBIGINT", "UINT", "USMALLINT"}

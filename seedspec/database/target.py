@@ -6,14 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
-import sqlalchemy as sa
-
-from seedspec.database.connect import URL, connect, normalise_url, resolve_url
+from seedspec.database.connect import connect, normalise_url, resolve_url
 from seedspec.database.model import DbSchema
 from seedspec.database.reflect import reflect_connection, reflect_url
 from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT
+from seedspec.deferred import deferred
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+    from sqlalchemy.engine import URL
+else:
+    sa = deferred("sqlalchemy")
 
 Database: TypeAlias = "str | sa.Engine | sa.Connection | None"
 """A database URL (None: the environment), an Engine, or a Connection (whose open transaction

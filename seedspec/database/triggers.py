@@ -12,15 +12,22 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
-
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import SqlglotError
-from sqlglot.tokens import TokenType
+from typing import TYPE_CHECKING, Any
 
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.sqltokens import lex, word
+from seedspec.deferred import deferred
+
+if TYPE_CHECKING:
+    import sqlglot
+    from sqlglot import errors as sqlerrors
+    from sqlglot import exp
+    from sqlglot import tokens as sqltokens
+else:
+    sqlerrors = deferred("sqlglot.errors")
+    sqltokens = deferred("sqlglot.tokens")
+    sqlglot = deferred("sqlglot")
+    exp = deferred("sqlglot.expressions")
 
 # pg_trigger.tgtype bits (PostgreSQL's include/catalog/pg_trigger.h): timing, then events in the
 # order pg_get_triggerdef prints them
@@ -115,7 +122,7 @@ def _pg_statements(node: Any, inserts: list[str], sets: list[str]) -> None:
 
 # --------------------------------------------------------------------------- MySQL / SQLite
 
-_STARTS = (TokenType.INSERT, TokenType.REPLACE, TokenType.UPDATE)
+_STARTS = ("INSERT", "REPLACE", "UPDATE")  # TokenType names (importing this: no sqlglot)
 
 
 def sql_writes(body: str, dialect: str) -> BodyWrites:
@@ -129,22 +136,23 @@ def sql_writes(body: str, dialect: str) -> BodyWrites:
         return NOTHING
     try:
         tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(body)
-    except SqlglotError:
+    except sqlerrors.SqlglotError:
         return NOTHING
     inserts: list[str] = []
     sets: list[str] = []
     for i, token in enumerate(tokens):
-        if token.token_type not in _STARTS:
+        if token.token_type.name not in _STARTS:
             continue
         end = next(
-            (t.start for t in tokens[i + 1 :] if t.token_type == TokenType.SEMICOLON), len(body)
+            (t.start for t in tokens[i + 1 :] if t.token_type == sqltokens.TokenType.SEMICOLON),
+            len(body),
         )
         text = body[token.start : end]
-        if token.token_type == TokenType.REPLACE and i + 1 < len(tokens):
+        if token.token_type == sqltokens.TokenType.REPLACE and i + 1 < len(tokens):
             text = "INSERT " + body[tokens[i + 1].start : end]  # same target; sqlglot reads INSERT
         try:
             statement = sqlglot.parse_one(text, read=dialect)
-        except SqlglotError:
+        except sqlerrors.SqlglotError:
             continue
         table = statement.find(exp.Table)
         if table is None or not table.name:
@@ -200,13 +208,15 @@ def sqlite_trigger_head(sql: str) -> tuple[str, str]:
     head is followed over sqlglot's tokens: a quoted name ("after insert") is one IDENTIFIER
     token and never a keyword."""
     tokens = lex(sql, "sqlite")
-    start = next((k for k, t in enumerate(tokens) if t.token_type == TokenType.TRIGGER), None)
+    start = next(
+        (k for k, t in enumerate(tokens) if t.token_type == sqltokens.TokenType.TRIGGER), None
+    )
     if start is None:
         return "", ""
     i = start + 1
     if [word(tokens, i + k) for k in range(3)] == ["IF", "NOT", "EXISTS"]:
         i += 3
-    i += 3 if i + 1 < len(tokens) and tokens[i + 1].token_type == TokenType.DOT else 1
+    i += 3 if i + 1 < len(tokens) and tokens[i + 1].token_type == sqltokens.TokenType.DOT else 1
     timing = "BEFORE"
     if word(tokens, i) in ("BEFORE", "AFTER"):
         timing, i = word(tokens, i), i + 1

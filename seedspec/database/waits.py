@@ -7,12 +7,19 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING
 
 from seedspec.database.connect import redact_text
-from seedspec.dialects.registry import dialect_for
+from seedspec.deferred import deferred
 from seedspec.errors import LockTimeout
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from seedspec.dialects import registry
+else:
+    sa = deferred("sqlalchemy")
+    registry = deferred("seedspec.dialects.registry")
 
 DEFAULT_LOCK_TIMEOUT = 5.0
 LOCK_TIMEOUT_KEY = "seedspec_lock_timeout"  # in a connection's info: its reads' bound
@@ -21,7 +28,7 @@ SESSION_KEY = "seedspec_session"  # and its server session id (the dialect's lis
 
 def bound_reads(engine: sa.Engine, seconds: float) -> None:
     """Every connection of `engine` waits at most `seconds` for a lock (0: unbounded)."""
-    dialect_for(engine.dialect.name).bound_reads(engine, seconds)
+    registry.dialect_for(engine.dialect.name).bound_reads(engine, seconds)
 
     @sa.event.listens_for(engine, "connect")
     def _remember(_dbapi_conn: object, record: sa.pool.ConnectionPoolEntry) -> None:
@@ -56,14 +63,18 @@ class Watch:
     @classmethod
     def start(cls, engine: sa.Engine, session: int, seconds: float) -> Watch | None:
         """A running watch, or None: no bound, or a server that cannot say who blocks."""
-        if seconds <= 0 or not session or not dialect_for(engine.dialect.name).watches_blockers:
+        if (
+            seconds <= 0
+            or not session
+            or not registry.dialect_for(engine.dialect.name).watches_blockers
+        ):
             return None
         watch = cls(engine, session, seconds)
         watch._thread.start()
         return watch
 
     def _run(self) -> None:
-        dialect = dialect_for(self.engine.dialect.name)
+        dialect = registry.dialect_for(self.engine.dialect.name)
         try:
             conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         except Exception:  # noqa: BLE001 - who blocks is a courtesy
@@ -96,7 +107,7 @@ def read_lock_error(
 ) -> LockTimeout:
     """A schema read's (or a left-alone table's) expired lock wait said in words: the locks a
     read waits for and who holds them, asked on a fresh connection (the holder still has it)."""
-    dialect = dialect_for(conn.dialect.name)
+    dialect = registry.dialect_for(conn.dialect.name)
     seconds = float(conn.info.get(LOCK_TIMEOUT_KEY, DEFAULT_LOCK_TIMEOUT))
     me = 0
     with contextlib.suppress(Exception):

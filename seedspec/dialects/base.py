@@ -10,17 +10,21 @@ import decimal
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import sqlalchemy as sa
-from sqlalchemy.engine import URL
+from typing import TYPE_CHECKING, Any
 
 from seedspec.database.catalog import Catalog, DdlColumn, TableKey
 from seedspec.database.model import DbCheck, DbColumn, DbSchema, DbTable
 from seedspec.database.reflect_types import DomainChecks, TypeFacts
+from seedspec.deferred import deferred
 from seedspec.dialects import endpoints
 from seedspec.dialects.capabilities import Capabilities, capabilities_for
 from seedspec.dialects.endpoints import Endpoint
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+    from sqlalchemy.engine import URL
+else:
+    sa = deferred("sqlalchemy")
 
 
 @dataclass(frozen=True)

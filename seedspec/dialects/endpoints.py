@@ -7,10 +7,12 @@ import configparser
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-from sqlalchemy.engine import URL
+from typing import TYPE_CHECKING
 
 from seedspec.database import secrets
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,15 @@ import decimal
 import json
 import uuid
 from collections.abc import Sequence
-from typing import Any
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING, Any
 
 from seedspec.database.model import DbSchema, DbTable
+from seedspec.deferred import deferred
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+else:
+    sa = deferred("sqlalchemy")
 
 INSERT_ROWS = 500  # rows per INSERT statement
 

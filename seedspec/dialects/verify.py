@@ -10,9 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-
 from seedspec.database.model import DbForeignKey, DbSchema, DbTable
+from seedspec.deferred import deferred
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+else:
+    sa = deferred("sqlalchemy")
 
 if TYPE_CHECKING:
     from seedspec.dialects.base import Dialect

@@ -7,14 +7,19 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING
 
 from seedspec.database.connect import connect, redact_text
 from seedspec.database.model import DbTable
+from seedspec.deferred import deferred
 from seedspec.dialects.base import Counter, Dialect
 from seedspec.errors import AlreadySeeded, ApplyError, LockTimeout, PermissionDenied, SeedspecError
 from seedspec.plan.model import RunSql
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+else:
+    sa = deferred("sqlalchemy")
 
 NOTHING_WRITTEN = "rolled back, nothing was written"
 

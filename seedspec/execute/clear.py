@@ -4,12 +4,18 @@ apply's transaction; tables the plan leaves alone are never cleared."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from typing import TYPE_CHECKING
 
 from seedspec.database.model import DbSchema, DbTable
+from seedspec.deferred import deferred
 from seedspec.dialects.base import Dialect
 from seedspec.errors import AlreadySeeded, ApplyError
 from seedspec.plan.model import Plan
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+else:
+    sa = deferred("sqlalchemy")
 
 
 def clear_for_apply(

@@ -8,17 +8,21 @@ import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING, Any
 
 from seedspec import __version__
 from seedspec.database.ledgers import DEFAULT_LEDGER, is_ledger
 from seedspec.database.model import DbTable
+from seedspec.deferred import deferred
 from seedspec.dialects.base import Dialect
 from seedspec.errors import AlreadySeeded, ApplyError
 from seedspec.execute.locks import LockWait
 from seedspec.plan.model import InsertRows, Plan
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+else:
+    sa = deferred("sqlalchemy")
 
 LOAD, NOOP, REFUSE = "load", "noop", "refuse"
 

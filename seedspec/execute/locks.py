@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING
 
 from seedspec.database.connect import connect, redact
 from seedspec.database.model import DbTable
 from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT, Watch, detail, said, waited
+from seedspec.deferred import deferred
 from seedspec.dialects.base import Dialect
 from seedspec.errors import LockTimeout
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+else:
+    sa = deferred("sqlalchemy")
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "LockWait", "hold", "lock_error", "take"]
 

@@ -15,11 +15,10 @@ table is reported as not judged and loads as without the oracle (never worse tha
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import numpy as np
-import sqlalchemy as sa
+from typing import TYPE_CHECKING
 
 from seedspec.database.model import DbColumn, DbSchema, DbTable
+from seedspec.deferred import deferred
 from seedspec.dialects.base import Dialect
 from seedspec.errors import CompileError, Problem
 from seedspec.generate.attempts import Choices
@@ -29,6 +28,16 @@ from seedspec.plan.bind import choices_of
 from seedspec.plan.model import Plan
 from seedspec.plan.oracle import OracleCheck, OracleRecipe
 from seedspec.plan.recipes import TableRecipe
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+else:
+    sa = deferred("sqlalchemy")
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
 
 BATCH_ROWS = 5_000  # rows judged per query (times the attempts of a round)
 

@@ -6,15 +6,13 @@ import contextlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
-import sqlalchemy as sa
+from typing import TYPE_CHECKING, Any
 
 from seedspec.database.connect import connect, is_permission_denied, redact_text
 from seedspec.database.guard import check_write_target
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.triggers import trigger_fillers
+from seedspec.deferred import deferred
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import ApplyError, PermissionDenied, SeedspecError
@@ -36,6 +34,16 @@ from seedspec.plan.model import (
     VerifyForeignKeys,
 )
 from seedspec.timing import timed
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+else:
+    sa = deferred("sqlalchemy")
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
 
 CHUNK_ROWS = 50_000
 

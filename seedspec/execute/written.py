@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import mimesis
+from typing import TYPE_CHECKING
 
 from seedspec.compile.passes.steps import schema_fingerprint
 from seedspec.database.model import DbSchema
+from seedspec.deferred import deferred
 from seedspec.dialects.capabilities import capabilities_for
 from seedspec.errors import CompileError, Problem, UsageError
 from seedspec.plan.model import Plan, RunSql
 from seedspec.spec.aftersql import refusals
 from seedspec.spec.semantics import after_problem
+
+if TYPE_CHECKING:
+    import mimesis
+else:
+    mimesis = deferred("mimesis")
 
 
 def read_plan(path: str) -> Plan:

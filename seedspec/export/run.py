@@ -12,12 +12,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.triggers import trigger_fillers
+from seedspec.deferred import deferred
 from seedspec.dialects.base import Dialect
 from seedspec.errors import SeedspecError, UsageError
 from seedspec.export.formats import FORMATS, SUFFIX, writer_for
@@ -27,6 +26,11 @@ from seedspec.export.storage import Folder
 from seedspec.generate.model import Model
 from seedspec.plan.bind import bind
 from seedspec.plan.model import FillDeferred, InsertRows, Plan, ResetSequences, RunSql
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
 
 CHUNK_ROWS = 50_000  # rows generated at once (execute/run.py's chunk)
 SCRIPT = "seed.sql"

@@ -15,14 +15,18 @@ spreads rows over the combinations); past that each column picks its option by i
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from seedspec.deferred import deferred
 from seedspec.generate.base import Generator, ValueSource, objects, to_python
 from seedspec.generate.random import bits, stream_key
 
-ATTEMPT_DTYPE = np.int8  # attempts per row are bounded by the budget (at most 127)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
+
+ATTEMPT_DTYPE = "int8"  # attempts per row are bounded by the budget (at most 127)
 
 
 class Choices:

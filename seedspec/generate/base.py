@@ -6,9 +6,14 @@ parent picks), so generators never import `seedspec.generate.model`.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import numpy as np
+from seedspec.deferred import deferred
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
 
 
 class ValueSource(Protocol):

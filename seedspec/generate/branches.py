@@ -9,12 +9,16 @@ of them (database.facts TableFacts.branches). Each row takes one, by a hash of t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from seedspec.deferred import deferred
 from seedspec.generate.base import Generator, ValueSource, objects, to_python
 from seedspec.generate.random import bits, stream_key
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
 
 
 def branch_key(seed: int, table: str, group: int) -> int:

@@ -6,14 +6,18 @@ Every sampler is truncated to [min, max] by construction (no clipping pile-ups, 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from seedspec.deferred import deferred
 from seedspec.generate.laws import ALL as ALL  # the laws' names live there (no numpy)
 from seedspec.generate.laws import CONTINUOUS as CONTINUOUS
 from seedspec.generate.laws import DISCRETE as DISCRETE
 from seedspec.generate.laws import TABLE_LIMIT as TABLE_LIMIT
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
 
 # Acklam's rational approximation of the inverse normal CDF (relative error < 1.2e-9).
 _A = (

@@ -10,13 +10,17 @@ because no library in the stack writes WKT (shapely would be a GEOS dependency f
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from seedspec.deferred import deferred
 from seedspec.generate.base import Generator, objects
 from seedspec.generate.base import ValueSource as Model
 from seedspec.generate.random import integers, uniform
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
 
 EWKT_SHAPES = (
     "point",

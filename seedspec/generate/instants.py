@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from seedspec.deferred import deferred
 from seedspec.generate import distributions as dists
 from seedspec.generate.base import Generator, objects
 from seedspec.generate.base import ValueSource as Model
 from seedspec.generate.random import permute, uniform
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
 
 EPOCH = dt.datetime(1970, 1, 1)
 US = 1_000_000

@@ -10,12 +10,16 @@ apply hold BLOCK-sized arrays whatever the parent count (10^12 parents plan in m
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from seedspec.deferred import deferred
 from seedspec.generate import distributions as dists
 from seedspec.generate.random import integers, uniform
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
 
 __all__ = ["BLOCK", "PerParentLayout", "per_parent_chunks", "per_parent_counts"]
 

@@ -6,15 +6,19 @@ parent's key value is then evaluated from the parent's own column generator.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from seedspec.deferred import deferred
 from seedspec.generate import distributions as dists
 from seedspec.generate.base import Generator, objects, to_python
 from seedspec.generate.base import ValueSource as Model
 from seedspec.generate.layouts import PerParentLayout
 from seedspec.generate.random import bits, integers, permute, uniform
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
 
 
 class Picker:

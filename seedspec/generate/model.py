@@ -7,12 +7,17 @@ compute its parent's key (or any parent column) for any row without a database r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-
+from seedspec.deferred import deferred
 from seedspec.errors import SeedspecError
 from seedspec.generate.base import Generator
 from seedspec.generate.links import PerParentLayout, Picker
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
 
 
 @dataclass

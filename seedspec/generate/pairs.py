@@ -10,13 +10,17 @@ earlier row of the same group, the group's first row a root.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from seedspec.deferred import deferred
 from seedspec.generate.base import ValueSource as Model
 from seedspec.generate.links import Picker, UniquePicker
 from seedspec.generate.random import stream_key, uniform
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
 
 
 def pair_count(n: int, strict: bool) -> int:

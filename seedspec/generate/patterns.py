@@ -11,15 +11,11 @@ must also match every `also` regex and none of `exclude`; the first try that doe
 
 from __future__ import annotations
 
-import random
 import re
 import string
-from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import rstr
-
+from seedspec.deferred import deferred
 from seedspec.generate.base import Generator, objects
 from seedspec.generate.base import ValueSource as Model
 from seedspec.generate.pools import pool
@@ -30,10 +26,15 @@ try:  # Python >= 3.11 moved the regex parser; rstr reads the same one
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse
 
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
+
 TRIES = 24  # tries per row; the last SHORTEST of them take the shortest way through the pattern
 SHORTEST = 4
 EXTRA = 8  # an unbounded repeat draws at most this many more than its minimum
-_FREE = string.ascii_letters + string.digits  # what `.` (and LIKE's `_` / `%`) draws
+FREE = string.ascii_letters + string.digits  # what `.` (and LIKE's `_` / `%`) draws
 _EDGES = {"AT_BEGINNING", "AT_BEGINNING_STRING", "AT_END", "AT_END_STRING"}
 _UNSUPPORTED = {
     "ASSERT": "a lookahead/lookbehind",
@@ -41,69 +42,6 @@ _UNSUPPORTED = {
     "GROUPREF": "a backreference",
     "GROUPREF_EXISTS": "a conditional group",
 }
-
-
-class _Xeger(rstr.Rstr):
-    """rstr's generator with bounded repeats and a shortest-match mode (overrides two of its
-    handlers and walks a pattern parsed once with its `_build_string`: xeger() would parse it
-    again for every string; pinned to rstr 3.x in pyproject.toml)."""
-
-    def __init__(self, shortest: bool, extra: int) -> None:
-        # `.` draws letters and digits, `\s` a space, `\W` one of " -.@" (no control
-        # characters); rstr builds its `unambiguous` alphabet from a set, whose order changes
-        # with each process's string hashing: sorted here, so rows do not
-        stable = "".join(sorted(rstr.rstr_base.ALPHABETS["unambiguous"]))
-        super().__init__(
-            random.Random(0), printable=_FREE, whitespace=" ", nonword=" -.@", unambiguous=stable
-        )
-        self.shortest, self.extra = shortest, extra
-        self._cases = {**self._cases, "branch": self._branch, "not_literal": self._not_literal}
-        self._sets: dict[tuple[int, bool], tuple[Any, list[str]]] = {}
-        self._ci = False  # the pattern ignores case: a negated class refuses both cases
-
-    def _handle_in(self, value: Any) -> Any:
-        """rstr's character class, its candidate list built once per class (rstr expands every
-        range again for every character it draws)."""
-        known = self._sets.get((id(value), self._ci))
-        if known is None or known[0] is not value:
-            candidates = list(chain(*(self._handle_state(i) for i in value)))
-            if candidates and candidates[0] is False:
-                candidates = self._outside(set(candidates[1:]))
-            known = self._sets[(id(value), self._ci)] = (value, candidates)
-        return self._random.choice(known[1])
-
-    def _not_literal(self, code: int) -> str:
-        return str(self._random.choice(self._outside({chr(code)})))
-
-    def _outside(self, banned: set[str]) -> list[str]:
-        """What [^...] draws: letters, digits, - _ . first (no control characters)."""
-        if self._ci:
-            banned = banned | {c.lower() for c in banned} | {c.upper() for c in banned}
-        return sorted(set(_FREE + "-_.") - banned) or sorted(set(string.printable) - banned)
-
-    def make(self, parsed: Any, seed: int) -> str:
-        """One string of the parsed pattern, drawn by a Random seeded with `seed`."""
-        self._ci = bool(parsed.state.flags & re.IGNORECASE)
-        self._random = random.Random(seed)
-        try:
-            return str(self._build_string(parsed))
-        finally:
-            self._cache.clear()
-
-    def _handle_repeat(self, start_range: int, end_range: int, value: Any) -> str:
-        if self.shortest:
-            end_range = start_range
-        end_range = min(end_range, start_range + self.extra)
-        return str(super()._handle_repeat(start_range, end_range, value))
-
-    def _branch(self, value: Any) -> str:
-        options = value[1]
-        if self.shortest:
-            widths = [sre_parse.SubPattern(None, o).getwidth()[0] for o in options]
-            chosen = options[widths.index(min(widths))]
-        else:
-            chosen = self._random.choice(options)
-        return "".join(self._handle_state(i) for i in chosen)
 
 
 def unsupported(regex: str) -> str | None:
@@ -170,7 +108,9 @@ def matching(
     parsed = [sre_parse.parse(s) for s in sources]
     rules = _Rules(tuple(sources), exclude, min_length, max_length)
     extra = max(EXTRA, min_length or 0)
-    walkers = (_Xeger(False, extra), _Xeger(False, 2), _Xeger(True, 0))
+    from seedspec.generate.xeger import Xeger  # imports rstr: only when a value is drawn
+
+    walkers = (Xeger(False, extra, FREE), Xeger(False, 2, FREE), Xeger(True, 0, FREE))
     out: list[str | None] = []
     for seed in seeds:
         found = None
@@ -249,7 +189,9 @@ class Pattern(Generator):
         todo = [i for i, v in enumerate(out) if v is None]
         seeds = bits(self.key, idx[todo]).tolist()
         found = matching(regex, seeds, also=also, exclude=exclude, **lengths)
-        shortest = _Xeger(True, 0)
+        from seedspec.generate.xeger import Xeger
+
+        shortest = Xeger(True, 0, FREE)
         for i, f, s in zip(todo, found, seeds, strict=True):
             out[i] = f if f is not None else shortest.make(sre_parse.parse(regex), s)
         return objects(out)
@@ -267,8 +209,8 @@ _CATEGORIES = {
     "CATEGORY_DIGIT": string.digits,
     "CATEGORY_NOT_DIGIT": string.ascii_letters,
     "CATEGORY_SPACE": " ",
-    "CATEGORY_NOT_SPACE": _FREE,
-    "CATEGORY_WORD": _FREE + "_",
+    "CATEGORY_NOT_SPACE": FREE,
+    "CATEGORY_WORD": FREE + "_",
     "CATEGORY_NOT_WORD": "-.",
 }
 
@@ -278,9 +220,9 @@ def _charset(op: str, arg: Any) -> str:
     if op == "LITERAL":
         return chr(arg)
     if op == "NOT_LITERAL":
-        return "".join(c for c in _FREE if c != chr(arg))
+        return "".join(c for c in FREE if c != chr(arg))
     if op == "ANY":
-        return _FREE
+        return FREE
     if op == "CATEGORY":
         return _CATEGORIES[str(arg)]
     chars: list[str] = []
@@ -294,7 +236,7 @@ def _charset(op: str, arg: Any) -> str:
         else:
             chars += list(_charset(name, sub))
     if negate:
-        return "".join(c for c in _FREE + "-._" if c not in chars)
+        return "".join(c for c in FREE + "-._" if c not in chars)
     return "".join(dict.fromkeys(chars))
 
 

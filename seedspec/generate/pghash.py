@@ -10,7 +10,14 @@ server's satisfies_hash_partition().
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+from seedspec.deferred import deferred
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
 
 HASH_PARTITION_SEED = 0x7A5B22367996DCFD
 _INIT = (0x9E3779B9 + 4 + 3923095) & 0xFFFFFFFF  # lookup3's start for one 4-byte word

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 import tempfile
@@ -21,6 +22,21 @@ from typing import Any
 
 FORMAT = 1  # bump when the way a pool is drawn changes
 _PLAIN = (str, int, float, bool)
+
+
+def installed_version(distribution: str) -> str:
+    """The installed version of a distribution whose top-level package has its name (mimesis,
+    for the pool key and the plan), read from its .dist-info folder's name beside the package:
+    importlib.metadata would cost ~25 ms of imports (email, zipfile ...) on every offline check."""
+    spec = importlib.util.find_spec(distribution)
+    if spec is not None and spec.origin:
+        site = Path(spec.origin).parent.parent
+        prefix = f"{distribution}-"
+        for info in sorted(site.glob(f"{distribution}-*.dist-info")):
+            return info.name[len(prefix) : -len(".dist-info")]
+    from importlib import metadata  # an unusual layout (egg, zip): ask the real thing
+
+    return metadata.version(distribution)
 
 
 def folder() -> Path | None:

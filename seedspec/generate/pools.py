@@ -8,25 +8,29 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import mimesis
-import numpy as np
-from mimesis import Generic
-from mimesis.locales import Locale
-
+from seedspec.deferred import deferred
 from seedspec.errors import SeedspecError
 from seedspec.generate import poolcache
 from seedspec.generate.random import stream_key
+
+if TYPE_CHECKING:
+    import mimesis
+    import numpy as np
+    from mimesis import Generic, Locale
+else:
+    mimesis = deferred("mimesis")
+    np = deferred("numpy")
 
 POOL_SIZE = 4096
 
 
 def locale_of(code: str) -> Locale:
     try:
-        return Locale(code)
+        return mimesis.Locale(code)
     except ValueError:
-        known = ", ".join(sorted(loc.value for loc in Locale))
+        known = ", ".join(sorted(loc.value for loc in mimesis.Locale))
         raise SeedspecError(f"unknown locale {code!r}; mimesis knows: {known}") from None
 
 
@@ -47,16 +51,25 @@ def resolve_provider(provider: str, locale: str = "en") -> Any:
 
 
 def _generic(locale: str, seed: int) -> Generic:
-    return Generic(locale=locale_of(locale), seed=seed)
+    return mimesis.Generic(locale=locale_of(locale), seed=seed)
 
 
 @functools.lru_cache(maxsize=512)
-def _pool_cached(locale: str, provider: str, args_json: str, seed: int, size: int) -> np.ndarray:
-    key = [mimesis.__version__, locale, provider, args_json, seed, size]
+def _values_cached(
+    locale: str, provider: str, args_json: str, seed: int, size: int
+) -> tuple[Any, ...]:
+    # the installed version, not mimesis.__version__: a pool on disk needs no mimesis import
+    key = [poolcache.installed_version("mimesis"), locale, provider, args_json, seed, size]
     values = poolcache.load(key)
     if values is None:
         values = _draw(locale, provider, args_json, seed, size)
         poolcache.store(key, values)
+    return tuple(values)
+
+
+@functools.lru_cache(maxsize=512)
+def _pool_cached(locale: str, provider: str, args_json: str, seed: int, size: int) -> np.ndarray:
+    values = _values_cached(locale, provider, args_json, seed, size)
     arr = np.empty(len(values), dtype=object)
     arr[:] = values
     return arr
@@ -99,3 +112,11 @@ def pool(
     (generate/poolcache.py; the provider is checked when the pool is drawn)."""
     args_json = json.dumps(args or {}, sort_keys=True, default=str)
     return _pool_cached(locale, provider, args_json, seed, size or POOL_SIZE)
+
+
+def pool_values(
+    provider: str, *, locale: str, seed: int, args: dict[str, Any] | None = None, size: int = 0
+) -> tuple[Any, ...]:
+    """The values of `pool` as a tuple (what the compiler's checks read: no numpy)."""
+    args_json = json.dumps(args or {}, sort_keys=True, default=str)
+    return _values_cached(locale, provider, args_json, seed, size or POOL_SIZE)

@@ -7,14 +7,21 @@ counter), so any row range can be generated alone, in any batch size, with ident
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
-import numpy as np
+from seedspec.deferred import deferred
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_DRAW = np.uint64(0xD6E8FEB86659FD93)
-_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
+
+# splitmix64's constants, as Python ints: numpy scalars are made inside bits() so that importing
+# this module does not import numpy (an offline `check` never draws a value)
+_GOLDEN = 0x9E3779B97F4A7C15
+_MIX1 = 0xBF58476D1CE4E5B9
+_MIX2 = 0x94D049BB133111EB
+_DRAW = 0xD6E8FEB86659FD93
 
 
 def stream_key(*parts: object) -> int:
@@ -25,14 +32,15 @@ def stream_key(*parts: object) -> int:
 
 def bits(key: int, idx: np.ndarray, draw: int = 0) -> np.ndarray:
     """64 random bits per row index (uint64 array) for stream `key`, draw number `draw`."""
+    u64 = np.uint64
     with np.errstate(over="ignore"):
-        x = idx.astype(np.uint64) * _GOLDEN
-        x += np.uint64(key) + np.uint64(draw) * _DRAW
-        x ^= x >> _S30
-        x *= _MIX1
-        x ^= x >> _S27
-        x *= _MIX2
-        x ^= x >> _S31
+        x = idx.astype(u64) * u64(_GOLDEN)
+        x += u64(key) + u64(draw) * u64(_DRAW)
+        x ^= x >> u64(30)
+        x *= u64(_MIX1)
+        x ^= x >> u64(27)
+        x *= u64(_MIX2)
+        x ^= x >> u64(31)
     return x
 
 

@@ -14,16 +14,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from seedspec.deferred import deferred
 from seedspec.generate.base import Generator, objects
 from seedspec.generate.base import ValueSource as Model
 from seedspec.generate.instants import EPOCH, US, parse_instant
 from seedspec.generate.links import Picker
 from seedspec.generate.pghash import nth_in_partition
 from seedspec.generate.random import integers, uniform
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
 
 OPEN_SPAN = 1000  # ticks a range open at one end spans
 _BASE = {"date": 18_262, "datetime": 1_704_067_200}  # 2020-01-01 (days), 2024-01-01 (seconds)

@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from seedspec.deferred import deferred
 from seedspec.generate.base import Generator, objects
 from seedspec.generate.base import ValueSource as Model
 from seedspec.generate.instants import US
 from seedspec.generate.random import bits, integers, permute, uniform
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
 
 
 class Bytes(Generator):

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import string
 import uuid as uuidlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from seedspec.deferred import deferred
 from seedspec.generate.base import Generator, objects
 from seedspec.generate.base import ValueSource as Model
 from seedspec.generate.pools import pool
 from seedspec.generate.random import bits, permute
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
 
 
 class Uuid(Generator):

@@ -6,13 +6,13 @@ names are re-exported here for older imports.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from seedspec.deferred import deferred
 from seedspec.generate import distributions as dists
 from seedspec.generate.base import Generator, jsonable, objects, to_python
 from seedspec.generate.base import ValueSource as Model
@@ -28,6 +28,11 @@ from seedspec.generate.special import (
 )
 from seedspec.generate.structured import ArrayOf, JsonObject
 from seedspec.generate.text import SHORT_UNIQUE, Provider, Template, Uuid, short_codes, uniquify
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
 
 __all__ = [
     "ArrayOf",
@@ -131,12 +136,18 @@ class DecimalNumber(Generator):
 class Choice(Generator):
     kind = "choice"
 
-    def __init__(self, key: int, params: dict[str, Any], unique: bool = False) -> None:
-        super().__init__(key, params, unique)
-        self.options = objects(list(params["values"]))
-        weights = params.get("weights")
-        w = np.asarray(weights if weights else [1.0] * len(self.options), dtype=np.float64)
-        self.cdf = np.cumsum(w) / w.sum()
+    # options and cdf are made on first use: compiling a plan builds every generator, and an
+    # offline `check` should not import numpy for it
+    @functools.cached_property
+    def options(self) -> np.ndarray:
+        return objects(list(self.params["values"]))
+
+    @functools.cached_property
+    def cdf(self) -> np.ndarray:
+        weights = self.params.get("weights")
+        n = len(self.params["values"])
+        w = np.asarray(weights if weights else [1.0] * n, dtype=np.float64)
+        return np.cumsum(w) / w.sum()
 
     def values(self, model: Model, idx: np.ndarray) -> np.ndarray:
         if self.unique:
@@ -145,7 +156,7 @@ class Choice(Generator):
         return self.options[np.minimum(pos, len(self.options) - 1)]
 
     def distinct_limit(self) -> int | None:
-        return len(self.options)
+        return len(self.params["values"])
 
 
 class Boolean(Generator):

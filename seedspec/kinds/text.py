@@ -58,10 +58,10 @@ class GenKind(Kind):
         return {"provider": entry["gen"], "args": dict(entry.get("args") or {})}
 
     def value_classes(self, spec: GeneratorSpec, locale: str, seed: int) -> set[str]:
-        from seedspec.generate.pools import pool  # mimesis: imported when asked (start-up)
+        from seedspec.generate.pools import pool_values  # mimesis: imported when asked
 
         typed = ProviderParams.from_params(spec.params)
-        values = pool(
+        values = pool_values(
             typed.provider, locale=locale, seed=seed, args=spec.params.get("args"), size=8
         )
         return {class_of(x) for x in values}
@@ -75,11 +75,13 @@ class GenKind(Kind):
         least = rules.min_length
         if out or not least or least <= 1:
             return out
-        from seedspec.generate.pools import pool  # mimesis: imported when asked (start-up)
+        from seedspec.generate.pools import pool_values  # mimesis: imported when asked
 
         typed = ProviderParams.from_params(spec.params)
-        values = pool(typed.provider, locale=fit.locale, seed=fit.seed, args=dict(typed.args))
-        short = [v for v in values.tolist() if isinstance(v, str) and len(v) < least]
+        values = pool_values(
+            typed.provider, locale=fit.locale, seed=fit.seed, args=dict(typed.args)
+        )
+        short = [v for v in values if isinstance(v, str) and len(v) < least]
         if not short:
             return out
         message = f"{fit.where}: `gen: {typed.provider}` makes values shorter than its CHECK's "

@@ -10,10 +10,20 @@ statement's kind is decided by its leading keywords, which the tokens give exact
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlglot.dialects.dialect import Dialect
-from sqlglot.errors import SqlglotError
-from sqlglot.tokens import Token, TokenType
+from seedspec.deferred import deferred
+
+if TYPE_CHECKING:
+    from sqlglot import dialects as sqldialects
+    from sqlglot import errors as sqlerrors
+    from sqlglot import tokens as sqltokens
+    from sqlglot.tokens import Token
+else:
+    sqldialects = deferred("sqlglot.dialects")
+    sqlerrors = deferred("sqlglot.errors")
+    sqltokens = deferred("sqlglot.tokens")
+
 
 # the statements that end (or take over) the transaction on every database
 _TRANSACTION_CONTROL = {"COMMIT", "END", "ROLLBACK", "ABORT", "BEGIN", "SAVEPOINT", "RELEASE", "XA"}
@@ -55,12 +65,12 @@ def first_statement_refusal(sql: str) -> Refusal | None:
 
 def _statements(sql: str, dialect: str | None) -> list[list[Token]]:
     try:
-        tokens = Dialect.get_or_raise(dialect).tokenize(sql)
-    except SqlglotError:
+        tokens = sqldialects.Dialect.get_or_raise(dialect).tokenize(sql)
+    except sqlerrors.SqlglotError:
         return []
     out: list[list[Token]] = [[]]
     for token in tokens:
-        if token.token_type == TokenType.SEMICOLON:
+        if token.token_type == sqltokens.TokenType.SEMICOLON:
             out.append([])
         else:
             out[-1].append(token)

@@ -12,15 +12,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 from filelock import FileLock
 
 from seedspec import api
 from seedspec.database.connect import make_engine, normalise_url
+from seedspec.deferred import deferred
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import UsageError
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+else:
+    sa = deferred("sqlalchemy")
 
 MARKER = "seedspec-template:"  # + key: a PostgreSQL database comment, a MariaDB schema comment
 PREFIX = "seedspec_"

@@ -48,13 +48,13 @@ RULES = [
     Rule(
         "generate-is-runtime-only",
         scope=("seedspec.generate",),
-        allow=("seedspec.errors", "seedspec.generate"),
+        allow=("seedspec.deferred", "seedspec.errors", "seedspec.generate"),
         forbid_external=DB_DRIVERS,
     ),
     Rule(
         "kinds-import-generate-and-errors",
         scope=("seedspec.kinds",),
-        allow=("seedspec.errors", "seedspec.generate", "seedspec.kinds"),
+        allow=("seedspec.deferred", "seedspec.errors", "seedspec.generate", "seedspec.kinds"),
         forbid_external=DB_DRIVERS,
     ),
     Rule(
@@ -86,6 +86,7 @@ RULES = [
         "analysis-imports-spec-database-kinds",
         scope=("seedspec.analysis",),
         allow=(
+            "seedspec.deferred",
             "seedspec.errors",
             "seedspec.spec",
             "seedspec.database",

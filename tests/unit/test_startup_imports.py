@@ -114,3 +114,72 @@ def test_bad_values_are_usage_errors_worded_as_before() -> None:
     number = _cli("plan", "--lock-timeout", "soon", "-o", "json")
     assert number.returncode == 2
     assert "'soon' is not a valid float" in json.loads(number.stdout)["errors"][0]["message"]
+
+
+HOOK_SCHEMA = """
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, active BOOLEAN NOT NULL);
+CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id),
+                     status TEXT NOT NULL CHECK (status IN ('paid', 'pending')),
+                     total INTEGER NOT NULL CHECK (total >= 0));
+"""
+HOOK_SPEC = (
+    "seedspec: 1\nseed: 7\ntables:\n  users:\n    count: 10\n  orders:\n    count: 30\n"
+    "    columns:\n      status: {choice: {paid: 80, pending: 20}}\n"
+)
+
+
+def _hook_repo(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A spec with its snapshot (written by `seedspec snapshot` from SQLite) and a cache folder."""
+    import os
+    import sqlite3
+
+    db = tmp_path / "app.db"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(HOOK_SCHEMA)
+    spec = tmp_path / "seed.yaml"
+    spec.write_text(HOOK_SPEC, encoding="utf-8")
+    env = {**os.environ, "SEEDSPEC_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("SEEDSPEC_NO_CACHE", None)
+    snap = [sys.executable, "-m", "seedspec", "snapshot", str(spec), "--db", f"sqlite:///{db}"]
+    done = subprocess.run(snap, capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return spec, env
+
+
+def _offline_check(spec: Path, env: dict[str, str]) -> tuple[set[str], dict[str, object]]:
+    code = (
+        "import json, sys\n"
+        f"sys.argv = ['seedspec', 'check', '--offline', {str(spec)!r}, '-o', 'json']\n"
+        "from seedspec.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.__stderr__.write(json.dumps(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, timeout=60
+    )
+    return set(json.loads(done.stderr.strip().splitlines()[-1])), json.loads(done.stdout)
+
+
+def test_the_offline_check_hook_imports_no_heavy_library_once_its_snapshot_is_known(
+    tmp_path: Path,
+) -> None:
+    """`seedspec snapshot` fills the facts cache, so the pre-commit hook's compile reads the
+    CHECKs' facts from it: no sqlglot, and no SQLAlchemy, numpy or mimesis either."""
+    spec, env = _hook_repo(tmp_path)
+    modules, report = _offline_check(spec, env)
+    heavy = sorted({m.split(".")[0] for m in modules} & set(HEAVY))
+    assert heavy == []
+    assert report["ok"] is True and report["command"] == "check"
+
+
+def test_the_offline_check_says_the_same_with_and_without_the_facts_cache(tmp_path: Path) -> None:
+    spec, env = _hook_repo(tmp_path)
+    _, cached = _offline_check(spec, env)
+    cold_modules, cold = _offline_check(spec, {**env, "SEEDSPEC_NO_CACHE": "1"})
+    assert "sqlglot" in {m.split(".")[0] for m in cold_modules}  # computed, not read
+    assert cached["result"] == cold["result"]
+    for broken in (tmp_path / "cache").rglob("*.pickle"):
+        broken.write_bytes(b"not a pickle")
+    again_modules, again = _offline_check(spec, env)  # an unreadable entry is a miss
+    assert again["result"] == cold["result"]
+    assert "sqlglot" in {m.split(".")[0] for m in again_modules}

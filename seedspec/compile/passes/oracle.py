@@ -14,26 +14,31 @@ import dataclasses
 import decimal
 from collections.abc import Iterable
 from types import MappingProxyType
-from typing import Any
-
-import sqlglot
-from sqlglot import exp
+from typing import TYPE_CHECKING, Any
 
 from seedspec.compile.pairs import ordered_pairs
 from seedspec.compile.unit import Errors, Linked, Unit
 from seedspec.database.checks import read_check
 from seedspec.database.facts import table_facts_of
 from seedspec.database.model import DbCheck, DbColumn, DbTable
+from seedspec.deferred import deferred
 from seedspec.errors import Problem
 from seedspec.plan import recipes as r
 from seedspec.plan.oracle import CheckCoverage, OracleCheck, OracleColumn, OracleRecipe
 from seedspec.plan.params import Params
 
+if TYPE_CHECKING:
+    import sqlglot
+    from sqlglot import exp
+else:
+    sqlglot = deferred("sqlglot")
+    exp = deferred("sqlglot.expressions")
+
 _INTS = {"smallint", "integer", "bigint"}
 _NUMBERS = {"numeric", "float"}
 _TEXT = {"char", "varchar", "text"}
 _MAX_LITERALS = 8
-_COMPARE = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+_COMPARE = ("EQ", "NEQ", "GT", "GTE", "LT", "LTE")  # sqlglot class names (no import)
 
 
 def oracle(unit: Unit, errors: Errors) -> Unit:
@@ -136,8 +141,22 @@ def _warn(
 
 
 def _read(check: DbCheck, table: DbTable, dialect: str | None) -> set[str]:
-    tree = _parse(check.sqltext, dialect)
-    return _columns(tree, table) if tree is not None else set()
+    return _names(check, table, dialect) or set()
+
+
+def _names(check: DbCheck, table: DbTable, dialect: str | None) -> set[str] | None:
+    """The table's columns the CHECK reads (None: sqlglot cannot parse it), from its reading
+    (read_check: once per process, cached with the snapshot's facts)."""
+    reading = read_check(check.sqltext, dialect)
+    if not reading.understood and reading.why == "not parsed":
+        return None
+    by_lower = {c.name.lower(): c.name for c in table.columns}
+    out = set()
+    for seen in reading.columns:
+        name = seen if table.column(seen) else by_lower.get(seen.lower())
+        if name is not None:
+            out.add(name)
+    return out
 
 
 def oracle_recipe(
@@ -155,8 +174,8 @@ def oracle_recipe(
     evaluated: dict[str, None] = {}
     varied: dict[str, list[exp.Expr]] = {}
     for n, check in enumerate(table.checks):
-        tree = _parse(check.sqltext, dialect)
-        names = _columns(tree, table) if tree is not None else set(produced)
+        read = _names(check, table, dialect)
+        names = read if read is not None else set(produced)
         if not names or not names <= produced:
             continue
         modelled = not _unmet(table, check, names, unbuilt or set())
@@ -164,7 +183,8 @@ def oracle_recipe(
         checks.append(OracleCheck(check.name or f"check {n + 1}", check.sqltext, modelled))
         reads.append(names)
         evaluated.update(dict.fromkeys(sorted(names)))
-        if not modelled:
+        if not modelled:  # the tree itself only here: a plan whose CHECKs are all modelled
+            tree = _parse(check.sqltext, dialect) if read is not None else None  # needs no parse
             for c in sorted(names):
                 varied.setdefault(c, []).extend([tree] if tree is not None else [])
     if all(c.modelled for c in checks):
@@ -237,17 +257,6 @@ def _parse(sql: str, dialect: str | None) -> exp.Expr | None:
         return None
 
 
-def _columns(tree: exp.Expr, table: DbTable) -> set[str]:
-    """The table's columns the expression reads (VALUE of a domain CHECK is already a column)."""
-    by_lower = {c.name.lower(): c.name for c in table.columns}
-    out = set()
-    for col in tree.find_all(exp.Column):
-        name = col.name if table.column(col.name) else by_lower.get(col.name.lower())
-        if name is not None:
-            out.add(name)
-    return out
-
-
 def _fixed(table: DbTable, recipe: r.TableRecipe) -> set[str]:
     """Columns a candidate never changes: keys, UNIQUE members, unique generators, FK columns a
     lookup reads through, and anything that is neither a value nor a plain FK column."""
@@ -296,8 +305,9 @@ def _literals(col: DbColumn, trees: Iterable[exp.Expr]) -> list[Any]:
 
 def _compared(tree: exp.Expr, name: str) -> Iterable[exp.Expr]:
     """Literal expressions the column `name` is compared with (=, <>, <, IN, BETWEEN)."""
-    for node in tree.find_all(*_COMPARE, exp.In, exp.Between):
-        if isinstance(node, _COMPARE):
+    compare = tuple(getattr(exp, name) for name in _COMPARE)
+    for node in tree.find_all(*compare, exp.In, exp.Between):
+        if isinstance(node, compare):
             left, right = _bare(node.left), _bare(node.right)
             if _is(left, name):
                 yield right

@@ -5,13 +5,17 @@ COLUMN_TYPE spellings, MariaDB's CHECK constraints (SQLAlchemy misses column-lev
 
 from __future__ import annotations
 
-from typing import Any
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING, Any
 
 from seedspec.database.catalog import Catalog, TableKey
 from seedspec.database.model import DbCheck, DbTrigger
 from seedspec.database.triggers import sql_writes
+from seedspec.deferred import deferred
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+else:
+    sa = deferred("sqlalchemy")
 
 _COLUMNS = sa.text(
     "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, DATA_TYPE"

@@ -9,13 +9,11 @@ import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects.mysql.base import MySQLDialect
 from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
-from sqlalchemy.engine import URL
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from sqlglot.tokens import TokenType
@@ -25,6 +23,7 @@ from seedspec.database.checks import json_valid_column
 from seedspec.database.model import DbCheck, DbSchema, DbTable
 from seedspec.database.reflect_types import TypeFacts
 from seedspec.database.sqltokens import lex, top_level
+from seedspec.deferred import deferred
 from seedspec.dialects import endpoints
 from seedspec.dialects.base import Counter, Dialect
 from seedspec.dialects.capabilities import capabilities_for
@@ -35,6 +34,12 @@ from seedspec.dialects.postgresql.copytext import encode_rows
 from seedspec.dialects.verify import verify_foreign_keys, verify_uniques
 from seedspec.errors import ApplyError
 from seedspec.generate.base import objects
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+    from sqlalchemy.engine import URL
+else:
+    sa = deferred("sqlalchemy")
 
 _REFUSED = (1148, 2068, 3948, 4166)  # LOAD DATA LOCAL disabled on the server or the client
 # The file's format (copytext.encode_rows, flavour mysql) said in full, not left to the server's

@@ -9,10 +9,16 @@ import contextvars
 import functools
 import os
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 from sqlalchemy import event
+
+from seedspec.deferred import deferred
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+else:
+    sa = deferred("sqlalchemy")
 
 _lock = threading.Lock()
 _written: set[bytes] = set()  # the files seedspec wrote for LOAD DATA and has not removed yet

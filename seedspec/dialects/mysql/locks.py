@@ -5,9 +5,14 @@ described without a credential or another session's query text."""
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
+from seedspec.deferred import deferred
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+else:
+    sa = deferred("sqlalchemy")
 
 FOREVER = 31_536_000  # a year: the servers' own "wait forever" maximum for lock_wait_timeout
 # id, user, client address, command, how long its transaction has been open (never its query)

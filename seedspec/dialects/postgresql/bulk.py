@@ -10,9 +10,14 @@ failure anywhere rolls the whole transaction back, so nothing is ever left disab
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
+from seedspec.deferred import deferred
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+else:
+    sa = deferred("sqlalchemy")
 
 _CONSTRAINTS = """
 SELECT con.oid, con.contype, con.conname, con.conrelid::regclass::text,

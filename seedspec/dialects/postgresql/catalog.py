@@ -7,12 +7,18 @@ tree): no constraint or trigger definition text is taken apart here."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from typing import TYPE_CHECKING
 
 from seedspec.database.catalog import Catalog, TableKey
 from seedspec.database.model import DbExclusion, DbTrigger, DbUnique
 from seedspec.database.reflect_types import DomainChecks
 from seedspec.database.triggers import pg_trigger_type, plpgsql_writes
+from seedspec.deferred import deferred
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+else:
+    sa = deferred("sqlalchemy")
 
 _TABLES = """
 SELECT n.nspname, c.relname, c.relkind, {ispartition}, a.attname,
@@ -190,7 +196,7 @@ def _tables(
 
 
 def _partition_fks(conn: sa.Connection, params: dict[str, list[str]], cat: Catalog) -> None:
-    for nsp, rel, con, cols, rnsp, rrel, rcols, deferrable, deferred in conn.execute(
+    for nsp, rel, con, cols, rnsp, rrel, rcols, deferrable, initially_deferred in conn.execute(
         sa.text(_PARTITION_FKS), params
     ):
         cat.partition_fks.setdefault((nsp, rel), []).append(
@@ -200,7 +206,7 @@ def _partition_fks(conn: sa.Connection, params: dict[str, list[str]], cat: Catal
                 "ref": (rnsp, rrel),
                 "ref_columns": tuple(rcols),
                 "deferrable": bool(deferrable),
-                "deferred": bool(deferred),
+                "deferred": bool(initially_deferred),
             }
         )
 

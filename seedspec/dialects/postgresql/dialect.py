@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql.base import PGDialect
-from sqlalchemy.engine import URL
 
 from seedspec.database.catalog import Catalog, DdlColumn
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.reflect_types import DomainChecks, TypeFacts
+from seedspec.deferred import deferred
 from seedspec.dialects import endpoints
 from seedspec.dialects.base import Counter, Dialect
 from seedspec.dialects.capabilities import capabilities_for
@@ -25,6 +24,12 @@ from seedspec.dialects.postgresql import catalog
 from seedspec.dialects.postgresql import locks as pg_locks
 from seedspec.dialects.postgresql.copybinary import Field, encode_binary, fields_for
 from seedspec.dialects.postgresql.copytext import encode_rows
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+    from sqlalchemy.engine import URL
+else:
+    sa = deferred("sqlalchemy")
 
 _SERIALS = ("SERIAL", "BIGSERIAL", "SMALLSERIAL")
 

@@ -11,15 +11,20 @@ every reader of the text (sqlglot in any dialect, the CHECK model) sees a column
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 from sqlglot.tokens import Token, TokenType
 
 from seedspec.database.catalog import Catalog
 from seedspec.database.model import DbCheck, DbTrigger, DbUnique
 from seedspec.database.sqltokens import closing, lex, split, top_level, word
 from seedspec.database.triggers import sql_writes, sqlite_trigger_head
+from seedspec.deferred import deferred
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+else:
+    sa = deferred("sqlalchemy")
 
 # a table whose primary key has no index of origin 'pk' keeps it as the rowid: an INTEGER
 # PRIMARY KEY of a rowid table (WITHOUT ROWID and INTEGER PRIMARY KEY DESC do have one)

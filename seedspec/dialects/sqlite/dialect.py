@@ -8,21 +8,26 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects.sqlite.base import SQLiteDialect
-from sqlalchemy.engine import URL
 
 from seedspec.database.catalog import Catalog, DdlColumn, TableKey
 from seedspec.database.model import DbColumn, DbTable
 from seedspec.database.reflect_types import TypeFacts, classify
+from seedspec.deferred import deferred
 from seedspec.dialects.base import Dialect, iso_value
 from seedspec.dialects.capabilities import capabilities_for
 from seedspec.dialects.endpoints import Endpoint
 from seedspec.dialects.sqlite import catalog
 from seedspec.errors import ApplyError
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+    from sqlalchemy.engine import URL
+else:
+    sa = deferred("sqlalchemy")
 
 _FOREVER_MS = 2**31 - 1
 _DEFAULT_BUSY_MS = 5000  # pysqlite's own default (timeout=5.0)
