@@ -34,7 +34,9 @@ def later_than(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generato
     unit = "days" if column.type == "date" else "hours"
     span = _span(column, unit)
     # regexes here read column names, with the tables of analysis/names.py (not SQL)
-    closing = re.search(r"deleted|archived|closed", column.name) and facts.null is not False
+    closing = (
+        re.search(r"deleted|archived|closed|died|death", column.name) and facts.null is not False
+    )
     null = 0.85 if column.nullable and closing else 0.0
     return offset.offset_spec(anchor.name, int(strict), span, unit=unit, null=null)
 

@@ -26,7 +26,6 @@ from seedspec.analysis.names import (
     PERSON_TABLES,
     PROVIDER_ARGS,
 )
-from seedspec.analysis.vocabulary import alone_unique, vocabulary_spec
 from seedspec.analysis.shaping import (
     array_length,
     avoiding,
@@ -34,6 +33,7 @@ from seedspec.analysis.shaping import (
     json_shaped,
     text_limits,
 )
+from seedspec.analysis.vocabulary import alone_unique, vocabulary_spec
 from seedspec.database.checks import ColumnFacts
 from seedspec.database.model import DbColumn, DbTable
 from seedspec.kinds import (

@@ -32,7 +32,7 @@ def part_pools(compose: dict[str, Any], pool: Pool, max_length: int | None) -> l
         raw = list(part) if isinstance(part, list) else pool(str(part)).tolist()
         words = [_cased(str(v), compose.get("case")) for v in raw if isinstance(v, str) and v]
         if compose.get("alpha"):  # word-like parts only (mimesis word lists hold `nj`, `pmid`)
-            words = [w for w in words if w.isalpha() and len(w) >= 3]
+            words = [w for w in words if w.isalpha() and len(w) >= 4]
         if i > 0:
             words = [w for w in words if (not sep or sep not in w) and not _numbered(w)]
         fitting = [w for w in words if room is None or len(w) <= room]

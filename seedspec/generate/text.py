@@ -87,7 +87,7 @@ class Provider(Generator):
             return objects(uniquify(picked.tolist(), idx, self.max_length))
         if self.max_length is not None:
             n = self.max_length
-            return objects([v[:n] if isinstance(v, str) else v for v in picked.tolist()])
+            return objects([cut(v, n) if isinstance(v, str) else v for v in picked.tolist()])
         return picked
 
     def _part_pool(self, provider: str) -> np.ndarray:
@@ -110,6 +110,16 @@ def fitting(values: np.ndarray, limit: int) -> np.ndarray:
     if len(keep) >= min(FITTING_MIN, len(values)):
         return objects(keep)
     return values
+
+
+def cut(text: str, limit: int) -> str:
+    """A value cut to the limit: at its last word boundary when that keeps at least 3/4 of it
+    (`Erlang is known for` rather than `Erlang is known for its desi`)."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    space = head.rfind(" ")
+    return head[:space].rstrip(" ,;:") if space >= limit * 3 // 4 else head
 
 
 class TextShape:
