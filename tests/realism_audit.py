@@ -126,48 +126,44 @@ def realism(url: str, schemas: Sequence[str | None] | None = None) -> RealismRes
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
-            inspector = sa.inspect(conn)
             for schema in schemas or [None]:
-                for name in inspector.get_table_names(schema=schema):
-                    if name not in SKIP_TABLES:
-                        _table(conn, inspector, schema, name, result)
+                metadata = sa.MetaData()
+                with warnings.catch_warnings():  # xml, tsvector ... are NullType: read as text
+                    warnings.simplefilter("ignore", sa.exc.SAWarning)
+                    metadata.reflect(conn, schema=schema)  # one batch of catalog queries
+                for table in metadata.tables.values():
+                    if table.schema == schema and table.name not in SKIP_TABLES:
+                        _table(conn, table, result)
     finally:
         engine.dispose()
     return result
 
 
-def _table(
-    conn: sa.Connection, inspector: Any, schema: str | None, name: str, result: RealismResult
-) -> None:
-    with warnings.catch_warnings():  # xml, tsvector ... reflect as NullType: read as text
-        warnings.simplefilter("ignore", sa.exc.SAWarning)
-        table = sa.Table(name, sa.MetaData(), autoload_with=conn, schema=schema)
+def _table(conn: sa.Connection, table: sa.Table, result: RealismResult) -> None:
     rows = [dict(r._mapping) for r in conn.execute(sa.select(table).limit(LIMIT))]
     if not rows:
         return
-    label = f"{schema}.{name}" if schema else name
-    alone = _alone_unique(inspector, schema, name)
-    fks = {
-        c
-        for fk in inspector.get_foreign_keys(name, schema=schema)
-        for c in fk["constrained_columns"]
-    }
+    label = f"{table.schema}.{table.name}" if table.schema else table.name
+    left = _alone_unique(table) | {fk.parent.name for fk in table.foreign_keys}
     columns = [(c.name, c.name.lower(), c.type) for c in table.columns]
     lows = {low for _, low, _ in columns}
     address = bool(lows & {"city", "town", "country", "address", "postal_code", "zip"})
     for col, low, typ in columns:
         values = [r[col] for r in rows if r[col] is not None]
         where = f"{label}.{col}"
-        left_out = col in alone or col in fks or (address and low == "state")  # a region
-        _value_rules(result, where, low, name.lower(), typ, values, left_out)
+        left_out = col in left or (address and low == "state")  # a state there is a region
+        _value_rules(result, where, low, table.name.lower(), typ, values, left_out)
     _dates_ordered(result, label, columns, rows)
     _places(result, label, columns, rows)
 
 
-def _alone_unique(inspector: Any, schema: str | None, name: str) -> set[str]:
-    keys = [inspector.get_pk_constraint(name, schema=schema).get("constrained_columns") or []]
-    keys += [u["column_names"] for u in inspector.get_unique_constraints(name, schema=schema)]
-    keys += [i["column_names"] for i in inspector.get_indexes(name, schema=schema) if i["unique"]]
+def _alone_unique(table: sa.Table) -> set[str]:
+    """Columns unique by themselves (a key, a UNIQUE constraint or index)."""
+    keys = [[c.name for c in table.primary_key.columns]]
+    keys += [
+        [c.name for c in u.columns] for u in table.constraints if isinstance(u, sa.UniqueConstraint)
+    ]
+    keys += [[c.name for c in i.columns] for i in table.indexes if i.unique]
     return {k[0] for k in keys if len(k) == 1}
 
 
