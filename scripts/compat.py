@@ -7,7 +7,9 @@ For each corpus schema (/work/shared/corpus, see its README.md) on its database:
 database, load the schema with psql / mariadb, time `seedspec apply --db URL -o json` (no spec:
 run in an empty directory, so the whole schema is inferred), audit the result by query
 (tests/corpus_audit.py: empty tables, FKs, PK/UNIQUE incl. partial and expression indexes,
-NOT NULL, CHECKs incl. domains, exclusion constraints, sequences) and drop the database again.
+NOT NULL, CHECKs incl. domains, exclusion constraints, sequences), read it for realism
+(tests/realism_audit.py: emails, URLs, lifecycle dates, coordinates, places, names ...) and
+drop the database again.
 Also a synthetic schema of --synthetic N tables (tests/schemagen.py) at --scale 0.1.
 
 Servers: SEEDSPEC_TEST_PG_URL / SEEDSPEC_TEST_MYSQL_URL (the same variables as the tests;
@@ -55,6 +57,7 @@ class Row:
     problems: list[str]
     notes: list[str]
     checked: dict[str, int]
+    realism: dict[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
 
 
 def _in_venv() -> bool:
@@ -127,12 +130,14 @@ def run_synthetic(n: int) -> Row:
 
 def seed_and_audit(name: str, db: str, url: str, *apply_args: str) -> Row:
     from corpus_audit import audit, run_apply, schema_changes, schema_objects, user_schemas
+    from realism_audit import realism
 
     schemas = user_schemas(url) if db == "postgresql" else None
     before = schema_objects(url, schemas)
     with tempfile.TemporaryDirectory(prefix="seedspec-compat-") as cwd:
         run = run_apply(url, cwd, *apply_args)
     result = audit(url, schemas, report=run.doc if run.returncode == 0 else None)
+    looks = realism(url, schemas) if run.returncode == 0 else None
     result.violations += schema_changes(before, schema_objects(url, schemas))
     report = run.doc.get("report") or {}
     problems: list[str] = []
@@ -162,6 +167,7 @@ def seed_and_audit(name: str, db: str, url: str, *apply_args: str) -> Row:
         problems=problems,
         notes=result.notes + [f"FK NULL on every row: {fk}" for fk in result.unlinked],
         checked=dict(result.checked),
+        realism={k: (r.columns, r.violations) for k, r in looks.rules.items()} if looks else {},
     )
 
 
@@ -219,6 +225,29 @@ def _empty_cell(row: Row) -> str:
     return _cell("; ".join(parts)) if parts else "none"
 
 
+def _realism_table(rows: list[Row]) -> list[str]:
+    """Per schema and rule: the columns (or column pairs) read, and the violations found."""
+    from realism_audit import RULES
+
+    lines = [
+        "",
+        "## Realism",
+        "",
+        "The same seeded databases read by tests/realism_audit.py (the rules a reviewer checks "
+        "by eye, chosen by column names): each cell is `violations / columns read` (pairs of "
+        "columns for dates ordered and places). tests/integration/test_corpus_realism.py "
+        "asserts zero violations for every rule.",
+        "",
+        "| schema | " + " | ".join(RULES) + " |",
+        "| --- |" + " ---: |" * len(RULES),
+    ]
+    for r in rows:
+        if r.realism:
+            cells = [f"{r.realism[k][1]} / {r.realism[k][0]}" for k in RULES]
+            lines.append(f"| {r.name} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def render(rows: list[Row], argv: list[str]) -> str:
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     servers = sorted({r.database for r in rows})
@@ -248,6 +277,7 @@ def render(rows: list[Row], argv: list[str]) -> str:
             f"| {r.name} | {r.database} | {r.tables} | {r.filled} | {_empty_cell(r)} | "
             f"{r.rows} | {r.seconds:.1f} | {r.violations} | {r.status} |"
         )
+    lines += _realism_table(rows)
     lines += ["", "## What was checked", ""]
     for r in rows:
         lines.append(f"- {r.name}: " + ", ".join(f"{k} {v}" for k, v in sorted(r.checked.items())))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from seedspec.analysis.names import CREATED, LATER_THAN, LATER_THAN_CREATED
+from seedspec.analysis.names import CREATED, LATER_SPANS, LATER_THAN, LATER_THAN_CREATED
 from seedspec.database.checks import ColumnFacts
 from seedspec.database.facts import table_facts_of
 from seedspec.database.model import DbColumn, DbTable
@@ -32,11 +32,21 @@ def later_than(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generato
     if column.type not in DATE_KINDS:
         return None
     unit = "days" if column.type == "date" else "hours"
-    span = 30 if unit == "days" else 24 * 90
+    span = _span(column, unit)
     # regexes here read column names, with the tables of analysis/names.py (not SQL)
-    closing = re.search(r"deleted|archived|closed", column.name) and facts.null is not False
+    closing = (
+        re.search(r"deleted|archived|closed|died|death", column.name) and facts.null is not False
+    )
     null = 0.85 if column.nullable and closing else 0.0
     return offset.offset_spec(anchor.name, int(strict), span, unit=unit, null=null)
+
+
+def _span(column: DbColumn, unit: str) -> int:
+    """How far past its earlier column a later one lies: weeks, or decades (died after born)."""
+    days = next((d for part, d in LATER_SPANS.items() if part in column.name.lower()), None)
+    if days is None:
+        return 30 if unit == "days" else 24 * 90
+    return days if unit == "days" else 24 * days
 
 
 def before_foreign_key(

@@ -30,6 +30,7 @@ from seedspec.analysis.shaping import (
     json_shaped,
     text_limits,
 )
+from seedspec.analysis.vocabulary import alone_unique, vocabulary_spec
 from seedspec.database.checks import ColumnFacts
 from seedspec.database.model import DbColumn, DbTable
 from seedspec.deferred import deferred
@@ -134,16 +135,24 @@ def _by_check(
 
 def _named_number(column: DbColumn) -> dict[str, Any] | None:
     name = column.name.lower()
+    if column.scale == 2 and re.search(r"(^|_)rate$", name):  # rental_rate numeric(4,2): money
+        name = "price"
     for pattern, params in NAME_NUMBERS:
         if re.search(pattern, name):
             return dict(params)
     return None
 
 
+def _inside(lo: float, hi: float, low: float | None, high: float | None) -> bool:
+    """Whether [lo, hi] (a name's range) passes a CHECK's window as it is."""
+    return (low is None or low <= lo) and (high is None or hi <= high)
+
+
 def _int_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
     lo_lim, hi_lim = integer_limits(column)
     lo, hi = INTEGER_RANGES.get(column.type, (1, 10_000))
-    named = _named_number(column)
+    alone = alone_unique(table, column.name.lower())
+    named = None if alone else _named_number(column)  # a unique `level` needs its room
     dist_params: dict[str, Any] = {"dist": "uniform"}
     if named:
         lo, hi = int(named.pop("min")), int(named.pop("max"))
@@ -151,15 +160,16 @@ def _int_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generator
     if column.type == "year":
         lo, hi = 1990, 2025
     low, high = int_window(facts)
-    if low is not None:
-        lo = low
-        hi = max(hi, lo + 1000) if high is None else hi
-    if high is not None:
-        hi = high
-        lo = min(lo, hi) if low is None else lo
+    if not (named is not None or column.type == "year") or not _inside(lo, hi, low, high):
+        if low is not None:
+            lo = low
+            hi = max(hi, lo + 1000) if high is None else hi
+        if high is not None:
+            hi = high
+            lo = min(lo, hi) if low is None else lo
+        if facts.lower is not None or facts.upper is not None:
+            dist_params = {"dist": "uniform"}  # a CHECK's range replaces the name's law
     lo, hi = max(lo, lo_lim), min(hi, hi_lim)
-    if facts.lower is not None or facts.upper is not None:
-        dist_params = {"dist": "uniform"}  # a CHECK's range replaces the name's law
     kept = avoiding(lo, max(lo, hi), facts.excluded, 1)
     return numbers.int_spec(int(kept[0]), int(kept[1]), dist_params)
 
@@ -175,12 +185,13 @@ def _numeric_bounds(column: DbColumn, facts: ColumnFacts, default_hi: float) -> 
     hi = float(named.get("max", default_hi))
     hi = hi if limit is None else min(hi, limit)
     low, high = number_window(facts, step)
-    if low is not None:
-        lo = low
-        hi = max(hi, lo + 1) if high is None else hi
-    if high is not None:
-        hi = high
-        lo = min(lo, hi)
+    if not named or not _inside(lo, hi, low, high):
+        if low is not None:
+            lo = low
+            hi = max(hi, lo + 1) if high is None else hi
+        if high is not None:
+            hi = high
+            lo = min(lo, hi)
     if limit is not None:
         lo, hi = max(lo, -limit), min(hi, limit)
     return avoiding(lo, hi, facts.excluded, step)
@@ -195,14 +206,22 @@ def _decimal_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Gener
 
 
 def _law(column: DbColumn, facts: ColumnFacts) -> dict[str, Any]:
+    """The name's distribution (prices lognormal ...), kept when its range passes the CHECK."""
     named = _named_number(column) or {}
-    if facts.lower is not None or facts.upper is not None or "dist" not in named:
+    if "dist" not in named:
+        return {"dist": "uniform"}
+    low, high = number_window(facts, 10.0 ** -(column.scale or 0))
+    if (facts.lower is not None or facts.upper is not None) and not _inside(
+        float(named["min"]), float(named["max"]), low, high
+    ):
         return {"dist": "uniform"}
     return {k: v for k, v in named.items() if k not in ("min", "max")}
 
 
 def _money_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
-    return numbers.decimal_spec(0, 1000, {"dist": "uniform"}, scale=2)
+    typed = replace(column, precision=None, scale=2)
+    lo, hi = _numeric_bounds(typed, facts, 1000.0)
+    return numbers.decimal_spec(max(lo, 0), hi, _law(typed, facts), scale=2)
 
 
 def _float_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
@@ -238,7 +257,13 @@ def _text_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generato
     length = column.length
     if facts.max_length is not None:
         length = min(length or facts.max_length, facts.max_length)
-    provider = _title_provider(table, column) or provider_for(table, column) or "text.word"
+    found = _title_provider(table, column) or provider_for(table, column)
+    spec = vocabulary_spec(table, column, facts, length, found)
+    if spec is not None and spec.kind == "gen":
+        return replace(spec, params={**spec.params, "max_length": length, **text_limits(facts)})
+    if spec is not None:
+        return spec
+    provider = found or "text.word"
     if length is not None and length < 3 and provider != "text.word":
         provider = "text.word"
     args = dict(PROVIDER_ARGS.get(provider, {}))

@@ -20,9 +20,9 @@ NAME_PROVIDERS: tuple[tuple[str, str], ...] = (
     (r"^(postal_?code|zip(_?code)?|postcode)$", "address.postal_code"),
     (r"^(company(_name)?|organization|organisation)$", "finance.company"),
     (r"^(job_?title|occupation|position)$", "person.occupation"),
-    (r"(^|_)url$|^website$|^homepage$", "internet.url"),
+    (r"(^|_)url$|(^|_)(web_?site|home_?page)$", "internet.url"),
     (r"^(domain|hostname|host)$", "internet.hostname"),
-    (r"(^|_)(ip|ip_address)$", "internet.ip_v4"),
+    (r"(^|_)(ip|ip_?addr(ess)?|ipv4(_address)?|remote_addr)$", "internet.ip_v4"),
     (r"^(description|body|bio|comment|comments|notes?|summary|content)$", "text.sentence"),
     (r"(^|_)(courtesy|salutation|honorific)(_|$)", "person.title"),
     (r"^(gender|sex)$", "person.gender"),
@@ -43,10 +43,11 @@ NAME_PROVIDERS: tuple[tuple[str, str], ...] = (
     (r"^(continent)$", "address.continent"),
     (r"^(title|subject|headline)$", "text.title"),
     (r"^(slug)$", "internet.slug"),
-    (r"^(currency|currency_code)$", "finance.currency_iso_code"),
+    (r"(^|_)currency(_code|_iso)?$", "finance.currency_iso_code"),
     (r"^(colou?r)$", "text.color"),
-    (r"^(file_?name)$", "file.file_name"),
-    (r"^(mime_?type|content_type)$", "file.mime_type"),
+    (r"(^|_)(file_?name|attachment)$", "file.file_name"),
+    (r"(^|_)(mime_?type|content_type|media_type)$", "file.mime_type"),
+    (r"(^|_)(path|file_?path|dir|directory|folder)$", "path.project_dir"),
 )
 # Provider arguments that make values vary (some providers default to the locale's one value).
 PROVIDER_ARGS: dict[str, dict[str, Any]] = {"finance.currency_iso_code": {"allow_random": True}}
@@ -65,17 +66,29 @@ NAME_NUMBERS: tuple[tuple[str, dict[str, Any]], ...] = (
         r"(^|_)(qty|quantity|units|stock|count|in_stock)$",
         {"min": 1, "max": 100, "dist": "geometric", "p": 0.1},
     ),
-    (r"^(lat|latitude)$", {"min": -90, "max": 90}),
-    (r"^(lng|lon|long|longitude)$", {"min": -180, "max": 180}),
+    (r"(^|_)(lat|latitude)(_|$)", {"min": -90, "max": 90}),
+    (r"(^|_)(lng|lon|longitude)(_|$)|(^|_)long$", {"min": -180, "max": 180}),
     (r"^age$", {"min": 18, "max": 90}),
     (r"(^|_)(rating|stars|score)$", {"min": 1, "max": 5}),
     (r"(^|_)(percent|percentage|pct)$", {"min": 0, "max": 100}),
     (r"(^|_)(discount|ratio|rate)$", {"min": 0, "max": 1}),
+    (r"(^|_)priority$", {"min": 1, "max": 5}),
+    (
+        r"(^|_)(status|state|level|kind|type|visibility|severity|tier|stage|mode)$",
+        {"min": 0, "max": 4},
+    ),
+    (r"^(is|has)_|(^|_)(active|enabled|visible|deleted|flag)$", {"min": 0, "max": 1}),
     (r"(^|_)year$", {"min": 1990, "max": 2025}),
+)
+FUTURE_DATES = (
+    r"(^|_)(expires?|expiry|expiration|due|deadline|scheduled|ends?|until|valid_to|"
+    r"next|planned|renew(al|s)?)(_|$)"
 )
 # Column-name patterns -> date ranges.
 NAME_DATES: tuple[tuple[str, str, str], ...] = (
-    (r"(^|_)(birth|dob|birthday|born)", "1950-01-01", "2005-12-31"),
+    (r"(^|_)(birth|dob|birthday|born)", "1950-01-01", "1999-12-31"),
+    # names that say "later": these alone may lie in the future (ends as well as starts)
+    (FUTURE_DATES, "2025-01-01", "2027-12-31"),
     (r"(^|_)hire", "2005-01-01", "2025-12-31"),
 )
 # A later column follows an earlier one of the same row: (later name part, earlier name part).
@@ -98,7 +111,18 @@ LATER_THAN: tuple[tuple[str, str], ...] = (
     ("expiry", "issue"),
     ("paid", "invoice"),
     ("resolved", "reported"),
+    ("died", "born"),
+    ("death", "birth"),
+    ("ended", "started"),
+    ("completed", "started"),
+    ("termination", "install"),
+    ("terminated", "installed"),
+    ("arrival", "departure"),
+    ("out", "in"),
+    ("last", "first"),
 )
+# how far a later column lies past its earlier one, when not the default (days)
+LATER_SPANS: dict[str, int] = {"died": 7_300, "death": 7_300}  # births end in 1999: past
 # the regexes here read table and column names (allowed in tests/unit/test_no_sql_regex.py)
 PERSON_TABLES = re.compile(
     r"(user|person|people|employee|customer|staff|author|artist|actor|member)"
@@ -114,5 +138,7 @@ CREATED = re.compile(
 )
 LATER_THAN_CREATED = re.compile(
     r"(^|_)(updated|modified|changed|edited|deleted|archived|last_update|last_updated|"
-    r"last_modified|last_login|last_seen)(_|$)"
+    r"last_modified|last_login|last_seen|published|completed|closed|resolved|approved|"
+    r"cancell?ed|terminated|finished|ended|processed|confirmed|accepted|rejected|sent|"
+    r"data_synced|synced)(_|$)"
 )

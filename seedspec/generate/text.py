@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from seedspec.deferred import deferred
 from seedspec.generate.base import Generator, objects
 from seedspec.generate.base import ValueSource as Model
+from seedspec.generate.composed import composed, part_pools
 from seedspec.generate.pools import pool
 from seedspec.generate.random import bits, permute
 
@@ -54,6 +55,8 @@ class Provider(Generator):
         super().__init__(key, params, unique)
         self.locale, self.seed, self.max_length = locale, seed, max_length
         self.shape = shape
+        self._parts: list[list[str]] | None = None  # compose: each part's pool, cleaned
+        self._fitting: np.ndarray | None = None  # the pool's values that fit max_length
 
     def _pool(self) -> np.ndarray:
         return pool(
@@ -70,21 +73,57 @@ class Provider(Generator):
         return objects([self.shape.apply(v, self.max_length) for v in out.tolist()])
 
     def _values(self, idx: np.ndarray) -> np.ndarray:
+        compose = self.params.get("compose")
+        if compose:
+            if self._parts is None:
+                self._parts = part_pools(compose, self._part_pool, self.max_length)
+            sep = str(compose.get("sep", " "))
+            return composed(self.key, idx, self._parts, sep, self.unique, self.max_length)
         values = self._pool()
         if self.unique and self.max_length is not None and self.max_length < SHORT_UNIQUE:
             return objects(short_codes(self.key, idx, self.max_length))
+        if not self.unique and self.max_length is not None:
+            if self._fitting is None:
+                self._fitting = fitting(values, self.max_length)
+            values = self._fitting
         picked = values[(bits(self.key, idx) % np.uint64(len(values))).astype(np.int64)]
         if self.unique:
             return objects(uniquify(picked.tolist(), idx, self.max_length))
         if self.max_length is not None:
             n = self.max_length
-            return objects([v[:n] if isinstance(v, str) else v for v in picked.tolist()])
+            return objects([cut(v, n) if isinstance(v, str) else v for v in picked.tolist()])
         return picked
+
+    def _part_pool(self, provider: str) -> np.ndarray:
+        return pool(provider, locale=self.locale, seed=self.seed)
 
     def distinct_limit(self) -> int | None:
         if self.unique and self.max_length is not None and self.max_length < SHORT_UNIQUE:
             return int(len(_CODE_ALPHABET) ** self.max_length)
         return None
+
+
+FITTING_MIN = 16  # fewer pool values than this fit a column's limit: cut the longer ones
+
+
+def fitting(values: np.ndarray, limit: int) -> np.ndarray:
+    """The pool's values that fit the column whole (a varchar(60) description gets the
+    sentences of up to 60 characters, of their natural lengths, rather than every long one cut
+    to exactly 60); the whole pool when too few fit."""
+    keep = [v for v in values.tolist() if not isinstance(v, str) or len(v) <= limit]
+    if len(keep) >= min(FITTING_MIN, len(values)):
+        return objects(keep)
+    return values
+
+
+def cut(text: str, limit: int) -> str:
+    """A value cut to the limit: at its last word boundary when that keeps at least 3/4 of it
+    (`Erlang is known for` rather than `Erlang is known for its desi`)."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    space = head.rfind(" ")
+    return head[:space].rstrip(" ,;:") if space >= limit * 3 // 4 else head
 
 
 class TextShape:

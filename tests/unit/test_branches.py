@@ -76,8 +76,9 @@ def test_compiler_writes_a_recipe_per_branch_and_fk_null_masks() -> None:
     assert isinstance(status, r.ValueRecipe) and status.cases is not None
     done, other = status.cases
     assert done is not None and done.kind == "choice" and done.params.value()["values"] == ["done"]
-    assert other is not None and other.kind == "gen"  # free text, never the word 'done'
-    assert other.params.value()["exclude"] == ["done"]
+    # a status vocabulary (analysis/vocabulary.py), never the word 'done'
+    assert other is not None and other.kind == "choice"
+    assert other.params.value()["values"] and "done" not in other.params.value()["values"]
     assert isinstance(finished, r.ValueRecipe) and finished.cases is not None
     assert finished.cases[1] is None  # NULL in the branch that is not done
     assert isinstance(owner, r.RefRecipe) and owner.branch_null == (False, True)

@@ -134,6 +134,14 @@ ALLOWED: dict[str, Allowed] = {
         "the LATER_THAN table of analysis/names.py",
         sources=("seedspec.analysis.names.LATER_THAN",),
     ),
+    "seedspec.analysis.vocabulary": Allowed(
+        "column and table names (status, *_type, slug, a person table's name ...) matched "
+        "against its vocabulary tables",
+        sources=(
+            "seedspec.analysis.vocabulary.SMALL_DOMAINS",
+            "seedspec.analysis.vocabulary.NAMED_TABLES",
+        ),
+    ),
 }
 
 
