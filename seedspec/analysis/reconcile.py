@@ -196,7 +196,7 @@ def _column_findings(
                 "remove `null:` or make the column nullable",
             )
         )
-    if fk is not None and g.kind not in ("ref", "lookup"):
+    if fk is not None and g.kind not in ("ref", "lookup", "existing", "sql"):
         out.append(
             err(
                 "fk-without-ref",

@@ -151,6 +151,10 @@ class Kind:
         """The finite values a (non-null) generator draws from, or None when unbounded."""
         return None
 
+    def can_be_unique(self, spec: GeneratorSpec) -> bool:
+        """Whether this generator (not only its kind) can produce distinct values."""
+        return self.unique_capable
+
     def value_classes(self, spec: GeneratorSpec, locale: str, seed: int) -> set[str]:
         """The classes of Python values produced (int, str, date, json ...); empty = unknown."""
         return {self.value_class} if self.value_class else set()
