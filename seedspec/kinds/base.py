@@ -104,6 +104,8 @@ class Kind:
 
     name: ClassVar[str] = "?"
     link: ClassVar[bool] = False  # runtime built by compile/bind from the schema's links
+    on_fk_column: ClassVar[bool] = False  # may stand on an FK column instead of `ref:`
+    builds_values: ClassVar[bool] = True  # False: the database computes it (sql), no generator
     unique_capable: ClassVar[bool] = False  # can produce distinct values on demand
     value_class: ClassVar[str | None] = None  # the class of Python values produced (reconcile)
     holds_data: ClassVar[bool] = False  # its entry value is data (no finite-number check)

@@ -59,6 +59,7 @@ class ExistingKind(Kind):
         {"existing": {"table": "parent", "column": "id", "where": "id > 1"}},
     )
     unique_capable = True
+    on_fk_column = True  # picks among the rows the FK's table already holds
     holds_data = True
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:

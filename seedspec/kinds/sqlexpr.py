@@ -32,6 +32,8 @@ class SqlKind(Kind):
     name = "sql"
     params_type = SqlParams
     examples = ({"sql": "lower('X')"},)
+    builds_values = False
+    on_fk_column = True  # refused there by compile (sql-on-key), with its own message
     holds_data = True
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
