@@ -160,16 +160,26 @@ def _existing_problems(
             )
         ]
     column = picked_column(schema, table, cs)
-    if column is None or target.column(column) is None:
+    if column is None:
         return [
             Problem(
-                f"{where}: existing: {name!r} has no column {column or 'to pick'!r} "
-                "(no such column, or no single-column primary key)",
+                f"{where}: existing: {name!r} has no single-column primary key to pick",
                 at,
                 code="existing-no-column",
                 table=table.name,
                 column=cs.name,
                 fix="name the column: `existing: {table: ..., column: ...}`",
+            )
+        ]
+    if target.column(column) is None:
+        return [
+            Problem(
+                f"{where}: existing: {name!r} has no column {column!r}",
+                at,
+                code="existing-no-column",
+                table=table.name,
+                column=cs.name,
+                fix=f"name a column of {name}",
             )
         ]
     out = []
@@ -199,22 +209,29 @@ def _existing_problems(
                 fix=f"give {name} `count: 0`, or exclude it, to keep its rows",
             )
         )
-    if params.get("where"):
-        try:
-            where_sql(str(params["where"]), dialect)
-        except (sqlglot.errors.ParseError, ValueError) as err:
-            out.append(
-                Problem(
-                    f"{where}: existing where: {params['where']!r} is not one SQL condition "
-                    f"({_first_line(err)})",
-                    at,
-                    code="existing-where",
-                    table=table.name,
-                    column=cs.name,
-                    fix="write one SQL condition, e.g. is_active",
-                )
+    return out + _where_problems(table, cs, dialect)
+
+
+def _where_problems(table: DbTable, cs: ColumnSpec, dialect: str | None) -> list[Problem]:
+    """An `existing:` where: that sqlglot does not read as one condition in the dialect."""
+    given = cs.generator.params.get("where")
+    if not given:
+        return []
+    try:
+        where_sql(str(given), dialect)
+    except (sqlglot.errors.ParseError, ValueError) as err:
+        return [
+            Problem(
+                f"{table.name}.{cs.name}: existing where: {given!r} is not one SQL condition "
+                f"({_first_line(err)})",
+                cs.location,
+                code="existing-where",
+                table=table.name,
+                column=cs.name,
+                fix="write one SQL condition, e.g. is_active",
             )
-    return out
+        ]
+    return []
 
 
 def _ident(name: str, dialect: str | None) -> str:
