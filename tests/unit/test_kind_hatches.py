@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import tomllib
 import uuid
 from pathlib import Path
 
 import numpy as np
 import pytest
+import tomllib
 
 from seedspec.errors import SeedspecError, SpecError
 from seedspec.generate.idgens import CROCKFORD, EPOCH_MS, typeid, ulid
