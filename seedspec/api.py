@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from seedspec.database import waits as _waits
     from seedspec.database.target import Database, Target
     from seedspec.dialects import registry as _registry
+    from seedspec.database import picks as _picks
     from seedspec.execute import existing as _existing
     from seedspec.execute import ledger as _ledger
     from seedspec.execute import run as _run
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 else:
     sa = deferred("sqlalchemy")
     _existing = deferred("seedspec.execute.existing")
+    _picks = deferred("seedspec.database.picks")
     _guard = deferred("seedspec.database.guard")
     _reflect = deferred("seedspec.database.reflect")
     _target = deferred("seedspec.database.target")
@@ -153,27 +155,29 @@ class SchemaSource:
 
 def schema_for(
     spec: Spec, source: SchemaSource
-) -> tuple[DbSchema, str, dict[str, ExistingRows] | None]:
-    """The schema, where it came from, and (from a database) the left-alone parents' rows."""
+) -> tuple[DbSchema, str, dict[str, ExistingRows] | None, Spec]:
+    """The schema, where it came from, (from a database) the left-alone parents' rows, and the
+    spec with its `existing:` values read."""
     if source.metadata:
         from seedspec.database.from_metadata import load_metadata, schema_from_metadata
 
         dialect = source.dialect or "postgresql"
         if source.db and not source.dialect:
             dialect = sa.make_url(source.db).get_backend_name()
-        return schema_from_metadata(load_metadata(source.metadata), dialect), "metadata", None
+        return schema_from_metadata(load_metadata(source.metadata), dialect), "metadata", None, spec
     if source.snapshot or source.offline:
         path = source.snapshot or str(snap.snapshot_path(spec.path or DEFAULT_SPEC))
-        return snap.read(path), "snapshot", None
+        return snap.read(path), "snapshot", None, spec
     url = resolve_url(source.db, spec.target.url_env)
     engine, schema = _reflect.reflect_url(
         url, schema_list(spec, source.schemas), source.lock_timeout
     )
     try:
         existing = _existing.read_existing(spec, engine, schema)
+        spec = _picks.read_picks(spec, engine, schema)
     finally:
         engine.dispose()
-    return schema, "database", existing
+    return schema, "database", existing, spec
 
 
 def check(
@@ -187,7 +191,7 @@ def check(
     """Reconcile (and compile, without writing) a spec against a schema; the same code path as
     plan and apply, so `check` cannot pass where `apply` would refuse."""
     spec = with_tables(load_or_infer(spec_path), include, exclude)
-    schema, origin, existing = schema_for(spec, source)
+    schema, origin, existing, spec = schema_for(spec, source)
     try:
         plan = compile_plan(spec, schema, strict=strict, existing=existing)
         report = plan.drift
@@ -269,6 +273,7 @@ def _plan(
     target = open_target(spec, db, schemas, lock_timeout)
     try:
         existing = _existing.read_existing(spec, target.engine, target.schema, target.conn)
+        spec = _picks.read_picks(spec, target.engine, target.schema, target.conn)  # existing:
         compiled = compile_plan(spec, target.schema, scale, strict=strict, existing=existing)
         return choose_load_path(compiled, target, bulk), target
     except SeedspecError:

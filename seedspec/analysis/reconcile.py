@@ -196,7 +196,7 @@ def _column_findings(
                 "remove `null:` or make the column nullable",
             )
         )
-    if fk is not None and g.kind not in ("ref", "lookup"):
+    if fk is not None and not (g.kind in kinds.KINDS and kinds.KINDS[g.kind].on_fk_column):
         out.append(
             err(
                 "fk-without-ref",

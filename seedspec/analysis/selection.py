@@ -70,6 +70,7 @@ def select_tables(spec: Spec, schema: DbSchema, empty: Collection[str] = ()) -> 
             if not hit_ex and (hit_in or not include):
                 bookkept.add(table.name)
     left.update(outside_parents(schema))
+    left.update(picked_only(spec, schema, left))
     problems = _seed_empty_needed(schema, left, bookkept & set(empty))
     problems += [_unmatched(g, "exclude") for g in exclude if g not in used]
     problems += [_unmatched(g, "include") for g in include if g not in used]
@@ -103,6 +104,21 @@ def outside_parents(schema: DbSchema) -> dict[str, str]:
                 out[fk.ref_table] = (
                     f"outside the seeded schemas; --schema {names} would seed it too"
                 )
+    return out
+
+
+def picked_only(spec: Spec, schema: DbSchema, left: Mapping[str, str]) -> dict[str, str]:
+    """Tables an `existing:` column picks from that the spec does not list under `tables:`:
+    left alone, so the rows already there are what it picks (and what FKs to them pick)."""
+    out: dict[str, str] = {}
+    for ts in spec.tables:
+        for cs in ts.columns:
+            if cs.generator.kind != "existing":
+                continue
+            table = schema.table(str(cs.generator.params.get("table")))
+            if table is None or table.name in left or spec.table(table.name) is not None:
+                continue
+            out.setdefault(table.name, f"its existing rows are picked by {ts.name}.{cs.name}")
     return out
 
 

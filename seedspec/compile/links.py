@@ -42,6 +42,7 @@ def table_links(
             continue  # implied by a wider FK whose parent carries the same reference
         shared = tuple(c for c in fk.columns if c in covered)
         gspec = None
+        picked = False
         if tspec is not None:
             for name in fk.columns:
                 cs = tspec.column(name)
@@ -49,6 +50,11 @@ def table_links(
                     continue
                 if cs.generator.kind == "ref":
                     gspec = cs.generator
+                elif cs.generator.kind in ("existing", "sql") and len(fk.columns) == 1:
+                    # existing: a value column picking rows already there (no link to seed);
+                    # sql: reported by pass `steps` (compile/passes/hatches.py)
+                    if cs.generator.kind == "existing":
+                        picked = True
                 elif cs.generator.kind != "default":
                     problems.append(
                         Problem(
@@ -57,6 +63,9 @@ def table_links(
                             cs.location,
                         )
                     )
+        if picked:
+            covered.update(fk.columns)
+            continue
         nullable = all((c := table.column(n)) is not None and c.nullable for n in fk.columns)
         links.append(Link(fk, gspec, nullable, shared))
         covered.update(fk.columns)

@@ -22,13 +22,16 @@ from seedspec.errors import Problem, SeedspecError
 from seedspec.kinds import (
     binary,
     choice,
+    existing,
     geometry,
     links,
     network,
     numbers,
     offset,
     pattern,
+    python,
     ranges,
+    sqlexpr,
     structured,
     temporal,
     text,
@@ -92,6 +95,9 @@ KINDS: dict[str, Kind] = {
         geometry.GeometryKind(),
         ranges.PartitionKind(),
         links.AggregateKind(),
+        sqlexpr.SqlKind(),
+        python.PythonKind(),
+        existing.ExistingKind(),
     )
 }
 # Every generator kind a column entry may name (exactly one per column), in the spec's order.
@@ -144,10 +150,12 @@ def finite_values(spec: GeneratorSpec) -> list[Any] | None:
     return kind.finite_values(spec)
 
 
-def unique_capable(kind: str) -> bool:
-    """Whether a kind can produce distinct values on demand (`unique: true`)."""
+def unique_capable(kind: str, spec: GeneratorSpec | None = None) -> bool:
+    """Whether a kind (or, given, that generator) can produce distinct values on demand."""
     found = KINDS.get(kind)
-    return found is not None and found.unique_capable
+    if found is None:
+        return False
+    return found.unique_capable if spec is None else found.can_be_unique(spec)
 
 
 def resolve_column_defaults(spec: GeneratorSpec, column: ColumnShape | None) -> GeneratorSpec:

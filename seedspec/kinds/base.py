@@ -104,6 +104,8 @@ class Kind:
 
     name: ClassVar[str] = "?"
     link: ClassVar[bool] = False  # runtime built by compile/bind from the schema's links
+    on_fk_column: ClassVar[bool] = False  # may stand on an FK column instead of `ref:`
+    builds_values: ClassVar[bool] = True  # False: the database computes it (sql), no generator
     unique_capable: ClassVar[bool] = False  # can produce distinct values on demand
     value_class: ClassVar[str | None] = None  # the class of Python values produced (reconcile)
     holds_data: ClassVar[bool] = False  # its entry value is data (no finite-number check)
@@ -150,6 +152,10 @@ class Kind:
     def finite_values(self, spec: GeneratorSpec) -> list[Any] | None:
         """The finite values a (non-null) generator draws from, or None when unbounded."""
         return None
+
+    def can_be_unique(self, spec: GeneratorSpec) -> bool:
+        """Whether this generator (not only its kind) can produce distinct values."""
+        return self.unique_capable
 
     def value_classes(self, spec: GeneratorSpec, locale: str, seed: int) -> set[str]:
         """The classes of Python values produced (int, str, date, json ...); empty = unknown."""

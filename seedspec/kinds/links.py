@@ -68,6 +68,7 @@ class _Link(Kind):
 
 class RefKind(_Link):
     name = "ref"
+    on_fk_column = True
     params_type = RefParams
     examples = ({"ref": "parent"}, {"ref": "parent.id", "dist": "zipf", "s": 1.5})
     pattern_hint = "must look like table or table.column (e.g. users.id)"
@@ -117,6 +118,7 @@ class LookupParams:
 
 class LookupKind(_Link):
     name = "lookup"
+    on_fk_column = True  # an FK column it copies is reported by compile (error-fk-column-lookup)
     params_type = LookupParams
     examples = ({"lookup": "pid.id"},)
     pattern_hint = "must look like fk_column.parent_column (e.g. product_id.price_cents)"

@@ -6,7 +6,8 @@ Each folder under ``tests/golden/cases/`` holds:
   reflected once from ``schema.<dialect>.sql`` (sqlite, postgresql or mariadb) and committed;
 - ``spec.yaml`` (absent: the whole schema is inferred, as ``seedspec plan`` does without a spec);
 - ``case.json``: ``about`` (what the case shows) and optional ``scale``, ``profile``, ``strict``,
-  ``cli`` ("plan" or "check": also run the command line for this case);
+  ``cli`` ("plan" or "check": also run the command line for this case), ``existing`` (rows of
+  left-alone tables) and ``picks`` (``{"table.column": [values]}``: what `existing:` columns read);
 - the expected outcome, written by ``python scripts/bless.py``: ``expected.plan.json`` (the
   compiled plan) or ``expected.problems.json`` (the error type, exit code and every diagnostic);
   ``expected.cli.json`` for the cases that also run the command line.
@@ -179,10 +180,21 @@ def compile_case(case: Case) -> Any:
         try:
             schema = snapshot.read(SCHEMA_FILE)
             spec = load_or_infer(SPEC_FILE if case.spec else None, case.profile)
+            spec = picks_of(spec, schema, case.options.get("picks"))
             existing = existing_rows(case.options.get("existing"))
             return compile_plan(spec, schema, case.scale, strict=case.strict, existing=existing)
         except SeedspecError as err:
             return err
+
+
+def picks_of(spec: Any, schema: Any, given: dict[str, list[Any]] | None) -> Any:
+    """case.json `picks`: {"table.column": [values]} -> the spec with the values `existing:`
+    columns would read from a live database (database/picks.py; absent: not read)."""
+    if given is None:
+        return spec
+    from seedspec.database.picks import fill_picks
+
+    return fill_picks(spec, schema, lambda t, column, where, at: given.get(f"{t.name}.{column}"))
 
 
 def existing_rows(given: dict[str, Any] | None) -> Any:

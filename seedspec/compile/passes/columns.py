@@ -113,6 +113,10 @@ def _choice(
 ) -> tuple[GeneratorSpec, str] | str:
     """(generator, why) for a value column, or why inference found none."""
     cs = t.spec.column(col.name) if t.spec else None
+    if cs is not None and cs.generator.kind == "sql":  # set by UPDATE after the load
+        if col.nullable or col.has_default:
+            return "sql: computed by the database after the load"
+        cs = None  # NOT NULL: inference's value holds the place until the UPDATE
     if cs is not None:
         return cs.generator, "spec"
     if (single_int_pk and col.name == t.table.primary_key[0]) or (

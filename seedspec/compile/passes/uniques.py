@@ -290,7 +290,7 @@ class _Uniques:
 
     def can_be_unique(self, column: str) -> bool:
         g = self.specs.get(column)
-        return g is not None and unique_capable(g.kind) and not g.null
+        return g is not None and unique_capable(g.kind, g) and not g.null
 
     def make_unique(self, column: str, cols: tuple[str, ...]) -> bool:
         if column in self.t.fk_columns:

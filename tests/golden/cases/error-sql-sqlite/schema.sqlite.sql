@@ -1,0 +1,3 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE notes (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id),
+                    a TEXT, b TEXT, c TEXT, d TEXT, e TEXT);
