@@ -31,6 +31,7 @@ from seedspec.errors import SeedspecError, SourceError, UsageError
 from seedspec.execute.ledger import LedgerSpot
 from seedspec.execute.progress import Progress
 from seedspec.execute.run import ApplyReport, execute_plan
+from seedspec.execute.shardbook import shard_job
 from seedspec.execute.written import check_written, read_plan
 from seedspec.plan.model import Plan
 from seedspec.plan.params import Params
@@ -354,11 +355,13 @@ def apply_plan(
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     ledger: str | None = None,
     progress: Progress | None = None,
+    shard: str | None = None,
+    finish: bool = False,
+    part_rows: int | None = None,
 ) -> tuple[ApplyReport, Plan]:
-    """Apply a written plan; the database's schema must be the one it was compiled against.
-    The production guard decides first, before any connection (no spec: no allow_hosts).
-    The ledger decides as for `apply` (`truncate`: the old name of `reset`); `progress` as
-    for `apply`."""
+    """Apply a written plan, compiled against this database's schema; the production guard
+    first, before any connection (no spec: no allow_hosts); the rest as for `apply`."""
+    job = shard_job(shard, finish, part_rows, reset or truncate)
     url = resolve_url(db, None)
     check_write_target(
         normalise_url(url), allow_hosts=allow_hosts, allow_remote=allow_remote, spec_given=False
@@ -369,7 +372,7 @@ def apply_plan(
     target = Target(engine, schema)
     try:
         check_written(written, plan_path, schema, engine.dialect.name)
-        compiled = choose_load_path(written, target, bulk)
+        compiled = choose_load_path(written, target, bulk and job is None)
         report = execute_plan(
             compiled,
             engine,
@@ -380,6 +383,7 @@ def apply_plan(
             lock_timeout=lock_timeout,
             ledger=ledger_spot(ledger, names),
             progress=progress,
+            job=job,
         )
     finally:
         engine.dispose()
@@ -403,6 +407,9 @@ def apply(
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     ledger: str | None = None,
     progress: Progress | None = None,
+    shard: str | None = None,
+    finish: bool = False,
+    part_rows: int | None = None,
 ) -> tuple[ApplyReport, Plan]:
     """Compile and load the spec in one transaction; each lock wait at most `lock_timeout`
     seconds (0: unbounded), a concurrent apply waited for as long. The production guard
@@ -411,16 +418,17 @@ def apply(
     SEEDSPEC_ALLOW_PRODUCTION=1 (GuardRefused, exit 4; nothing is opened). A Connection is
     written on, never committed when a transaction is open on it (a SAVEPOINT is). The ledger
     (`ledger`, else target.ledger) decides first under the apply lock: the same plan already
-    there is a no-op, other rows are refused unless `reset` (`truncate`: its old name), which
-    empties the plan's tables and re-seeds them. `progress` (execute/progress.py) hears each
-    table's rows and each phase of the load as they happen."""
+    there is a no-op, other rows are refused unless `reset` (`truncate`: its old name). `shard`
+    "K/N" loads shard K (parts of `part_rows` rows), `finish` ends the sharded load
+    (execute/shards.py); `progress` (execute/progress.py) hears each table and phase."""
+    job = shard_job(shard, finish, part_rows, reset or truncate)
     spec = with_tables(load_or_infer(spec_path, profile), include, exclude)
     hosts = spec.target.allow_hosts
     check_write_target(url_of(spec, db), allow_hosts=hosts, allow_remote=allow_remote)
     given = (
         db if isinstance(db, (sa.Engine, sa.Connection)) else resolve_url(db, spec.target.url_env)
     )
-    compiled, target = _plan(spec, given, scale, strict, schemas, bulk, lock_timeout)
+    compiled, target = _plan(spec, given, scale, strict, schemas, bulk and not job, lock_timeout)
     try:
         report = execute_plan(
             compiled,
@@ -434,6 +442,7 @@ def apply(
             ledger=ledger_spot(ledger or spec.target.ledger, schema_list(spec, schemas)),
             scale=scale if scale is not None else spec.scale,
             progress=progress,
+            job=job,
         )
     finally:
         target.close()
