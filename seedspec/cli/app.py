@@ -131,6 +131,10 @@ LedgerOption = Annotated[
     ),
 ]
 
+PlanFileOption = Annotated[
+    str | None,
+    typer.Option("--plan", help="Apply this plan (`seedspec plan -o json` output) instead."),
+]
 ShardOption = Annotated[
     str | None,
     typer.Option(
@@ -178,10 +182,7 @@ def apply(
         bool,
         typer.Option("--no-bulk", help="Load with every constraint in place (the default path)."),
     ] = False,
-    plan_file: Annotated[
-        str | None,
-        typer.Option("--plan", help="Apply this plan (`seedspec plan -o json` output) instead."),
-    ] = None,
+    plan_file: PlanFileOption = None,
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
     allow_remote: AllowRemoteOption = False,
@@ -190,8 +191,7 @@ def apply(
     finish: FinishOption = False,
     part_rows: PartRowsOption = None,
 ) -> None:
-    """Seed the database in one transaction: all rows or none (--shard K/N: one shard each,
-    then --finish; docs/EXPORT.md).
+    """Seed the database in one transaction: all rows or none (or shard by shard: --shard).
 
     Only local databases (a SQLite file, a unix socket, 127.0.0.0/8, ::1, localhost) and the
     spec's target.allow_hosts are written without --allow-remote; APP_ENV, RAILS_ENV, NODE_ENV,

@@ -21,7 +21,7 @@ from seedspec.database.reflect_types import DomainChecks, TypeFacts
 from seedspec.dialects import endpoints
 from seedspec.dialects.capabilities import Capabilities, capabilities_for
 from seedspec.dialects.endpoints import Endpoint
-from seedspec.errors import ApplyError
+from seedspec.dialects.sharding import ShardHooks
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Counter:
     state: tuple[Any, ...]
 
 
-class Dialect:
+class Dialect(ShardHooks):
     """One database family. Subclasses live in ``seedspec/dialects/<name>/``; the registry maps
     SQLAlchemy dialect names to them. The generic class serves any other SQLAlchemy dialect."""
 
@@ -357,29 +357,6 @@ class Dialect:
 
     def release_apply_lock(self, conn: sa.Connection) -> None:
         """Release it when it outlives the transaction (MySQL GET_LOCK)."""
-
-    # -- sharded loads (execute/shards.py) --------------------------------------------
-    def take_shard_lock(self, conn: sa.Connection, seconds: float, index: int) -> bool:
-        """Shard `index`'s lock (two runs of one shard wait for each other; other shards do
-        not), which a plain apply's lock excludes where the database can say so."""
-        return True
-
-    def release_shard_lock(self, conn: sa.Connection, index: int) -> None:
-        """Release it when it outlives the transaction (MySQL GET_LOCK)."""
-
-    def take_ledger_lock(self, conn: sa.Connection, seconds: float) -> bool:
-        """Inside a short transaction: the lock under which a shard creates the ledger."""
-        return True
-
-    def suspend_shard_fks(self, conn: sa.Connection, in_transaction: bool) -> None:
-        """Foreign-key checks off for this session's shard: called before BEGIN
-        (`in_transaction` False) and again inside the transaction; each database acts in the
-        call where it can (parents of a shard's rows may be in another shard)."""
-        if in_transaction:
-            raise ApplyError(f"apply --shard: {self.name} cannot switch off foreign-key checks")
-
-    def resume_shard_fks(self, conn: sa.Connection) -> None:
-        """After the shard's transaction: the session's foreign-key checks back on."""
 
     def session_id(self, conn: sa.Connection) -> int:
         """The server's id of this connection's session (0: none)."""

@@ -80,8 +80,9 @@ def decide(digest: str, counts: Mapping[str, int], entry: Entry | None, reset: b
     latest ledger entry touching them (pure: no database)."""
     if reset or not any(counts.values()):
         return LOAD
+    sharding = entry is not None and entry.shard is not None and not entry.shard.get("finish")
     if entry is not None and entry.plan_digest == digest and dict(entry.counts) == dict(counts):
-        return NOOP
+        return REFUSE if sharding else NOOP  # a shard's entry: a sharded load in progress
     return REFUSE
 
 

@@ -13,7 +13,7 @@ from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.triggers import trigger_fillers
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.registry import dialect_for
-from seedspec.errors import ApplyError, PermissionDenied, SeedspecError, UsageError
+from seedspec.errors import ApplyError, PermissionDenied, SeedspecError
 from seedspec.execute import shards
 from seedspec.execute.atomic import Attempt, message_of, run_after, settle
 from seedspec.execute.clear import clear_for_apply, referencing
@@ -54,24 +54,17 @@ def execute_plan(
     progress: Progress | None = None,
     job: ShardJob | None = None,
 ) -> ApplyReport:
-    """Load the plan in one transaction (`job`: one shard of a sharded load, or its finish, in
-    a transaction of its own: execute/shards.py); the production guard first (api.apply has already
-    asked it before any connection, this is the same question for direct callers). Every lock
-    wait lasts at most `lock_timeout` seconds (0: unbounded); the apply lock is taken first.
-    The ledger (execute/ledger.py) decides, under that lock, whether this plan already seeded
-    the tables (nothing written) or they hold other rows (refused unless `reset`; `truncate`
-    is its old name); a load records its entry in the same transaction. `conn`: the caller's
-    connection is used instead of one of seedspec's (`_joined`; no ledger: the caller's
-    transaction decides what stays). `progress` hears each table's rows and each phase as they
-    happen (execute/progress.py)."""
+    """Load the plan in one transaction (`job`: a shard, or the finish: execute/shards.py); the
+    production guard first (api.apply asked it before any connection; the same question here).
+    Each lock wait at most `lock_timeout` s (0: unbounded); the apply lock first. The ledger
+    (execute/ledger.py) decides under it: already seeded by this plan (nothing written), or
+    other rows (refused unless `reset`, old name `truncate`); a load records its entry in the
+    same transaction. `conn`: the caller's connection (`_joined`; no ledger: the caller's
+    transaction decides what stays). `progress` hears each table's rows and each phase."""
     check_write_target(engine.url, allow_hosts=allow_hosts, allow_remote=allow_remote)
     told = progress or SILENT
     if conn is not None:
-        if job is not None:
-            raise UsageError(
-                f"apply {job.label()} commits a transaction of its own: give a URL or an "
-                "Engine, not a Connection"
-            )
+        shards.refuse_connection(job)
         return _joined(plan, conn, schema, reset or truncate, lock_timeout, told)
     dialect = dialect_for(engine.dialect.name)
     dialect.schema = schema

@@ -42,6 +42,15 @@ def lock_index(job: ShardJob | None) -> int | None:
     return job.shard.index if job is not None and not job.finish else None
 
 
+def refuse_connection(job: ShardJob | None) -> None:
+    """A caller's Connection: its transaction decides what stays, so no shard runs on it."""
+    if job is not None:
+        raise UsageError(
+            f"apply {job.label()} commits a transaction of its own: give a URL or an Engine, "
+            "not a Connection"
+        )
+
+
 def prepare(
     conn: sa.Connection, dialect: Dialect, book: Book, job: ShardJob, wait: LockWait
 ) -> None:
@@ -223,6 +232,30 @@ def _delete(
     return gone
 
 
+def _verify(
+    plan: Plan,
+    conn: sa.Connection,
+    dialect: Dialect,
+    schema: DbSchema,
+    counts: dict[str, int],
+    tables: list[DbTable],
+) -> None:
+    """Every table holds the plan's rows, every FK and secondary UNIQUE holds (by query)."""
+    expected = {s.table: s.count for s in plan.steps if isinstance(s, InsertRows)}
+    wrong = [
+        f"{t} {counts.get(t, 0):,} (the plan: {c:,})"
+        for t, c in expected.items()
+        if counts.get(t, 0) != c
+    ]
+    if wrong:
+        raise ApplyError(f"apply --finish: every shard is in, but tables hold: {', '.join(wrong)}")
+    names = [t.name for t in tables]
+    bad = verify_foreign_keys(dialect, conn, schema, names)
+    bad += verify_uniques(dialect, conn, schema, names)
+    if bad:
+        raise ApplyError("apply --finish: constraints violated after the shards: " + "; ".join(bad))
+
+
 def _chunks(ranges: Sequence[tuple[int, int]], size: int = 50_000) -> list[tuple[int, int]]:
     return [(s, min(stop, s + size)) for start, stop in ranges for s in range(start, stop, size)]
 
@@ -252,21 +285,9 @@ def _finish(
         return
     hold(conn, dialect, tables, [], wait)
     dialect.begin(conn, plan.deferred_constraints, False)
-    expected = {s.table: s.count for s in plan.steps if isinstance(s, InsertRows)}
-    wrong = [
-        f"{t} {counts.get(t, 0):,} (the plan: {c:,})"
-        for t, c in expected.items()
-        if counts.get(t, 0) != c
-    ]
-    if wrong:
-        raise ApplyError(f"apply --finish: every shard is in, but tables hold: {', '.join(wrong)}")
     told.phase("verifying foreign keys and uniques")
+    _verify(plan, conn, dialect, schema, counts, tables)
     names = [t.name for t in tables]
-    bad = verify_foreign_keys(dialect, conn, schema, names) + verify_uniques(
-        dialect, conn, schema, names
-    )
-    if bad:
-        raise ApplyError("apply --finish: constraints violated after the shards: " + "; ".join(bad))
     attempt.counters = dialect.read_counters(conn, schema, names)
     for t in tables:
         wait.table = t
