@@ -158,7 +158,44 @@ defs = {
                             "tables": strs,
                             "seedspec_version": {"type": "string"},
                             "load_path": {"type": "string"},
+                            "shard": {
+                                "description": "a sharded load's entry: {index, count, "
+                                "part_rows} for a shard, {finish: true, count, part_rows} "
+                                "for --finish; null for a plain apply",
+                                "type": ["object", "null"],
+                            },
                         },
+                    },
+                    "shard": {
+                        "description": "apply --shard K/N: index, count, part_rows and held "
+                        "(table -> the row ranges [start, stop) of the shard); apply --finish: "
+                        "finish (true), count, part_rows and verified (table -> rows proved); "
+                        "null for a plain apply (docs/EXPORT.md)",
+                        "type": ["object", "null"],
+                        "properties": {
+                            "index": {"type": "integer", "minimum": 1},
+                            "count": {"type": "integer", "minimum": 1},
+                            "part_rows": {"type": "integer", "minimum": 1},
+                            "finish": {"const": True},
+                            "held": {
+                                "type": "object",
+                                "additionalProperties": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "array",
+                                        "items": {"type": "integer"},
+                                        "minItems": 2,
+                                        "maxItems": 2,
+                                    },
+                                },
+                            },
+                            "verified": {
+                                "type": "object",
+                                "additionalProperties": {"type": "integer"},
+                            },
+                        },
+                        "required": ["count", "part_rows"],
+                        "additionalProperties": False,
                     },
                     "tables": {
                         "type": "array",

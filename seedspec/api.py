@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from seedspec.dialects import registry as _registry
     from seedspec.database import picks as _picks
     from seedspec.execute import existing as _existing
+    from seedspec.execute import shardbook as _shardbook
     from seedspec.execute import ledger as _ledger
     from seedspec.execute import run as _run
     from seedspec.execute import written as _written
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 else:
     sa = deferred("sqlalchemy")
     _existing = deferred("seedspec.execute.existing")
+    _shardbook = deferred("seedspec.execute.shardbook")
     _picks = deferred("seedspec.database.picks")
     _guard = deferred("seedspec.database.guard")
     _reflect = deferred("seedspec.database.reflect")
@@ -318,11 +320,13 @@ def apply_plan(
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     ledger: str | None = None,
     progress: Progress | None = None,
+    shard: str | None = None,
+    finish: bool = False,
+    part_rows: int | None = None,
 ) -> tuple[ApplyReport, Plan]:
-    """Apply a written plan; the database's schema must be the one it was compiled against.
-    The production guard decides first, before any connection (no spec: no allow_hosts).
-    The ledger decides as for `apply` (`truncate`: the old name of `reset`); `progress` as
-    for `apply`."""
+    """Apply a written plan, compiled against this database's schema; the production guard
+    first, before any connection (no spec: no allow_hosts); the rest as for `apply`."""
+    job = _shardbook.shard_job(shard, finish, part_rows, reset or truncate)
     url = resolve_url(db, None)
     _guard.check_write_target(
         normalise_url(url), allow_hosts=allow_hosts, allow_remote=allow_remote, spec_given=False
@@ -333,7 +337,7 @@ def apply_plan(
     target = _target.Target(engine, schema)
     try:
         _written.check_written(written, plan_path, schema, engine.dialect.name)
-        compiled = choose_load_path(written, target, bulk)
+        compiled = choose_load_path(written, target, bulk and job is None)
         report = _run.execute_plan(
             compiled,
             engine,
@@ -344,6 +348,7 @@ def apply_plan(
             lock_timeout=lock_timeout,
             ledger=ledger_spot(ledger, names),
             progress=progress,
+            job=job,
         )
     finally:
         engine.dispose()
@@ -367,6 +372,9 @@ def apply(
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     ledger: str | None = None,
     progress: Progress | None = None,
+    shard: str | None = None,
+    finish: bool = False,
+    part_rows: int | None = None,
 ) -> tuple[ApplyReport, Plan]:
     """Compile and load the spec in one transaction; each lock wait at most `lock_timeout`
     seconds (0: unbounded), a concurrent apply waited for as long. The production guard
@@ -375,16 +383,17 @@ def apply(
     SEEDSPEC_ALLOW_PRODUCTION=1 (GuardRefused, exit 4; nothing is opened). A Connection is
     written on, never committed when a transaction is open on it (a SAVEPOINT is). The ledger
     (`ledger`, else target.ledger) decides first under the apply lock: the same plan already
-    there is a no-op, other rows are refused unless `reset` (`truncate`: its old name), which
-    empties the plan's tables and re-seeds them. `progress` (execute/progress.py) hears each
-    table's rows and each phase of the load as they happen."""
+    there is a no-op, other rows are refused unless `reset` (`truncate`: its old name). `shard`
+    "K/N" loads shard K (parts of `part_rows` rows), `finish` ends the sharded load
+    (execute/shards.py); `progress` (execute/progress.py) hears each table and phase."""
+    job = _shardbook.shard_job(shard, finish, part_rows, reset or truncate)
     spec = with_tables(load_or_infer(spec_path, profile), include, exclude)
     hosts = spec.target.allow_hosts
     _guard.check_write_target(url_of(spec, db), allow_hosts=hosts, allow_remote=allow_remote)
     given = (
         db if isinstance(db, (sa.Engine, sa.Connection)) else resolve_url(db, spec.target.url_env)
     )
-    compiled, target = _plan(spec, given, scale, strict, schemas, bulk, lock_timeout)
+    compiled, target = _plan(spec, given, scale, strict, schemas, bulk and not job, lock_timeout)
     try:
         report = _run.execute_plan(
             compiled,
@@ -398,6 +407,7 @@ def apply(
             ledger=ledger_spot(ledger or spec.target.ledger, schema_list(spec, schemas)),
             scale=scale if scale is not None else spec.scale,
             progress=progress,
+            job=job,
         )
     finally:
         target.close()

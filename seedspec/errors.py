@@ -160,6 +160,21 @@ class AlreadySeeded(ApplyError):
     or rows with no ledger entry); nothing was written (error code seeded; the fix: --reset)."""
 
 
+class ShardsMissing(SeedspecError):
+    """`apply --finish`: the ledger records no entry for some shards of the sharded load (they
+    never ran, or failed and were rolled back); nothing was written (error code load, kind
+    shards-missing). `missing` names them, K/N each."""
+
+    def __init__(self, message: str, missing: list[str], fix: str) -> None:
+        super().__init__(message)
+        self.missing = missing
+        self.fix = fix
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [Problem(self.message, code="shards-missing", fix=self.fix)]
+
+
 class LockTimeout(ApplyError):
     """A lock wait outlasted --lock-timeout: the apply's (rolled back) or a schema read's (nothing
     was opened for writing); error code lock-timeout."""

@@ -131,6 +131,31 @@ LedgerOption = Annotated[
     ),
 ]
 
+PlanFileOption = Annotated[
+    str | None,
+    typer.Option("--plan", help="Apply this plan (`seedspec plan -o json` output) instead."),
+]
+ShardOption = Annotated[
+    str | None,
+    typer.Option(
+        "--shard",
+        help="Load shard K of N (K/N): the rows `export --shard K/N` writes, in a transaction "
+        "of its own, FK checks off for its session; run every shard, then --finish.",
+    ),
+]
+FinishOption = Annotated[
+    bool,
+    typer.Option(
+        "--finish",
+        help="End a sharded load once every shard is in: prove every FK and UNIQUE, move the "
+        "sequences, run after:, in one transaction (refused, naming them, while shards miss).",
+    ),
+]
+PartRowsOption = Annotated[
+    int | None,
+    typer.Option("--part-rows", help="With --shard: rows per part, as export cuts (100000)."),
+]
+
 AllowRemoteOption = Annotated[
     bool,
     typer.Option(
@@ -157,16 +182,16 @@ def apply(
         bool,
         typer.Option("--no-bulk", help="Load with every constraint in place (the default path)."),
     ] = False,
-    plan_file: Annotated[
-        str | None,
-        typer.Option("--plan", help="Apply this plan (`seedspec plan -o json` output) instead."),
-    ] = None,
+    plan_file: PlanFileOption = None,
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
     allow_remote: AllowRemoteOption = False,
     lock_timeout: LockTimeoutOption = 5.0,
+    shard: ShardOption = None,
+    finish: FinishOption = False,
+    part_rows: PartRowsOption = None,
 ) -> None:
-    """Seed the database in one transaction: all rows or none.
+    """Seed the database in one transaction: all rows or none (or shard by shard: --shard).
 
     Only local databases (a SQLite file, a unix socket, 127.0.0.0/8, ::1, localhost) and the
     spec's target.allow_hosts are written without --allow-remote; APP_ENV, RAILS_ENV, NODE_ENV,
@@ -187,6 +212,9 @@ def apply(
             "allow_remote": allow_remote,
             "lock_timeout": lock_timeout,
             "progress": progress,
+            "shard": shard,
+            "finish": finish,
+            "part_rows": part_rows,
         }
         if plan_file is None:
             return api.apply(

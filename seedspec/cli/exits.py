@@ -17,6 +17,7 @@ from seedspec.errors import (
     PermissionDenied,
     Problem,
     SeedspecError,
+    ShardsMissing,
     StaleSnapshot,
     UsageError,
 )
@@ -45,6 +46,7 @@ ERROR_CODES: dict[type[BaseException], str] = {
     PermissionDenied: "permission",
     LockTimeout: "lock-timeout",
     AlreadySeeded: "seeded",
+    ShardsMissing: "load",  # apply --finish before every shard is in (kind shards-missing)
     ApplyError: "load",
     DatabaseFailed: "database",
     SeedspecError: "spec",  # the spec, or a file it relies on (snapshot, plan), is invalid

@@ -140,7 +140,23 @@ def coverage_line(table: str, checks: CheckCoverage) -> str:
     return f"CHECKs of {table}: {'; '.join(parts)}"
 
 
+def _shard_line(shard: dict[str, Any]) -> str:
+    """What a sharded invocation did, in one line."""
+    if shard.get("finish"):
+        return (
+            f"finished the sharded load of {shard['count']} shards: every FK and UNIQUE "
+            "proved, sequences moved, after: run"
+        )
+    return f"shard {shard['index']}/{shard['count']} (parts of {shard['part_rows']:,} rows)"
+
+
 def apply_text(report: ApplyReport) -> str:
+    if report.noop and report.shard and report.ledger:
+        e = report.ledger
+        return (
+            f"{_shard_line(report.shard).split(':')[0]}: already in (ledger entry #{e['id']} in "
+            f"{report.ledger_table}, applied {e['applied_at']}); nothing was written"
+        )
     if report.noop and report.ledger:
         e = report.ledger
         rows = ", ".join(f"{t} {n:,}" for t, n in e["counts"].items()) or "none"
@@ -171,6 +187,8 @@ def apply_text(report: ApplyReport) -> str:
             f"also emptied (not seeded; their rows referenced replaced rows): "
             f"{', '.join(report.emptied)}"
         )
+    if report.shard:
+        lines.append(_shard_line(report.shard))
     if report.ledger:
         lines.append(f"recorded as ledger entry #{report.ledger['id']} in {report.ledger_table}")
     return "\n".join(lines)

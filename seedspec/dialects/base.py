@@ -19,6 +19,7 @@ from seedspec.deferred import deferred
 from seedspec.dialects import endpoints
 from seedspec.dialects.capabilities import Capabilities, capabilities_for
 from seedspec.dialects.endpoints import Endpoint
+from seedspec.dialects.sharding import ShardHooks
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -36,7 +37,7 @@ class Counter:
     state: tuple[Any, ...]
 
 
-class Dialect:
+class Dialect(ShardHooks):
     """One database family. Subclasses live in ``seedspec/dialects/<name>/``; the registry maps
     SQLAlchemy dialect names to them. The generic class serves any other SQLAlchemy dialect."""
 

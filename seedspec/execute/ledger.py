@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,9 @@ class Entry:
     tables: tuple[str, ...]
     seedspec_version: str
     load_path: str
+    # a sharded load's entries (execute/shardbook.py): {"index": K, "count": N, "part_rows": P}
+    # for shard K/N, {"finish": true, "count": N, "part_rows": P} for `apply --finish`; None else
+    shard: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -64,6 +67,7 @@ class Entry:
             "tables": list(self.tables),
             "seedspec_version": self.seedspec_version,
             "load_path": self.load_path,
+            "shard": dict(self.shard) if self.shard is not None else None,
         }
 
     def describe(self) -> str:
@@ -80,8 +84,9 @@ def decide(digest: str, counts: Mapping[str, int], entry: Entry | None, reset: b
     latest ledger entry touching them (pure: no database)."""
     if reset or not any(counts.values()):
         return LOAD
+    sharding = entry is not None and entry.shard is not None and not entry.shard.get("finish")
     if entry is not None and entry.plan_digest == digest and dict(entry.counts) == dict(counts):
-        return NOOP
+        return REFUSE if sharding else NOOP  # a shard's entry: a sharded load in progress
     return REFUSE
 
 
@@ -99,6 +104,12 @@ def refusal(
         return (
             f"tables already hold rows: {busy}; seedspec fills empty tables and the ledger "
             f"({spot.label}) records no apply of them ({fix})"
+        )
+    if entry.shard is not None and not entry.shard.get("finish"):
+        return (
+            f"tables already hold rows: {busy}; a sharded load is in progress ({entry.describe()}"
+            f", shard {entry.shard.get('index')}/{entry.shard.get('count')}): run its missing "
+            f"shards and `apply --finish`, or {fix}"
         )
     if entry.plan_digest == plan.digest():
         changed = ", ".join(
@@ -150,6 +161,7 @@ def ledger_table(spot: LedgerSpot) -> sa.Table:
         sa.Column("tables", sa.Text, nullable=False),  # JSON: the plan's tables
         sa.Column("seedspec_version", sa.String(64), nullable=False),
         sa.Column("load_path", sa.String(16), nullable=False),
+        sa.Column("shard", sa.Text, nullable=True),  # JSON: a sharded load's K/N (Entry.shard)
         schema=spot.schema,
     )
 
@@ -178,6 +190,10 @@ class Book:
                     f"table {self.spot.label} exists and is not a seedspec ledger; name the "
                     "ledger otherwise (target.ledger in the spec, or apply --ledger NAME)"
                 )
+            if "shard" not in {n.lower() for n in names}:  # a ledger from before sharded loads
+                column = sa.schema.CreateColumn(table.c.shard).compile(dialect=conn.dialect)
+                name = conn.dialect.identifier_preparer.format_table(table)
+                conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {column}")
         else:
             conn.execute(sa.schema.CreateTable(table, if_not_exists=True))
         self.table = table
@@ -204,13 +220,20 @@ class Book:
         return entry if action == NOOP else None
 
     def record(
-        self, conn: sa.Connection, dialect: Dialect, plan: Plan, tables: Sequence[DbTable]
+        self,
+        conn: sa.Connection,
+        dialect: Dialect,
+        plan: Plan,
+        tables: Sequence[DbTable],
+        shard: Mapping[str, Any] | None = None,
+        counts: Mapping[str, int] | None = None,
     ) -> Entry | None:
-        """This apply's entry, written in its transaction (it commits with the rows)."""
+        """This apply's entry, written in its transaction (it commits with the rows); a shard
+        records the rows it wrote (`counts`) and its K/N (`shard`)."""
         if self.spot is None:
             return None
         table = self.open(conn)
-        counts = row_counts(conn, dialect, tables)
+        counts = dict(counts) if counts is not None else row_counts(conn, dialect, tables)
         at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
         values = {
             "applied_at": at,
@@ -221,6 +244,7 @@ class Book:
             "tables": json.dumps([t.name for t in tables]),
             "seedspec_version": __version__,
             "load_path": plan.load_path,
+            "shard": json.dumps(dict(shard)) if shard is not None else None,
         }
         key = conn.execute(table.insert().values(**values)).inserted_primary_key
         return _entry({**values, "id": key[0] if key else 0})
@@ -243,12 +267,16 @@ def row_counts(
 
 def latest(conn: sa.Connection, table: sa.Table, names: Sequence[str]) -> Entry | None:
     """The newest entry that wrote one of these tables."""
+    return next(history(conn, table, names), None)
+
+
+def history(conn: sa.Connection, table: sa.Table, names: Sequence[str]) -> Iterator[Entry]:
+    """The entries that wrote one of these tables, newest first."""
     wanted = set(names)
-    for row in conn.execute(sa.select(table).order_by(table.c.id.desc())).mappings():
+    for row in conn.execute(sa.select(table).order_by(table.c.id.desc())).mappings().all():
         entry = _entry(dict(row))
         if wanted & set(entry.tables):
-            return entry
-    return None
+            yield entry
 
 
 def _entry(row: Mapping[str, Any]) -> Entry:
@@ -266,4 +294,5 @@ def _entry(row: Mapping[str, Any]) -> Entry:
         tables=tuple(str(t) for t in tables),
         seedspec_version=str(row["seedspec_version"]),
         load_path=str(row["load_path"]),
+        shard=json.loads(row["shard"]) if isinstance(row.get("shard"), str) else None,
     )

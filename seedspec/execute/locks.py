@@ -38,12 +38,25 @@ class LockWait:
             self.watch.stop()
 
 
-def take(conn: sa.Connection, dialect: Dialect, wait: LockWait, engine: sa.Engine) -> None:
-    """Inside the apply transaction, before anything else: waits bounded, the apply lock held,
-    and a second connection watching which sessions the apply waits for."""
+def take(
+    conn: sa.Connection,
+    dialect: Dialect,
+    wait: LockWait,
+    engine: sa.Engine,
+    shard: int | None = None,
+) -> None:
+    """Inside the apply transaction, before anything else: waits bounded, the apply lock held
+    (`shard` K: shard K's lock, which other shards' locks do not exclude), and a second
+    connection watching which sessions the apply waits for."""
     wait.session = dialect.session_id(conn)
     dialect.bound_transaction_waits(conn, wait.seconds)
-    if not dialect.take_apply_lock(conn, wait.seconds):
+    if shard is not None:
+        if not dialect.take_shard_lock(conn, wait.seconds, shard):
+            raise LockTimeout(
+                f"another seedspec apply holds the lock of shard {shard} (or a plain apply the "
+                f"apply lock) on {_db(engine, dialect)} ({waited(wait.seconds)})"
+            )
+    elif not dialect.take_apply_lock(conn, wait.seconds):
         who, certain = _holders(engine, dialect, None, wait.session, apply_lock=True)
         held = "; held by " + "; ".join(who) if who and certain else ""
         raise LockTimeout(

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
-from seedspec.database.connect import connect, is_permission_denied, redact_text
+import sqlalchemy as sa
+
+from seedspec.database.connect import connect, is_permission_denied
 from seedspec.database.guard import check_write_target
 from seedspec.database.model import DbSchema, DbTable
 from seedspec.database.triggers import trigger_fillers
-from seedspec.deferred import deferred
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import ApplyError, PermissionDenied, SeedspecError
+from seedspec.execute import shards
 from seedspec.execute.atomic import Attempt, message_of, run_after, settle
 from seedspec.execute.clear import clear_for_apply, referencing
 from seedspec.execute.ledger import Book, LedgerSpot
 from seedspec.execute.locks import DEFAULT_LOCK_TIMEOUT, LockWait, hold, lock_error, take
 from seedspec.execute.oracle import resolve
-from seedspec.execute.prefetch import prefetch
 from seedspec.execute.progress import SILENT, Progress, inserts, preparing
+from seedspec.execute.report import ApplyReport
+from seedspec.execute.rows import db_message, fill_rows, insert_rows, is_driver_error
+from seedspec.execute.shardbook import ShardJob
 from seedspec.generate.model import Model
 from seedspec.plan.bind import bind
 from seedspec.plan.model import (
@@ -34,76 +35,6 @@ from seedspec.plan.model import (
     VerifyForeignKeys,
 )
 from seedspec.timing import timed
-
-if TYPE_CHECKING:
-    import sqlalchemy as sa
-else:
-    sa = deferred("sqlalchemy")
-
-if TYPE_CHECKING:
-    import numpy as np
-else:
-    np = deferred("numpy")
-
-CHUNK_ROWS = 50_000
-
-
-@dataclass
-class TableReport:
-    table: str
-    rows: int
-    seconds: float
-
-    def to_dict(self) -> dict[str, Any]:
-        rate = self.rows / self.seconds if self.seconds > 0 else None
-        return {
-            "table": self.table,
-            "rows": self.rows,
-            "seconds": round(self.seconds, 4),
-            "rows_per_second": round(rate) if rate else None,
-        }
-
-
-@dataclass
-class ApplyReport:
-    tables: list[TableReport] = field(default_factory=list)
-    seconds: float = 0.0
-    plan_digest: str = ""
-    sequences_moved: int = 0
-    cleared: list[str] = field(default_factory=list)
-    left_alone: list[str] = field(default_factory=list)  # never written nor cleared
-    emptied: list[str] = field(default_factory=list)  # unseeded, referencing a cleared table
-    load_path: str = "default"
-    validate_seconds: float = 0.0
-    oracle_rows: int = 0  # rows whose CHECK-oracle candidate is an attempt > 0
-    oracle_skipped: list[str] = field(default_factory=list)  # tables it could not judge
-    noop: bool = False  # the ledger says this plan already seeded these tables: nothing written
-    ledger: dict[str, Any] | None = None  # that entry, or the one this apply recorded
-    ledger_table: str = ""
-
-    @property
-    def rows(self) -> int:
-        return sum(t.rows for t in self.tables)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "ok": True,
-            "rows": self.rows,
-            "seconds": round(self.seconds, 4),
-            "plan_digest": self.plan_digest,
-            "sequences_moved": self.sequences_moved,
-            "cleared": self.cleared,
-            "left_alone": self.left_alone,
-            "emptied": self.emptied,
-            "load_path": self.load_path,
-            "validate_seconds": round(self.validate_seconds, 4),
-            "oracle_rows": self.oracle_rows,
-            "oracle_skipped": self.oracle_skipped,
-            "noop": self.noop,
-            "ledger_table": self.ledger_table,
-            "ledger": self.ledger,
-            "tables": [t.to_dict() for t in self.tables],
-        }
 
 
 @timed("load (one transaction)")
@@ -121,19 +52,19 @@ def execute_plan(
     ledger: LedgerSpot | None = None,
     scale: float | None = None,
     progress: Progress | None = None,
+    job: ShardJob | None = None,
 ) -> ApplyReport:
-    """Load the plan in one transaction; the production guard first (api.apply has already
-    asked it before any connection, this is the same question for direct callers). Every lock
-    wait lasts at most `lock_timeout` seconds (0: unbounded); the apply lock is taken first.
-    The ledger (execute/ledger.py) decides, under that lock, whether this plan already seeded
-    the tables (nothing written) or they hold other rows (refused unless `reset`; `truncate`
-    is its old name); a load records its entry in the same transaction. `conn`: the caller's
-    connection is used instead of one of seedspec's (`_joined`; no ledger: the caller's
-    transaction decides what stays). `progress` hears each table's rows and each phase as they
-    happen (execute/progress.py)."""
+    """Load the plan in one transaction (`job`: a shard, or the finish: execute/shards.py); the
+    production guard first (api.apply asked it before any connection; the same question here).
+    Each lock wait at most `lock_timeout` s (0: unbounded); the apply lock first. The ledger
+    (execute/ledger.py) decides under it: already seeded by this plan (nothing written), or
+    other rows (refused unless `reset`, old name `truncate`); a load records its entry in the
+    same transaction. `conn`: the caller's connection (`_joined`; no ledger: the caller's
+    transaction decides what stays). `progress` hears each table's rows and each phase."""
     check_write_target(engine.url, allow_hosts=allow_hosts, allow_remote=allow_remote)
     told = progress or SILENT
     if conn is not None:
+        shards.refuse_connection(job)
         return _joined(plan, conn, schema, reset or truncate, lock_timeout, told)
     dialect = dialect_for(engine.dialect.name)
     dialect.schema = schema
@@ -151,12 +82,17 @@ def execute_plan(
         if dialect.capabilities.implicit_commits:  # CREATE TABLE would commit: before BEGIN
             book.open(conn)
         conn.commit()  # the session settings' own autobegun transaction ended, nothing in it
+        if job is not None:
+            shards.prepare(conn, dialect, book, job, wait)
         with conn.begin():
             attempt.phase = "load"
             try:
                 told.phase("taking locks")
-                take(conn, dialect, wait, engine)
-                _run(plan, bind(plan), conn, dialect, schema, report, book, attempt, wait, told)
+                take(conn, dialect, wait, engine, shards.lock_index(job))
+                if job is not None:
+                    shards.run(plan, conn, dialect, schema, report, book, attempt, wait, told, job)
+                else:
+                    _run(plan, bind(plan), conn, dialect, schema, report, book, attempt, wait, told)
             except KeyboardInterrupt:
                 attempt.interrupted = True  # a rollback on a broken connection may replace it
                 raise
@@ -166,9 +102,9 @@ def execute_plan(
         if dialect.is_lock_timeout(err):
             err = lock_error(err, dialect, engine, wait)
         elif is_permission_denied(err):
-            err = PermissionDenied(_db_message(err))  # type: ignore[arg-type]
+            err = PermissionDenied(db_message(err))  # type: ignore[arg-type]
         if isinstance(err, (SeedspecError, sa.exc.DBAPIError, KeyboardInterrupt)) or (
-            _is_driver_error(err)
+            is_driver_error(err)
         ):
             raise settle(err, attempt, conn, engine, dialect) from None
         with contextlib.suppress(Exception):  # an internal error: rolled back all the same
@@ -176,6 +112,8 @@ def execute_plan(
         raise
     finally:
         wait.stop()
+        if job is not None:
+            shards.release(conn, dialect, job)
         _release(conn, dialect)
     report.seconds = time.perf_counter() - started
     return report
@@ -210,7 +148,7 @@ def _joined(
             err = lock_error(err, dialect, conn.engine, wait)
         with contextlib.suppress(Exception):
             tx.rollback()
-        if isinstance(err, (SeedspecError, sa.exc.DBAPIError)) or _is_driver_error(err):
+        if isinstance(err, (SeedspecError, sa.exc.DBAPIError)) or is_driver_error(err):
             moved = " (key counters a rollback keeps may have moved)" if attempt.counters else ""
             raise ApplyError(
                 f"{message_of(err)}; rolled back to where the apply began{moved}"
@@ -233,17 +171,6 @@ def _release(conn: sa.Connection, dialect: Dialect) -> None:
                 conn.rollback()
     finally:
         conn.close()
-
-
-def _is_driver_error(err: BaseException) -> bool:
-    """An error raised by a database driver itself (raw cursors bypass SQLAlchemy's wrapping)."""
-    return type(err).__module__.split(".")[0] in ("psycopg", "pymysql", "sqlite3")
-
-
-def _db_message(err: sa.exc.DBAPIError) -> str:
-    orig = getattr(err, "orig", None) or err
-    text = str(orig).strip().splitlines()
-    return redact_text(" ".join(text[:2]) if text else type(orig).__name__)
 
 
 def _count(conn: sa.Connection, dialect: Dialect, table: DbTable) -> int:
@@ -363,12 +290,12 @@ def _load(
             inserting = False
         if isinstance(step, InsertRows):
             wait.table, wait.loading = schema.table(step.table), True  # a row lock: its table
-            report.tables.append(_insert(model, conn, dialect, schema, step, told))
+            report.tables.append(insert_rows(model, conn, dialect, schema, step, told))
             if step.table in refilled:  # before the trigger that also fills it calls nextval
                 dialect.reset_sequences(conn, schema, (step.table,))
         elif isinstance(step, FillDeferred):
             told.phase(f"filling deferred columns of {step.table}")
-            _fill(model, conn, dialect, schema, step)
+            fill_rows(model, conn, dialect, schema, step)
         elif isinstance(step, VerifyForeignKeys):
             told.phase("verifying foreign keys")
             dialect.finish(conn, plan.suspend_fk_checks)
@@ -385,64 +312,3 @@ def _load(
         dialect.end_bulk(conn, bulk)
         report.validate_seconds = time.perf_counter() - t0
     dialect.finish(conn, plan.suspend_fk_checks)
-
-
-def _insert(
-    model: Model,
-    conn: sa.Connection,
-    dialect: Dialect,
-    schema: DbSchema,
-    step: InsertRows,
-    told: Progress,
-) -> TableReport:
-    t0 = time.perf_counter()
-    table = schema.table(step.table)
-    assert table is not None
-    columns = list(step.columns)
-    nulls = set(step.null_columns)
-    produced = [c for c in columns if c not in nulls]
-
-    def payloads() -> Iterator[Any]:
-        """Chunks generated and encoded for the database, one step ahead of the load."""
-        for start in range(0, step.count, CHUNK_ROWS):
-            stop = min(step.count, start + CHUNK_ROWS)
-            arrays = model.arrays(step.table, produced, start, stop)
-            values = dict(zip(produced, arrays, strict=True))
-            none = np.full(stop - start, None, dtype=object)
-            yield dialect.prepare(table, columns, [values.get(c, none) for c in columns])
-
-    told.table_started(step.table, step.count)
-    try:
-        # one chunk: generated inline (a thread only pays off when it overlaps a second load)
-        chunks = payloads() if step.count <= CHUNK_ROWS else prefetch(payloads)
-        for start, payload in zip(range(0, step.count, CHUNK_ROWS), chunks, strict=True):
-            dialect.load(conn, table, columns, payload)
-            told.advanced(step.table, min(CHUNK_ROWS, step.count - start))
-    except sa.exc.DBAPIError as err:
-        if dialect.is_lock_timeout(err):
-            raise
-        denied = is_permission_denied(err)
-        raise (PermissionDenied if denied else ApplyError)(
-            f"loading {step.table}: {_db_message(err)}"
-        ) from None
-    except Exception as err:
-        if (
-            isinstance(err, SeedspecError)
-            or not _is_driver_error(err)
-            or (dialect.is_lock_timeout(err))
-        ):
-            raise
-        raise ApplyError(f"loading {step.table}: {redact_text(str(err))}") from None
-    return TableReport(step.table, step.count, time.perf_counter() - t0)
-
-
-def _fill(
-    model: Model, conn: sa.Connection, dialect: Dialect, schema: DbSchema, step: FillDeferred
-) -> None:
-    table = schema.table(step.table)
-    assert table is not None
-    names = list(step.key_columns) + list(step.columns)
-    for start in range(0, step.count, CHUNK_ROWS):
-        stop = min(step.count, start + CHUNK_ROWS)
-        cols = model.rows(step.table, names, start, stop)
-        dialect.update(conn, table, step.key_columns, step.columns, cols)

@@ -138,12 +138,12 @@ def _columns(url: str, table: str) -> list[str]:
 
 @pytest.mark.parametrize("batch", [7, 10_000])
 def test_batch_size_does_not_change_values(tmp_path: Path, batch: int, monkeypatch) -> None:
-    import seedspec.execute.run
+    import seedspec.execute.rows
 
-    monkeypatch.setattr(seedspec.execute.run, "CHUNK_ROWS", batch)
+    monkeypatch.setattr(seedspec.execute.rows, "CHUNK_ROWS", batch)
     url = fresh_sqlite(tmp_path, f"b{batch}")
     apply(write_spec(tmp_path, "s"), url)
     reference = fresh_sqlite(tmp_path, "ref")
-    monkeypatch.setattr(seedspec.execute.run, "CHUNK_ROWS", 1000)
+    monkeypatch.setattr(seedspec.execute.rows, "CHUNK_ROWS", 1000)
     apply(write_spec(tmp_path, "s"), reference)
     assert digests(url) == digests(reference)

@@ -348,3 +348,46 @@ def test_postgres_connection_and_permission_errors(pg_url: str, tmp_path: Path) 
             conn.exec_driver_sql(f'DROP OWNED BY "{role}"')
             conn.exec_driver_sql(f'DROP ROLE "{role}"')
         admin.dispose()
+
+
+def test_sharded_apply_documents(work: Path) -> None:
+    """apply --shard K/N and --finish (docs/EXPORT.md): each success, no-op and refusal one
+    valid document, with its documented error code; the database says what was written."""
+    url = db(work)
+    parts = ("--part-rows", "2")
+    doc = contract(
+        cli("apply", "--db", url, "--shard", "1/2", *parts, "-o", "json", cwd=work), "apply", None
+    )
+    report = doc["result"]["report"]
+    assert report["shard"]["held"]["author"] == [[0, 2]] and report["ledger"]["shard"]["index"] == 1
+    assert scalar(url, "SELECT count(*) FROM author") == 2
+    again = cli("apply", "--db", url, "--shard", "1/2", *parts, "-o", "json", cwd=work)
+    assert contract(again, "apply", None)["result"]["report"]["noop"] is True
+    missing = contract(
+        cli("apply", "--db", url, "--finish", "-o", "json", cwd=work), "apply", "load"
+    )
+    assert missing["errors"][0]["kind"] == "shards-missing"
+    assert "2/2" in missing["errors"][0]["message"] and missing["errors"][0]["fix"]
+    other_n = cli("apply", "--db", url, "--shard", "2/3", *parts, "-o", "json", cwd=work)
+    assert "has 2 shards" in contract(other_n, "apply", "usage")["errors"][0]["message"]
+    reset = cli("apply", "--db", url, "--shard", "2/2", "--reset", "-o", "json", cwd=work)
+    contract(reset, "apply", "usage")
+    both = cli("apply", "--db", url, "--shard", "2/2", "--finish", "-o", "json", cwd=work)
+    contract(both, "apply", "usage")
+    plain = contract(cli("apply", "--db", url, "-o", "json", cwd=work), "apply", "seeded")
+    assert "sharded load is in progress" in plain["errors"][0]["message"]
+    contract(
+        cli("apply", "--db", url, "--shard", "2/2", *parts, "-o", "json", cwd=work), "apply", None
+    )
+    assert scalar(url, "SELECT count(*) FROM author") == 5
+    done = contract(cli("apply", "--db", url, "--finish", "-o", "json", cwd=work), "apply", None)
+    assert done["result"]["report"]["shard"]["finish"] is True
+    assert done["result"]["report"]["shard"]["verified"]["author"] == 5
+    noop = contract(cli("apply", "--db", url, "--finish", "-o", "json", cwd=work), "apply", None)
+    assert noop["result"]["report"]["noop"] is True
+    remote = "postgresql://postgres@db.invalid/test"
+    for args in (("--shard", "1/2"), ("--finish",)):
+        guard = contract(
+            cli("apply", "--db", remote, *args, "-o", "json", cwd=work), "apply", "guard"
+        )
+        assert guard["errors"][0]["kind"] == "guard-remote"

@@ -190,6 +190,19 @@ class MySqlDialect(Dialect):
     def release_apply_lock(self, conn: sa.Connection) -> None:
         my_locks.release_apply_lock(conn)
 
+    def take_shard_lock(self, conn: sa.Connection, seconds: float, index: int) -> bool:
+        return my_locks.take_shard_lock(conn, seconds, index)
+
+    def release_shard_lock(self, conn: sa.Connection, index: int) -> None:
+        my_locks.release_shard_lock(conn, index)
+
+    def suspend_shard_fks(self, conn: sa.Connection, in_transaction: bool) -> None:
+        if in_transaction:  # the session's: back on in resume_shard_fks
+            self.execute_raw(conn, "SET FOREIGN_KEY_CHECKS = 0")
+
+    def resume_shard_fks(self, conn: sa.Connection) -> None:
+        self.execute_raw(conn, "SET FOREIGN_KEY_CHECKS = 1")
+
     def session_id(self, conn: sa.Connection) -> int:
         return int(conn.exec_driver_sql("SELECT CONNECTION_ID()").scalar() or 0)
 

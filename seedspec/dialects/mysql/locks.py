@@ -79,6 +79,21 @@ def release_apply_lock(conn: sa.Connection) -> None:
     conn.execute(sa.text("SELECT RELEASE_LOCK(:n)"), {"n": lock_name(conn)})
 
 
+def shard_lock_name(conn: sa.Connection, index: int) -> str:
+    """Shard `index`'s named lock (GET_LOCK names are at most 64 characters)."""
+    return f"{lock_name(conn)[:48]}:shard:{index}"
+
+
+def take_shard_lock(conn: sa.Connection, seconds: float, index: int) -> bool:
+    name = shard_lock_name(conn, index)
+    got = conn.execute(sa.text("SELECT GET_LOCK(:n, :t)"), {"n": name, "t": _seconds(seconds)})
+    return bool(got.scalar())
+
+
+def release_shard_lock(conn: sa.Connection, index: int) -> None:
+    conn.execute(sa.text("SELECT RELEASE_LOCK(:n)"), {"n": shard_lock_name(conn, index)})
+
+
 def describe(row: Any) -> str:
     cid, user, host, command, age = tuple(row)
     held = f", transaction open {age}s" if age is not None else ""

@@ -159,6 +159,19 @@ class PostgresDialect(Dialect):
     def session_id(self, conn: sa.Connection) -> int:
         return int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() or 0)
 
+    def take_shard_lock(self, conn: sa.Connection, seconds: float, index: int) -> bool:
+        return pg_locks.take_shard_lock(conn, seconds, index)
+
+    def take_ledger_lock(self, conn: sa.Connection, seconds: float) -> bool:
+        return pg_locks.take_ledger_lock(conn, seconds)
+
+    def suspend_shard_fks(self, conn: sa.Connection, in_transaction: bool) -> None:
+        """FK triggers (and ordinary triggers: a plan with triggers is not sharded) off until
+        the transaction ends: SET LOCAL, so a kill or a rollback leaves nothing behind. Needs
+        a superuser, or GRANT SET ON PARAMETER session_replication_role (PostgreSQL 15+)."""
+        if in_transaction:
+            self.execute_raw(conn, "SET LOCAL session_replication_role = replica")
+
     def lock_table(self, conn: sa.Connection, table: DbTable, mode: str) -> None:
         pg_locks.lock_table(conn, self.qualified(conn, table), mode)
 

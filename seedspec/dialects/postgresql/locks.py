@@ -90,6 +90,36 @@ def take_apply_lock(conn: sa.Connection, seconds: float) -> bool:
         time.sleep(0.05)
 
 
+def _retry(conn: sa.Connection, sql: str, key: int, seconds: float) -> bool:
+    """An advisory pg_try_* lock retried until `seconds` pass (0: forever)."""
+    deadline = time.monotonic() + seconds
+    while not conn.execute(sa.text(sql), {"k": key}).scalar():
+        if seconds and time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def take_shard_lock(conn: sa.Connection, seconds: float, index: int) -> bool:
+    """The apply lock shared (shards run together; a plain apply or --finish, which take it
+    exclusively, wait for them and they for it) and shard `index`'s own lock exclusively,
+    both until the transaction ends."""
+    database = str(conn.exec_driver_sql("SELECT current_database()").scalar())
+    shared = "SELECT pg_try_advisory_xact_lock_shared(:k)"
+    if not _retry(conn, shared, apply_key(database), seconds):
+        return False
+    mine = "SELECT pg_try_advisory_xact_lock(:k)"
+    return _retry(conn, mine, apply_key(f"{database}:shard:{index}"), seconds)
+
+
+def take_ledger_lock(conn: sa.Connection, seconds: float) -> bool:
+    """The lock a shard creates the ledger under (not the apply lock: shards hold it shared)."""
+    database = str(conn.exec_driver_sql("SELECT current_database()").scalar())
+    return _retry(
+        conn, "SELECT pg_try_advisory_xact_lock(:k)", apply_key(f"{database}:ledger"), seconds
+    )
+
+
 def holders(conn: sa.Connection, table: str | None, me: int) -> list[str]:
     """The sessions holding a lock on `table` (a qualified name), or on the apply lock (None)."""
     if table is None:

@@ -134,6 +134,13 @@ class SqliteDialect(Dialect):
         # Cycles and self-references load in any order; checked at COMMIT and by us before it.
         self.execute_raw(conn, "PRAGMA defer_foreign_keys = ON")
 
+    def suspend_shard_fks(self, conn: sa.Connection, in_transaction: bool) -> None:
+        if not in_transaction:  # a no-op inside a transaction: before BEGIN
+            self.execute_raw(conn, "PRAGMA foreign_keys = OFF")
+
+    def resume_shard_fks(self, conn: sa.Connection) -> None:
+        self.execute_raw(conn, "PRAGMA foreign_keys = ON")
+
     def finish(self, conn: sa.Connection, suspend_fk_checks: bool) -> None:
         cur = self.raw(conn).cursor()
         try:
