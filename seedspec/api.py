@@ -29,16 +29,16 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
     from seedspec.database import guard as _guard
+    from seedspec.database import picks as _picks
     from seedspec.database import reflect as _reflect
     from seedspec.database import target as _target
     from seedspec.database import waits as _waits
     from seedspec.database.target import Database, Target
     from seedspec.dialects import registry as _registry
-    from seedspec.database import picks as _picks
     from seedspec.execute import existing as _existing
-    from seedspec.execute import shardbook as _shardbook
     from seedspec.execute import ledger as _ledger
     from seedspec.execute import run as _run
+    from seedspec.execute import shardbook as _shardbook
     from seedspec.execute import written as _written
     from seedspec.execute.ledger import LedgerSpot
     from seedspec.execute.progress import Progress

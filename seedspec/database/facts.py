@@ -21,11 +21,11 @@ from seedspec.database.checks import (
     Clause,
     ColumnFacts,
     merge_alternative,
-    named_columns,
     read_check,
 )
 from seedspec.database.model import DbCheck, DbSchema, DbTable, DbUnique
 from seedspec.database.partitions import PartitionRule, partition_rule
+from seedspec.database.sqlexprs import named_columns
 
 
 @dataclass(frozen=True)

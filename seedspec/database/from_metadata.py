@@ -23,9 +23,9 @@ from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.types import TypeEngine
 
 from seedspec.database.catalog import DdlColumn
-from seedspec.database.checks import is_call, json_valid_column, named_columns
 from seedspec.database.model import DbCheck, DbColumn, DbForeignKey, DbSchema, DbTable, DbUnique
 from seedspec.database.reflect_types import TypeFacts, classify
+from seedspec.database.sqlexprs import is_call, json_valid_column, named_columns
 from seedspec.deferred import deferred
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.capabilities import capabilities_for, family_of

@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine.reflection import Inspector, ObjectKind
 
 from seedspec.database.catalog import Catalog, TableKey
-from seedspec.database.checks import is_call
 from seedspec.database.connect import (
     connect,
     dbapi_errors,
@@ -47,6 +46,7 @@ from seedspec.database.reflect_types import (
     domain_column_checks,
     range_item_type,
 )
+from seedspec.database.sqlexprs import is_call
 from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT, bound_reads, read_lock_error
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.capabilities import family_of

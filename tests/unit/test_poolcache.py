@@ -14,12 +14,15 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SEEDSPEC_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("SEEDSPEC_NO_CACHE", raising=False)
     pools._pool_cached.cache_clear()
+    pools._values_cached.cache_clear()
     yield tmp_path / f"pools-{poolcache.FORMAT}"
     pools._pool_cached.cache_clear()
+    pools._values_cached.cache_clear()
 
 
 def _fresh(provider: str = "person.first_name", seed: int = 11, **args: object) -> list:
     pools._pool_cached.cache_clear()
+    pools._values_cached.cache_clear()
     return pools.pool(provider, locale="en", seed=seed, args=dict(args)).tolist()
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from seedspec.database.checks import is_call, json_valid_column, named_columns
 from seedspec.database.model import DbCheck, DbUnique
 from seedspec.database.reflect_types import _value_replaced
+from seedspec.database.sqlexprs import is_call, json_valid_column, named_columns
 from seedspec.database.triggers import pg_trigger_type, sqlite_trigger_head
 from seedspec.dialects.mysql.dialect import _sized_bytes, _without_on_update
 from seedspec.dialects.sqlite.catalog import table_checks, unique_index

@@ -19,9 +19,9 @@ from sqlglot.errors import SqlglotError
 from sqlglot.tokens import TokenType
 
 from seedspec.database.catalog import Catalog, DdlColumn, TableKey
-from seedspec.database.checks import json_valid_column
 from seedspec.database.model import DbCheck, DbSchema, DbTable
 from seedspec.database.reflect_types import TypeFacts
+from seedspec.database.sqlexprs import json_valid_column
 from seedspec.database.sqltokens import lex, top_level
 from seedspec.deferred import deferred
 from seedspec.dialects import endpoints
