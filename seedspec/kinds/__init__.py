@@ -22,6 +22,8 @@ from seedspec.errors import Problem, SeedspecError
 from seedspec.kinds import (
     binary,
     choice,
+    conditional,
+    derived,
     geometry,
     links,
     network,
@@ -92,6 +94,8 @@ KINDS: dict[str, Kind] = {
         geometry.GeometryKind(),
         ranges.PartitionKind(),
         links.AggregateKind(),
+        derived.FromKind(),
+        conditional.WhenKind(),
     )
 }
 # Every generator kind a column entry may name (exactly one per column), in the spec's order.
