@@ -30,21 +30,11 @@ def correlated(
     table: DbTable, specs: Mapping[str, GeneratorSpec], notes: Mapping[str, str]
 ) -> dict[str, tuple[GeneratorSpec, str]]:
     """Column -> (its `from:` generator, why) for each inferred column a sibling explains."""
-    parts: dict[str, str] = {}
-    for name in specs:
-        column = table.column(name)
-        role = PARTS.get(provider_for(table, column) or "") if column is not None else None
-        spec = specs[name]
-        if role == "title" and spec.kind == "gen" and spec.params.get("provider") != "text.title":
-            continue  # an employee's title is a job title (person.occupation), not a headline
-        if role is not None and role not in parts and not spec.null:
-            parts[role] = name
+    parts = _parts(table, specs)
     out: dict[str, tuple[GeneratorSpec, str]] = {}
     for name, spec in specs.items():
-        if notes.get(name) == "spec" or spec.kind != "gen" or spec.params.get("exclude"):
-            continue
-        target = TARGETS.get(spec.params.get("provider") or "")
-        if target is None or spec.params.get("case") not in (None, "lower"):
+        target = _target(spec) if notes.get(name) != "spec" else None
+        if target is None:
             continue
         form, needs, reads = target
         if not all(p in parts for p in needs) or (spec.params.get("case") and form == "full_name"):
@@ -58,6 +48,28 @@ def correlated(
     return out
 
 
+def _parts(table: DbTable, specs: Mapping[str, GeneratorSpec]) -> dict[str, str]:
+    """Role (first, last, title) -> the generated column that plays it (never NULL)."""
+    parts: dict[str, str] = {}
+    for name, spec in specs.items():
+        column = table.column(name)
+        role = PARTS.get(provider_for(table, column) or "") if column is not None else None
+        if role == "title" and spec.kind == "gen" and spec.params.get("provider") != "text.title":
+            continue  # an employee's title is a job title (person.occupation), not a headline
+        if role is not None and role not in parts and not spec.null:
+            parts[role] = name
+    return parts
+
+
+def _target(spec: GeneratorSpec) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
+    """What an inferred generator would be built as, when inference chose it by name."""
+    if spec.kind != "gen" or spec.params.get("exclude"):
+        return None
+    if spec.params.get("case") not in (None, "lower"):
+        return None  # upper-case values: a CHECK asks for them, the `from:` forms are lower
+    return TARGETS.get(spec.params.get("provider") or "")
+
+
 def conditional(
     table: DbTable, specs: Mapping[str, GeneratorSpec], notes: Mapping[str, str]
 ) -> dict[str, tuple[GeneratorSpec, str]]:
@@ -66,6 +78,8 @@ def conditional(
     paused_reason its value where status = 'paused' and NULL elsewhere (the CHECK allows NULL
     there, and a reason on an active row would read as a mistake)."""
     import sqlglot.expressions as sx  # sqlglot: imported by the compile that reads CHECKs
+
+    from sqlglot.optimizer.simplify import simplify
 
     from seedspec.database.checks import parse
 
@@ -87,7 +101,7 @@ def conditional(
                 continue
             if not reads or not reads <= set(specs):
                 continue
-            when = sx.not_(cond.copy()).sql()
+            when = simplify(sx.not_(cond.copy())).sql()  # NOT (a <> 'x') reads as a = 'x'
             why = f"CHECK ({check.sqltext}): a value only where it asks for one"
             out[target] = (when_spec(when, spec, None), why)
     return out

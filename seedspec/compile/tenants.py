@@ -66,6 +66,18 @@ def tenant_of(
         return _written(table, fk, within, child, parent, spec)
     if spec is not None and spec.params.get("where"):
         return None, None
+    found = _candidates(table, fk, child, parent)
+    if len(found) > 1:
+        named = [f for f in found if f[0].lower() in TENANT_NAMES]
+        named.sort(key=lambda f: TENANT_NAMES.index(f[0].lower()))
+        found = named[:1]
+    return (found[0] if found else None), None
+
+
+def _candidates(
+    table: DbTable, fk: DbForeignKey, child: dict[str, DbForeignKey], parent: DbTable
+) -> list[tuple[str, str]]:
+    """(child column, parent column) of every NOT NULL tenant FK both sides share."""
     found = []
     for col, other in child.items():
         if col == fk.columns[0] or other.ref_table in (table.name, fk.ref_table):
@@ -76,11 +88,7 @@ def tenant_of(
             continue
         if not (mine_col.nullable or their_col.nullable):
             found.append((col, theirs))
-    if len(found) > 1:
-        named = [f for f in found if f[0].lower() in TENANT_NAMES]
-        named.sort(key=lambda f: TENANT_NAMES.index(f[0].lower()))
-        found = named[:1]
-    return (found[0] if found else None), None
+    return found
 
 
 def _written(
@@ -92,17 +100,26 @@ def _written(
     spec: GeneratorSpec | None,
 ) -> tuple[tuple[str, str] | None, Problem | None]:
     """The spec's `within: COLUMN`: a column of this table the parent has a partner of."""
-    where = f"{table.name}.{fk.columns[0]}: within: {within}"
+    where = f"{table.name}.{fk.columns[0]}"
     location = spec.location if spec is not None else None
     if table.column(within) is None:
-        message = f"{where}: {table.name!r} has no column {within!r}"
-        return None, Problem(message, location, code="within", table=table.name)
+        problem = Problem(
+            f"{where}: within: {within!r} is not a column of {table.name!r}",
+            location,
+            code="within",
+            table=table.name,
+            fix=f"name a column of {table.name!r} (its tenant FK, e.g. org_id)",
+        )
+        return None, problem
     theirs = _partner(child, parent, within)
     if theirs is None:
-        message = (
-            f"{where}: {parent.name!r} has no column {within!r} nor an FK to the same table "
-            f"as {table.name}.{within}, so its rows have no tenant to match"
+        problem = Problem(
+            f"{where}: within: {parent.name!r} has no column {within!r} nor an FK to the "
+            f"table {table.name}.{within} references, so its rows have no tenant to match",
+            location,
+            code="within",
+            table=table.name,
+            fix=f"name a column both {table.name!r} and {parent.name!r} have, or drop `within:`",
         )
-        fix = f"name a column both {table.name!r} and {parent.name!r} have, or drop `within:`"
-        return None, Problem(message, location, code="within", table=table.name, fix=fix)
+        return None, problem
     return (within, theirs), None

@@ -443,4 +443,5 @@ def _joint(unit: Unit, t: Linked, picks: dict[str, r.Pick]) -> None:
             if isinstance(pick, r.RandomPick):
                 pick = r.JointPick(pick.key, owner.fk.ref_table, own_col, pick.n)
             other = (link.fk.ref_table, other_col, unit.count(link.fk.ref_table))
-            picks[owner.id] = replace(pick, others=(*pick.others, other))
+            if other not in pick.others:  # two FKs into one parent table need it once
+                picks[owner.id] = replace(pick, others=(*pick.others, other))
