@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from seedspec.analysis.infer import provider_for
 from seedspec.database.model import DbTable
-from seedspec.kinds.conditional import when_spec
+from seedspec.kinds.conditional import ConditionError, condition_tree, when_spec
 from seedspec.kinds.derived import from_spec
 from seedspec.kinds.spec import GeneratorSpec
 
@@ -102,6 +102,10 @@ def conditional(
             if not reads or not reads <= set(specs):
                 continue
             when = simplify(sx.not_(cond.copy())).sql()  # NOT (a <> 'x') reads as a = 'x'
+            try:
+                condition_tree(when)
+            except ConditionError:
+                continue  # a condition `when:` cannot evaluate: the CHECK's branches decide
             why = f"CHECK ({check.sqltext}): a value only where it asks for one"
             out[target] = (when_spec(when, spec, None), why)
     return out

@@ -95,6 +95,8 @@ def _operand(node: sx.Expression) -> list[Any]:
         return _operand(node.this)
     if isinstance(node, sx.Column) and not node.table:
         return ["col", node.name]
+    if isinstance(node, sx.Cast) and isinstance(node.this, sx.Column):
+        return _operand(node.this)  # PostgreSQL's (status)::text: the column's own values
     if isinstance(node, sx.Cast) and isinstance(node.this, sx.Literal):
         return ["lit", node.this.name]  # DATE '2024-01-01': compared as the column's values
     if isinstance(node, sx.Literal):
