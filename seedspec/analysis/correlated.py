@@ -78,7 +78,6 @@ def conditional(
     paused_reason its value where status = 'paused' and NULL elsewhere (the CHECK allows NULL
     there, and a reason on an active row would read as a mistake)."""
     import sqlglot.expressions as sx  # sqlglot: imported by the compile that reads CHECKs
-
     from sqlglot.optimizer.simplify import simplify
 
     from seedspec.database.checks import parse
@@ -94,7 +93,9 @@ def conditional(
             target = _not_null_column(other)
             column = table.column(target) if target else None
             spec = specs.get(target or "")
-            if column is None or spec is None or not column.nullable or target in out:
+            if target is None or column is None or spec is None or target in out:
+                continue
+            if not column.nullable:
                 continue
             reads = {c.name for c in cond.find_all(sx.Column)}
             if notes.get(target) == "spec" or spec.null or target in reads:

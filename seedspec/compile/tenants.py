@@ -45,7 +45,10 @@ def _partner(child: dict[str, DbForeignKey], parent: DbTable, column: str) -> st
         return column if parent.column(column) is not None else None
     theirs = _single(parent)
     same = theirs.get(column)
-    if same is not None and (same.ref_table, same.ref_columns) == (mine.ref_table, mine.ref_columns):
+    if same is not None and (same.ref_table, same.ref_columns) == (
+        mine.ref_table,
+        mine.ref_columns,
+    ):
         return column
     for col, fk in theirs.items():
         if (fk.ref_table, fk.ref_columns) == (mine.ref_table, mine.ref_columns):

@@ -200,7 +200,8 @@ def filtered_format(template: str) -> tuple[str, dict[str, tuple[str, tuple[str,
     parsed = list(string.Formatter().parse(template))
     if not any(field and "|" in field for _, field, _, _ in parsed):
         return template, {}
-    out, slots = [], {}
+    out: list[str] = []
+    slots: dict[str, tuple[str, tuple[str, ...]]] = {}
     for literal, field, spec, conversion in parsed:
         out.append(literal.replace("{", "{{").replace("}", "}}"))
         if field is None:
@@ -209,5 +210,11 @@ def filtered_format(template: str) -> tuple[str, dict[str, tuple[str, tuple[str,
             name, *filters = field.split("|")
             field = f"|{len(slots)}"  # no column name holds a |
             slots[field] = (name, tuple(filters))
-        out.append("{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
+        out.append(
+            "{"
+            + field
+            + (f"!{conversion}" if conversion else "")
+            + (f":{spec}" if spec else "")
+            + "}"
+        )
     return "".join(out), slots

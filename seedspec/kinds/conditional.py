@@ -60,10 +60,17 @@ def condition_tree(text: str) -> list[Any]:
     return _tree(node)
 
 
-def _tree(node: sx.Expression) -> list[Any]:
+def _tree(node: sx.Expr) -> list[Any]:
     import sqlglot.expressions as sx
 
-    compare = {sx.EQ: "=", sx.NEQ: "<>", sx.LT: "<", sx.LTE: "<=", sx.GT: ">", sx.GTE: ">="}
+    compare: dict[type, str] = {
+        sx.EQ: "=",
+        sx.NEQ: "<>",
+        sx.LT: "<",
+        sx.LTE: "<=",
+        sx.GT: ">",
+        sx.GTE: ">=",
+    }
     if isinstance(node, sx.Paren):
         return _tree(node.this)
     if isinstance(node, (sx.And, sx.Or)):
@@ -88,7 +95,7 @@ def _tree(node: sx.Expression) -> list[Any]:
     raise ConditionError(f"`{node.sql()}` is not supported (use {SUPPORTED})")
 
 
-def _operand(node: sx.Expression) -> list[Any]:
+def _operand(node: sx.Expr) -> list[Any]:
     import sqlglot.expressions as sx
 
     if isinstance(node, sx.Paren):

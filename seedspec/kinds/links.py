@@ -95,7 +95,9 @@ class RefKind(_Link):
             ctx.unknown_table(pointer, "ref to", table)
         within = entry.get("within")
         if isinstance(within, str) and entry.get("where"):
-            ctx.add((*pointer[:-1], "within"), "`within:` and `where:` both correlate the pick; use one")
+            ctx.add(
+                (*pointer[:-1], "within"), "`within:` and `where:` both correlate the pick; use one"
+            )
         if isinstance(within, str) and within == (pointer[-2] if not ctx.nested else None):
             ctx.add((*pointer[:-1], "within"), f"`within:` names the column itself ({within})")
 

@@ -24,7 +24,8 @@ CREATE TABLE orgs (id INTEGER PRIMARY KEY, name VARCHAR(80) NOT NULL);
 CREATE TABLE employees (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs (id),
     manager_id INTEGER REFERENCES employees (id), first_name VARCHAR(40) NOT NULL,
     last_name VARCHAR(40) NOT NULL, email VARCHAR(80) NOT NULL UNIQUE, username VARCHAR(80),
-    full_name VARCHAR(90), status VARCHAR(10) NOT NULL CHECK (status IN ('active', 'paused', 'gone')),
+    full_name VARCHAR(90),
+    status VARCHAR(10) NOT NULL CHECK (status IN ('active', 'paused', 'gone')),
     paused_reason VARCHAR(200), CHECK (status <> 'paused' OR paused_reason IS NOT NULL));
 CREATE TABLE users (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs (id),
     first_name VARCHAR(40) NOT NULL, last_name VARCHAR(40) NOT NULL, email VARCHAR(80) NOT NULL,

@@ -14,7 +14,9 @@ NAMES = {"first_name": {"choice": ["Anna", "José", "Mary Ann"]}, "last_name": {
 
 
 def test_from_email_from_the_name_parts_starts_with_them_and_is_unique() -> None:
-    built = build({"from": ["first_name", "last_name"], "as": "email", "unique": True}, others=NAMES)
+    built = build(
+        {"from": ["first_name", "last_name"], "as": "email", "unique": True}, others=NAMES
+    )
     emails = built(range(300))
     firsts = build(NAMES["first_name"], column="first_name", others=NAMES)(range(300))
     assert len(set(emails)) == 300
@@ -24,9 +26,9 @@ def test_from_email_from_the_name_parts_starts_with_them_and_is_unique() -> None
 
 
 def test_from_username_full_name_slug_and_domain() -> None:
-    assert build({"from": ["first_name", "last_name"], "as": "username"}, others=NAMES)(
-        range(50)
-    )[0].startswith(("anna_smith", "jose_smith", "maryann_smith"))
+    assert build({"from": ["first_name", "last_name"], "as": "username"}, others=NAMES)(range(50))[
+        0
+    ].startswith(("anna_smith", "jose_smith", "maryann_smith"))
     full = build({"from": ["first_name", "last_name"], "as": "full_name"}, others=NAMES)(range(9))
     assert set(full) <= {"Anna Smith", "José Smith", "Mary Ann Smith"}
     title = {"title": {"const": "Hello, World: a Title!"}}
@@ -57,7 +59,9 @@ def test_when_three_valued_and_vectorised() -> None:
     status = build(others["status"], column="status", others=others)(range(400))
     n = build(others["n"], column="n", others=others)(range(400))
     for g, s, k in zip(got, status, n, strict=True):
-        want = (s in ("paused", "gone") and k is not None and k > 3) or (k is None and s == "active")
+        want = (s in ("paused", "gone") and k is not None and k > 3) or (
+            k is None and s == "active"
+        )
         assert g == ("yes" if want else "no")
     nulls = build({"when": "n BETWEEN 2 AND 4", "then": {"const": 1}}, others=others)(range(200))
     assert set(nulls) == {1, None}
@@ -86,6 +90,10 @@ def test_when_condition_tree() -> None:
     ]
     assert condition_tree("d >= DATE '2024-01-01' AND f = TRUE AND k > -2.5") == [
         "and",
-        ["and", ["cmp", ">=", ["col", "d"], ["lit", "2024-01-01"]], ["cmp", "=", ["col", "f"], ["lit", True]]],
+        [
+            "and",
+            ["cmp", ">=", ["col", "d"], ["lit", "2024-01-01"]],
+            ["cmp", "=", ["col", "f"], ["lit", True]],
+        ],
         ["cmp", ">", ["col", "k"], ["lit", -2.5]],
     ]
