@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from seedspec.compile.tenants import tenant_of
 from seedspec.database.model import DbForeignKey, DbSchema, DbTable
 from seedspec.errors import Problem
 from seedspec.spec.model import GeneratorSpec, Spec, TableSpec
@@ -18,6 +19,8 @@ class Link:
     # columns an earlier (wider) FK already fills, e.g. tenant_id of (tenant_id, product_id)
     # next to (tenant_id, customer_id): this FK then picks a parent that matches them
     shared: tuple[str, ...] = ()
+    # (this row's tenant column, the parent's): the parent shares its value (compile/tenants.py)
+    within: tuple[str, str] | None = None
 
     @property
     def id(self) -> str:
@@ -67,7 +70,9 @@ def table_links(
             covered.update(fk.columns)
             continue
         nullable = all((c := table.column(n)) is not None and c.nullable for n in fk.columns)
-        links.append(Link(fk, gspec, nullable, shared))
+        within, problem = (None, None) if shared else tenant_of(table, fk, gspec, schema)
+        problems += [problem] if problem is not None else []
+        links.append(Link(fk, gspec, nullable, shared, within))
         covered.update(fk.columns)
     if tspec is not None:
         spec_links, spec_problems = _spec_links(table, tspec, schema, covered)

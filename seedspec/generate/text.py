@@ -10,6 +10,7 @@ from seedspec.deferred import deferred
 from seedspec.generate.base import Generator, objects
 from seedspec.generate.base import ValueSource as Model
 from seedspec.generate.composed import composed, part_pools
+from seedspec.generate.derived import apply_filters
 from seedspec.generate.pools import pool
 from seedspec.generate.random import bits, permute
 
@@ -207,6 +208,7 @@ class Template(Generator):
         super().__init__(key, params, unique)
         self.table = table
         self.fields = template_fields(params["template"])
+        self.format, self.filtered = filtered_format(params["template"])
 
     def depends_on(self) -> list[tuple[str | None, str]]:
         return [(None, f) for f in self.fields if f != "row"]
@@ -216,10 +218,11 @@ class Template(Generator):
         for name in self.fields:
             if name != "row":
                 columns[name] = model.values(self.table, name, idx).tolist()
-        template = self.params["template"]
+        for slot, (name, filters) in self.filtered.items():
+            columns[slot] = [apply_filters(v, filters) for v in columns[name]]
         names = list(columns)
         out = [
-            template.format(**dict(zip(names, row, strict=True)))
+            self.format.format(**dict(zip(names, row, strict=True)))
             for row in zip(*columns.values(), strict=True)
         ]
         return objects(out)
@@ -230,5 +233,31 @@ def template_fields(template: str) -> list[str]:
     seen: dict[str, None] = {}
     for _, field, _, _ in string.Formatter().parse(template):
         if field:
-            seen.setdefault(field.split(".")[0].split("[")[0], None)
+            seen.setdefault(field.split("|")[0].split(".")[0].split("[")[0], None)
     return list(seen)
+
+
+def filtered_format(template: str) -> tuple[str, dict[str, tuple[str, tuple[str, ...]]]]:
+    """The template with each `{name|filter...}` field renamed to a slot (`|0`) + what each
+    slot holds (column, filters); a template with no filter comes back as written."""
+    parsed = list(string.Formatter().parse(template))
+    if not any(field and "|" in field for _, field, _, _ in parsed):
+        return template, {}
+    out: list[str] = []
+    slots: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for literal, field, spec, conversion in parsed:
+        out.append(literal.replace("{", "{{").replace("}", "}}"))
+        if field is None:
+            continue
+        if "|" in field:
+            name, *filters = field.split("|")
+            field = f"|{len(slots)}"  # no column name holds a |
+            slots[field] = (name, tuple(filters))
+        out.append(
+            "{"
+            + field
+            + (f"!{conversion}" if conversion else "")
+            + (f":{spec}" if spec else "")
+            + "}"
+        )
+    return "".join(out), slots

@@ -22,6 +22,8 @@ from seedspec.errors import Problem, SeedspecError
 from seedspec.kinds import (
     binary,
     choice,
+    conditional,
+    derived,
     existing,
     geometry,
     links,
@@ -98,6 +100,8 @@ KINDS: dict[str, Kind] = {
         sqlexpr.SqlKind(),
         python.PythonKind(),
         existing.ExistingKind(),
+        derived.FromKind(),
+        conditional.WhenKind(),
     )
 }
 # Every generator kind a column entry may name (exactly one per column), in the spec's order.

@@ -40,6 +40,8 @@ class RefParams:
     dist: str = "uniform"
     s: float = 1.0
     where: Mapping[str, str] | None = None  # {parent_column: this_row_column}
+    # the tenant column the parent must share (org_id); False: none, not even an inferred one
+    within: str | bool | None = None
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> RefParams:
@@ -50,6 +52,7 @@ class RefParams:
             params.get("dist") or "uniform",
             1.0 if s is None else float(s),
             params.get("where"),
+            params.get("within"),
         )
 
 
@@ -76,18 +79,28 @@ class RefKind(_Link):
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
         table, column = split_ref(entry["ref"])
         where_map = entry.get("where")
-        return {
+        params = {
             "table": table,
             "column": column,
             "dist": entry.get("dist", "uniform"),
             "s": float(entry.get("s", 1.0)),
             "where": dict(where_map) if where_map is not None else None,
         }
+        if "within" in entry:  # only when written: plans of refs without it stay as they were
+            params["within"] = entry["within"]
+        return params
 
     def check(self, entry: Entry, pointer: Pointer, ctx: CheckContext) -> None:
         table, _ = split_ref(entry["ref"])
         if not ctx.known_table(table):
             ctx.unknown_table(pointer, "ref to", table)
+        within = entry.get("within")
+        if isinstance(within, str) and entry.get("where"):
+            ctx.add(
+                (*pointer[:-1], "within"), "`within:` and `where:` both correlate the pick; use one"
+            )
+        if isinstance(within, str) and within == (pointer[-2] if not ctx.nested else None):
+            ctx.add((*pointer[:-1], "within"), f"`within:` names the column itself ({within})")
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
         typed = RefParams.from_params(params)
@@ -103,6 +116,8 @@ class RefKind(_Link):
             entry["s"] = plain(params["s"])
         if typed.where:
             entry["where"] = dict(typed.where)
+        if typed.within is not None:
+            entry["within"] = typed.within
         return entry
 
 

@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # generators are imported only to build (start-up: validate n
 
 # reads a spec's template field name ({first_name}); not SQL
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# `{title|slug}`, `{first_name|initial|lower}`: generate/derived.py FILTERS has their code
+TEMPLATE_FILTERS = ("lower", "upper", "title", "slug", "initial", "ascii")
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ class GenKind(Kind):
 
 @dataclass(frozen=True)
 class TemplateParams:
-    template: str  # a format string over {row} and the row's other columns
+    template: str  # a format string over {row} and the row's other columns (`|filter`s)
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> TemplateParams:
@@ -152,9 +154,14 @@ class TemplateKind(Kind):
         except ValueError as exc:
             ctx.add(pointer, f"malformed template: {exc}")
             return
-        for name, spec in fields:
-            if name is None:
+        for field_name, spec in fields:
+            if field_name is None:
                 continue
+            name, *filters = field_name.split("|")
+            unknown = [f for f in filters if f not in TEMPLATE_FILTERS]
+            if unknown:
+                known = ", ".join(TEMPLATE_FILTERS)
+                ctx.add(pointer, f"template filter |{unknown[0]}| is not one of {known}")
             if not _NAME.fullmatch(name):
                 ctx.add(pointer, f"template placeholder {{{name}}} must be row or a column name")
             elif spec and "{" in spec:

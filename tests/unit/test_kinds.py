@@ -166,6 +166,18 @@ CASES: dict[str, dict[str, Any]] = {
         "entry": {"offset": {"from": "d", "min": 0, "max": 3}},
         "others": {"d": {"date": {"from": "2024-01-01", "to": "2024-01-31"}}},
     },
+    "from_email": {
+        "entry": {"from": ["f", "l"], "as": "email"},
+        "others": {"f": {"gen": "person.first_name"}, "l": {"gen": "person.last_name"}},
+    },
+    "from_slug_unique": {
+        "entry": {"from": "t", "as": "slug", "unique": True},
+        "others": {"t": {"gen": "text.title"}},
+    },
+    "when_status": {
+        "entry": {"when": "s = 'on' AND n > 50", "then": INT, "else": None},
+        "others": {"s": {"choice": ["on", "off"]}, "n": INT},
+    },
     "bytes_5": {"entry": {"bytes": {"length": 5}}},
     "bits_12": {"entry": {"bits": {"length": 12}}},
     "cidr": {"entry": {"cidr": {}}},
@@ -258,7 +270,8 @@ def test_value_depends_on_seed_table_and_column(name: str) -> None:
     built = build(case["entry"], others=case.get("others"))
     n = domain(built, 60)
     base = built(range(n))
-    own_stream = not name.startswith("template")  # a template only formats other columns
+    # a template (and a slug of another column) only formats other columns
+    own_stream = not name.startswith(("template", "from_slug"))
     for changed in ({"seed": SEED + 1}, {"table": "other"}, {"column": "c2"} if own_stream else {}):
         if not changed:
             continue
@@ -332,6 +345,7 @@ UNIQUE_CASES: dict[str, dict[str, Any]] = {
     "sequence": {"sequence": {"start": 5, "step": 2}},
     "uuid": {"uuid": {}},
     "template": {"template": "K{row}"},
+    "from": {"from": ["first", "last"], "as": "email"},  # first/last: UNIQUE_OTHERS
     "pattern": {"pattern": "^[A-Z]{2}[0-9]{2}$"},
     "cidr": {"cidr": {}},
     "bytes": {"bytes": {"length": 16}},
@@ -341,10 +355,14 @@ UNIQUE_CASES: dict[str, dict[str, Any]] = {
 }
 
 
+# the sibling columns a unique case reads (few distinct names: the row number makes them unique)
+UNIQUE_OTHERS = {"from": {"first": {"choice": ["Anna", "Bo"]}, "last": {"const": "Smith"}}}
+
+
 @pytest.mark.parametrize("kind", [k for k in KINDS if unique_capable(k)])
 def test_unique_capable_kinds_give_distinct_values_up_to_capacity(kind: str) -> None:
     assert kind in UNIQUE_CASES, f"add a unique case for {kind}"
-    built = build({**UNIQUE_CASES[kind], "unique": True})
+    built = build({**UNIQUE_CASES[kind], "unique": True}, others=UNIQUE_OTHERS.get(kind))
     limit = built.distinct_limit()
     n = min(limit if limit is not None else 5000, 5000)
     values = built(range(n))

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from seedspec.analysis.branchfit import fitted
+from seedspec.analysis.correlated import conditional, correlated
 from seedspec.analysis.infer import infer_column
 from seedspec.compile.passes.branches import branching
 from seedspec.compile.unit import Columns, Errors, Linked, Unit, frozen
@@ -77,6 +78,9 @@ def _table_columns(
                     f'{{const: "{_EXAMPLES.get(col.type, "...")}"}}`',
                 )
             )
+    found = {**correlated(table, specs, notes), **conditional(table, specs, notes)}
+    for name, (spec, why) in found.items():
+        specs[name], notes[name] = spec, why  # email from the name columns, slug from title
     branches = branching(t, tfacts, fit.groups, specs, skipped)
     return Columns(frozen(specs), frozen(skipped), frozen(notes), branches, frozen(facts))
 

@@ -174,6 +174,8 @@ def _plain_pick(
     if decision.per_columns == link.fk.columns:
         assert decision.layout is not None
         return r.PerParentPick()
+    if link.within is not None and role is None:
+        return _within_pick(unit, t, link, key, n_parent)
     if link.fk.ref_table == t.name:
         _rootless(t, link, errors)
         return _self_pick(unit, t, link, key)
@@ -188,6 +190,17 @@ def _plain_pick(
     dist = link.spec.params.get("dist") or "uniform" if link.spec else "uniform"
     s = float(link.spec.params.get("s") or 1.2) if link.spec else 1.2
     return r.RandomPick(key, n_parent, dist, s)
+
+
+def _within_pick(unit: Unit, t: Linked, link: Link, key: int, n_parent: int) -> r.Pick:
+    """A parent of this row's tenant: for a self-reference an earlier row of the same tenant
+    (a tree per tenant, its first row the root), else a parent row whose tenant column holds
+    this row's value (the tenant FK then picks only tenants that have such rows: _joint)."""
+    assert link.within is not None
+    mine, theirs = link.within
+    if link.fk.ref_table == t.name:
+        return r.TreeInGroupPick(key, t.name, unit.count(t.name), mine, not link.nullable)
+    return r.WherePick(key, t.name, link.fk.ref_table, n_parent, mine, theirs)
 
 
 def _own_nullable(t: Linked, link: Link) -> bool:
@@ -418,14 +431,17 @@ def _joint(unit: Unit, t: Linked, picks: dict[str, r.Pick]) -> None:
     for link in t.links:
         if link.fk.ref_table == t.name:
             continue
-        for shared in link.shared:
-            owner = t.fk_columns[shared]
-            pick = picks.get(owner.id)
-            if not isinstance(pick, (r.RandomPick, r.JointPick)):
+        pairs = [(c, link.fk.ref_columns[link.fk.columns.index(c)]) for c in link.shared]
+        if link.within is not None and isinstance(picks.get(link.id), r.WherePick):
+            pairs.append(link.within)  # a tenant with no parent rows leaves none to pick
+        for shared, other_col in pairs:
+            owner = t.fk_columns.get(shared)
+            pick = picks.get(owner.id) if owner is not None else None
+            if owner is None or not isinstance(pick, (r.RandomPick, r.JointPick)):
                 continue
             own_col = owner.fk.ref_columns[owner.fk.columns.index(shared)]
-            other_col = link.fk.ref_columns[link.fk.columns.index(shared)]
             if isinstance(pick, r.RandomPick):
                 pick = r.JointPick(pick.key, owner.fk.ref_table, own_col, pick.n)
             other = (link.fk.ref_table, other_col, unit.count(link.fk.ref_table))
-            picks[owner.id] = replace(pick, others=(*pick.others, other))
+            if other not in pick.others:  # two FKs into one parent table need it once
+                picks[owner.id] = replace(pick, others=(*pick.others, other))

@@ -244,9 +244,33 @@ def checks(unit: Unit, errors: Errors) -> Unit:
     model = bind.bind_tables(
         unit.recipes.values(), ctx.seed, ctx.spec.locale, built=done, existing=existing_rows(unit)
     )
+    _unproduced_reads(unit, model, errors)
     _dependency_cycles(unit, model, errors)
     _distinct_limits(unit, model, errors)
     return unit
+
+
+def _unproduced_reads(unit: Unit, model: Model, errors: Errors) -> None:
+    """A column that reads another of its row (template, from, when, offset) which seedspec
+    does not produce (no such column, `default: true`, generated): located, not a failure at
+    generation time."""
+    for tm in model.tables.values():
+        for column, gen in tm.generators.items():
+            for table, read in gen.depends_on():
+                if table is not None or read in tm.generators or tm.name not in unit.linked:
+                    continue
+                t = unit.linked[tm.name]
+                why = "no such column" if t.table.column(read) is None else "it is not inserted"
+                errors.add(
+                    Problem(
+                        f"{tm.name}.{column} reads {read}, which seedspec does not produce ({why})",
+                        t.column_location(column),
+                        code="missing-column",
+                        table=tm.name,
+                        column=column,
+                        fix=f"read a column of {tm.name!r} that seedspec generates",
+                    )
+                )
 
 
 def existing_rows(unit: Unit) -> tuple[r.ExistingRows, ...]:

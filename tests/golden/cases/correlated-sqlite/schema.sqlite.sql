@@ -1,0 +1,5 @@
+CREATE TABLE orgs (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE employees (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs (id), manager_id INTEGER REFERENCES employees (id), first_name TEXT NOT NULL, last_name TEXT NOT NULL, email VARCHAR(60) NOT NULL UNIQUE, username TEXT, full_name TEXT, status TEXT NOT NULL CHECK (status IN ('active', 'paused', 'gone')), paused_reason TEXT, CHECK (status <> 'paused' OR paused_reason IS NOT NULL));
+CREATE TABLE users (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs (id), first_name TEXT NOT NULL, last_name TEXT NOT NULL, email TEXT NOT NULL, handle TEXT NOT NULL, kind TEXT NOT NULL, note TEXT);
+CREATE TABLE posts (id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs (id), author_id INTEGER NOT NULL REFERENCES users (id), reviewer_id INTEGER REFERENCES users (id), title TEXT NOT NULL, slug TEXT NOT NULL UNIQUE);
+CREATE TABLE tasks (id INTEGER PRIMARY KEY, project_id INTEGER NOT NULL REFERENCES orgs (id), parent_id INTEGER REFERENCES tasks (id), name TEXT NOT NULL);

@@ -1,0 +1,1 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, first_name TEXT NOT NULL, last_name TEXT NOT NULL, email TEXT NOT NULL, slug TEXT, status TEXT, note TEXT, boss_id INTEGER REFERENCES users (id));
