@@ -15,14 +15,19 @@ import functools
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
-from typing import Any
-
-import sqlglot
-from sqlglot import exp
+from typing import TYPE_CHECKING, Any
 
 from seedspec.database.model import DbSchema, DbTable
+from seedspec.deferred import deferred
 from seedspec.kinds.existing import EXISTING_LIMIT
 from seedspec.spec.model import ColumnSpec, Spec
+
+if TYPE_CHECKING:
+    import sqlglot
+    from sqlglot import exp
+else:
+    sqlglot = deferred("sqlglot")
+    exp = deferred("sqlglot.expressions")
 
 # (table, column, where SQL or None, the entry's location) -> the values in order (None: unread)
 Reader = Callable[[DbTable, str, str | None, Any], list[Any] | None]

@@ -5,14 +5,18 @@ str arrays; unique ones distinct by construction, with no row-number suffix."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-import numpy as np
-
+from seedspec.deferred import deferred
 from seedspec.generate.base import objects
 from seedspec.generate.random import bits, permute
 
-Pool = Callable[[str], np.ndarray]  # provider name -> its mimesis pool
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
+
+Pool: TypeAlias = "Callable[[str], np.ndarray]"  # provider name -> its mimesis pool
 
 
 def part_pools(compose: dict[str, Any], pool: Pool, max_length: int | None) -> list[list[str]]:

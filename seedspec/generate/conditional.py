@@ -14,14 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-import numpy as np
-
+from seedspec.deferred import deferred
 from seedspec.generate.base import Generator, objects, to_python
 from seedspec.generate.base import ValueSource as Model
 
-Truth = tuple[np.ndarray, np.ndarray]  # (true, unknown) masks; false = neither
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
+
+Truth: TypeAlias = "tuple[np.ndarray, np.ndarray]"  # (true, unknown) masks; false = neither
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "=": operator.eq,
     "<>": operator.ne,

@@ -9,16 +9,20 @@ row order and never collide), the random part counter-based bits of the row (gen
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from seedspec.deferred import deferred
 from seedspec.generate.random import bits
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
 
 # 2024-01-01T00:00:00Z in milliseconds: a fixed instant, so values never depend on the day
 EPOCH_MS = 1_704_067_200_000
 CROCKFORD = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_MASK5 = np.uint64(31)
+_MASK5 = 31  # a Python int: numpy is not imported with this module
 
 
 def _base32(hi: np.ndarray, lo: np.ndarray, alphabet: bytes) -> np.ndarray:
@@ -32,11 +36,11 @@ def _base32(hi: np.ndarray, lo: np.ndarray, alphabet: bytes) -> np.ndarray:
     for k in range(26):
         off = 5 * (25 - k)  # the group's lowest bit, counted from bit 0 of lo
         if off >= 64:
-            group = (hi >> np.uint64(off - 64)) & _MASK5
+            group = (hi >> np.uint64(off - 64)) & np.uint64(_MASK5)
         elif off + 5 <= 64:
-            group = (lo >> np.uint64(off)) & _MASK5
+            group = (lo >> np.uint64(off)) & np.uint64(_MASK5)
         else:  # straddles lo and hi
-            group = ((lo >> np.uint64(off)) | (hi << np.uint64(64 - off))) & _MASK5
+            group = ((lo >> np.uint64(off)) | (hi << np.uint64(64 - off))) & np.uint64(_MASK5)
         codes[:, k] = table[group.astype(np.intp)]
     text = codes.view("S26").ravel()
     out = np.empty(len(hi), dtype=object)

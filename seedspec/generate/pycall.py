@@ -14,14 +14,18 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-import numpy as np
-
+from seedspec.deferred import deferred
 from seedspec.errors import SeedspecError
 from seedspec.generate.base import Generator, ValueSource, objects, to_python
 
-PyGen = Callable[[np.ndarray, int, Mapping[str, Any]], Any]
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = deferred("numpy")
+
+PyGen: TypeAlias = "Callable[[np.ndarray, int, Mapping[str, Any]], Any]"
 # the Python values a database driver takes for one column value
 SCALARS = (str, int, float, bool, bytes, Decimal, dt.date, dt.time, uuid.UUID, dict, list)
 

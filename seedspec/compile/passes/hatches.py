@@ -11,15 +11,22 @@ from the keys it generates) and is not guaranteed unique by seedspec (a warning)
 
 from __future__ import annotations
 
-import sqlglot
-from sqlglot import exp
+from typing import TYPE_CHECKING
 
 from seedspec.compile.unit import Errors, Unit
 from seedspec.database.model import DbTable
 from seedspec.database.picks import picked_column, statement, where_sql
+from seedspec.deferred import deferred
 from seedspec.errors import Problem
 from seedspec.plan.model import RunSql
 from seedspec.spec.model import ColumnSpec
+
+if TYPE_CHECKING:
+    import sqlglot
+    from sqlglot import exp
+else:
+    sqlglot = deferred("sqlglot")
+    exp = deferred("sqlglot.expressions")
 
 
 def sql_steps(unit: Unit, errors: Errors) -> list[RunSql]:
