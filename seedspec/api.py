@@ -17,6 +17,7 @@ from seedspec.analysis.drift import DriftError, DriftReport
 from seedspec.analysis.selection import select_tables
 from seedspec.compile import compile_plan
 from seedspec.compile.links import left_alone_parents
+from seedspec.compile.passes.steps import schema_fingerprint
 from seedspec.database import snapshot as snap
 from seedspec.database.connect import URL, normalise_url, resolve_url
 from seedspec.database.guard import check_write_target
@@ -125,6 +126,22 @@ def with_tables(spec: Spec, include: Sequence[str] = (), exclude: Sequence[str] 
     return replace(spec, select=spec.select.extended(split(include), split(exclude)))
 
 
+def with_models(spec: Spec, models: str | None) -> Spec:
+    """The spec with --models (`django:settings[:apps]`, `sqlalchemy:module[:Base]`) given."""
+    return replace(spec, models=models) if models else spec
+
+
+def known_schema(spec: Spec, schema: DbSchema) -> DbSchema:
+    """The schema the compiler reads: the reflected one, with the spec's --models facts
+    layered on (seedspec/models/overlay.py); the reflected one itself without --models."""
+    if not spec.models:
+        return schema
+    from seedspec.models.loading import load_models
+    from seedspec.models.overlay import layer
+
+    return layer(schema, load_models(spec.models))
+
+
 def read_existing(
     spec: Spec, engine: sa.Engine, schema: DbSchema, given: sa.Connection | None = None
 ) -> dict[str, ExistingRows]:
@@ -193,6 +210,7 @@ class SchemaSource:
     dialect: str | None = None  # with metadata: postgresql | mysql | mariadb | sqlite
     schemas: str | None = None  # --schema a,b
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT  # a live database's reads: each lock wait
+    models: str | None = None  # --models: application models layered on the schema
 
 
 def schema_for(
@@ -228,14 +246,20 @@ def check(
 ) -> DriftReport:
     """Reconcile (and compile, without writing) a spec against a schema; the same code path as
     plan and apply, so `check` cannot pass where `apply` would refuse."""
-    spec = with_tables(load_or_infer(spec_path), include, exclude)
+    spec = with_models(with_tables(load_or_infer(spec_path), include, exclude), source.models)
     schema, origin, existing = schema_for(spec, source)
+    known = known_schema(spec, schema)
     try:
-        plan = compile_plan(spec, schema, strict=strict, existing=existing)
+        plan = compile_plan(spec, known, strict=strict, existing=existing)
         report = plan.drift
     except DriftError as err:
         report = err.report
     report = report.of_source(origin, spec.path)
+    if spec.models:
+        from seedspec.models.drift import with_model_drift
+        from seedspec.models.loading import load_models
+
+        report = with_model_drift(report, load_models(spec.models), schema, spec, strict)
     if origin == "database" and spec.path and snap.snapshot_path(spec.path).is_file():
         committed = snap.read(snap.snapshot_path(spec.path))
         report = report.extended(
@@ -290,11 +314,14 @@ def plan(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    models: str | None = None,
 ) -> tuple[Plan, Target]:
-    """Compile the spec against the database (each lock wait of its reads: `lock_timeout`);
-    the Target's engine is the caller's to close (`target.close()`: disposed only when seedspec
+    """Compile the spec against the database (each lock wait of its reads: `lock_timeout`;
+    `models`: application models whose facts layer on the schema, docs/models.md); the
+    Target's engine is the caller's to close (`target.close()`: disposed only when seedspec
     made it)."""
     spec = with_tables(load_or_infer(spec_path, profile), include, exclude)
+    spec = with_models(spec, models)
     return _plan(spec, db, scale, strict, schemas, bulk, lock_timeout)
 
 
@@ -310,7 +337,10 @@ def _plan(
     target = open_target(spec, db, schemas, lock_timeout)
     try:
         existing = read_existing(spec, target.engine, target.schema, target.conn)
-        compiled = compile_plan(spec, target.schema, scale, strict=strict, existing=existing)
+        known = known_schema(spec, target.schema)
+        compiled = compile_plan(spec, known, scale, strict=strict, existing=existing)
+        if known is not target.schema:  # `apply --plan` checks it against the database's own
+            compiled = replace(compiled, schema_fingerprint=schema_fingerprint(target.schema))
         return choose_load_path(compiled, target, bulk), target
     except SeedspecError:
         target.close()
@@ -403,10 +433,11 @@ def apply(
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     ledger: str | None = None,
     progress: Progress | None = None,
+    models: str | None = None,
 ) -> tuple[ApplyReport, Plan]:
-    """Compile and load the spec in one transaction; each lock wait at most `lock_timeout`
-    seconds (0: unbounded), a concurrent apply waited for as long. The production guard
-    decides first, from the URL alone (an Engine's or a Connection's too): a non-local host
+    """Compile and load the spec in one transaction (`models`: as for `plan`); each lock
+    wait at most `lock_timeout` seconds (0: unbounded), a concurrent apply waited for as long.
+    The production guard decides first, from the URL alone (an Engine's or a Connection's too): a non-local host
     not in target.allow_hosts needs allow_remote, a production environment
     SEEDSPEC_ALLOW_PRODUCTION=1 (GuardRefused, exit 4; nothing is opened). A Connection is
     written on, never committed when a transaction is open on it (a SAVEPOINT is). The ledger
@@ -415,6 +446,7 @@ def apply(
     empties the plan's tables and re-seeds them. `progress` (execute/progress.py) hears each
     table's rows and each phase of the load as they happen."""
     spec = with_tables(load_or_infer(spec_path, profile), include, exclude)
+    spec = with_models(spec, models)
     hosts = spec.target.allow_hosts
     check_write_target(url_of(spec, db), allow_hosts=hosts, allow_remote=allow_remote)
     given = (

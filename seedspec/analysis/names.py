@@ -116,3 +116,13 @@ LATER_THAN_CREATED = re.compile(
     r"(^|_)(updated|modified|changed|edited|deleted|archived|last_update|last_updated|"
     r"last_modified|last_login|last_seen)(_|$)"
 )
+
+# a column's meaning from the application's model (DbColumn.meaning, --models) -> the provider
+MEANING_PROVIDERS = {
+    "email": "person.email",
+    "url": "internet.url",
+    "slug": "internet.slug",
+    "ip": "internet.ip_v4",
+    "ipv4": "internet.ip_v4",
+    "ipv6": "internet.ip_v6",
+}
