@@ -437,8 +437,8 @@ def apply(
 ) -> tuple[ApplyReport, Plan]:
     """Compile and load the spec in one transaction (`models`: as for `plan`); each lock
     wait at most `lock_timeout` seconds (0: unbounded), a concurrent apply waited for as long.
-    The production guard decides first, from the URL alone (an Engine's or a Connection's too): a non-local host
-    not in target.allow_hosts needs allow_remote, a production environment
+    The production guard decides first, from the URL alone (an Engine's or a Connection's
+    too): a non-local host not in target.allow_hosts needs allow_remote, a production environment
     SEEDSPEC_ALLOW_PRODUCTION=1 (GuardRefused, exit 4; nothing is opened). A Connection is
     written on, never committed when a transaction is open on it (a SAVEPOINT is). The ledger
     (`ledger`, else target.ledger) decides first under the apply lock: the same plan already

@@ -74,7 +74,6 @@ def _table(mapper: Any, table: sa.Table) -> TableModel:
         )
         condition = None if predicate is None else _condition(predicate)
         uniques.append(ModelUnique(_name(index), cols, condition, where))
-    uniques += [ModelUnique(None, (c.name,), location=where) for c in table.columns if c.unique]
     return TableModel(
         label=f"{cls.__module__}.{cls.__name__}",
         table=table.name,
