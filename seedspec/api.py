@@ -33,6 +33,7 @@ from seedspec.execute.ledger import LedgerSpot
 from seedspec.execute.progress import Progress
 from seedspec.execute.run import ApplyReport, execute_plan
 from seedspec.execute.written import check_written, read_plan
+from seedspec.models.layered import known_schema, model_drift, with_models
 from seedspec.plan.model import Plan
 from seedspec.plan.params import Params
 from seedspec.plan.recipes import ExistingRows
@@ -124,22 +125,6 @@ def with_tables(spec: Spec, include: Sequence[str] = (), exclude: Sequence[str] 
     if not include and not exclude:
         return spec
     return replace(spec, select=spec.select.extended(split(include), split(exclude)))
-
-
-def with_models(spec: Spec, models: str | None) -> Spec:
-    """The spec with --models (`django:settings[:apps]`, `sqlalchemy:module[:Base]`) given."""
-    return replace(spec, models=models) if models else spec
-
-
-def known_schema(spec: Spec, schema: DbSchema) -> DbSchema:
-    """The schema the compiler reads: the reflected one, with the spec's --models facts
-    layered on (seedspec/models/overlay.py); the reflected one itself without --models."""
-    if not spec.models:
-        return schema
-    from seedspec.models.loading import load_models
-    from seedspec.models.overlay import layer
-
-    return layer(schema, load_models(spec.models))
 
 
 def read_existing(
@@ -248,18 +233,13 @@ def check(
     plan and apply, so `check` cannot pass where `apply` would refuse."""
     spec = with_models(with_tables(load_or_infer(spec_path), include, exclude), source.models)
     schema, origin, existing = schema_for(spec, source)
-    known = known_schema(spec, schema)
     try:
-        plan = compile_plan(spec, known, strict=strict, existing=existing)
+        plan = compile_plan(spec, known_schema(spec, schema), strict=strict, existing=existing)
         report = plan.drift
     except DriftError as err:
         report = err.report
     report = report.of_source(origin, spec.path)
-    if spec.models:
-        from seedspec.models.drift import with_model_drift
-        from seedspec.models.loading import load_models
-
-        report = with_model_drift(report, load_models(spec.models), schema, spec, strict)
+    report = model_drift(report, spec, schema, strict)  # --models: docs/models.md
     if origin == "database" and spec.path and snap.snapshot_path(spec.path).is_file():
         committed = snap.read(snap.snapshot_path(spec.path))
         report = report.extended(
@@ -320,8 +300,7 @@ def plan(
     `models`: application models whose facts layer on the schema, docs/models.md); the
     Target's engine is the caller's to close (`target.close()`: disposed only when seedspec
     made it)."""
-    spec = with_tables(load_or_infer(spec_path, profile), include, exclude)
-    spec = with_models(spec, models)
+    spec = with_models(with_tables(load_or_infer(spec_path, profile), include, exclude), models)
     return _plan(spec, db, scale, strict, schemas, bulk, lock_timeout)
 
 
@@ -445,8 +424,7 @@ def apply(
     there is a no-op, other rows are refused unless `reset` (`truncate`: its old name), which
     empties the plan's tables and re-seeds them. `progress` (execute/progress.py) hears each
     table's rows and each phase of the load as they happen."""
-    spec = with_tables(load_or_infer(spec_path, profile), include, exclude)
-    spec = with_models(spec, models)
+    spec = with_models(with_tables(load_or_infer(spec_path, profile), include, exclude), models)
     hosts = spec.target.allow_hosts
     check_write_target(url_of(spec, db), allow_hosts=hosts, allow_remote=allow_remote)
     given = (

@@ -21,7 +21,7 @@ from seedspec.models.facts import (
     TableModel,
     locate,
 )
-from seedspec.models.loading import first_line, import_user
+from seedspec.models.imports import first_line, import_user
 
 # get_internal_type() -> what the field's values are, beyond its column's type
 _MEANINGS = {

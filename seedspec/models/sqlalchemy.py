@@ -22,7 +22,7 @@ from seedspec.models.facts import (
     TableModel,
     locate,
 )
-from seedspec.models.loading import import_user
+from seedspec.models.imports import import_user
 
 _INFO_KEYS = {"choices", "min", "max", "pattern", "min_length", "max_length", "meaning"}
 

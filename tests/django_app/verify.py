@@ -16,7 +16,6 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.core.exceptions import ValidationError  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-
 from shop.models import Customer, Order, OrderLine, Product  # noqa: E402
 
 MODELS = (Customer, Product, Order, OrderLine)
