@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from seedspec.analysis.drift import DriftError, DriftReport
 from seedspec.compile import compile_plan
+from seedspec.compile.passes.steps import schema_fingerprint
 from seedspec.database import snapshot as snap
 from seedspec.database.connect import normalise_url, resolve_url
 from seedspec.database.ledgers import DEFAULT_LEDGER
@@ -18,6 +19,7 @@ from seedspec.database.model import DbSchema
 from seedspec.database.waits import DEFAULT_LOCK_TIMEOUT
 from seedspec.deferred import deferred
 from seedspec.errors import SeedspecError, SourceError, UsageError
+from seedspec.models.layered import known_schema, model_drift, with_models
 from seedspec.plan.model import Plan
 from seedspec.plan.recipes import ExistingRows
 from seedspec.spec.model import Spec
@@ -153,6 +155,7 @@ class SchemaSource:
     dialect: str | None = None  # with metadata: postgresql | mysql | mariadb | sqlite
     schemas: str | None = None  # --schema a,b
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT  # a live database's reads: each lock wait
+    models: str | None = None  # --models: application models layered on the schema
 
 
 def schema_for(
@@ -192,14 +195,15 @@ def check(
 ) -> DriftReport:
     """Reconcile (and compile, without writing) a spec against a schema; the same code path as
     plan and apply, so `check` cannot pass where `apply` would refuse."""
-    spec = with_tables(load_or_infer(spec_path), include, exclude)
+    spec = with_models(with_tables(load_or_infer(spec_path), include, exclude), source.models)
     schema, origin, existing, spec = schema_for(spec, source)
     try:
-        plan = compile_plan(spec, schema, strict=strict, existing=existing)
+        plan = compile_plan(spec, known_schema(spec, schema), strict=strict, existing=existing)
         report = plan.drift
     except DriftError as err:
         report = err.report
     report = report.of_source(origin, spec.path)
+    report = model_drift(report, spec, schema, strict)  # --models: docs/models.md
     if origin == "database" and spec.path and snap.snapshot_path(spec.path).is_file():
         committed = snap.read(snap.snapshot_path(spec.path))
         report = report.extended(
@@ -255,11 +259,13 @@ def plan(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    models: str | None = None,
 ) -> tuple[Plan, Target]:
-    """Compile the spec against the database (each lock wait of its reads: `lock_timeout`);
-    the Target's engine is the caller's to close (`target.close()`: disposed only when seedspec
+    """Compile the spec against the database (each lock wait of its reads: `lock_timeout`;
+    `models`: application models whose facts layer on the schema, docs/models.md); the
+    Target's engine is the caller's to close (`target.close()`: disposed only when seedspec
     made it)."""
-    spec = with_tables(load_or_infer(spec_path, profile), include, exclude)
+    spec = with_models(with_tables(load_or_infer(spec_path, profile), include, exclude), models)
     return _plan(spec, db, scale, strict, schemas, bulk, lock_timeout)
 
 
@@ -276,7 +282,10 @@ def _plan(
     try:
         existing = _existing.read_existing(spec, target.engine, target.schema, target.conn)
         spec = _picks.read_picks(spec, target.engine, target.schema, target.conn)  # existing:
-        compiled = compile_plan(spec, target.schema, scale, strict=strict, existing=existing)
+        known = known_schema(spec, target.schema)
+        compiled = compile_plan(spec, known, scale, strict=strict, existing=existing)
+        if known is not target.schema:  # `apply --plan` checks it against the database's own
+            compiled = replace(compiled, schema_fingerprint=schema_fingerprint(target.schema))
         return choose_load_path(compiled, target, bulk), target
     except SeedspecError:
         target.close()
@@ -375,11 +384,12 @@ def apply(
     shard: str | None = None,
     finish: bool = False,
     part_rows: int | None = None,
+    models: str | None = None,
 ) -> tuple[ApplyReport, Plan]:
-    """Compile and load the spec in one transaction; each lock wait at most `lock_timeout`
-    seconds (0: unbounded), a concurrent apply waited for as long. The production guard
-    decides first, from the URL alone (an Engine's or a Connection's too): a non-local host
-    not in target.allow_hosts needs allow_remote, a production environment
+    """Compile and load the spec in one transaction (`models`: as for `plan`); each lock
+    wait at most `lock_timeout` seconds (0: unbounded), a concurrent apply waited for as long.
+    The production guard decides first, from the URL alone (an Engine's or a Connection's
+    too): a non-local host not in target.allow_hosts needs allow_remote, a production environment
     SEEDSPEC_ALLOW_PRODUCTION=1 (GuardRefused, exit 4; nothing is opened). A Connection is
     written on, never committed when a transaction is open on it (a SAVEPOINT is). The ledger
     (`ledger`, else target.ledger) decides first under the apply lock: the same plan already
@@ -387,7 +397,7 @@ def apply(
     "K/N" loads shard K (parts of `part_rows` rows), `finish` ends the sharded load
     (execute/shards.py); `progress` (execute/progress.py) hears each table and phase."""
     job = _shardbook.shard_job(shard, finish, part_rows, reset or truncate)
-    spec = with_tables(load_or_infer(spec_path, profile), include, exclude)
+    spec = with_models(with_tables(load_or_infer(spec_path, profile), include, exclude), models)
     hosts = spec.target.allow_hosts
     _guard.check_write_target(url_of(spec, db), allow_hosts=hosts, allow_remote=allow_remote)
     given = (

@@ -17,6 +17,7 @@ from seedspec.analysis.closing import (
 from seedspec.analysis.follows import before_foreign_key, later_than
 from seedspec.analysis.names import (
     COMPANY_TABLES,
+    MEANING_PROVIDERS,
     NAME_DATES,
     NAME_NUMBERS,
     NAME_PROVIDERS,
@@ -76,7 +77,7 @@ def infer_column(
     found = _by_check(table, column, facts, unique)
     if found is not None:
         return found
-    kind = "json" if facts.is_json else column.type
+    kind = "json" if facts.is_json or column.meaning == "json" else column.type
     later = later_than(table, column, facts) or before_foreign_key(table, column, facts)
     if later is not None:
         return InferredColumn(later, "follows another column of the row")
@@ -235,6 +236,8 @@ def _bool_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generato
 
 
 def provider_for(table: DbTable, column: DbColumn) -> str | None:
+    if column.meaning in MEANING_PROVIDERS:  # what the application's model says (--models)
+        return MEANING_PROVIDERS[column.meaning]
     name = column.name.lower()
     for pattern, provider in NAME_PROVIDERS:
         if re.search(pattern, name):
@@ -319,7 +322,7 @@ def _interval_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Gene
 
 
 def _inet_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
-    return text.provider_spec("internet.ip_v4")
+    return text.provider_spec("internet.ip_v6" if column.meaning == "ipv6" else "internet.ip_v4")
 
 
 def _mac_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:

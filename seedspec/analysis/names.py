@@ -142,3 +142,13 @@ LATER_THAN_CREATED = re.compile(
     r"cancell?ed|terminated|finished|ended|processed|confirmed|accepted|rejected|sent|"
     r"data_synced|synced)(_|$)"
 )
+
+# a column's meaning from the application's model (DbColumn.meaning, --models) -> the provider
+MEANING_PROVIDERS = {
+    "email": "person.email",
+    "url": "internet.url",
+    "slug": "internet.slug",
+    "ip": "internet.ip_v4",
+    "ipv4": "internet.ip_v4",
+    "ipv6": "internet.ip_v6",
+}

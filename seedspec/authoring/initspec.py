@@ -151,24 +151,26 @@ def init_spec(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    models: str | None = None,
 ) -> InitResult:
     """Resolve the spec (or an empty one) against the live schema and write it out explicitly;
     the tables it leaves alone are written as a comment (and --include/--exclude, on a new
     file, as tables.include / tables.exclude)."""
     exists = os.path.exists(path)
     spec = load_spec(path) if exists else Spec(seed=DEFAULT_SEED)
-    spec = api.with_tables(spec, include, exclude)
+    spec = api.with_models(api.with_tables(spec, include, exclude), models)
     target = api.open_target(spec, db, schemas, lock_timeout)
     try:
         existing = read_existing(spec, target.engine, target.schema)
     finally:
         target.engine.dispose()
-    report = reconcile(spec, target.schema)
+    schema = api.known_schema(spec, target.schema)  # with --models: the models' facts too
+    report = reconcile(spec, schema)
     if report.errors:
         raise DriftError(report)
-    resolved, todos = resolve_with_todos(spec, target.schema, existing)
-    left_alone = select_tables(spec, target.schema).left_alone
-    layout = Layout(resolved, target.schema, todos, left_alone)
+    resolved, todos = resolve_with_todos(spec, schema, existing)
+    left_alone = select_tables(spec, schema).left_alone
+    layout = Layout(resolved, schema, todos, left_alone)
     if exists:
         original = Path(path).read_text(encoding="utf-8")
         missing = layout.missing(spec)

@@ -29,6 +29,7 @@ def preview_rows(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    models: str | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """{table: [row dict, ...]} for the first `rows` rows of each table, in insert order."""
     plan, target = api.plan(
@@ -40,6 +41,7 @@ def preview_rows(
         include=include,
         exclude=exclude,
         lock_timeout=lock_timeout,
+        models=models,
     )
     target.engine.dispose()
     steps = {s.table: s for s in plan.steps if isinstance(s, InsertRows)}

@@ -18,6 +18,7 @@ from seedspec.cli.base import (
     ExcludeOption,
     IncludeOption,
     LockTimeoutOption,
+    ModelsOption,
     Output,
     OutputOption,
     ProfileOption,
@@ -86,6 +87,7 @@ def plan(
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
     lock_timeout: LockTimeoutOption = 5.0,
+    models: ModelsOption = None,
 ) -> None:
     """Compile the spec against the live schema and show the ordered plan. Writes nothing."""
 
@@ -101,6 +103,7 @@ def plan(
             include=include or (),
             exclude=exclude or (),
             lock_timeout=lock_timeout,
+            models=models,
         )
         target.engine.dispose()
         if output is not Output.json:
@@ -190,6 +193,7 @@ def apply(
     shard: ShardOption = None,
     finish: FinishOption = False,
     part_rows: PartRowsOption = None,
+    models: ModelsOption = None,
 ) -> None:
     """Seed the database in one transaction: all rows or none (or shard by shard: --shard).
 
@@ -225,10 +229,13 @@ def apply(
                 strict=strict,
                 include=include or (),
                 exclude=exclude or (),
+                models=models,
                 **both,
             )
         if spec is not None:
             raise UsageError("give a SPEC or --plan, not both")
+        if models:
+            raise UsageError("--models informs planning; a --plan file was planned already")
         if include or exclude:
             raise UsageError(
                 "--include/--exclude choose tables when planning; a --plan "
@@ -274,6 +281,7 @@ def check(
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
     lock_timeout: LockTimeoutOption = 5.0,
+    models: ModelsOption = None,
 ) -> None:
     """Reconcile specs with the schema: exit 0 clean, 3 on error-level drift, 1 on other errors."""
     from seedspec.database.snapshot import spec_for_snapshot
@@ -287,6 +295,7 @@ def check(
         dialect=dialect,
         schemas=db_schema,
         lock_timeout=lock_timeout,
+        models=models,
     )
 
     def body() -> dict[str, Any]:

@@ -13,6 +13,7 @@ from seedspec.cli.base import (
     ExcludeOption,
     IncludeOption,
     LockTimeoutOption,
+    ModelsOption,
     Output,
     ProfileOption,
     ScaleOption,
@@ -46,6 +47,7 @@ def init(
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
     lock_timeout: LockTimeoutOption = 5.0,
+    models: ModelsOption = None,
 ) -> None:
     """Write an explicit, commented spec from the live schema (or complete an existing one).
 
@@ -63,6 +65,7 @@ def init(
             include=include or (),
             exclude=exclude or (),
             lock_timeout=lock_timeout,
+            models=models,
         )
         if stdout and output is Output.text:
             sys.stdout.write(result.text)
@@ -111,6 +114,7 @@ def preview(
     include: IncludeOption = None,
     exclude: ExcludeOption = None,
     lock_timeout: LockTimeoutOption = 5.0,
+    models: ModelsOption = None,
 ) -> None:
     """Compile the spec and show the first rows of each table. Writes nothing."""
     from seedspec.authoring.preview import cell, jsonable, preview_rows
@@ -128,6 +132,7 @@ def preview(
             include=include or (),
             exclude=exclude or (),
             lock_timeout=lock_timeout,
+            models=models,
         )
         if output is Output.json:
             return {"tables": {name: jsonable(rs) for name, rs in data.items()}}

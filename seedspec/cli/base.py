@@ -164,6 +164,15 @@ LockTimeoutOption = Annotated[
         "waits forever.",
     ),
 ]
+ModelsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--models",
+        help="Application models whose choices, validators, lengths, uniques and field types "
+        "layer on the schema: django:SETTINGS[:app,...] or sqlalchemy:MODULE[:Base] "
+        "(docs/models.md).",
+    ),
+]
 SpecArg = Annotated[str | None, typer.Argument(help="Spec file (default ./seed.yaml, else none).")]
 
 

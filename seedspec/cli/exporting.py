@@ -12,6 +12,7 @@ from seedspec.cli.base import (
     DbOption,
     ExcludeOption,
     IncludeOption,
+    ModelsOption,
     Output,
     OutputOption,
     ProfileOption,
@@ -67,6 +68,7 @@ def export(
     lock_timeout: Annotated[
         float, typer.Option("--lock-timeout", min=0, help="Seconds a schema read may wait.")
     ] = 5.0,
+    models: ModelsOption = None,
 ) -> None:
     """Write the rows `apply` would load, without loading them: one folder of part files per
     table, a manifest, and for --format sql a seed.sql loading them in one transaction."""
@@ -91,6 +93,7 @@ def export(
             lock_timeout=lock_timeout,
             dask=dask,
             dask_shards=dask_shards,
+            models=models,
         )
         doc = result.to_dict()
         if output is not Output.json:

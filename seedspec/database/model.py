@@ -62,6 +62,9 @@ class DbColumn:
     # array element kind; a user-defined range's subtype kind ("float", "float multirange")
     item_type: str | None = None
     comment: str | None = None
+    # what the application's model says its values are (email, url, slug, ip, ipv4, ipv6, uuid,
+    # json: seedspec/models/), layered on by --models; never reflected, so never in a snapshot
+    meaning: str | None = None
 
     @property
     def has_default(self) -> bool:
@@ -162,6 +165,9 @@ class DbSchema:
             for trigger in table["triggers"]:  # (and fingerprints) from before it stay the same
                 if not trigger["sets"]:
                     del trigger["sets"]
+            for column in table["columns"]:  # a model's meaning (--models) is no database fact
+                if column["meaning"] is None:
+                    del column["meaning"]
             for fk in table["foreign_keys"]:  # the same for an FK's ref_partition
                 if fk["ref_partition"] is None:
                     del fk["ref_partition"]

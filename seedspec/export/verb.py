@@ -111,6 +111,7 @@ def export(
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     dask: Any = None,
     dask_shards: int | None = None,
+    models: str | None = None,
 ) -> ExportResult:
     """Compile the spec as `apply` would and write the rows it would load under `out`, as
     `fmt` (sql | csv | jsonl | parquet); `shard` (`K/N`): only the K-th of N parts. Nothing
@@ -125,11 +126,12 @@ def export(
     run = _Run(out, fmt, part, part_rows, dask, dask_shards)
 
     spec = api.with_tables(api.load_or_infer(spec_path, profile), include, exclude)
+    spec = api.with_models(spec, models)
     if schema_file is not None:
         if db is not None:
             raise UsageError("give --db or --schema-file, not both")
         schema = snap.read(os.fspath(schema_file))
-        plan = compile_plan(spec, schema, scale, strict=strict)
+        plan = compile_plan(spec, api.known_schema(spec, schema), scale, strict=strict)
         judged = [r.name for r in plan.recipes if r.oracle is not None and r.count > 0]
         if judged:
             raise UsageError(

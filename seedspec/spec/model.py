@@ -121,6 +121,8 @@ class Spec:
     after: tuple[AfterSql, ...] = ()
     path: str | None = None  # the file it came from (None for an inferred, spec-less run)
     location: SourceLocation | None = None
+    # --models: the application models whose facts layer on the schema (seedspec/models/)
+    models: str | None = None
 
     def table(self, name: str) -> TableSpec | None:
         for t in self.tables:

@@ -123,8 +123,22 @@ RULES = [
             "seedspec.execute",
             "seedspec.api",
             "seedspec.testing",  # the pytest plugin creates, copies and drops databases
+            "seedspec.models.sqlalchemy",  # reads declarative models (never a connection)
         ),
         forbid_external=DB_DRIVERS,
+    ),
+    Rule(
+        "models-read-models-and-layer-facts",
+        scope=("seedspec.models",),
+        allow=(
+            "seedspec.errors",
+            "seedspec.database.model",
+            "seedspec.dialects.capabilities",
+            "seedspec.analysis.drift",
+            "seedspec.spec.model",
+            "seedspec.models",
+        ),
+        forbid_external=("psycopg", "psycopg2", "pymysql", "MySQLdb", "sqlite3"),
     ),
     Rule(
         "errors-imports-nothing-of-seedspec",

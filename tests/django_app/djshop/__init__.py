@@ -1,0 +1,1 @@
+"""A small Django project for tests/integration/test_models_django.py (no input, no output)."""

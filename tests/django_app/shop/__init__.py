@@ -1,0 +1,1 @@
+"""The shop app of the test project (models, admin, migrations)."""
