@@ -24,6 +24,12 @@ TARGETS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "internet.slug": ("slug", ("title",), ("title",)),
 }
 PARTS = {"person.first_name": "first", "person.last_name": "last", "text.title": "title"}
+# a column inference composed from words (analysis/vocabulary.py) that a sibling explains better
+COMPOSED = {
+    "slug": "internet.slug",
+    "full_name": "person.full_name",
+    "fullname": "person.full_name",
+}
 
 
 def correlated(
@@ -33,11 +39,12 @@ def correlated(
     parts = _parts(table, specs)
     out: dict[str, tuple[GeneratorSpec, str]] = {}
     for name, spec in specs.items():
-        target = _target(spec) if notes.get(name) != "spec" else None
+        target = _target(spec, name) if notes.get(name) != "spec" else None
         if target is None:
             continue
         form, needs, reads = target
-        if not all(p in parts for p in needs) or (spec.params.get("case") and form == "full_name"):
+        cased = spec.params.get("case") and not spec.params.get("compose")
+        if not all(p in parts for p in needs) or (cased and form == "full_name"):
             continue
         columns = [parts[p] for p in reads if p in parts]
         built = from_spec(columns, form)
@@ -54,17 +61,20 @@ def _parts(table: DbTable, specs: Mapping[str, GeneratorSpec]) -> dict[str, str]
     for name, spec in specs.items():
         column = table.column(name)
         role = PARTS.get(provider_for(table, column) or "") if column is not None else None
-        if role == "title" and spec.kind == "gen" and spec.params.get("provider") != "text.title":
+        headline = spec.params.get("provider") == "text.title" or spec.params.get("compose")
+        if role == "title" and spec.kind == "gen" and not headline:
             continue  # an employee's title is a job title (person.occupation), not a headline
         if role is not None and role not in parts and not spec.null:
             parts[role] = name
     return parts
 
 
-def _target(spec: GeneratorSpec) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
+def _target(spec: GeneratorSpec, name: str) -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
     """What an inferred generator would be built as, when inference chose it by name."""
     if spec.kind != "gen" or spec.params.get("exclude"):
         return None
+    if spec.params.get("compose") and name.lower() in COMPOSED:
+        return TARGETS[COMPOSED[name.lower()]]
     if spec.params.get("case") not in (None, "lower"):
         return None  # upper-case values: a CHECK asks for them, the `from:` forms are lower
     return TARGETS.get(spec.params.get("provider") or "")
@@ -84,6 +94,9 @@ def conditional(
 
     out: dict[str, tuple[GeneratorSpec, str]] = {}
     for check in table.checks:
+        text = check.sqltext.lower()
+        if " or " not in text or "null" not in text:
+            continue  # not `cond OR x IS NOT NULL`: no need to parse (nor to import sqlglot)
         tree = parse(check.sqltext)
         node = tree.unnest() if tree is not None else None
         if not isinstance(node, sx.Or):

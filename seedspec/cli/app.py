@@ -204,7 +204,6 @@ def apply(
 
     A ledger table records each apply: the same plan applied again to the tables it seeded is
     a no-op (exit 0); other rows in them are refused, showing the entry, unless --reset."""
-
     from seedspec.cli.progress import shown
 
     def load(progress: Any) -> tuple[Any, Any]:
@@ -216,9 +215,7 @@ def apply(
             "allow_remote": allow_remote,
             "lock_timeout": lock_timeout,
             "progress": progress,
-            "shard": shard,
-            "finish": finish,
-            "part_rows": part_rows,
+            **dict(shard=shard, finish=finish, part_rows=part_rows),
         }
         if plan_file is None:
             return api.apply(
