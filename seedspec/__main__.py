@@ -1,5 +1,5 @@
 """`python -m seedspec ARGS`: the same as the `seedspec` command."""
 
-from seedspec.cli.app import main
+from seedspec.cli.app import run
 
-main()
+run()
