@@ -342,7 +342,9 @@ def main() -> None:
 def run() -> None:
     """The `seedspec` process: main(), then an exit that skips the interpreter's teardown."""
     from seedspec.cli.hardexit import exit_code, hard_exit
+    from seedspec.startgc import pause
 
+    pause()
     try:
         main()
         code = 0
