@@ -23,14 +23,20 @@ FORMAT = 1  # bump when the way a pool is drawn changes
 _PLAIN = (str, int, float, bool)
 
 
-def folder() -> Path | None:
+def root() -> Path | None:
+    """seedspec's cache folder (see the module docstring); None: caching is off."""
     if os.environ.get("SEEDSPEC_NO_CACHE", "") not in ("", "0"):
         return None
     given = os.environ.get("SEEDSPEC_CACHE_DIR")
     if given:
-        return Path(given) / f"pools-{FORMAT}"
+        return Path(given)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "seedspec" / f"pools-{FORMAT}"
+    return Path(base) / "seedspec"
+
+
+def folder() -> Path | None:
+    where = root()
+    return None if where is None else where / f"pools-{FORMAT}"
 
 
 def _file(key: list[Any]) -> tuple[Path, str] | None:

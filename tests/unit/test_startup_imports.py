@@ -114,3 +114,10 @@ def test_bad_values_are_usage_errors_worded_as_before() -> None:
     number = _cli("plan", "--lock-timeout", "soon", "-o", "json")
     assert number.returncode == 2
     assert "'soon' is not a valid float" in json.loads(number.stdout)["errors"][0]["message"]
+
+
+def test_a_spec_found_valid_before_is_read_without_jsonschema() -> None:
+    first = _imported(["validate", "specs/shop.yaml"])  # records the verdict (spec/verdicts.py)
+    again = _imported(["validate", "specs/shop.yaml"])
+    assert "jsonschema" in first or "jsonschema" not in again
+    assert "jsonschema" not in again, "a remembered valid spec was checked again"
