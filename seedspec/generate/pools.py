@@ -2,27 +2,58 @@
 
 Pools are drawn once per run from a mimesis Generic seeded by a stable key; rows then index
 into them with vectorised draws. A pool never depends on a table's row count.
+
+mimesis is imported only when a pool is drawn or a provider checked: its package imports
+every provider (~0.1 s), and a pool found in the disk cache (poolcache.py) needs neither —
+only mimesis's version, read from its package's source (``mimesis_version``).
 """
 
 from __future__ import annotations
 
+import ast
 import functools
+import importlib.util
 import json
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import mimesis
 import numpy as np
-from mimesis import Generic
-from mimesis.locales import Locale
 
 from seedspec.errors import SeedspecError
 from seedspec.generate import poolcache
 from seedspec.generate.random import stream_key
 
+if TYPE_CHECKING:
+    from mimesis import Generic
+    from mimesis.locales import Locale
+
 POOL_SIZE = 4096
 
 
+@functools.cache
+def mimesis_version() -> str:
+    """``mimesis.__version__`` without importing mimesis: the literal its ``__init__.py``
+    assigns (mimesis imported for it when the file does not assign one literal)."""
+    found = importlib.util.find_spec("mimesis")
+    origin = None if found is None else found.origin
+    if origin is not None:
+        tree = ast.parse(Path(origin).read_text(encoding="utf-8"))
+        for node in tree.body:
+            if (
+                isinstance(node, ast.Assign)
+                and [getattr(t, "id", None) for t in node.targets] == ["__version__"]
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ):
+                return node.value.value
+    import mimesis
+
+    return str(mimesis.__version__)
+
+
 def locale_of(code: str) -> Locale:
+    from mimesis.locales import Locale
+
     try:
         return Locale(code)
     except ValueError:
@@ -47,12 +78,14 @@ def resolve_provider(provider: str, locale: str = "en") -> Any:
 
 
 def _generic(locale: str, seed: int) -> Generic:
+    from mimesis import Generic
+
     return Generic(locale=locale_of(locale), seed=seed)
 
 
 @functools.lru_cache(maxsize=512)
 def _pool_cached(locale: str, provider: str, args_json: str, seed: int, size: int) -> np.ndarray:
-    key = [mimesis.__version__, locale, provider, args_json, seed, size]
+    key = [mimesis_version(), locale, provider, args_json, seed, size]
     values = poolcache.load(key)
     if values is None:
         values = _draw(locale, provider, args_json, seed, size)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
-import mimesis
-
 import seedspec
 from seedspec.compile.graph import Edge, order_tables
 from seedspec.compile.passes.counts import trigger_edges
@@ -15,6 +13,7 @@ from seedspec.compile.passes.recipes import existing_rows
 from seedspec.compile.unit import Errors, Unit, frozen
 from seedspec.database.model import DbSchema
 from seedspec.errors import Problem
+from seedspec.generate.pools import mimesis_version
 from seedspec.plan.model import (
     CycleBreak,
     FillDeferred,
@@ -123,7 +122,7 @@ def plan_of(unit: Unit, errors: Errors) -> Plan:
         left_alone=_left_alone(unit),
         existing=existing_rows(unit) if ctx.existing is not None else (),
         warnings=tuple(errors.warnings),
-        versions=(("mimesis", mimesis.__version__), ("seedspec", seedspec.__version__)),
+        versions=(("mimesis", mimesis_version()), ("seedspec", seedspec.__version__)),
         schema_fingerprint=schema_fingerprint(ctx.schema),
     )
 
