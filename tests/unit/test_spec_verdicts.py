@@ -55,9 +55,7 @@ def test_a_key_json_would_turn_into_a_string_is_still_checked(
     assert not verdicts.known_valid("{}", {1: 2})
 
 
-def test_no_cache_means_every_spec_is_checked(
-    cache: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_no_cache_means_every_spec_is_checked(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SEEDSPEC_NO_CACHE", "1")
     load_spec_text(VALID)
     assert list(cache.iterdir()) == []
