@@ -373,6 +373,20 @@ def main() -> None:
         app(prog_name="seedspec")
 
 
+def run() -> None:
+    """The `seedspec` process: main(), then an exit that skips the interpreter's teardown."""
+    from seedspec.cli.hardexit import exit_code, hard_exit
+    from seedspec.startgc import pause
+
+    pause()
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exit_code(exc)
+    hard_exit(code)
+
+
 # init, preview and mcp register themselves on the same app (cli/base.py), also under `python -m`
 from seedspec.cli import agent, authoring, exporting  # noqa: E402, F401
 

@@ -361,4 +361,7 @@ def build_server() -> MCPServer:
 
 def serve() -> None:
     """Serve the tools over stdio until the client closes the connection."""
+    from seedspec.startgc import resume
+
+    resume()  # a long-lived process: the collector runs as always (seedspec/startgc.py)
     build_server().run("stdio")

@@ -12,6 +12,7 @@ from seedspec.database.model import DbSchema
 from seedspec.deferred import deferred
 from seedspec.dialects.capabilities import capabilities_for
 from seedspec.errors import CompileError, Problem, UsageError
+from seedspec.generate.pools import mimesis_version
 from seedspec.plan.model import Plan, RunSql
 from seedspec.spec.aftersql import refusals
 from seedspec.spec.semantics import after_problem
@@ -51,10 +52,10 @@ def check_written(written: Plan, plan_path: str, schema: DbSchema, dialect_name:
         )
         raise CompileError([problem])
     wanted = dict(written.versions).get("mimesis")
-    if wanted is not None and wanted != mimesis.__version__:
+    if wanted is not None and wanted != mimesis_version():
         problem = Problem(
             f"--plan {plan_path} was compiled with mimesis {wanted}, this is "
-            f"{mimesis.__version__}: its rows would differ; nothing was written",
+            f"{mimesis_version()}: its rows would differ; nothing was written",
             code="plan-version-mismatch",
             fix=f"install mimesis {wanted}, or compile the plan again",
         )

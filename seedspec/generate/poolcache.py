@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.util
 import json
 import os
 import tempfile
@@ -24,29 +23,20 @@ FORMAT = 1  # bump when the way a pool is drawn changes
 _PLAIN = (str, int, float, bool)
 
 
-def installed_version(distribution: str) -> str:
-    """The installed version of a distribution whose top-level package has its name (mimesis,
-    for the pool key and the plan), read from its .dist-info folder's name beside the package:
-    importlib.metadata would cost ~25 ms of imports (email, zipfile ...) on every offline check."""
-    spec = importlib.util.find_spec(distribution)
-    if spec is not None and spec.origin:
-        site = Path(spec.origin).parent.parent
-        prefix = f"{distribution}-"
-        for info in sorted(site.glob(f"{distribution}-*.dist-info")):
-            return info.name[len(prefix) : -len(".dist-info")]
-    from importlib import metadata  # an unusual layout (egg, zip): ask the real thing
-
-    return metadata.version(distribution)
-
-
-def folder() -> Path | None:
+def root() -> Path | None:
+    """seedspec's cache folder (see the module docstring); None: caching is off."""
     if os.environ.get("SEEDSPEC_NO_CACHE", "") not in ("", "0"):
         return None
     given = os.environ.get("SEEDSPEC_CACHE_DIR")
     if given:
-        return Path(given) / f"pools-{FORMAT}"
+        return Path(given)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "seedspec" / f"pools-{FORMAT}"
+    return Path(base) / "seedspec"
+
+
+def folder() -> Path | None:
+    where = root()
+    return None if where is None else where / f"pools-{FORMAT}"
 
 
 def _file(key: list[Any]) -> tuple[Path, str] | None:

@@ -6,8 +6,11 @@ into them with vectorised draws. A pool never depends on a table's row count.
 
 from __future__ import annotations
 
+import ast
 import functools
+import importlib.util
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seedspec.deferred import deferred
@@ -24,6 +27,27 @@ else:
     np = deferred("numpy")
 
 POOL_SIZE = 4096
+
+
+@functools.cache
+def mimesis_version() -> str:
+    """``mimesis.__version__`` without importing mimesis: the literal its ``__init__.py``
+    assigns (mimesis imported for it when the file does not assign one literal)."""
+    found = importlib.util.find_spec("mimesis")
+    origin = None if found is None else found.origin
+    if origin is not None:
+        tree = ast.parse(Path(origin).read_text(encoding="utf-8"))
+        for node in tree.body:
+            if (
+                isinstance(node, ast.Assign)
+                and [getattr(t, "id", None) for t in node.targets] == ["__version__"]
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ):
+                return node.value.value
+    import mimesis
+
+    return str(mimesis.__version__)
 
 
 def locale_of(code: str) -> Locale:
@@ -58,8 +82,8 @@ def _generic(locale: str, seed: int) -> Generic:
 def _values_cached(
     locale: str, provider: str, args_json: str, seed: int, size: int
 ) -> tuple[Any, ...]:
-    # the installed version, not mimesis.__version__: a pool on disk needs no mimesis import
-    key = [poolcache.installed_version("mimesis"), locale, provider, args_json, seed, size]
+    # mimesis_version(), not mimesis.__version__: a pool on disk needs no mimesis import
+    key = [mimesis_version(), locale, provider, args_json, seed, size]
     values = poolcache.load(key)
     if values is None:
         values = _draw(locale, provider, args_json, seed, size)

@@ -25,6 +25,7 @@ from seedspec.kinds.spec import GeneratorSpec
 from seedspec.plan import recipes as r
 from seedspec.plan.model import Plan
 from seedspec.plan.oracle import OracleColumn, OracleRecipe
+from seedspec.startgc import resume as resume_gc
 
 OnError = Callable[[str, str, SeedspecError], None]
 
@@ -40,6 +41,7 @@ class Built:
 
 def bind(plan: Plan, on_error: OnError | None = None) -> Model:
     """The generation model of every table the plan seeds (and the rows it reads as parents)."""
+    resume_gc()  # start-up is over: rows are made from here (seedspec/startgc.py)
     return bind_tables(plan.recipes, plan.seed, plan.locale, on_error, existing=plan.existing)
 
 

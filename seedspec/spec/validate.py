@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from seedspec.errors import Problem, SpecError
 from seedspec.kinds import KINDS
+from seedspec.spec import verdicts
 from seedspec.spec.model import (
     GENERATOR_KINDS,
     AfterSql,
@@ -89,9 +90,14 @@ def validate_document(doc: Document, profile: str | None = None) -> Spec:
 
 
 @functools.lru_cache(maxsize=1)
+def _schema_text() -> str:
+    return SCHEMA_PATH.read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
 def spec_schema() -> dict[str, Any]:
     """The JSON Schema of the spec format (shipped with the package)."""
-    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(_schema_text())
     return schema
 
 
@@ -106,8 +112,15 @@ def _validator() -> Draft7Validator:
 
 
 def schema_problems(doc: Document) -> list[Problem]:
+    """The document's JSON Schema problems ([]: valid; a valid one is remembered on disk and
+    not checked again: spec/verdicts.py)."""
+    if verdicts.known_valid(_schema_text(), doc.data):
+        return []
     errors = list(_validator().iter_errors(doc.data))
-    return _dedupe([p for err in _prune(errors) for p in _translate(doc, err)])
+    problems = _dedupe([p for err in _prune(errors) for p in _translate(doc, err)])
+    if not errors:
+        verdicts.remember_valid(_schema_text(), doc.data)
+    return problems
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:

@@ -183,3 +183,24 @@ def test_the_offline_check_says_the_same_with_and_without_the_facts_cache(tmp_pa
     again_modules, again = _offline_check(spec, env)  # an unreadable entry is a miss
     assert again["result"] == cold["result"]
     assert "sqlglot" in {m.split(".")[0] for m in again_modules}
+
+
+def test_a_spec_found_valid_before_is_read_without_jsonschema() -> None:
+    first = _imported(["validate", "specs/shop.yaml"])  # records the verdict (spec/verdicts.py)
+    again = _imported(["validate", "specs/shop.yaml"])
+    assert "jsonschema" in first or "jsonschema" not in again
+    assert "jsonschema" not in again, "a remembered valid spec was checked again"
+
+
+def test_mimesis_is_imported_only_to_draw_a_pool() -> None:
+    code = (
+        "import sys\n"
+        "import seedspec.compile.passes.steps, seedspec.execute.written, seedspec.generate.text\n"
+        "from seedspec.generate.pools import mimesis_version\n"
+        "version = mimesis_version()\n"
+        "assert 'mimesis' not in sys.modules, 'mimesis imported at start-up'\n"
+        "import mimesis\n"
+        "assert version == mimesis.__version__, (version, mimesis.__version__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

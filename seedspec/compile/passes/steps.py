@@ -9,12 +9,11 @@ from dataclasses import replace
 import seedspec
 from seedspec.compile.graph import Edge, order_tables
 from seedspec.compile.passes.counts import trigger_edges
-from seedspec.compile.passes.hatches import existing_problems, sql_steps
 from seedspec.compile.passes.recipes import existing_rows
 from seedspec.compile.unit import Errors, Unit, frozen
 from seedspec.database.model import DbSchema
 from seedspec.errors import Problem
-from seedspec.generate.poolcache import installed_version
+from seedspec.generate.pools import mimesis_version
 from seedspec.plan.model import (
     CycleBreak,
     FillDeferred,
@@ -87,8 +86,6 @@ def steps(unit: Unit, errors: Errors) -> Unit:
         why = "loaded with FOREIGN_KEY_CHECKS=0 (NOT NULL cycle)"
         out.append(VerifyForeignKeys(suspended, why))
     out.append(ResetSequences(tuple(unit.ordering.order)))
-    existing_problems(unit, errors)
-    out += sql_steps(unit, errors)  # sql: columns, set before the spec's after: runs
     caps = unit.ctx.capabilities
     for i, after in enumerate(unit.ctx.spec.after):
         for refused in refusals(after.sql, caps.sqlglot_dialect, caps.implicit_commits):
@@ -125,7 +122,7 @@ def plan_of(unit: Unit, errors: Errors) -> Plan:
         left_alone=_left_alone(unit),
         existing=existing_rows(unit) if ctx.existing is not None else (),
         warnings=tuple(errors.warnings),
-        versions=(("mimesis", installed_version("mimesis")), ("seedspec", seedspec.__version__)),
+        versions=(("mimesis", mimesis_version()), ("seedspec", seedspec.__version__)),
         schema_fingerprint=schema_fingerprint(ctx.schema),
     )
 
