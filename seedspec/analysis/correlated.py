@@ -87,42 +87,52 @@ def conditional(
     for only under a condition: `CHECK (status <> 'paused' OR paused_reason IS NOT NULL)` gives
     paused_reason its value where status = 'paused' and NULL elsewhere (the CHECK allows NULL
     there, and a reason on an active row would read as a mistake)."""
-    import sqlglot.expressions as sx  # sqlglot: imported by the compile that reads CHECKs
-    from sqlglot.optimizer.simplify import simplify
-
-    from seedspec.database.checks import parse
-
     out: dict[str, tuple[GeneratorSpec, str]] = {}
     for check in table.checks:
         text = check.sqltext.lower()
         if " or " not in text or "null" not in text:
             continue  # not `cond OR x IS NOT NULL`: no need to parse (nor to import sqlglot)
-        tree = parse(check.sqltext)
-        node = tree.unnest() if tree is not None else None
-        if not isinstance(node, sx.Or):
-            continue
-        left, right = node.this.unnest(), node.expression.unnest()
-        for cond, other in ((left, right), (right, left)):
-            target = _not_null_column(other)
-            column = table.column(target) if target else None
-            spec = specs.get(target or "")
-            if target is None or column is None or spec is None or target in out:
-                continue
-            if not column.nullable:
-                continue
-            reads = {c.name for c in cond.find_all(sx.Column)}
-            if notes.get(target) == "spec" or spec.null or target in reads:
-                continue
-            if not reads or not reads <= set(specs):
-                continue
-            when = simplify(sx.not_(cond.copy())).sql()  # NOT (a <> 'x') reads as a = 'x'
-            try:
-                condition_tree(when)
-            except ConditionError:
-                continue  # a condition `when:` cannot evaluate: the CHECK's branches decide
-            why = f"CHECK ({check.sqltext}): a value only where it asks for one"
-            out[target] = (when_spec(when, spec, None), why)
+        _conditional_check(table, specs, notes, check.sqltext, out)
     return out
+
+
+def _conditional_check(
+    table: DbTable,
+    specs: Mapping[str, GeneratorSpec],
+    notes: Mapping[str, str],
+    sqltext: str,
+    out: dict[str, tuple[GeneratorSpec, str]],
+) -> None:
+    import sqlglot.expressions as sx  # sqlglot: imported by the compile that reads CHECKs
+    from sqlglot.optimizer.simplify import simplify
+
+    from seedspec.database.checks import parse
+
+    tree = parse(sqltext)
+    node = tree.unnest() if tree is not None else None
+    if not isinstance(node, sx.Or):
+        return
+    left, right = node.this.unnest(), node.expression.unnest()
+    for cond, other in ((left, right), (right, left)):
+        target = _not_null_column(other)
+        column = table.column(target) if target else None
+        spec = specs.get(target or "")
+        if target is None or column is None or spec is None or target in out:
+            continue
+        if not column.nullable:
+            continue
+        reads = {c.name for c in cond.find_all(sx.Column)}
+        if notes.get(target) == "spec" or spec.null or target in reads:
+            continue
+        if not reads or not reads <= set(specs):
+            continue
+        when = simplify(sx.not_(cond.copy())).sql()  # NOT (a <> 'x') reads as a = 'x'
+        try:
+            condition_tree(when)
+        except ConditionError:
+            continue  # a condition `when:` cannot evaluate: the CHECK's branches decide
+        why = f"CHECK ({sqltext}): a value only where it asks for one"
+        out[target] = (when_spec(when, spec, None), why)
 
 
 def _not_null_column(node: object) -> str | None:

@@ -9,6 +9,7 @@ from dataclasses import replace
 import seedspec
 from seedspec.compile.graph import Edge, order_tables
 from seedspec.compile.passes.counts import trigger_edges
+from seedspec.compile.passes.hatches import existing_problems, sql_steps
 from seedspec.compile.passes.recipes import existing_rows
 from seedspec.compile.unit import Errors, Unit, frozen
 from seedspec.database.model import DbSchema
@@ -86,6 +87,8 @@ def steps(unit: Unit, errors: Errors) -> Unit:
         why = "loaded with FOREIGN_KEY_CHECKS=0 (NOT NULL cycle)"
         out.append(VerifyForeignKeys(suspended, why))
     out.append(ResetSequences(tuple(unit.ordering.order)))
+    existing_problems(unit, errors)
+    out += sql_steps(unit, errors)  # sql: columns, set before the spec's after: runs
     caps = unit.ctx.capabilities
     for i, after in enumerate(unit.ctx.spec.after):
         for refused in refusals(after.sql, caps.sqlglot_dialect, caps.implicit_commits):
