@@ -8,7 +8,6 @@ distribution DIST) where two installed packages register the same name.
 
 from __future__ import annotations
 
-import importlib.metadata as md
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -56,6 +55,8 @@ class PythonParams:
 def registered() -> dict[str, str]:
     """Every registered generator: name (and DIST:NAME) -> "module:attr"."""
     out = dict(BUILTIN)
+    import importlib.metadata as md  # ~25 ms of imports: only for a spec with `python:`
+
     for ep in md.entry_points(group=GROUP):
         out.setdefault(ep.name, ep.value)
         dist = getattr(ep, "dist", None)
@@ -70,6 +71,8 @@ def load(name: str) -> Callable[..., Any]:
     value = found.get(name)
     if value is None:
         raise SeedspecError(unknown_message(name, found))
+    import importlib.metadata as md
+
     fn: Callable[..., Any] = md.EntryPoint(name, value, GROUP).load()
     if not callable(fn):
         raise SeedspecError(f"python generator {name!r} ({value}) is not callable")
