@@ -61,8 +61,7 @@ def _parts(table: DbTable, specs: Mapping[str, GeneratorSpec]) -> dict[str, str]
     for name, spec in specs.items():
         column = table.column(name)
         role = PARTS.get(provider_for(table, column) or "") if column is not None else None
-        headline = spec.params.get("provider") == "text.title" or spec.params.get("compose")
-        if role == "title" and spec.kind == "gen" and not headline:
+        if role == "title" and spec.kind == "gen" and spec.params.get("provider") != "text.title":
             continue  # an employee's title is a job title (person.occupation), not a headline
         if role is not None and role not in parts and not spec.null:
             parts[role] = name
@@ -96,6 +95,14 @@ def conditional(
     return out
 
 
+def _may_be_null(table: DbTable, name: str) -> bool:
+    """A nullable column outside every UNIQUE (NULL on most rows: a unique one keeps its own)."""
+    column = table.column(name)
+    return (
+        column is not None and column.nullable and all(name not in u.columns for u in table.uniques)
+    )
+
+
 def _conditional_check(
     table: DbTable,
     specs: Mapping[str, GeneratorSpec],
@@ -115,14 +122,11 @@ def _conditional_check(
     left, right = node.this.unnest(), node.expression.unnest()
     for cond, other in ((left, right), (right, left)):
         target = _not_null_column(other)
-        column = table.column(target) if target else None
         spec = specs.get(target or "")
-        if target is None or column is None or spec is None or target in out:
-            continue
-        if not column.nullable:
+        if target is None or spec is None or target in out or not _may_be_null(table, target):
             continue
         reads = {c.name for c in cond.find_all(sx.Column)}
-        if notes.get(target) == "spec" or spec.null or target in reads:
+        if notes.get(target) == "spec" or spec.null or spec.unique or target in reads:
             continue
         if not reads or not reads <= set(specs):
             continue

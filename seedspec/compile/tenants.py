@@ -50,10 +50,13 @@ def _partner(child: dict[str, DbForeignKey], parent: DbTable, column: str) -> st
         mine.ref_columns,
     ):
         return column
-    for col, fk in theirs.items():
-        if (fk.ref_table, fk.ref_columns) == (mine.ref_table, mine.ref_columns):
-            return col
-    return None
+    matching = [
+        col
+        for col, fk in theirs.items()
+        if (fk.ref_table, fk.ref_columns) == (mine.ref_table, mine.ref_columns)
+    ]
+    # two FKs of the parent to that table (a pair: lo/hi, from/to) are not a tenant: ambiguous
+    return matching[0] if len(matching) == 1 else None
 
 
 def tenant_of(
