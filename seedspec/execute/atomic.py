@@ -14,10 +14,14 @@ from seedspec.database.model import DbTable
 from seedspec.deferred import deferred
 from seedspec.dialects.base import Counter, Dialect
 from seedspec.errors import AlreadySeeded, ApplyError, LockTimeout, PermissionDenied, SeedspecError
-from seedspec.plan.model import RunSql
+from seedspec.plan.model import Plan, ResetSequences, RunSql
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
+
+    from seedspec.database.model import DbSchema
+    from seedspec.execute.progress import Progress
+    from seedspec.execute.report import ApplyReport
 else:
     sa = deferred("sqlalchemy")
 
@@ -41,6 +45,29 @@ class LostTransaction(ApplyError):
     def __init__(self, message: str, outcome: str | None) -> None:
         super().__init__(message)
         self.outcome = outcome
+
+
+def counters_and_after(
+    plan: Plan,
+    conn: sa.Connection,
+    dialect: Dialect,
+    schema: DbSchema,
+    tables: Sequence[DbTable],
+    report: ApplyReport,
+    told: Progress,
+) -> None:
+    """Once every constraint is back: the counters moved past the keys, the plan's after: SQL,
+    and the counters again, past any key after: inserted (an apply's end, and --finish's)."""
+    resets = [s for s in plan.steps if isinstance(s, ResetSequences)]
+    for reset in resets:
+        told.phase("resetting sequences")
+        report.sequences_moved = dialect.reset_sequences(conn, schema, reset.tables)
+    after = [s for s in plan.steps if isinstance(s, RunSql)]
+    if after:
+        told.phase("running after: SQL")
+        run_after(conn, dialect, list(tables), after)
+        for reset in resets:
+            dialect.reset_sequences(conn, schema, reset.tables)
 
 
 def run_after(

@@ -15,7 +15,7 @@ from seedspec.dialects.base import Dialect
 from seedspec.dialects.registry import dialect_for
 from seedspec.errors import ApplyError, PermissionDenied, SeedspecError
 from seedspec.execute import shards
-from seedspec.execute.atomic import Attempt, message_of, run_after, settle
+from seedspec.execute.atomic import Attempt, counters_and_after, message_of, settle
 from seedspec.execute.clear import clear_for_apply, referencing
 from seedspec.execute.ledger import Book, LedgerSpot
 from seedspec.execute.locks import DEFAULT_LOCK_TIMEOUT, LockWait, hold, lock_error, take
@@ -30,8 +30,6 @@ from seedspec.plan.model import (
     FillDeferred,
     InsertRows,
     Plan,
-    ResetSequences,
-    RunSql,
     VerifyForeignKeys,
 )
 from seedspec.timing import timed
@@ -256,16 +254,7 @@ def _run(
     # every constraint is back and validated: then the counters, after: (inside the same
     # transaction, its state checked after each statement), and the counters again, past any
     # key after: inserted; a failure from here on puts the counters back (execute/atomic.py)
-    resets = [s for s in plan.steps if isinstance(s, ResetSequences)]
-    for reset in resets:
-        told.phase("resetting sequences")
-        report.sequences_moved = dialect.reset_sequences(conn, schema, reset.tables)
-    after = [s for s in plan.steps if isinstance(s, RunSql)]
-    if after:
-        told.phase("running after: SQL")
-        run_after(conn, dialect, tables, after)
-        for reset in resets:
-            dialect.reset_sequences(conn, schema, reset.tables)
+    counters_and_after(plan, conn, dialect, schema, tables, report, told)
     entry = book.record(conn, dialect, plan, tables)
     report.ledger = entry.to_dict() if entry is not None else None
 

@@ -21,7 +21,7 @@ from seedspec.database.model import DbSchema, DbTable
 from seedspec.dialects.base import Dialect
 from seedspec.dialects.verify import INTEGERS, verify_foreign_keys, verify_uniques
 from seedspec.errors import ApplyError, LockTimeout, UsageError
-from seedspec.execute.atomic import Attempt, run_after
+from seedspec.execute.atomic import Attempt, counters_and_after
 from seedspec.execute.ledger import NOOP, Book, history, row_counts
 from seedspec.execute.locks import LockWait, hold
 from seedspec.execute.oracle import resolve
@@ -32,7 +32,7 @@ from seedspec.execute.shardbook import ShardJob, decide_finish, decide_shard
 from seedspec.export.shards import row_ranges, shard_parts
 from seedspec.generate.model import Model
 from seedspec.plan.bind import bind
-from seedspec.plan.model import FillDeferred, InsertRows, Plan, ResetSequences, RunSql
+from seedspec.plan.model import FillDeferred, InsertRows, Plan
 
 Ranges = dict[str, list[tuple[int, int]]]
 
@@ -293,16 +293,7 @@ def _finish(
         wait.table = t
         dialect.protect_counters(conn, [c for c in attempt.counters if c.table == t.name])
     wait.table = None
-    resets = [s for s in plan.steps if isinstance(s, ResetSequences)]
-    for reset in resets:
-        told.phase("resetting sequences")
-        report.sequences_moved = dialect.reset_sequences(conn, schema, reset.tables)
-    after = [s for s in plan.steps if isinstance(s, RunSql)]
-    if after:
-        told.phase("running after: SQL")
-        run_after(conn, dialect, tables, after)
-        for reset in resets:
-            dialect.reset_sequences(conn, schema, reset.tables)
+    counters_and_after(plan, conn, dialect, schema, tables, report, told)
     shard = {"finish": True, "count": n, "part_rows": parts}
     done = book.record(conn, dialect, plan, tables, shard=shard)
     report.ledger = done.to_dict() if done is not None else None
