@@ -1,10 +1,13 @@
 """Start-up benchmark: the offline commands (--version, --help, validate, the pre-commit hooks) ->
 median wall seconds per command, from process start to exit, against the 0.25 s target.
 
-Each command runs as a user runs it: the installed `seedspec` console script in a fresh process
-(the editable install of this checkout), bytecode already written (`compileall`, as after any
-`pip install`), round-robin over the commands so drift hits all alike; the noise guard waits for a
-quiet machine first.
+Each command runs as a user runs it: the `seedspec` console script of a wheel of this checkout,
+installed (not editable, as `pip install seedspec` and pre-commit's own `pip install .` do) into
+a scratch virtualenv whose dependencies come from this interpreter's site-packages; bytecode
+already written (pip compiles it), a fresh process per run, round-robin over the commands so drift
+hits all alike; the noise guard waits for a quiet machine first. `--editable` times the dev
+install beside this python instead (its import hook adds ~25 ms to every start: pathlib, fnmatch,
+urllib.parse and importlib.util imported by setuptools' editable finder before seedspec runs).
 
     python bench/startup.py --repeat 15
 """
@@ -12,11 +15,13 @@ quiet machine first.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -33,11 +38,27 @@ CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES
 """
 
 
-def _seedspec() -> str:
+def _editable() -> str:
     found = shutil.which("seedspec", path=str(Path(sys.executable).parent))
     if found is None:
         raise SystemExit("no seedspec console script beside this python: pip install -e .")
     return found
+
+
+def _installed(tmp: Path) -> str:
+    """A wheel of this checkout installed into a scratch venv; its console script."""
+    run = functools.partial(subprocess.run, check=True, capture_output=True)
+    venv, wheels = tmp / "venv", tmp / "wheels"
+    run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
+    python = venv / "bin" / "python"
+    site = run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"])
+    deps = sysconfig.get_path("purelib")  # this interpreter's packages: the dependencies
+    (Path(site.stdout.decode().strip()) / "seedspec-bench-deps.pth").write_text(deps + "\n")
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
+    run([*pip, "wheel", "--no-deps", "-w", str(wheels), str(ROOT)])
+    wheel = next(wheels.glob("seedspec-*.whl"))
+    run([*pip, "--python", str(python), "install", "--no-deps", "--compile", str(wheel)])
+    return str(venv / "bin" / "seedspec")
 
 
 def _commands(tmp: Path, exe: str) -> dict[str, list[str]]:
@@ -75,10 +96,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--json", help="also write the medians to this file")
+    parser.add_argument("--editable", action="store_true", help="time the dev install instead")
     args = parser.parse_args()
-    exe = _seedspec()
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "seedspec")], check=True)
     with tempfile.TemporaryDirectory() as folder:
+        exe = _editable() if args.editable else _installed(Path(folder))
+        print(f"timing {exe}", file=sys.stderr)
         commands = _commands(Path(folder), exe)
         times: dict[str, list[float]] = {name: [] for name in commands}
         for argv in commands.values():  # warm the page cache once

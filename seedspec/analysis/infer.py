@@ -135,6 +135,8 @@ def _by_check(
 
 
 def _named_number(column: DbColumn) -> dict[str, Any] | None:
+    if column.meaning == "bounded":  # the application's validators state the range: no guess
+        return None
     name = column.name.lower()
     if column.scale == 2 and re.search(r"(^|_)rate$", name):  # rental_rate numeric(4,2): money
         name = "price"

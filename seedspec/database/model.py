@@ -63,7 +63,8 @@ class DbColumn:
     item_type: str | None = None
     comment: str | None = None
     # what the application's model says its values are (email, url, slug, ip, ipv4, ipv6, uuid,
-    # json: seedspec/models/), layered on by --models; never reflected, so never in a snapshot
+    # json; "bounded": validators give both ends of a number's range, which then replaces a
+    # name rule's guess: seedspec/models/), layered on by --models; never reflected or snapshot
     meaning: str | None = None
 
     @property

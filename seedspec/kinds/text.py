@@ -57,7 +57,10 @@ class GenKind(Kind):
     pattern_hint = "must look like provider.method (e.g. person.email)"
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
-        return {"provider": entry["gen"], "args": dict(entry.get("args") or {})}
+        params: Params = {"provider": entry["gen"], "args": dict(entry.get("args") or {})}
+        if entry.get("compose"):
+            params["compose"] = compose_params(entry["compose"])
+        return params
 
     def value_classes(self, spec: GeneratorSpec, locale: str, seed: int) -> set[str]:
         from seedspec.generate.pools import pool_values  # mimesis: imported when asked
@@ -95,6 +98,10 @@ class GenKind(Kind):
         entry: Entry = {"gen": typed.provider}  # max_length is internal: the compiler re-derives it
         if typed.args:
             entry["args"] = plain(dict(typed.args))
+        compose = params.get("compose")
+        if compose:  # written as the language spells it: parts, sep, then case and alpha
+            order = ("parts", "sep", "case", "alpha")
+            entry["compose"] = plain({k: compose[k] for k in order if k in compose})
         return entry
 
     def resolve_column(self, params: Params, column: ColumnShape) -> Params:
@@ -186,6 +193,19 @@ class UuidKind(Kind):
     unique_capable = True
     value_class = "uuid"
     made_up = True
+
+
+def compose_params(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A `compose:` mapping (schema-valid) -> the params the generator reads, keys sorted as
+    inference writes them (analysis/vocabulary.py), so a spec `init` wrote compiles to the
+    same plan as inference itself."""
+    out: dict[str, Any] = {"parts": [list(p) if isinstance(p, list) else p for p in entry["parts"]]}
+    out["sep"] = str(entry.get("sep", " "))
+    if entry.get("case"):
+        out["case"] = entry["case"]
+    if entry.get("alpha"):
+        out["alpha"] = True
+    return dict(sorted(out.items()))
 
 
 def provider_spec(

@@ -23,6 +23,7 @@ _MEANS = {  # the column types each meaning refines
     "uuid": ("uuid",),
     "json": (*TEXTUAL, "json"),
 }
+NUMERIC = ("smallint", "integer", "bigint", "numeric", "float", "money")
 PREFIX = "model "  # the name of every CHECK and UNIQUE only a model knows
 
 
@@ -45,7 +46,7 @@ def _layered(table: DbTable, model: TableModel, sql: str | None) -> DbTable:
         if f is None:
             columns.append(column)
             continue
-        meaning = f.meaning if f.meaning and column.type in _MEANS.get(f.meaning, ()) else None
+        meaning = _meaning(f, column)
         columns.append(replace(column, meaning=meaning) if meaning else column)
         clauses = field_clauses(f, column)
         if clauses:
@@ -59,6 +60,14 @@ def _layered(table: DbTable, model: TableModel, sql: str | None) -> DbTable:
     return replace(
         table, columns=tuple(columns), checks=tuple(checks), uniques=_uniques(table, model, sql)
     )
+
+
+def _meaning(f: FieldModel, column: DbColumn) -> str | None:
+    """What the field says its column holds, where the column's type can hold it."""
+    if f.meaning:
+        return f.meaning if column.type in _MEANS.get(f.meaning, ()) else None
+    bounded = f.minimum is not None and f.maximum is not None and not f.choices
+    return "bounded" if bounded and column.type in NUMERIC else None
 
 
 def field_clauses(f: FieldModel, column: DbColumn) -> list[exp.Expr]:

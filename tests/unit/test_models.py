@@ -75,8 +75,9 @@ def test_layered_facts_become_generators(facts, schema: DbSchema) -> None:  # ty
     plan = _inferred(known, "account", "plan")
     assert (plan.kind, plan.params["values"]) == ("choice", ["basic", "plus", "max"])
     score = _inferred(known, "account", "score")
-    # the validators' 0..100 bound the name rule's range (a `score` is rated 1..5 inside it)
-    assert score.kind == "int" and 0 <= score.params["min"] <= score.params["max"] <= 100
+    # the validators state the range 0..100: it replaces the name rule's guess (rated 1..5)
+    assert (score.kind, score.params["min"], score.params["max"]) == ("int", 0, 100)
+    assert known.table("account").column("score").meaning == "bounded"
     assert _inferred(known, "account", "code").kind == "pattern"
     email = _inferred(known, "account", "email")
     assert (email.kind, email.params["provider"]) == ("gen", "person.email")

@@ -76,3 +76,27 @@ def test_composed_unique_values_are_distinct_without_row_numbers() -> None:
         [composed(7, idx[:2], pools, " ", True, None), composed(7, idx[2:], pools, " ", True, None)]
     )
     assert parts.tolist() == values  # any batching gives the same rows
+
+
+def test_compose_is_written_and_read_back_as_inference_made_it() -> None:
+    """`compose:` in a spec gives the params inference makes, and renders back as written."""
+    from seedspec.kinds import KINDS
+    from seedspec.spec.validate import load_spec_text
+
+    slug = _infer(DbColumn("slug", "varchar", length=80))
+    assert slug is not None
+    entry = KINDS["gen"].render(slug.params, None)  # type: ignore[arg-type]  # gen asks nothing
+    compose = {"parts": ["text.word", "text.word"], "sep": "-", "case": "lower", "alpha": True}
+    assert entry == {"gen": "text.word", "compose": compose}
+    text = (
+        "seedspec: 1\ntables:\n  t:\n    count: 3\n    columns:\n"
+        "      slug: {gen: text.word, compose: {parts: [text.word, text.word], sep: '-',"
+        " case: lower, alpha: true}}\n"
+        "      firm: {gen: person.last_name, compose: {parts: [person.last_name, [Labs]]}}\n"
+    )
+    columns = {c.name: c for c in load_spec_text(text).tables[0].columns}
+    assert columns["slug"].generator.params["compose"] == slug.params["compose"]
+    assert columns["firm"].generator.params["compose"] == {
+        "parts": ["person.last_name", ["Labs"]],
+        "sep": " ",
+    }
