@@ -15,7 +15,9 @@ seedspec's inference):
   scheduled, ends, until, valid_to, next, planned, renew, to);
 - lat/lng: `lat`, `*_lat`, `latitude`, `geo_latitude` ... within +-90, longitudes +-180;
 - places: a row's city belongs to its country (mimesis's cities of the locale whose country it
-  is), and a state beside `United States` is a US state;
+  is), and a state beside `United States` is a US state; each owner's address apart
+  (`billing_city` with `billing_country`, `ShipCity` with `ShipCountry`); names are read in
+  their words (CamelCase split);
 - person names: first / last / full / display / contact names, and `name` in person tables
   (user, customer, employee, staff, author, actor, member ...), end in no row number (`-12`);
 - thing names: `name`, `*_name`, `label`, `title` end in no row number and hold no lorem ipsum;
@@ -145,13 +147,14 @@ def _table(conn: sa.Connection, table: sa.Table, result: RealismResult) -> None:
         return
     label = f"{table.schema}.{table.name}" if table.schema else table.name
     left = _alone_unique(table) | {fk.parent.name for fk in table.foreign_keys}
-    columns = [(c.name, c.name.lower(), c.type) for c in table.columns]
-    lows = {low for _, low, _ in columns}
-    address = bool(lows & {"city", "town", "country", "address", "postal_code", "zip"})
+    columns = [(c.name, _snake(c.name), c.type) for c in table.columns]
+    parts = {_owned(low) for _, low, _ in columns}
+    addressed = {o for o, p in parts if p in {"city", "town", "address", "postal_code", "zip"}}
     for col, low, typ in columns:
         values = [r[col] for r in rows if r[col] is not None]
         where = f"{label}.{col}"
-        left_out = col in left or (address and low == "state")  # a state there is a region
+        owner, part = _owned(low)
+        left_out = col in left or (owner in addressed and part == "state")  # a region there
         _value_rules(result, where, low, table.name.lower(), typ, values, left_out)
     _dates_ordered(result, label, columns, rows)
     _places(result, label, columns, rows)
@@ -284,10 +287,36 @@ def us_states() -> set[str]:
     return set(Address(Locale.EN)._dataset["state"]["name"])
 
 
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+OWNER = re.compile(r"^(billing|bill_to|shipping|ship_to|ship|mailing|delivery|home|work)_(.+)$")
+
+
+def _snake(name: str) -> str:
+    """A column name as a reader sees its words: BillingCity -> billing_city."""
+    return name.lower() if name.islower() or name.isupper() else _CAMEL.sub("_", name).lower()
+
+
+def _owned(low: str) -> tuple[str, str]:
+    """(whose address, which part): billing_city -> (billing, city); city -> ("", city)."""
+    found = OWNER.match(low)
+    return (found.group(1), found.group(2)) if found else ("", low)
+
+
 def _places(
     result: RealismResult, label: str, columns: Sequence[tuple[str, str, Any]], rows: list[dict]
 ) -> None:
-    text = {low: col for col, low, typ in columns if _is_text(typ)}
+    owners: dict[str, dict[str, str]] = defaultdict(dict)  # billing_, ship_ ...: one address each
+    for col, low, typ in columns:
+        if _is_text(typ):
+            owner, part = _owned(low)
+            owners[owner][part] = col
+    for text in owners.values():
+        _address_places(result, label, text, rows)
+
+
+def _address_places(
+    result: RealismResult, label: str, text: dict[str, str], rows: list[dict]
+) -> None:
     country = text.get("country") or text.get("country_name")
     if country is None:
         return

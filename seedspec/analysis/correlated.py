@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from seedspec.analysis.infer import provider_for
+from seedspec.analysis.names import readable
 from seedspec.database.model import DbTable
 from seedspec.kinds.conditional import ConditionError, condition_tree, when_spec
 from seedspec.kinds.derived import from_spec
@@ -72,8 +73,8 @@ def _target(spec: GeneratorSpec, name: str) -> tuple[str, tuple[str, ...], tuple
     """What an inferred generator would be built as, when inference chose it by name."""
     if spec.kind != "gen" or spec.params.get("exclude"):
         return None
-    if spec.params.get("compose") and name.lower() in COMPOSED:
-        return TARGETS[COMPOSED[name.lower()]]
+    if spec.params.get("compose") and readable(name) in COMPOSED:
+        return TARGETS[COMPOSED[readable(name)]]
     if spec.params.get("case") not in (None, "lower"):
         return None  # upper-case values: a CHECK asks for them, the `from:` forms are lower
     return TARGETS.get(spec.params.get("provider") or "")

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import re
 
-from seedspec.analysis.names import CREATED, LATER_SPANS, LATER_THAN, LATER_THAN_CREATED
+from seedspec.analysis.names import (
+    CREATED,
+    LATER_SPANS,
+    LATER_THAN,
+    LATER_THAN_CREATED,
+    readable,
+)
 from seedspec.database.checks import ColumnFacts
 from seedspec.database.facts import table_facts_of
 from seedspec.database.model import DbColumn, DbTable
@@ -43,7 +49,7 @@ def later_than(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generato
 
 def _span(column: DbColumn, unit: str) -> int:
     """How far past its earlier column a later one lies: weeks, or decades (died after born)."""
-    days = next((d for part, d in LATER_SPANS.items() if part in column.name.lower()), None)
+    days = next((d for part, d in LATER_SPANS.items() if part in readable(column.name)), None)
     if days is None:
         return 30 if unit == "days" else 24 * 90
     return days if unit == "days" else 24 * days
@@ -68,16 +74,16 @@ def before_foreign_key(
 
 
 def _earlier_by_name(table: DbTable, column: DbColumn) -> str | None:
-    name = column.name.lower()
+    name = readable(column.name)
     if LATER_THAN_CREATED.search(name):  # last_update, updated_at, modified ... after created
         for col in table.columns:
-            if col is not column and CREATED.match(col.name.lower()) and col.type in DATE_KINDS:
+            if col is not column and CREATED.match(readable(col.name)) and col.type in DATE_KINDS:
                 return col.name
     for later, earlier in LATER_THAN:
         pattern = rf"(^|_){later}(_|$)"
         if re.search(pattern, name):
             candidate = re.sub(pattern, rf"\g<1>{earlier}\g<2>", name, count=1)
             for col in table.columns:
-                if col.name.lower() == candidate and col.type in DATE_KINDS:
+                if readable(col.name) == candidate and col.type in DATE_KINDS:
                     return col.name
     return None

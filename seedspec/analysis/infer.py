@@ -23,6 +23,8 @@ from seedspec.analysis.names import (
     NAME_PROVIDERS,
     PERSON_TABLES,
     PROVIDER_ARGS,
+    address_name,
+    readable,
 )
 from seedspec.analysis.shaping import (
     array_length,
@@ -137,7 +139,7 @@ def _by_check(
 def _named_number(column: DbColumn) -> dict[str, Any] | None:
     if column.meaning == "bounded":  # the application's validators state the range: no guess
         return None
-    name = column.name.lower()
+    name = readable(column.name)
     if column.scale == 2 and re.search(r"(^|_)rate$", name):  # rental_rate numeric(4,2): money
         name = "price"
     for pattern, params in NAME_NUMBERS:
@@ -154,7 +156,7 @@ def _inside(lo: float, hi: float, low: float | None, high: float | None) -> bool
 def _int_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> GeneratorSpec:
     lo_lim, hi_lim = integer_limits(column)
     lo, hi = INTEGER_RANGES.get(column.type, (1, 10_000))
-    alone = alone_unique(table, column.name.lower())
+    alone = alone_unique(table, readable(column.name))
     named = None if alone else _named_number(column)  # a unique `level` needs its room
     dist_params: dict[str, Any] = {"dist": "uniform"}
     if named:
@@ -240,20 +242,20 @@ def _bool_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Generato
 def provider_for(table: DbTable, column: DbColumn) -> str | None:
     if column.meaning in MEANING_PROVIDERS:  # what the application's model says (--models)
         return MEANING_PROVIDERS[column.meaning]
-    name = column.name.lower()
+    name = address_name(readable(column.name))
     for pattern, provider in NAME_PROVIDERS:
         if re.search(pattern, name):
             return provider
-    if name in ("name", f"{table.bare_name.lower().rstrip('s')}_name"):
-        if PERSON_TABLES.search(table.bare_name.lower()):
+    if name in ("name", f"{readable(table.bare_name).rstrip('s')}_name"):
+        if PERSON_TABLES.search(readable(table.bare_name)):
             return "person.full_name"
-        if COMPANY_TABLES.search(table.bare_name.lower()):
+        if COMPANY_TABLES.search(readable(table.bare_name)):
             return "finance.company"
     return None
 
 
 def _title_provider(table: DbTable, column: DbColumn) -> str | None:
-    if column.name.lower() == "title" and PERSON_TABLES.search(table.bare_name.lower()):
+    if readable(column.name) == "title" and PERSON_TABLES.search(readable(table.bare_name)):
         return "person.occupation"  # an employee's title is a job title
     return None
 
@@ -279,7 +281,7 @@ def _instant_spec(table: DbTable, column: DbColumn, facts: ColumnFacts) -> Gener
     kind = {"timestamptz": "datetime", "timestamp": "datetime"}.get(column.type, column.type)
     start, end = None, None
     for pattern, lo, hi in NAME_DATES:
-        if kind != "time" and re.search(pattern, column.name.lower()):
+        if kind != "time" and re.search(pattern, readable(column.name)):
             start, end = lo, hi
             break
     if kind != "time" and (facts.earliest or facts.latest):

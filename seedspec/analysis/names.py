@@ -5,6 +5,44 @@ from __future__ import annotations
 import re
 from typing import Any
 
+# CamelCase word boundaries in an identifier (BillingCity, HTTPMethod, customerId); reads names
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def readable(name: str) -> str:
+    """An identifier as the rules here read it: lower snake case, CamelCase words split
+    (`BillingCity` -> billing_city, `HTTPMethod` -> http_method); snake names stay as they are."""
+    if name.islower() or name.isupper() or not any(c.isalpha() for c in name):
+        return name.lower()
+    return _CAMEL.sub("_", name).lower()
+
+
+# whose address a column holds (billing_city, ship_postal_code, home_address): read as the part
+_ADDRESS_OWNER = re.compile(
+    r"^(billing|bill_to|bill|shipping|ship_to|ship|mailing|delivery|home|work|business|office|"
+    r"invoice|legal|current|permanent)_"
+)
+_ADDRESS_PART = re.compile(
+    r"^(city|town|state|province|region|county|district|country|country_name|zip|zip_?code|"
+    r"postal_?code|postcode|address|address_?[12]|address_?line_?[12]|street|street_?address|"
+    r"street_?2)$"
+)
+
+
+def address_of(name: str) -> tuple[str, str]:
+    """(whose address, the name without it) of a readable name: `billing_city` -> (billing_,
+    city), `ship_postal_code` -> (ship_, postal_code); any other name -> ("", name)."""
+    found = _ADDRESS_OWNER.match(name)
+    if found is None or not _ADDRESS_PART.match(name[found.end() :]):
+        return "", name
+    return found.group(0), name[found.end() :]
+
+
+def address_name(name: str) -> str:
+    """A readable name with its address owner dropped (`billing_city` -> city)."""
+    return address_of(name)[1]
+
+
 # Column-name patterns -> mimesis providers, first match wins (names compared lower-case).
 NAME_PROVIDERS: tuple[tuple[str, str], ...] = (
     (r"(^|_)e?mail(_?address)?$", "person.email"),

@@ -12,7 +12,7 @@ import hashlib
 import re
 from typing import Any
 
-from seedspec.analysis.names import PERSON_TABLES
+from seedspec.analysis.names import PERSON_TABLES, address_of, readable
 from seedspec.database.checks import ColumnFacts
 from seedspec.database.model import DbColumn, DbTable
 from seedspec.kinds import choice, text
@@ -90,7 +90,7 @@ def vocabulary_spec(
     (a specific provider, e.g. person.email, is kept)."""
     if found not in REPLACED:
         return None
-    name, bare = column.name.lower(), table.bare_name.lower()
+    name, bare = readable(column.name), readable(table.bare_name)
     rules = (_address, _small_domain, _long_text, _composed_name)
     for rule in rules:
         spec = rule(table, name, bare, facts, length, found)
@@ -104,19 +104,26 @@ def _address(
 ) -> GeneratorSpec | None:
     """Address parts of one locale: a country beside a city / state / postal code is the
     locale's own (its cities and states are that country's), a state there a region of it."""
-    if not _address_table(table):
+    owner, part = address_of(name)
+    if not _has_address(table, owner):
         return None
     if found == "address.country":
         return text.provider_spec("address.default_country")
-    if REGION.match(name):
+    if REGION.match(part):
         return text.provider_spec("address.state")
-    if ADDRESS_LINE_2.match(name) and (length is None or length >= COMPOSE_MIN):
+    if ADDRESS_LINE_2.match(part) and (length is None or length >= COMPOSE_MIN):
         return _compose(SUITES, "address.street_number")
     return None
 
 
-def _address_table(table: DbTable) -> bool:
-    return any(ADDRESS_PARTS.match(c.name.lower()) for c in table.columns)
+def _has_address(table: DbTable, owner: str) -> bool:
+    """Whether the table holds an address of this owner (billing_, or "" for its own): a city,
+    a postal code or a street (a `state` beside none is a workflow state)."""
+    for c in table.columns:
+        whose, part = address_of(readable(c.name))
+        if whose == owner and ADDRESS_PARTS.match(part):
+            return True
+    return False
 
 
 def _small_domain(
@@ -158,7 +165,7 @@ def _fitting(values: list[str], facts: ColumnFacts, length: int | None) -> list[
 def alone_unique(table: DbTable, name: str) -> bool:
     """Whether the column by itself must be unique (a small domain cannot be)."""
     keys = [tuple(table.primary_key), *(tuple(u.columns) for u in table.uniques)]
-    return any(len(k) == 1 and k[0].lower() == name for k in keys)
+    return any(len(k) == 1 and readable(k[0]) == name for k in keys)
 
 
 def _long_text(

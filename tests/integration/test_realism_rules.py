@@ -40,6 +40,8 @@ CREATE TABLE product (
 CREATE TABLE ticket (
   id INTEGER PRIMARY KEY, customer_id INTEGER, title VARCHAR(60), state VARCHAR(20),
   opened_at {ts}, closed_at {ts}, status INTEGER CHECK (status IN (0, 1, 2)),
+  billing_city VARCHAR(60), billing_state VARCHAR(40), billing_country VARCHAR(60),
+  billing_postal_code VARCHAR(12), ship_city VARCHAR(60), ship_country VARCHAR(60),
   severity VARCHAR(10) CHECK (severity IN ('low', 'high')),
   FOREIGN KEY (customer_id) REFERENCES customer (id))
 """
@@ -132,6 +134,11 @@ def _check_tickets(rows: list[dict]) -> None:
     for r in rows:
         assert r["state"] in ("new", "open", "in_progress", "closed")
         assert r["status"] in (0, 1, 2) and r["severity"] in ("low", "high")
+        # each owner's address reads as one locale's (billing_*, ship_*)
+        assert r["billing_country"] == r["ship_country"] == "United States", r
+        assert r["billing_city"] in cities_by_country()["United States"], r["billing_city"]
+        assert r["billing_state"] in us_states(), r["billing_state"]
+        assert re.match(r"^\d{5}(-\d{4})?$", r["billing_postal_code"]), r["billing_postal_code"]
     assert _ordered(rows, "opened_at", "closed_at")
 
 
@@ -217,7 +224,9 @@ def test_the_audit_counts_what_it_is_shown(sqlite_url: str) -> None:
             for i in range(2, 13)
         )
         + "INSERT INTO product (id, name, slug, price, pickup_lat, geo_longitude) VALUES "
-        "(1, 'Lorem Ipsum', 'widget-3', 1, 91, -181)",
+        "(1, 'Lorem Ipsum', 'widget-3', 1, 91, -181);"
+        "INSERT INTO ticket (id, billing_city, billing_country, ship_city, ship_country) "
+        "VALUES (1, 'Berlin', 'United States', 'Boston', 'United States')",
     )
     result = realism(sqlite_url)
     counts = {name: r.violations for name, r in result.rules.items()}
@@ -227,7 +236,7 @@ def test_the_audit_counts_what_it_is_shown(sqlite_url: str) -> None:
         "dates ordered": 1,
         "no future": 1,
         "lat/lng": 2,
-        "places": 1,
+        "places": 2,  # customer's Berlin; the ticket's billing Berlin (its ship_city is fine)
         "person names": 2,
         "thing names": 1,
         "small domains": 3,  # access_level 22072; status: the 11th and 12th distinct values

@@ -100,3 +100,35 @@ def test_compose_is_written_and_read_back_as_inference_made_it() -> None:
         "parts": ["person.last_name", ["Labs"]],
         "sep": " ",
     }
+
+
+def test_names_are_read_in_their_words() -> None:
+    """CamelCase names are read as their words, and an address owner's prefix is dropped."""
+    from seedspec.analysis.names import address_name, readable
+
+    assert readable("BillingCity") == "billing_city" and readable("HTTPMethod") == "http_method"
+    assert readable("first_name") == "first_name" and readable("EMAIL") == "email"
+    assert address_name("billing_city") == "city" and address_name("ship_postal_code") == (
+        "postal_code"
+    )
+    assert address_name("home_page") == "home_page"  # not an address part: kept whole
+    invoice = DbTable(
+        "Invoice",
+        columns=(
+            DbColumn("InvoiceId", "integer"),
+            DbColumn("BillingCity", "varchar", length=40),
+            DbColumn("BillingState", "varchar", length=40),
+            DbColumn("BillingCountry", "varchar", length=40),
+            DbColumn("BillingPostalCode", "varchar", length=10),
+            DbColumn("FirstName", "varchar", length=40),
+        ),
+    )
+    found = {c.name: infer_column(invoice, c, None).generator for c in invoice.columns[1:]}
+    providers = {name: g.params.get("provider") for name, g in found.items() if g is not None}
+    assert providers == {
+        "BillingCity": "address.city",
+        "BillingState": "address.state",  # a region of the address, not a workflow state
+        "BillingCountry": "address.default_country",  # the locale's, as its cities are
+        "BillingPostalCode": "address.postal_code",
+        "FirstName": "person.first_name",
+    }
