@@ -164,3 +164,12 @@ def query(url: str, sql: str) -> list[tuple]:
 
 def scalar(url: str, sql: str) -> object:
     return query(url, sql)[0][0]
+
+
+def sigint_default() -> None:
+    """Popen preexec_fn: SIGINT back to its default in the child. A job started by a shell's
+    `&` (or nohup) runs with SIGINT ignored, children inherit that, and Python then installs
+    no KeyboardInterrupt handler: a test that interrupts an apply must undo it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import REPO, query, run_sql
+from conftest import REPO, query, run_sql, sigint_default
 
 
 def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -57,8 +57,15 @@ def test_sigint_during_load_data_exits_130_and_writes_nothing(
     )
     before = query(mysql_url, counter)
     cmd = [sys.executable, "-m", "seedspec.cli.app", "apply", str(spec), "--db", mysql_url]
-    env = dict(os.environ)  # Popen keeps SIGINT's default handler (a shell's `&` would not)
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    env = dict(os.environ)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=sigint_default,  # even when the suite runs with SIGINT ignored
+    )
     engine = sa.create_engine(mysql_url)
     try:
         started = time.monotonic()

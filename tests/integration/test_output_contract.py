@@ -19,7 +19,7 @@ from typing import Any
 import jsonschema
 import pytest
 import sqlalchemy as sa
-from conftest import REPO, run_sql, scalar
+from conftest import REPO, run_sql, scalar, sigint_default
 from referencing import Registry, Resource
 
 from seedspec import __version__
@@ -292,6 +292,7 @@ def test_interrupted_apply(work: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=sigint_default,  # even when the suite runs with SIGINT ignored
     )
     time.sleep(4)
     assert proc.poll() is None, "the apply ended before it could be interrupted"
