@@ -16,8 +16,9 @@ seedspec's inference):
 - lat/lng: `lat`, `*_lat`, `latitude`, `geo_latitude` ... within +-90, longitudes +-180;
 - places: a row's city belongs to its country (mimesis's cities of the locale whose country it
   is), and a state beside `United States` is a US state; each owner's address apart
-  (`billing_city` with `billing_country`, `ShipCity` with `ShipCountry`); names are read in
-  their words (CamelCase split);
+  (`billing_city` with `billing_country`, `ShipCity` with `ShipCountry`), and a city whose
+  row points at a row naming a country (pagila's city -> country) in that country; names are
+  read in their words (CamelCase split);
 - person names: first / last / full / display / contact names, and `name` in person tables
   (user, customer, employee, staff, author, actor, member ...), end in no row number (`-12`);
 - thing names: `name`, `*_name`, `label`, `title` end in no row number and hold no lorem ipsum;
@@ -158,6 +159,7 @@ def _table(conn: sa.Connection, table: sa.Table, result: RealismResult) -> None:
         _value_rules(result, where, low, table.name.lower(), typ, values, left_out)
     _dates_ordered(result, label, columns, rows)
     _places(result, label, columns, rows)
+    _places_across(conn, table, label, result)
 
 
 def _alone_unique(table: sa.Table) -> set[str]:
@@ -300,6 +302,35 @@ def _owned(low: str) -> tuple[str, str]:
     """(whose address, which part): billing_city -> (billing, city); city -> ("", city)."""
     found = OWNER.match(low)
     return (found.group(1), found.group(2)) if found else ("", low)
+
+
+def _places_across(conn: sa.Connection, table: sa.Table, label: str, result: RealismResult) -> None:
+    """A city whose row points (one foreign key) at a row naming a country: in that country
+    (pagila's city.country_id -> country.country)."""
+    city = next((c for c in table.columns if _snake(c.name) in ("city", "town")), None)
+    if city is None or not _is_text(city.type):
+        return
+    for fk in table.foreign_keys:
+        parent = fk.column.table
+        if fk.constraint is None or len(fk.constraint.columns) != 1:
+            continue
+        names = {_snake(c.name): c for c in parent.columns if _is_text(c.type)}
+        wanted = ["country", "country_name"] + (["name"] if "countr" in parent.name.lower() else [])
+        country = next((names[n] for n in wanted if n in names), None)
+        if country is None:
+            continue
+        query = (
+            sa.select(city, country)
+            .select_from(table.join(parent, fk.parent == fk.column))
+            .limit(LIMIT)
+        )
+        known = cities_by_country()
+        bad = [
+            f"{c} / {k}"
+            for c, k in conn.execute(query)
+            if c is not None and k is not None and c not in known.get(k, set())
+        ]
+        result.rules["places"].add(f"{label}.{city.name} in {parent.name}.{country.name}", bad)
 
 
 def _places(

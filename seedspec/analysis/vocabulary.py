@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from seedspec.analysis.names import PERSON_TABLES, address_of, readable
+from seedspec.analysis.places import country_column, country_names
 from seedspec.database.checks import ColumnFacts
 from seedspec.database.model import DbColumn, DbTable
 from seedspec.kinds import choice, text
@@ -90,6 +91,8 @@ def vocabulary_spec(
     (a specific provider, e.g. person.email, is kept)."""
     if found not in REPLACED:
         return None
+    if country_column(table) == column.name and (names := country_names(length)) is not None:
+        return names  # a country table: countries whose cities seedspec knows, one per row
     name, bare = readable(column.name), readable(table.bare_name)
     rules = (_address, _small_domain, _long_text, _composed_name)
     for rule in rules:

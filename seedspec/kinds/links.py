@@ -125,22 +125,26 @@ class RefKind(_Link):
 class LookupParams:
     fk_column: str  # this row's FK column
     parent_column: str  # the parent's column copied
+    derive: str | None = None  # `as: city`: a city of the country the parent's column names
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> LookupParams:
-        return cls(params["fk_column"], params["parent_column"])
+        return cls(params["fk_column"], params["parent_column"], params.get("as"))
 
 
 class LookupKind(_Link):
     name = "lookup"
     on_fk_column = True  # an FK column it copies is reported by compile (error-fk-column-lookup)
     params_type = LookupParams
-    examples = ({"lookup": "pid.id"},)
+    examples = ({"lookup": "pid.id"}, {"lookup": "country_id.country", "as": "city"})
     pattern_hint = "must look like fk_column.parent_column (e.g. product_id.price_cents)"
 
     def normalise(self, entry: Entry, pointer: Pointer, nested: Nested) -> Params:
         fk_column, parent_column = entry["lookup"].split(".", 1)
-        return {"fk_column": fk_column, "parent_column": parent_column}
+        params: Params = {"fk_column": fk_column, "parent_column": parent_column}
+        if entry.get("as"):
+            params["as"] = entry["as"]
+        return params
 
     def check(self, entry: Entry, pointer: Pointer, ctx: CheckContext) -> None:
         fk_column = entry["lookup"].split(".", 1)[0]
@@ -152,7 +156,10 @@ class LookupKind(_Link):
 
     def render(self, params: Mapping[str, Any], ctx: RenderContext) -> Entry:
         typed = self.parse(params)
-        return {"lookup": f"{typed.fk_column}.{typed.parent_column}"}
+        entry: Entry = {"lookup": f"{typed.fk_column}.{typed.parent_column}"}
+        if typed.derive:
+            entry["as"] = typed.derive
+        return entry
 
 
 @dataclass(frozen=True)

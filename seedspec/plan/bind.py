@@ -19,7 +19,7 @@ from seedspec.generate.branches import Branched, BranchNull, branch_key
 from seedspec.generate.model import Model, TableModel
 from seedspec.generate.pairs import AbovePicker, GroupTreePicker, OrderedPairPicker
 from seedspec.generate.random import stream_key
-from seedspec.generate.values import ExistingValue, Nullable, NullValue
+from seedspec.generate.values import ExistingValue, Nullable, NullValue, key_for
 from seedspec.kinds import build_generator
 from seedspec.kinds.spec import GeneratorSpec
 from seedspec.plan import recipes as r
@@ -82,7 +82,7 @@ def bind_tables(
                 )
         for c in t.columns:
             if isinstance(c.recipe, r.LookupRecipe):
-                gens[c.name] = _lookup(c.recipe, gens)
+                gens[c.name] = _lookup(c.recipe, gens, (seed, t.name, c.name), locale)
         ordered = {c.name: gens[c.name] for c in t.columns}
         if t.oracle is not None:
             ordered.update(attempted(t, t.oracle, ordered, seed, locale))
@@ -222,10 +222,20 @@ def _column(
     return NullValue(0, {})
 
 
-def _lookup(recipe: r.LookupRecipe, gens: dict[str, Generator]) -> Generator:
+def _lookup(
+    recipe: r.LookupRecipe, gens: dict[str, Generator], at: tuple[int, str, str], locale: str
+) -> Generator:
     via = gens[recipe.via]
     assert isinstance(via, lk.ForeignKeyColumn)
-    return lk.Lookup(via, recipe.parent_column)
+    found = lk.Lookup(via, recipe.parent_column)
+    if recipe.derive != "city":
+        return found
+    from seedspec.generate.places import CityOfCountry  # only a plan that asks
+    from seedspec.kinds.places import COUNTRY_LOCALES
+
+    seed, table, column = at
+    key = key_for(seed, table, column, {"kind": "lookup", "as": "city"})
+    return CityOfCountry(key, found, COUNTRY_LOCALES, locale=locale, seed=seed)
 
 
 def picker(pick: r.Pick, own: lk.PerParentLayout | None) -> lk.Picker:

@@ -238,6 +238,8 @@ class LookupRecipe:
 
     via: str
     parent_column: str
+    # "city": a city of the country the parent column names (omitted while None)
+    derive: str | None = field(default=None, metadata={"omit_none": True})
 
 
 @dataclass(frozen=True)

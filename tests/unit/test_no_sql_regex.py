@@ -121,6 +121,7 @@ ALLOWED: dict[str, Allowed] = {
         user_patterns=True,
     ),
     "seedspec.analysis.names": Allowed("column and table names (created_at, *_email, user ...)"),
+    "seedspec.analysis.places": Allowed("table names (country, countries)"),
     "seedspec.analysis.infer": Allowed(
         "column names matched against the name tables of analysis/names.py",
         sources=(

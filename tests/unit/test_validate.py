@@ -512,6 +512,7 @@ COLUMN_CASES = [
     ("{ref: p, where: {a: 1}}", "6:30: {c}.where.a: must be a string; got an integer (1)"),
     ("{index_in_parent: first}", "6:28: {c}.index_in_parent: must be an integer"),
     ("{lookup: product_id}", "6:19: {c}.lookup: must look like fk_column.parent_column"),
+    ("{lookup: p_id.country, as: town}", '6:37: {c}.as: must be one of city; got "town"'),
     ("{default: false}", "6:20: {c}.default: must be true; got false"),
 ]
 

@@ -12,11 +12,12 @@ from dataclasses import replace
 from seedspec.analysis.branchfit import fitted
 from seedspec.analysis.correlated import conditional, correlated
 from seedspec.analysis.infer import infer_column
+from seedspec.analysis.places import placed
 from seedspec.compile.passes.branches import branching
 from seedspec.compile.unit import Columns, Errors, Linked, Unit, frozen
 from seedspec.database.checks import ColumnFacts
 from seedspec.database.facts import TableFacts, table_facts_of
-from seedspec.database.model import DbColumn
+from seedspec.database.model import DbColumn, DbSchema
 from seedspec.database.triggers import trigger_set_columns
 from seedspec.errors import Problem
 from seedspec.spec.model import GeneratorSpec
@@ -28,12 +29,13 @@ _EXAMPLES = {"range": "[a,b)"}  # a literal of the type for the no-generator fix
 def columns(unit: Unit, errors: Errors) -> Unit:
     counters = trigger_set_columns(unit.ctx.schema.tables)  # kept up by another's trigger
     locale, seed = unit.ctx.spec.locale, unit.ctx.seed
-    out = {t.name: _table_columns(t, errors, counters, locale, seed) for t in unit.seeded}
+    schema = unit.ctx.schema
+    out = {t.name: _table_columns(t, errors, counters, locale, seed, schema) for t in unit.seeded}
     return replace(unit, columns=frozen(out))
 
 
 def _table_columns(
-    t: Linked, errors: Errors, counters: Mapping[str, str], locale: str, seed: int
+    t: Linked, errors: Errors, counters: Mapping[str, str], locale: str, seed: int, schema: DbSchema
 ) -> Columns:
     table = t.table
     tfacts = table_facts_of(table)
@@ -79,6 +81,7 @@ def _table_columns(
                 )
             )
     found = {**correlated(table, specs, notes), **conditional(table, specs, notes)}
+    found |= placed(table, schema, specs, notes)  # a city of the country its row points at
     for name, (spec, why) in found.items():
         specs[name], notes[name] = spec, why  # email from the name columns, slug from title
     branches = branching(t, tfacts, fit.groups, specs, skipped)
