@@ -308,11 +308,12 @@ def _places_across(conn: sa.Connection, table: sa.Table, label: str, result: Rea
     """A city whose row points (one foreign key) at a row naming a country: in that country
     (pagila's city.country_id -> country.country)."""
     city = next((c for c in table.columns if _snake(c.name) in ("city", "town")), None)
-    if city is None or not _is_text(city.type):
+    own = {_snake(c.name) for c in table.columns} & {"country", "country_name"}
+    if city is None or not _is_text(city.type) or own:  # a country of its own: the row's rule
         return
     for fk in table.foreign_keys:
         parent = fk.column.table
-        if fk.constraint is None or len(fk.constraint.columns) != 1:
+        if parent is table or fk.constraint is None or len(fk.constraint.columns) != 1:
             continue
         names = {_snake(c.name): c for c in parent.columns if _is_text(c.type)}
         wanted = ["country", "country_name"] + (["name"] if "countr" in parent.name.lower() else [])
