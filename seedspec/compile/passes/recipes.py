@@ -245,6 +245,7 @@ def checks(unit: Unit, errors: Errors) -> Unit:
         unit.recipes.values(), ctx.seed, ctx.spec.locale, built=done, existing=existing_rows(unit)
     )
     _unproduced_reads(unit, model, errors)
+    _sql_reads(unit, model, errors)
     _dependency_cycles(unit, model, errors)
     _distinct_limits(unit, model, errors)
     return unit
@@ -269,6 +270,35 @@ def _unproduced_reads(unit: Unit, model: Model, errors: Errors) -> None:
                         table=tm.name,
                         column=column,
                         fix=f"read a column of {tm.name!r} that seedspec generates",
+                    )
+                )
+
+
+def _sql_reads(unit: Unit, model: Model, errors: Errors) -> None:
+    """A column that reads one a `sql:` expression sets (its row's, or a parent's through
+    `lookup:`): the database computes that one after every row is loaded, so the reader would
+    copy a stand-in; located, before any row is written. Only a spec's own readers: inference
+    builds nothing from a `sql:` column it knows of."""
+    for tm in model.tables.values():
+        t = unit.linked.get(tm.name)
+        notes = unit.columns[tm.name].notes if tm.name in unit.columns else {}
+        for column, gen in tm.generators.items():
+            if notes.get(column) != "spec":
+                continue
+            for table, read in gen.depends_on():
+                owner = unit.linked.get(table or tm.name)
+                cs = owner.spec.column(read) if owner is not None and owner.spec else None
+                if t is None or cs is None or cs.generator.kind != "sql":
+                    continue
+                errors.add(
+                    Problem(
+                        f"{tm.name}.{column} reads {table or tm.name}.{read}, which its `sql:` "
+                        "expression sets after the load: rows are made before it is known",
+                        t.column_location(column),
+                        code="reads-sql",
+                        table=tm.name,
+                        column=column,
+                        fix=f"compute {column} in SQL too (`sql:`), or give {read} a generator",
                     )
                 )
 
