@@ -27,6 +27,11 @@ TENANT_NAMES = (
     "project_id",
 )
 
+TENANT_TABLES = {  # a referenced table's name, singular, that makes its FK a tenant
+    "tenant", "org", "organization", "organisation", "account", "company", "companie",
+    "workspace", "team", "project",
+}  # fmt: skip
+
 
 def _single(table: DbTable) -> dict[str, DbForeignKey]:
     """The table's single-column FKs by column (the first one of a column)."""
@@ -72,12 +77,22 @@ def tenant_of(
         return _written(table, fk, within, child, parent, spec)
     if spec is not None and spec.params.get("where"):
         return None, None
-    found = _candidates(table, fk, child, parent)
+    found = [f for f in _candidates(table, fk, child, parent) if _tenantish(f[0], child)]
     if len(found) > 1:
         named = [f for f in found if f[0].lower() in TENANT_NAMES]
         named.sort(key=lambda f: TENANT_NAMES.index(f[0].lower()))
         found = named[:1]
     return (found[0] if found else None), None
+
+
+def _tenantish(column: str, child: dict[str, DbForeignKey]) -> bool:
+    """Whether an FK column reads as a tenant: by its name (org_id ...) or its table's (orgs,
+    tenants, accounts ...). Any other NOT NULL FK (t.ref0_id) is not inferred as one: a tree
+    kept inside it would be all roots wherever its groups are small."""
+    if column.lower() in TENANT_NAMES:
+        return True
+    target = child[column].ref_table.rsplit(".", 1)[-1].lower().rstrip("s")
+    return target in TENANT_TABLES
 
 
 def _candidates(
