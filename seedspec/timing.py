@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import functools
-import logging
+import sys
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
-LOG = logging.getLogger("seedspec.timing")
+LOGGER = "seedspec.timing"
+
+
+def _log(phase: str, seconds: float) -> None:
+    """INFO on the `seedspec.timing` logger. Start-up: logging (~4 ms) is not imported for
+    it; where nothing imported logging, no handler is set up that could show the line."""
+    logging = sys.modules.get("logging")
+    if logging is not None:
+        logging.getLogger(LOGGER).info("%s: %.3f s", phase, seconds)
 
 
 def timed(phase: str) -> Callable[[F], F]:
@@ -22,7 +30,7 @@ def timed(phase: str) -> Callable[[F], F]:
             try:
                 return func(*args, **kwargs)
             finally:
-                LOG.info("%s: %.3f s", phase, time.perf_counter() - started)
+                _log(phase, time.perf_counter() - started)
 
         return run  # type: ignore[return-value]
 

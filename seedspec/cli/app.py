@@ -11,7 +11,6 @@ from typing import Annotated, Any
 import typer
 
 from seedspec import __version__
-from seedspec.analysis.drift import DriftError, DriftReport, drift_document
 from seedspec.cli import exits, render
 from seedspec.cli.base import (
     DbOption,
@@ -34,6 +33,14 @@ from seedspec.cli.base import (
 from seedspec.errors import Problem, SeedspecError, StaleSnapshot, UsageError
 
 api = lazy_module("seedspec.api")  # imported by the first verb that calls it: start-up
+
+
+def _drift_of(compiled: Any) -> dict[str, Any]:
+    """A compiled plan's drift, as `-o json` writes it (analysis.drift: imported here, start-up:
+    `validate` needs none of it)."""
+    from seedspec.analysis.drift import drift_document
+
+    return drift_document([compiled.drift])
 
 
 @app.command()
@@ -109,7 +116,7 @@ def plan(
         if output is not Output.json:
             render.findings_stderr(compiled.drift.findings)
             sys.stdout.write(render.plan_text(compiled) + "\n")
-        return {"plan": compiled.to_dict(), "drift": drift_document([compiled.drift])}
+        return {"plan": compiled.to_dict(), "drift": _drift_of(compiled)}
 
     run_verb(output, "plan", body)
 
@@ -246,7 +253,7 @@ def apply(
         if output is not Output.json:
             render.findings_stderr(compiled.drift.findings)
             sys.stdout.write(render.apply_text(report) + "\n")
-        return {"report": report.to_dict(), "drift": drift_document([compiled.drift])}
+        return {"report": report.to_dict(), "drift": _drift_of(compiled)}
 
     run_verb(output, "apply", body)
 
@@ -296,6 +303,8 @@ def check(
     )
 
     def body() -> dict[str, Any]:
+        from seedspec.analysis.drift import DriftError, DriftReport, drift_document
+
         reports = [
             api.check(p, source, strict=strict, include=include or (), exclude=exclude or ())
             for p in paths
