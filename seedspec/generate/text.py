@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+import unicodedata
 import uuid as uuidlib
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +59,7 @@ class Provider(Generator):
         self.shape = shape
         self._parts: list[list[str]] | None = None  # compose: each part's pool, cleaned
         self._fitting: np.ndarray | None = None  # the pool's values that fit max_length
+        self._distinct: np.ndarray | None = None  # the pool a unique column permutes
 
     def _pool(self) -> np.ndarray:
         return pool(
@@ -83,6 +85,11 @@ class Provider(Generator):
         values = self._pool()
         if self.unique and self.max_length is not None and self.max_length < SHORT_UNIQUE:
             return objects(short_codes(self.key, idx, self.max_length))
+        if self.unique and self.shape is None:
+            if self._distinct is None:
+                self._distinct = distinct_pool(values, self.max_length)
+            if len(self._distinct):
+                return distinct_values(self.key, idx, self._distinct, self.max_length)
         if not self.unique and self.max_length is not None:
             if self._fitting is None:
                 self._fitting = fitting(values, self.max_length)
@@ -175,6 +182,49 @@ def short_codes(key: int, idx: np.ndarray, width: int) -> list[str]:
             code, digit = divmod(code, base)
             chars.append(_CODE_ALPHABET[digit])
         out.append("".join(reversed(chars)))
+    return out
+
+
+def distinct_pool(values: np.ndarray, max_length: int | None) -> np.ndarray:
+    """The pool values a unique column takes whole: strings that fit the column and do not end
+    like a row suffix (`-12`, `.12@`), so that no suffixed value (past the pool) equals one;
+    empty when the pool is not all strings or too few fit (then every value is suffixed)."""
+    if not all(isinstance(v, str) for v in values.tolist()):
+        return objects([])
+    kept: dict[str, str] = {}
+    for v in values.tolist():
+        if (max_length is None or len(v) <= max_length) and not _row_suffixed(v):
+            kept.setdefault(_collated(v), v)
+    return objects(list(kept.values())) if len(kept) >= FITTING_MIN else objects([])
+
+
+def _collated(text: str) -> str:
+    """A value as the loosest common collation compares it (MariaDB's *_general_ci: no case,
+    no accents, no trailing spaces): two pool values equal here are one value for UNIQUE."""
+    folded = unicodedata.normalize("NFKD", text.casefold().rstrip(" "))
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def _row_suffixed(text: str) -> bool:
+    local = text.rsplit("@", 1)[0] if "@" in text else text
+    head, sep, tail = local.rpartition("." if "@" in text else "-")
+    return bool(sep) and tail.isdigit()
+
+
+def distinct_values(
+    key: int, idx: np.ndarray, pool: np.ndarray, max_length: int | None
+) -> np.ndarray:
+    """Distinct by construction: the first len(pool) rows take a keyed permutation of the pool
+    (real values, no row number); rows past it a pool value + its row number (uniquify)."""
+    n = len(pool)
+    out = objects([None] * len(idx))
+    inside = idx < n
+    if inside.any():
+        out[inside] = pool[permute(key, idx[inside], n)]
+    if not inside.all():
+        past = idx[~inside]
+        picked = pool[(bits(key, past) % np.uint64(n)).astype(np.int64)].tolist()
+        out[~inside] = objects(uniquify(picked, past, max_length))
     return out
 
 
