@@ -19,8 +19,9 @@ seedspec's inference):
   (`billing_city` with `billing_country`, `ShipCity` with `ShipCountry`), and a city whose
   row points at a row naming a country (pagila's city -> country) in that country; names are
   read in their words (CamelCase split);
-- person names: first / last / full / display / contact names, and `name` in person tables
-  (user, customer, employee, staff, author, actor, member ...), end in no row number (`-12`);
+- person names: first / last / full / display / contact names, usernames and logins, and `name`
+  in person tables (user, customer, employee, staff, author, actor, member ...), end in no row
+  number (`-12`);
 - thing names: `name`, `*_name`, `label`, `title` end in no row number and hold no lorem ipsum;
 - small domains: text status / state / priority / level / visibility / severity columns take at
   most 10 distinct values, integer status / level / priority / state / kind / type ones stay
@@ -59,7 +60,9 @@ EMAIL_COL = re.compile(r"(^|_)e?mail(_?address)?$")
 URL_COL = re.compile(r"(^|_)url$|^(website|homepage)$")
 LAT_COL = re.compile(r"(^|_)(lat|latitude)(_|$)")
 LNG_COL = re.compile(r"(^|_)(lng|lon|longitude)(_|$)|(^|_)long$")
-PERSON_COL = re.compile(r"^(first_?name|last_?name|full_?name|display_name|contact_name|surname)$")
+PERSON_COL = re.compile(
+    r"^(first_?name|last_?name|full_?name|display_name|contact_name|surname|user_?name|login)$"
+)
 PERSON_TABLE = re.compile(
     r"(user|person|people|employee|customer|staff|author|artist|actor|member)"
 )
