@@ -2,7 +2,7 @@
 in a country table, and the locale `lookup: ..., as: city` draws a city from for each.
 
 Hand-written (the names are mimesis's own `Address(locale).default_country()`, checked by
-tests/unit/test_places.py) so that inference reads them without importing mimesis. Only
+tests/unit/test_country_locales.py) so that inference reads them without importing mimesis. Only
 Latin-script locales whose city list is the country's own are kept (en-au, en-ca and es-mx
 reuse the US and Spanish lists in mimesis 18).
 """

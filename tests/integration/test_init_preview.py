@@ -270,8 +270,11 @@ def _edit(text: str) -> str:
     assert lines[at + 1].startswith("    count: 20")
     lines[at + 1] = "    count: 7   # fewer artists\n"
     lines.insert(at, "  # artists: keep them few, albums pick among them\n")
-    company = next(i for i, line in enumerate(lines) if line.startswith("      company: "))
-    lines[company] = "      company: {choice: [Acme, Globex, Initech]}\n"
+    company = next(i for i, line in enumerate(lines) if line.startswith("      company:"))
+    end = company + 1  # a long entry (compose: parts) is written in block form: all of it
+    while end < len(lines) and lines[end].startswith("        "):
+        end += 1
+    lines[company:end] = ["      company: {choice: [Acme, Globex, Initech]}\n"]
     album = lines.index("  album:\n")
     lines[album] = "  album:    # an end-of-line comment\n"
     return "".join(lines)

@@ -57,3 +57,15 @@ def test_cycle_finder_sees_type_checking_and_function_imports(tmp_path: Path) ->
     }
     assert graph == {"pkg.a": {"pkg.b"}, "pkg.b": {"pkg.a"}, "pkg.c": {"pkg.a"}}
     assert shape.import_cycles(graph) == [["pkg.a", "pkg.b"]]
+
+
+def test_test_file_names_are_unique() -> None:
+    """pytest imports tests/ folders without packages by basename: two test_x.py in two folders
+    are an import-file-mismatch error at collection (tests/unit and tests/integration)."""
+    seen: dict[str, Path] = {}
+    clashes = []
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        if path.name in seen:
+            clashes.append(f"{seen[path.name].relative_to(ROOT)} and {path.relative_to(ROOT)}")
+        seen.setdefault(path.name, path)
+    assert not clashes, clashes
